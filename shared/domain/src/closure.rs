@@ -1,0 +1,204 @@
+//! Days the library is closed: Greek public holidays, the university's own, and dates staff add.
+
+use chrono::{Datelike, Days, NaiveDate};
+
+/// A named closed date or range of dates (both ends inclusive), e.g. a Christmas break.
+#[derive(Debug, Clone, PartialEq, Eq)]
+pub struct ClosedPeriod {
+    /// What the closure is, for staff reading the configuration.
+    pub name: String,
+    /// First closed date.
+    pub from: NaiveDate,
+    /// Last closed date.
+    pub to: NaiveDate,
+}
+
+/// A date closed every year, e.g. the university's 17 November.
+#[derive(Debug, Clone, PartialEq, Eq)]
+pub struct AnnualClosure {
+    /// What the closure is.
+    pub name: String,
+    /// Month, 1–12.
+    pub month: u32,
+    /// Day of the month.
+    pub day: u32,
+}
+
+/// Every rule that closes the whole library on a date.
+#[derive(Debug, Clone, PartialEq, Eq, Default)]
+pub struct Closures {
+    /// Whether the Greek public holidays close the library.
+    pub greek_public_holidays: bool,
+    /// Dates closed every year.
+    pub annual: Vec<AnnualClosure>,
+    /// Named dates and ranges.
+    pub periods: Vec<ClosedPeriod>,
+}
+
+impl Closures {
+    /// Why the library is closed on `date`, or `None` when it is open.
+    pub fn closed_on(&self, date: NaiveDate) -> Option<&str> {
+        if self.greek_public_holidays {
+            if let Some(name) = greek_public_holiday(date) {
+                return Some(name);
+            }
+        }
+        self.annual
+            .iter()
+            .find(|a| a.month == date.month() && a.day == date.day())
+            .map(|a| a.name.as_str())
+            .or_else(|| {
+                self.periods
+                    .iter()
+                    .find(|p| p.from <= date && date <= p.to)
+                    .map(|p| p.name.as_str())
+            })
+    }
+}
+
+/// Orthodox Easter Sunday of `year`, as a Gregorian date.
+///
+/// Meeus' Julian-calendar algorithm, shifted by the Julian–Gregorian difference
+/// (13 days from 1900 to 2099, the only years a booking can fall in).
+pub fn orthodox_easter(year: i32) -> Option<NaiveDate> {
+    let a = year.rem_euclid(4);
+    let b = year.rem_euclid(7);
+    let c = year.rem_euclid(19);
+    let d = (19 * c + 15) % 30;
+    let e = (2 * a + 4 * b - d + 34) % 7;
+    let month = (d + e + 114) / 31;
+    let day = (d + e + 114) % 31 + 1;
+    let julian = NaiveDate::from_ymd_opt(year, month as u32, day as u32)?;
+    let shift = julian_gregorian_shift(year);
+    julian.checked_add_days(Days::new(shift))
+}
+
+/// Days between the Julian and Gregorian calendars in `year` (from March on).
+fn julian_gregorian_shift(year: i32) -> u64 {
+    let century = year.div_euclid(100);
+    (century - century.div_euclid(4) - 2) as u64
+}
+
+/// The name of the Greek public holiday on `date`, if it is one.
+///
+/// Fixed: 1 Jan, 6 Jan, 25 Mar, 1 May, 15 Aug, 28 Oct, 25 and 26 Dec. Movable, from
+/// Orthodox Easter: Clean Monday (−48), Good Friday (−2), Easter Monday (+1), Whit Monday (+50).
+pub fn greek_public_holiday(date: NaiveDate) -> Option<&'static str> {
+    let fixed = match (date.month(), date.day()) {
+        (1, 1) => Some("New Year's Day"),
+        (1, 6) => Some("Epiphany"),
+        (3, 25) => Some("Independence Day"),
+        (5, 1) => Some("Labour Day"),
+        (8, 15) => Some("Dormition of the Mother of God"),
+        (10, 28) => Some("Ochi Day"),
+        (12, 25) => Some("Christmas Day"),
+        (12, 26) => Some("Synaxis of the Mother of God"),
+        _ => None,
+    };
+    if fixed.is_some() {
+        return fixed;
+    }
+    let easter = orthodox_easter(date.year())?;
+    match (date - easter).num_days() {
+        -48 => Some("Clean Monday"),
+        -2 => Some("Good Friday"),
+        1 => Some("Easter Monday"),
+        50 => Some("Whit Monday"),
+        _ => None,
+    }
+}
+
+#[cfg(test)]
+mod tests {
+    use super::*;
+
+    fn d(y: i32, m: u32, day: u32) -> NaiveDate {
+        NaiveDate::from_ymd_opt(y, m, day).unwrap()
+    }
+
+    #[test]
+    fn orthodox_easter_matches_known_dates() {
+        for (year, m, day) in [
+            (2021, 5, 2),
+            (2024, 5, 5),
+            (2025, 4, 20),
+            (2026, 4, 12),
+            (2027, 5, 2),
+            (2028, 4, 16),
+            (2029, 4, 8),
+            (2030, 4, 28),
+        ] {
+            assert_eq!(orthodox_easter(year), Some(d(year, m, day)), "{year}");
+        }
+    }
+
+    #[test]
+    fn movable_holidays_follow_easter() {
+        // 2026: Easter 12 April.
+        assert_eq!(greek_public_holiday(d(2026, 2, 23)), Some("Clean Monday"));
+        assert_eq!(greek_public_holiday(d(2026, 4, 10)), Some("Good Friday"));
+        assert_eq!(greek_public_holiday(d(2026, 4, 13)), Some("Easter Monday"));
+        assert_eq!(greek_public_holiday(d(2026, 6, 1)), Some("Whit Monday"));
+        // 2027: Easter 2 May.
+        assert_eq!(greek_public_holiday(d(2027, 3, 15)), Some("Clean Monday"));
+        assert_eq!(greek_public_holiday(d(2027, 4, 30)), Some("Good Friday"));
+        assert_eq!(greek_public_holiday(d(2027, 5, 3)), Some("Easter Monday"));
+        assert_eq!(greek_public_holiday(d(2027, 6, 21)), Some("Whit Monday"));
+        // 2025 and 2028.
+        assert_eq!(greek_public_holiday(d(2025, 4, 21)), Some("Easter Monday"));
+        assert_eq!(greek_public_holiday(d(2028, 4, 17)), Some("Easter Monday"));
+        assert_eq!(greek_public_holiday(d(2028, 2, 28)), Some("Clean Monday"));
+    }
+
+    #[test]
+    fn fixed_holidays_and_ordinary_days() {
+        for (m, day) in [
+            (1, 1),
+            (1, 6),
+            (3, 25),
+            (5, 1),
+            (8, 15),
+            (10, 28),
+            (12, 25),
+            (12, 26),
+        ] {
+            assert!(greek_public_holiday(d(2026, m, day)).is_some(), "{m}-{day}");
+        }
+        assert_eq!(greek_public_holiday(d(2026, 12, 1)), None);
+        assert_eq!(
+            greek_public_holiday(d(2026, 4, 12)),
+            None,
+            "Easter Sunday itself is a Sunday, not listed"
+        );
+    }
+
+    #[test]
+    fn closures_combine_holidays_annual_dates_and_periods() {
+        let closures = Closures {
+            greek_public_holidays: true,
+            annual: vec![AnnualClosure {
+                name: "Polytechnic uprising".into(),
+                month: 11,
+                day: 17,
+            }],
+            periods: vec![ClosedPeriod {
+                name: "Christmas break".into(),
+                from: d(2026, 12, 24),
+                to: d(2027, 1, 6),
+            }],
+        };
+        assert_eq!(
+            closures.closed_on(d(2026, 11, 17)),
+            Some("Polytechnic uprising")
+        );
+        assert_eq!(closures.closed_on(d(2026, 12, 24)), Some("Christmas break"));
+        assert_eq!(closures.closed_on(d(2026, 12, 25)), Some("Christmas Day"));
+        assert_eq!(closures.closed_on(d(2026, 12, 31)), Some("Christmas break"));
+        assert_eq!(closures.closed_on(d(2027, 1, 7)), None);
+        let without_holidays = Closures {
+            greek_public_holidays: false,
+            ..Closures::default()
+        };
+        assert_eq!(without_holidays.closed_on(d(2026, 12, 25)), None);
+    }
+}

@@ -1,0 +1,134 @@
+//! Identifiers of services, providers and appointments.
+
+use chrono::{DateTime, Utc};
+use rand::{CryptoRng, RngCore};
+use serde::{Deserialize, Serialize};
+use std::fmt;
+use std::str::FromStr;
+use uuid::Uuid;
+
+/// Whether `s` is a usable configuration id: 1–64 characters of `a-z`, `0-9`, `-`, `_`.
+///
+/// Ids end up in URLs and in DynamoDB keys joined with `#`, so the alphabet is narrow.
+pub fn is_valid_id(s: &str) -> bool {
+    !s.is_empty()
+        && s.len() <= 64
+        && s.bytes()
+            .all(|b| b.is_ascii_lowercase() || b.is_ascii_digit() || b == b'-' || b == b'_')
+}
+
+macro_rules! config_id {
+    ($(#[$doc:meta])* $name:ident) => {
+        $(#[$doc])*
+        #[derive(Debug, Clone, PartialEq, Eq, Hash, PartialOrd, Ord, Serialize, Deserialize)]
+        #[serde(transparent)]
+        pub struct $name(String);
+
+        impl $name {
+            /// The id, if `s` is a valid id (see [`is_valid_id`]).
+            pub fn parse(s: &str) -> Option<Self> {
+                is_valid_id(s).then(|| $name(s.to_owned()))
+            }
+
+            /// The id as text.
+            pub fn as_str(&self) -> &str {
+                &self.0
+            }
+        }
+
+        impl fmt::Display for $name {
+            fn fmt(&self, f: &mut fmt::Formatter<'_>) -> fmt::Result {
+                f.write_str(&self.0)
+            }
+        }
+    };
+}
+
+config_id!(
+    /// The id of a bookable service, e.g. `mylibrarylive`.
+    ServiceId
+);
+config_id!(
+    /// The id of a provider (a librarian or a department), e.g. `sip`.
+    ProviderId
+);
+
+/// The id of an appointment: a UUID v7, so ids sort by creation time.
+#[derive(Debug, Clone, Copy, PartialEq, Eq, Hash, PartialOrd, Ord, Serialize, Deserialize)]
+#[serde(transparent)]
+pub struct AppointmentId(Uuid);
+
+impl AppointmentId {
+    /// A new v7 id for an appointment created at `now`, with randomness from `rng`.
+    ///
+    /// Time and randomness are passed in so that the domain stays clock-free and testable.
+    pub fn generate<R: RngCore + CryptoRng>(now: DateTime<Utc>, rng: &mut R) -> Self {
+        let mut random = [0u8; 10];
+        rng.fill_bytes(&mut random);
+        let millis = u64::try_from(now.timestamp_millis()).unwrap_or(0);
+        AppointmentId(uuid::Builder::from_unix_timestamp_millis(millis, &random).into_uuid())
+    }
+
+    /// The UUID itself.
+    pub fn as_uuid(&self) -> Uuid {
+        self.0
+    }
+}
+
+impl fmt::Display for AppointmentId {
+    fn fmt(&self, f: &mut fmt::Formatter<'_>) -> fmt::Result {
+        self.0.hyphenated().fmt(f)
+    }
+}
+
+/// Returned when text is not a UUID v7 appointment id.
+#[derive(Debug, Clone, PartialEq, Eq, thiserror::Error)]
+#[error("not an appointment id")]
+pub struct BadAppointmentId;
+
+impl FromStr for AppointmentId {
+    type Err = BadAppointmentId;
+    fn from_str(s: &str) -> Result<Self, Self::Err> {
+        let uuid = Uuid::try_parse(s).map_err(|_| BadAppointmentId)?;
+        if uuid.get_version_num() == 7 {
+            Ok(AppointmentId(uuid))
+        } else {
+            Err(BadAppointmentId)
+        }
+    }
+}
+
+#[cfg(test)]
+mod tests {
+    use super::*;
+    use chrono::TimeZone;
+    use rand::rngs::OsRng;
+
+    #[test]
+    fn appointment_ids_are_v7_and_sort_by_time() {
+        let t1 = Utc.with_ymd_and_hms(2026, 12, 1, 9, 0, 0).unwrap();
+        let t2 = Utc.with_ymd_and_hms(2026, 12, 1, 9, 0, 1).unwrap();
+        let a = AppointmentId::generate(t1, &mut OsRng);
+        let b = AppointmentId::generate(t2, &mut OsRng);
+        assert_eq!(a.as_uuid().get_version_num(), 7);
+        assert!(a < b);
+        assert_eq!(a.to_string().parse::<AppointmentId>(), Ok(a));
+    }
+
+    #[test]
+    fn ids_of_other_versions_or_garbage_are_refused() {
+        assert!("not-a-uuid".parse::<AppointmentId>().is_err());
+        assert!("67e55044-10b1-426f-9247-bb680e5fe0c8" // v4
+            .parse::<AppointmentId>()
+            .is_err());
+    }
+
+    #[test]
+    fn config_ids_have_a_narrow_alphabet() {
+        assert!(ServiceId::parse("mylibrarylive").is_some());
+        assert!(ProviderId::parse("sip_2-b").is_some());
+        for bad in ["", "Sip", "a#b", "a b", "ά", &"x".repeat(65)] {
+            assert!(ProviderId::parse(bad).is_none(), "{bad:?}");
+        }
+    }
+}

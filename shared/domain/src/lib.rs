@@ -1,0 +1,41 @@
+//! The pure domain of rantevou: the rules of booking a consultation with a librarian.
+//!
+//! No AWS, no HTTP, no SQL, no clock, no I/O: time (`now`) and randomness are passed in.
+//! One file per concept:
+//!
+//! | module | concept |
+//! |---|---|
+//! | [`config`] | the library's configuration (`infra/library.toml`), loaded and validated |
+//! | [`service`], [`provider`], [`working_plan`], [`closure`], [`policy`] | what it is made of |
+//! | [`availability`] | which slots are free |
+//! | [`slot_lock`] | the units of time an appointment holds; the double-booking guard |
+//! | [`appointment`] | an appointment and its lifecycle `booked → cancelled` |
+//! | [`patron`] | the patron's input, parsed into types that only hold valid values |
+//! | [`token`] | manage tokens for the cancel link |
+//! | [`ids`], [`language`] | identifiers and languages |
+//! | [`ports`] | the traits the store and mail adapters implement |
+
+pub mod appointment;
+pub mod availability;
+pub mod closure;
+pub mod config;
+pub mod ids;
+pub mod language;
+pub mod patron;
+pub mod policy;
+pub mod ports;
+pub mod provider;
+pub mod service;
+pub mod slot_lock;
+pub mod token;
+pub mod working_plan;
+
+pub use appointment::{Appointment, BookingRequest, CancelDecision, CancelError, Status};
+pub use availability::{
+    availability, check_slot, AvailabilityQuery, DayAvailability, ProviderChoice, Slot,
+};
+pub use config::{ConfigError, LibraryConfig};
+pub use ids::{AppointmentId, ProviderId, ServiceId};
+pub use language::{Language, Localized};
+pub use slot_lock::{BookedLocks, LockMonth, SlotLock};
+pub use token::{ManageToken, TokenHash};

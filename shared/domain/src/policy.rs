@@ -1,0 +1,45 @@
+//! The library's booking policy: notice, horizon, cutoff, retention, required fields.
+
+use chrono::Duration;
+
+/// Rules that apply to every booking.
+#[derive(Debug, Clone, PartialEq, Eq)]
+pub struct Policy {
+    /// How long before its start a slot can still be booked, in minutes.
+    pub min_notice_minutes: u32,
+    /// How many days ahead (in the library's calendar, today being day 0) can be booked.
+    pub horizon_days: u32,
+    /// How long before its start an appointment can still be cancelled, in minutes.
+    pub cancel_cutoff_minutes: u32,
+    /// How many days after its end an appointment's personal data is kept.
+    pub retention_days: u32,
+    /// Which optional patron fields this library requires.
+    pub required: RequiredFields,
+}
+
+impl Policy {
+    /// Minimum notice as a duration.
+    pub fn min_notice(&self) -> Duration {
+        Duration::minutes(i64::from(self.min_notice_minutes))
+    }
+
+    /// Cancellation cutoff as a duration.
+    pub fn cancel_cutoff(&self) -> Duration {
+        Duration::minutes(i64::from(self.cancel_cutoff_minutes))
+    }
+
+    /// Data retention as a duration.
+    pub fn retention(&self) -> Duration {
+        Duration::days(i64::from(self.retention_days))
+    }
+}
+
+/// The patron fields a library may make optional; name and email are always required
+/// (the confirmation is mailed to a person).
+#[derive(Debug, Clone, Copy, PartialEq, Eq, Default)]
+pub struct RequiredFields {
+    /// Phone number required.
+    pub phone: bool,
+    /// Topic / notes required.
+    pub notes: bool,
+}

@@ -1,0 +1,46 @@
+//! A bookable service, such as myLIBRARYlive.
+
+use crate::ids::{ProviderId, ServiceId};
+use crate::language::Localized;
+use chrono::Duration;
+
+/// Something a patron can book: how long it lasts, the grid its starts sit on, and who offers it.
+#[derive(Debug, Clone, PartialEq, Eq)]
+pub struct Service {
+    /// Stable id used in URLs and the API.
+    pub id: ServiceId,
+    /// Display name per language.
+    pub name: Localized,
+    /// What the service is, per language.
+    pub description: Localized,
+    /// Length of one appointment, in minutes (a multiple of `grid_minutes`).
+    pub duration_minutes: u32,
+    /// Distance between offered start times, in minutes.
+    pub grid_minutes: u32,
+    /// Time kept free after each appointment, in minutes.
+    pub buffer_minutes: u32,
+    /// Providers offering this service, in the order "any provider" tries them.
+    pub providers: Vec<ProviderId>,
+}
+
+impl Service {
+    /// Length of one appointment.
+    pub fn duration(&self) -> Duration {
+        Duration::minutes(i64::from(self.duration_minutes))
+    }
+
+    /// Time an appointment keeps its provider from other bookings: duration plus buffer.
+    pub fn occupied(&self) -> Duration {
+        Duration::minutes(i64::from(self.duration_minutes + self.buffer_minutes))
+    }
+
+    /// Distance between offered starts.
+    pub fn grid(&self) -> Duration {
+        Duration::minutes(i64::from(self.grid_minutes))
+    }
+
+    /// Whether `provider` offers this service.
+    pub fn is_offered_by(&self, provider: &ProviderId) -> bool {
+        self.providers.contains(provider)
+    }
+}
