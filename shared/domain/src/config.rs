@@ -365,7 +365,11 @@ impl Validator {
         let providers = self.providers(&raw.providers, services.as_deref().unwrap_or(&[]));
         let closures = match &raw.closures {
             Some(c) => self.closures(c),
-            None => Some(Closures::default()),
+            // Without a [closures] table the public holidays still close the library.
+            None => Some(Closures {
+                greek_public_holidays: true,
+                ..Closures::default()
+            }),
         };
         let policy = match &raw.policy {
             Some(p) => self.policy(p),
