@@ -13,7 +13,6 @@ use crate::service::Service;
 use crate::slot_lock::{locks_for, BookedLocks, LockMonth, SlotLock};
 use chrono::{DateTime, Days, NaiveDate, NaiveTime, TimeZone, Utc};
 use chrono_tz::Tz;
-use std::collections::BTreeMap;
 
 /// The most days one availability request may cover.
 pub const MAX_RANGE_DAYS: u64 = 62;
@@ -165,30 +164,43 @@ pub fn availability(
     let (service, providers) = resolve(config, &query.service, &query.provider)?;
     let tz = config.library.timezone;
     let window = BookingWindow::new(config, query.now);
+    let occupied = service.occupied();
     let mut days = Vec::new();
+    let occupied_secs = occupied.num_seconds();
+    let earliest = window.earliest.timestamp();
+    // (start as Unix seconds, index of the provider): plain integers keep the loop cheap.
+    let mut found: Vec<(i64, usize)> = Vec::new();
     for date in query.from.iter_days().take_while(|d| *d <= query.to) {
-        let mut starts: BTreeMap<DateTime<Utc>, Vec<ProviderId>> = BTreeMap::new();
-        if window.allows_date(date) {
-            for provider in &providers {
-                for start in scheduled_starts(config, service, provider, date) {
-                    if start < window.earliest {
-                        continue;
-                    }
-                    let locks = locks_for(provider, start, service.occupied());
-                    if !booked.any_held(&locks) {
-                        starts.entry(start).or_default().push(provider.id.clone());
+        found.clear();
+        if window.allows_date(date) && config.closures.closed_on(date).is_none() {
+            let mut clock = DayClock::new(tz, date);
+            for (index, provider) in providers.iter().enumerate() {
+                let held = booked.of(provider);
+                for start in starts_in_day(service, provider, &mut clock) {
+                    if start >= earliest && !held.holds_any_secs(start, occupied_secs) {
+                        found.push((start, index));
                     }
                 }
             }
+            // By start, then in the service's order of providers. Each provider's starts are
+            // already in order, and a stable sort merges such runs cheaply.
+            found.sort();
         }
-        let slots = starts
-            .into_iter()
-            .map(|(start, providers)| Slot {
-                start: start.with_timezone(&tz),
-                end: (start + service.duration()).with_timezone(&tz),
-                providers,
-            })
-            .collect();
+        let mut slots: Vec<Slot> = Vec::new();
+        for &(start, index) in &found {
+            let id = providers[index].id.clone();
+            let Some(start) = DateTime::from_timestamp(start, 0) else {
+                continue;
+            };
+            match slots.last_mut() {
+                Some(last) if last.start == start => last.providers.push(id),
+                _ => slots.push(Slot {
+                    start: start.with_timezone(&tz),
+                    end: (start + service.duration()).with_timezone(&tz),
+                    providers: vec![id],
+                }),
+            }
+        }
         days.push(DayAvailability { date, slots });
     }
     Ok(days)
@@ -226,29 +238,77 @@ pub fn scheduled_starts(
     provider: &Provider,
     date: NaiveDate,
 ) -> Vec<DateTime<Utc>> {
-    use chrono::Datelike;
     if config.closures.closed_on(date).is_some() {
         return Vec::new();
     }
-    let Some(day) = provider.working_plan.day(date.weekday()) else {
+    starts_in_day(
+        service,
+        provider,
+        &mut DayClock::new(config.library.timezone, date),
+    )
+    .into_iter()
+    .filter_map(|t| DateTime::from_timestamp(t, 0))
+    .collect()
+}
+
+/// The starts (Unix seconds) of `provider`'s slots on the clock's date (closures not checked).
+fn starts_in_day(service: &Service, provider: &Provider, clock: &mut DayClock) -> Vec<i64> {
+    use chrono::Datelike;
+    let Some(day) = provider.working_plan.day(clock.date.weekday()) else {
         return Vec::new();
     };
-    let tz = config.library.timezone;
     let mut starts = Vec::new();
     for segment in day.segments() {
         let (Some(begin), Some(end)) = (
-            local_instant(tz, date, segment.start, Edge::Start),
-            local_instant(tz, date, segment.end, Edge::End),
+            clock.instant(segment.start, Edge::Start),
+            clock.instant(segment.end, Edge::End),
         ) else {
             continue;
         };
-        let mut t = begin;
-        while t + service.duration() <= end {
+        // Whole seconds: cheaper than calendar arithmetic on every step.
+        let (duration, grid) = (
+            service.duration().num_seconds(),
+            service.grid().num_seconds(),
+        );
+        let (mut t, end) = (begin.timestamp(), end.timestamp());
+        while t + duration <= end {
             starts.push(t);
-            t += service.grid();
+            t += grid;
         }
     }
     starts
+}
+
+/// Wall-clock times of one date turned into instants, remembered: providers mostly share
+/// hours, and the zone look-up is the costly part of computing a day.
+struct DayClock {
+    tz: Tz,
+    date: NaiveDate,
+    known: Vec<(NaiveTime, bool, Option<DateTime<Utc>>)>,
+}
+
+impl DayClock {
+    fn new(tz: Tz, date: NaiveDate) -> Self {
+        DayClock {
+            tz,
+            date,
+            known: Vec::new(),
+        }
+    }
+
+    fn instant(&mut self, time: NaiveTime, edge: Edge) -> Option<DateTime<Utc>> {
+        let is_start = matches!(edge, Edge::Start);
+        if let Some(&(_, _, known)) = self
+            .known
+            .iter()
+            .find(|(t, s, _)| *t == time && *s == is_start)
+        {
+            return known;
+        }
+        let instant = local_instant(self.tz, self.date, time, edge);
+        self.known.push((time, is_start, instant));
+        instant
+    }
 }
 
 /// The earliest start and the last date a booking made at `now` may have.

@@ -5,6 +5,7 @@ use rand::{CryptoRng, RngCore};
 use serde::{Deserialize, Serialize};
 use std::fmt;
 use std::str::FromStr;
+use std::sync::Arc;
 use uuid::Uuid;
 
 /// Whether `s` is a usable configuration id: 1–64 characters of `a-z`, `0-9`, `-`, `_`.
@@ -20,14 +21,15 @@ pub fn is_valid_id(s: &str) -> bool {
 macro_rules! config_id {
     ($(#[$doc:meta])* $name:ident) => {
         $(#[$doc])*
-        #[derive(Debug, Clone, PartialEq, Eq, Hash, PartialOrd, Ord, Serialize, Deserialize)]
-        #[serde(transparent)]
-        pub struct $name(String);
+        ///
+        /// Shared text (`Arc<str>`): ids are cloned into every slot of an availability answer.
+        #[derive(Debug, Clone, PartialEq, Eq, Hash, PartialOrd, Ord)]
+        pub struct $name(Arc<str>);
 
         impl $name {
             /// The id, if `s` is a valid id (see [`is_valid_id`]).
             pub fn parse(s: &str) -> Option<Self> {
-                is_valid_id(s).then(|| $name(s.to_owned()))
+                is_valid_id(s).then(|| $name(Arc::from(s)))
             }
 
             /// The id as text.
@@ -39,6 +41,19 @@ macro_rules! config_id {
         impl fmt::Display for $name {
             fn fmt(&self, f: &mut fmt::Formatter<'_>) -> fmt::Result {
                 f.write_str(&self.0)
+            }
+        }
+
+        impl Serialize for $name {
+            fn serialize<S: serde::Serializer>(&self, serializer: S) -> Result<S::Ok, S::Error> {
+                serializer.serialize_str(&self.0)
+            }
+        }
+
+        impl<'de> Deserialize<'de> for $name {
+            fn deserialize<D: serde::Deserializer<'de>>(deserializer: D) -> Result<Self, D::Error> {
+                let s = String::deserialize(deserializer)?;
+                $name::parse(&s).ok_or_else(|| serde::de::Error::custom(format!("invalid id {s:?}")))
             }
         }
     };
@@ -99,36 +114,5 @@ impl FromStr for AppointmentId {
 }
 
 #[cfg(test)]
-mod tests {
-    use super::*;
-    use chrono::TimeZone;
-    use rand::rngs::OsRng;
-
-    #[test]
-    fn appointment_ids_are_v7_and_sort_by_time() {
-        let t1 = Utc.with_ymd_and_hms(2026, 12, 1, 9, 0, 0).unwrap();
-        let t2 = Utc.with_ymd_and_hms(2026, 12, 1, 9, 0, 1).unwrap();
-        let a = AppointmentId::generate(t1, &mut OsRng);
-        let b = AppointmentId::generate(t2, &mut OsRng);
-        assert_eq!(a.as_uuid().get_version_num(), 7);
-        assert!(a < b);
-        assert_eq!(a.to_string().parse::<AppointmentId>(), Ok(a));
-    }
-
-    #[test]
-    fn ids_of_other_versions_or_garbage_are_refused() {
-        assert!("not-a-uuid".parse::<AppointmentId>().is_err());
-        assert!("67e55044-10b1-426f-9247-bb680e5fe0c8" // v4
-            .parse::<AppointmentId>()
-            .is_err());
-    }
-
-    #[test]
-    fn config_ids_have_a_narrow_alphabet() {
-        assert!(ServiceId::parse("mylibrarylive").is_some());
-        assert!(ProviderId::parse("sip_2-b").is_some());
-        for bad in ["", "Sip", "a#b", "a b", "ά", &"x".repeat(65)] {
-            assert!(ProviderId::parse(bad).is_none(), "{bad:?}");
-        }
-    }
-}
+#[path = "tests/ids.rs"]
+mod tests;

@@ -6,7 +6,7 @@
 use crate::ids::ProviderId;
 use crate::provider::Provider;
 use chrono::{DateTime, Datelike, Duration, TimeZone, Utc};
-use std::collections::{HashMap, HashSet};
+use std::collections::{BTreeSet, HashMap};
 use std::fmt;
 
 /// One unit of one provider's time, starting at `start` and lasting the provider's lock unit.
@@ -111,7 +111,7 @@ pub fn conflict(a: &[SlotLock], b: &[SlotLock]) -> bool {
 /// The locks already held, grouped per provider for fast look-ups while computing availability.
 #[derive(Debug, Clone, Default)]
 pub struct BookedLocks {
-    by_provider: HashMap<ProviderId, HashSet<i64>>,
+    by_provider: HashMap<ProviderId, BTreeSet<i64>>,
 }
 
 impl BookedLocks {
@@ -133,11 +133,49 @@ impl BookedLocks {
         locks.iter().any(|l| self.is_held(&l.provider, l.start))
     }
 
+    /// Whether any lock an appointment of `occupied` length at `start` would need from
+    /// `provider` is held (the same units as [`locks_for`], without building them).
+    pub fn holds_any(&self, provider: &Provider, start: DateTime<Utc>, occupied: Duration) -> bool {
+        self.of(provider).holds_any(start, occupied)
+    }
+
+    /// The locks held on one provider's time, for checking many starts in a row.
+    pub fn of<'a>(&'a self, provider: &'a Provider) -> ProviderLocks<'a> {
+        ProviderLocks {
+            held: self.by_provider.get(&provider.id),
+            unit: i64::from(provider.lock_minutes.max(1)) * 60,
+        }
+    }
+
     /// Whether `provider`'s unit starting at `start` is held.
     pub fn is_held(&self, provider: &ProviderId, start: DateTime<Utc>) -> bool {
         self.by_provider
             .get(provider)
             .is_some_and(|set| set.contains(&start.timestamp()))
+    }
+}
+
+/// The locks held on one provider's time (see [`BookedLocks::of`]).
+#[derive(Debug, Clone, Copy)]
+pub struct ProviderLocks<'a> {
+    held: Option<&'a BTreeSet<i64>>,
+    unit: i64,
+}
+
+impl ProviderLocks<'_> {
+    /// Whether any lock unit that `[start, start + occupied)` touches is held.
+    pub fn holds_any(&self, start: DateTime<Utc>, occupied: Duration) -> bool {
+        self.holds_any_secs(start.timestamp(), occupied.num_seconds())
+    }
+
+    /// [`ProviderLocks::holds_any`] on Unix seconds, for the availability loop.
+    pub(crate) fn holds_any_secs(&self, start: i64, occupied: i64) -> bool {
+        let Some(held) = self.held else {
+            return false;
+        };
+        let first = start.div_euclid(self.unit) * self.unit;
+        let end = start + occupied;
+        first < end && held.range(first..end).next().is_some()
     }
 }
 
@@ -160,69 +198,5 @@ impl Extend<SlotLock> for BookedLocks {
 }
 
 #[cfg(test)]
-mod tests {
-    use super::*;
-    use crate::language::Localized;
-    use crate::working_plan::WorkingPlan;
-
-    fn provider(lock_minutes: u32) -> Provider {
-        Provider {
-            id: ProviderId::parse("sip").unwrap(),
-            name: Localized::new("x", "x"),
-            email: "sip@example.org".into(),
-            working_plan: WorkingPlan::default(),
-            lock_minutes,
-        }
-    }
-
-    fn at(h: u32, m: u32) -> DateTime<Utc> {
-        Utc.with_ymd_and_hms(2026, 12, 1, h, m, 0).unwrap()
-    }
-
-    #[test]
-    fn a_twenty_minute_appointment_on_a_twenty_minute_unit_holds_one_lock() {
-        let locks = locks_for(&provider(20), at(7, 40), Duration::minutes(20));
-        assert_eq!(locks.len(), 1);
-        assert_eq!(locks[0].start, at(7, 40));
-    }
-
-    #[test]
-    fn duration_plus_buffer_holds_every_unit_it_covers() {
-        let locks = locks_for(&provider(10), at(7, 0), Duration::minutes(30 + 10));
-        let starts: Vec<_> = locks.iter().map(|l| l.start).collect();
-        assert_eq!(starts, vec![at(7, 0), at(7, 10), at(7, 20), at(7, 30)]);
-    }
-
-    #[test]
-    fn partly_overlapping_appointments_conflict_and_adjacent_ones_do_not() {
-        let p = provider(10);
-        let a = locks_for(&p, at(7, 0), Duration::minutes(30));
-        let b = locks_for(&p, at(7, 20), Duration::minutes(20));
-        let c = locks_for(&p, at(7, 30), Duration::minutes(20));
-        assert!(conflict(&a, &b));
-        assert!(!conflict(&a, &c));
-        assert!(conflict(&b, &c));
-    }
-
-    #[test]
-    fn months_spanned_by_a_range() {
-        let from = Utc.with_ymd_and_hms(2026, 11, 30, 22, 0, 0).unwrap();
-        let to = Utc.with_ymd_and_hms(2027, 2, 1, 0, 0, 0).unwrap();
-        let months: Vec<String> = LockMonth::spanning(from, to)
-            .iter()
-            .map(ToString::to_string)
-            .collect();
-        assert_eq!(months, ["2026-11", "2026-12", "2027-01"]);
-    }
-
-    #[test]
-    fn booked_locks_answer_per_provider() {
-        let p = provider(20);
-        let booked: BookedLocks = locks_for(&p, at(8, 0), Duration::minutes(20))
-            .into_iter()
-            .collect();
-        assert!(booked.is_held(&p.id, at(8, 0)));
-        assert!(!booked.is_held(&p.id, at(8, 20)));
-        assert!(!booked.is_held(&ProviderId::parse("other").unwrap(), at(8, 0)));
-    }
-}
+#[path = "tests/slot_lock.rs"]
+mod tests;

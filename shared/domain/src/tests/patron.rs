@@ -1,0 +1,147 @@
+//! Unit tests of `patron`.
+
+use super::*;
+
+fn all_required() -> RequiredFields {
+    RequiredFields {
+        phone: true,
+        notes: true,
+    }
+}
+
+fn good() -> PatronInput {
+    PatronInput {
+        name: Some("  Κατερίνα Παπαδοπούλου ".into()),
+        email: Some("k@example.org".into()),
+        phone: Some("+30 690 000 0000".into()),
+        notes: Some("Αναζήτηση ηλεκτρονικών άρθρων\r\nγια τη διπλωματική".into()),
+        language: Some("el".into()),
+        accept_terms: Some(true),
+        accept_privacy: Some(true),
+    }
+}
+
+#[test]
+fn a_good_submission_parses_and_is_normalised() {
+    let d = parse_patron_input(&good(), all_required(), Language::El).unwrap();
+    assert_eq!(d.customer.name.as_str(), "Κατερίνα Παπαδοπούλου");
+    assert_eq!(
+        d.notes.as_str(),
+        "Αναζήτηση ηλεκτρονικών άρθρων\nγια τη διπλωματική"
+    );
+    assert_eq!(d.language, Language::El);
+}
+
+#[test]
+fn every_field_at_fault_is_reported_at_once() {
+    let input = PatronInput {
+        name: Some("   ".into()),
+        email: Some("not-an-email".into()),
+        phone: Some("12".into()),
+        notes: None,
+        language: Some("fr".into()),
+        accept_terms: Some(false),
+        accept_privacy: None,
+    };
+    let errors = parse_patron_input(&input, all_required(), Language::El).unwrap_err();
+    let fields: Vec<_> = errors.0.iter().map(|e| (e.field, e.code)).collect();
+    assert_eq!(
+        fields,
+        vec![
+            ("customer.name", FieldCode::Required),
+            ("customer.email", FieldCode::Invalid),
+            ("customer.phone", FieldCode::Invalid),
+            ("notes", FieldCode::Required),
+            ("language", FieldCode::Invalid),
+            ("accept_terms", FieldCode::MustAccept),
+            ("accept_privacy", FieldCode::MustAccept),
+        ]
+    );
+    for e in &errors.0 {
+        assert!(!e.message.el.is_empty() && !e.message.en.is_empty());
+        assert_ne!(e.message.el, e.message.en);
+    }
+}
+
+#[test]
+fn optional_fields_may_be_left_out() {
+    let input = PatronInput {
+        phone: None,
+        notes: Some("".into()),
+        language: None,
+        ..good()
+    };
+    let d = parse_patron_input(&input, RequiredFields::default(), Language::En).unwrap();
+    assert_eq!(d.customer.phone, None);
+    assert!(d.notes.is_empty());
+    assert_eq!(d.language, Language::En);
+    // A phone given anyway is still checked.
+    let bad_phone = PatronInput {
+        phone: Some("call me".into()),
+        ..input
+    };
+    let errors =
+        parse_patron_input(&bad_phone, RequiredFields::default(), Language::En).unwrap_err();
+    assert_eq!(
+        errors.get("customer.phone").map(|e| e.code),
+        Some(FieldCode::Invalid)
+    );
+}
+
+#[test]
+fn header_injection_is_impossible() {
+    for evil in [
+        "Eve\r\nBcc: all@example.org",
+        "Eve\nX",
+        "Eve\u{0}",
+        "Eve\u{202E}evE",
+        "A\u{2028}B",
+    ] {
+        assert_eq!(PatronName::parse(evil), Err(FieldCode::Invalid), "{evil:?}");
+    }
+    for evil in [
+        "k@example.org\r\nBcc: x@example.org",
+        "k@exa mple.org",
+        "a@b",
+    ] {
+        assert!(PatronEmail::parse(evil).is_err(), "{evil:?}");
+    }
+    assert_eq!(FreeText::parse("a\u{7}b"), Err(FieldCode::Invalid));
+    assert!(FreeText::parse("line one\nline two\ttab").is_ok());
+}
+
+#[test]
+fn limits_are_counted_in_characters() {
+    assert!(PatronName::parse(&"Ω".repeat(100)).is_ok());
+    assert_eq!(PatronName::parse(&"Ω".repeat(101)), Err(FieldCode::TooLong));
+    assert!(FreeText::parse(&"ά".repeat(1000)).is_ok());
+    assert_eq!(FreeText::parse(&"ά".repeat(1001)), Err(FieldCode::TooLong));
+    let long_email = format!("{}@example.org", "a".repeat(250));
+    assert_eq!(PatronEmail::parse(&long_email), Err(FieldCode::TooLong));
+}
+
+#[test]
+fn phone_numbers() {
+    for ok in [
+        "6900000000",
+        "+30 2310 891 000",
+        "(2310) 891-000",
+        "+30.690.000.0000",
+    ] {
+        assert!(PhoneNumber::parse(ok).is_ok(), "{ok}");
+    }
+    for bad in [
+        "12345",
+        "69000000000000000",
+        "30+6900000000",
+        "690-ABC-0000",
+    ] {
+        assert!(PhoneNumber::parse(bad).is_err(), "{bad}");
+    }
+}
+
+#[test]
+fn newtypes_deserialize_only_valid_values() {
+    assert!(serde_json::from_str::<PatronName>("\"Eve\\r\\nBcc: x\"").is_err());
+    assert!(serde_json::from_str::<PatronEmail>("\"k@example.org\"").is_ok());
+}
