@@ -1,0 +1,153 @@
+//! Keys and attribute maps of the single DynamoDB table (see `infra/dynamodb-table.json`).
+
+use crate::record::{instant_text, AppointmentRecord};
+use aws_sdk_dynamodb::types::AttributeValue;
+use rantevou_domain::ids::{AppointmentId, ProviderId};
+use rantevou_domain::ports::StoreError;
+use rantevou_domain::{LockMonth, SlotLock};
+use std::collections::HashMap;
+
+/// Partition key attribute.
+pub const PK: &str = "PK";
+/// Sort key attribute.
+pub const SK: &str = "SK";
+/// Index partition key: `PROV#<provider>#<yyyy-mm-dd>` (UTC day of the start).
+pub const GSI1PK: &str = "GSI1PK";
+/// Index sort key: `<start>#<id>`.
+pub const GSI1SK: &str = "GSI1SK";
+/// The index of appointments by provider and day.
+pub const GSI1: &str = "GSI1";
+
+/// `APPT#<id>`
+pub fn appointment_pk(id: &AppointmentId) -> String {
+    format!("APPT#{id}")
+}
+/// Sort key of an appointment item.
+pub const APPOINTMENT_SK: &str = "APPT";
+
+/// `LOCK#<provider>#<yyyy-mm>`: one partition per provider and month.
+pub fn lock_pk(provider: &ProviderId, month: LockMonth) -> String {
+    format!("LOCK#{provider}#{month}")
+}
+
+/// The lock's sort key: its start, RFC 3339 UTC (text order is time order).
+pub fn lock_sk(lock: &SlotLock) -> String {
+    instant_text(lock.start)
+}
+
+/// `IDEM#<digest of the key>`
+pub fn idempotency_pk(key_digest: &str) -> String {
+    format!("IDEM#{key_digest}")
+}
+/// Sort key of an idempotency item.
+pub const IDEMPOTENCY_SK: &str = "IDEM";
+
+/// Key of the configuration item.
+pub const CONFIG_PK: &str = "CONFIG";
+/// Sort key of the configuration item.
+pub const CONFIG_SK: &str = "LIBRARY";
+
+/// A key map.
+pub fn key(pk: impl Into<String>, sk: impl Into<String>) -> HashMap<String, AttributeValue> {
+    HashMap::from([
+        (PK.to_owned(), AttributeValue::S(pk.into())),
+        (SK.to_owned(), AttributeValue::S(sk.into())),
+    ])
+}
+
+/// The full item of an appointment: keys, index keys, and the record's fields.
+pub fn appointment_item(
+    record: &AppointmentRecord,
+    id: &AppointmentId,
+) -> Result<HashMap<String, AttributeValue>, StoreError> {
+    let json = serde_json::to_value(record).map_err(|e| StoreError::Corrupt(e.to_string()))?;
+    let serde_json::Value::Object(fields) = json else {
+        return Err(StoreError::Corrupt("record is not an object".into()));
+    };
+    let mut item: HashMap<String, AttributeValue> = fields
+        .into_iter()
+        .map(|(k, v)| (k, to_attribute(v)))
+        .collect();
+    item.extend(key(appointment_pk(id), APPOINTMENT_SK));
+    let day = record.start.get(..10).unwrap_or(&record.start);
+    item.insert(
+        GSI1PK.into(),
+        AttributeValue::S(format!("PROV#{}#{day}", record.provider)),
+    );
+    item.insert(
+        GSI1SK.into(),
+        AttributeValue::S(format!("{}#{}", record.start, record.id)),
+    );
+    Ok(item)
+}
+
+/// Reads an appointment item back; anything unexpected is [`StoreError::Corrupt`].
+pub fn record_from_item(
+    mut item: HashMap<String, AttributeValue>,
+) -> Result<AppointmentRecord, StoreError> {
+    for k in [PK, SK, GSI1PK, GSI1SK] {
+        item.remove(k);
+    }
+    let fields = item
+        .into_iter()
+        .map(|(k, v)| Ok((k, from_attribute(v)?)))
+        .collect::<Result<serde_json::Map<_, _>, StoreError>>()?;
+    serde_json::from_value(serde_json::Value::Object(fields))
+        .map_err(|e| StoreError::Corrupt(format!("appointment item: {e}")))
+}
+
+/// JSON → attribute: strings, numbers, booleans, null, lists and maps.
+pub fn to_attribute(v: serde_json::Value) -> AttributeValue {
+    use serde_json::Value;
+    match v {
+        Value::Null => AttributeValue::Null(true),
+        Value::Bool(b) => AttributeValue::Bool(b),
+        Value::Number(n) => AttributeValue::N(n.to_string()),
+        Value::String(s) => AttributeValue::S(s),
+        Value::Array(a) => AttributeValue::L(a.into_iter().map(to_attribute).collect()),
+        Value::Object(o) => {
+            AttributeValue::M(o.into_iter().map(|(k, v)| (k, to_attribute(v))).collect())
+        }
+    }
+}
+
+/// Attribute → JSON; sets and binaries never appear in our items and are refused.
+pub fn from_attribute(v: AttributeValue) -> Result<serde_json::Value, StoreError> {
+    use serde_json::Value;
+    Ok(match v {
+        AttributeValue::Null(_) => Value::Null,
+        AttributeValue::Bool(b) => Value::Bool(b),
+        AttributeValue::N(n) => {
+            let number = n
+                .parse::<i64>()
+                .map(serde_json::Number::from)
+                .ok()
+                .or_else(|| n.parse::<f64>().ok().and_then(serde_json::Number::from_f64))
+                .ok_or_else(|| StoreError::Corrupt("number attribute".into()))?;
+            Value::Number(number)
+        }
+        AttributeValue::S(s) => Value::String(s),
+        AttributeValue::L(l) => Value::Array(
+            l.into_iter()
+                .map(from_attribute)
+                .collect::<Result<_, _>>()?,
+        ),
+        AttributeValue::M(m) => Value::Object(
+            m.into_iter()
+                .map(|(k, v)| Ok((k, from_attribute(v)?)))
+                .collect::<Result<_, StoreError>>()?,
+        ),
+        _ => return Err(StoreError::Corrupt("unexpected attribute type".into())),
+    })
+}
+
+/// A string attribute of an item, or `Corrupt`.
+pub fn string_attr<'a>(
+    item: &'a HashMap<String, AttributeValue>,
+    name: &str,
+) -> Result<&'a str, StoreError> {
+    item.get(name)
+        .and_then(|v| v.as_s().ok())
+        .map(String::as_str)
+        .ok_or_else(|| StoreError::Corrupt(format!("attribute {name}")))
+}

@@ -1,0 +1,181 @@
+//! The stored shape of an appointment, shared by both adapters: flat, text and numbers only,
+//! read back through the domain's parsers so that a malformed item is an error, not a panic.
+
+use chrono::{DateTime, Utc};
+use rantevou_domain::appointment::{Appointment, Status};
+use rantevou_domain::ids::{AppointmentId, ProviderId, ServiceId};
+use rantevou_domain::patron::{
+    Customer, FreeText, PatronDetails, PatronEmail, PatronName, PhoneNumber,
+};
+use rantevou_domain::ports::StoreError;
+use rantevou_domain::{Language, SlotLock, TokenHash};
+use serde::{Deserialize, Serialize};
+use sha2::{Digest, Sha256};
+
+/// An appointment as both stores keep it (DynamoDB attributes, SQLite JSON).
+#[derive(Debug, Clone, PartialEq, Eq, Serialize, Deserialize)]
+#[serde(deny_unknown_fields)]
+pub struct AppointmentRecord {
+    pub id: String,
+    pub service: String,
+    pub provider: String,
+    /// RFC 3339, UTC.
+    pub start: String,
+    pub end: String,
+    pub name: String,
+    pub email: String,
+    pub phone: Option<String>,
+    pub notes: String,
+    pub language: String,
+    pub created_at: String,
+    /// `booked` or `cancelled`.
+    pub status: String,
+    pub cancelled_at: Option<String>,
+    pub cancel_reason: Option<String>,
+    /// Hex SHA-256 of the manage token.
+    pub token_hash: String,
+    /// Starts of the lock units held (RFC 3339, UTC).
+    pub locks: Vec<String>,
+    /// Unix seconds; DynamoDB's TTL attribute.
+    pub expires_at: i64,
+}
+
+/// Status text of a booked appointment.
+pub const BOOKED: &str = "booked";
+/// Status text of a cancelled appointment.
+pub const CANCELLED: &str = "cancelled";
+
+/// An instant as the stores write it: RFC 3339 in UTC, whole seconds, so that text order is
+/// time order (lock sort keys rely on it).
+pub fn instant_text(t: DateTime<Utc>) -> String {
+    t.to_rfc3339_opts(chrono::SecondsFormat::Secs, true)
+}
+
+fn parse_instant(field: &str, s: &str) -> Result<DateTime<Utc>, StoreError> {
+    DateTime::parse_from_rfc3339(s)
+        .map(|t| t.with_timezone(&Utc))
+        .map_err(|_| corrupt(field))
+}
+
+fn corrupt(field: &str) -> StoreError {
+    StoreError::Corrupt(format!("appointment field {field}"))
+}
+
+impl From<&Appointment> for AppointmentRecord {
+    fn from(a: &Appointment) -> Self {
+        let (status, cancelled_at, cancel_reason) = match &a.status {
+            Status::Booked => (BOOKED, None, None),
+            Status::Cancelled { at, reason } => (
+                CANCELLED,
+                Some(instant_text(*at)),
+                Some(reason.as_str().to_owned()),
+            ),
+        };
+        AppointmentRecord {
+            id: a.id.to_string(),
+            service: a.service.to_string(),
+            provider: a.provider.to_string(),
+            start: instant_text(a.start),
+            end: instant_text(a.end),
+            name: a.patron.customer.name.to_string(),
+            email: a.patron.customer.email.to_string(),
+            phone: a.patron.customer.phone.as_ref().map(ToString::to_string),
+            notes: a.patron.notes.to_string(),
+            language: a.patron.language.code().to_owned(),
+            created_at: instant_text(a.created_at),
+            status: status.to_owned(),
+            cancelled_at,
+            cancel_reason,
+            token_hash: a.token_hash.to_hex(),
+            locks: a.locks.iter().map(|l| instant_text(l.start)).collect(),
+            expires_at: a.expires_at.timestamp(),
+        }
+    }
+}
+
+impl TryFrom<AppointmentRecord> for Appointment {
+    type Error = StoreError;
+
+    fn try_from(r: AppointmentRecord) -> Result<Self, StoreError> {
+        let provider = ProviderId::parse(&r.provider).ok_or_else(|| corrupt("provider"))?;
+        let status = match (r.status.as_str(), &r.cancelled_at, &r.cancel_reason) {
+            (BOOKED, _, _) => Status::Booked,
+            (CANCELLED, Some(at), reason) => Status::Cancelled {
+                at: parse_instant("cancelled_at", at)?,
+                reason: FreeText::parse(reason.as_deref().unwrap_or(""))
+                    .map_err(|_| corrupt("cancel_reason"))?,
+            },
+            _ => return Err(corrupt("status")),
+        };
+        let locks = r
+            .locks
+            .iter()
+            .map(|s| {
+                Ok(SlotLock {
+                    provider: provider.clone(),
+                    start: parse_instant("locks", s)?,
+                })
+            })
+            .collect::<Result<Vec<_>, StoreError>>()?;
+        Ok(Appointment {
+            id: r.id.parse::<AppointmentId>().map_err(|_| corrupt("id"))?,
+            service: ServiceId::parse(&r.service).ok_or_else(|| corrupt("service"))?,
+            provider,
+            start: parse_instant("start", &r.start)?,
+            end: parse_instant("end", &r.end)?,
+            patron: PatronDetails {
+                customer: Customer {
+                    name: PatronName::parse(&r.name).map_err(|_| corrupt("name"))?,
+                    email: PatronEmail::parse(&r.email).map_err(|_| corrupt("email"))?,
+                    phone: match &r.phone {
+                        Some(p) => Some(PhoneNumber::parse(p).map_err(|_| corrupt("phone"))?),
+                        None => None,
+                    },
+                },
+                notes: FreeText::parse(&r.notes).map_err(|_| corrupt("notes"))?,
+                language: r
+                    .language
+                    .parse::<Language>()
+                    .map_err(|_| corrupt("language"))?,
+            },
+            created_at: parse_instant("created_at", &r.created_at)?,
+            status,
+            token_hash: TokenHash::from_hex(&r.token_hash).ok_or_else(|| corrupt("token_hash"))?,
+            locks,
+            expires_at: DateTime::from_timestamp(r.expires_at, 0)
+                .ok_or_else(|| corrupt("expires_at"))?,
+        })
+    }
+}
+
+/// What makes two create requests "the same request" for idempotency: the service, the start
+/// and the patron's details. The id, token and provider are left out: a retry draws a new id
+/// and token, and "any provider" may resolve differently.
+pub fn request_fingerprint(a: &Appointment) -> String {
+    let c = &a.patron.customer;
+    let parts = [
+        a.service.as_str(),
+        &instant_text(a.start),
+        c.name.as_str(),
+        c.email.as_str(),
+        c.phone.as_ref().map(PhoneNumber::as_str).unwrap_or(""),
+        a.patron.notes.as_str(),
+        a.patron.language.code(),
+    ];
+    let mut hasher = Sha256::new();
+    for part in parts {
+        // Length-prefixed, so that no two different field lists hash alike.
+        hasher.update((part.len() as u64).to_be_bytes());
+        hasher.update(part.as_bytes());
+    }
+    hex(&hasher.finalize())
+}
+
+/// Hex SHA-256 of an idempotency key: bounded length whatever the client sent.
+pub fn key_digest(key: &str) -> String {
+    hex(&Sha256::digest(key.as_bytes()))
+}
+
+fn hex(bytes: &[u8]) -> String {
+    bytes.iter().map(|b| format!("{b:02x}")).collect()
+}

@@ -1,0 +1,333 @@
+//! The embedded store: SQLite (bundled), for `rantevou serve` and tests.
+//!
+//! The same guarantees as DynamoDB with one `BEGIN IMMEDIATE` transaction per write and a
+//! primary key on (provider, lock start): a second appointment on a held unit violates the key
+//! and the whole transaction rolls back. WAL mode and a busy timeout make it safe for
+//! concurrent callers in one process (one connection behind a mutex) and across processes
+//! (SQLite's file locks).
+
+use crate::record::{key_digest, request_fingerprint, AppointmentRecord, BOOKED, CANCELLED};
+use async_trait::async_trait;
+use chrono::{DateTime, Utc};
+use rantevou_domain::appointment::Appointment;
+use rantevou_domain::ids::{AppointmentId, ProviderId};
+use rantevou_domain::patron::FreeText;
+use rantevou_domain::ports::{AppointmentStore, Created, IdempotencyKey, StoreError};
+use rantevou_domain::{LockMonth, SlotLock};
+use rusqlite::{params, Connection, ErrorCode, OptionalExtension, TransactionBehavior};
+use std::path::Path;
+use std::sync::{Arc, Mutex};
+use std::time::Duration;
+
+const SCHEMA: &str = "
+CREATE TABLE IF NOT EXISTS appointments (
+    id          TEXT PRIMARY KEY,
+    provider    TEXT NOT NULL,
+    start       INTEGER NOT NULL,
+    status      TEXT NOT NULL,
+    token_hash  TEXT NOT NULL,
+    expires_at  INTEGER NOT NULL,
+    record      TEXT NOT NULL
+);
+CREATE INDEX IF NOT EXISTS appointments_by_provider_start ON appointments (provider, start);
+CREATE TABLE IF NOT EXISTS slot_locks (
+    provider       TEXT NOT NULL,
+    start          INTEGER NOT NULL,
+    month          TEXT NOT NULL,
+    appointment_id TEXT NOT NULL REFERENCES appointments (id),
+    PRIMARY KEY (provider, start)
+) WITHOUT ROWID;
+CREATE INDEX IF NOT EXISTS slot_locks_by_month ON slot_locks (provider, month);
+CREATE TABLE IF NOT EXISTS idempotency (
+    key_digest     TEXT PRIMARY KEY,
+    appointment_id TEXT NOT NULL,
+    fingerprint    TEXT NOT NULL,
+    expires_at     INTEGER NOT NULL
+);
+CREATE TABLE IF NOT EXISTS config (
+    name   TEXT PRIMARY KEY,
+    source TEXT NOT NULL
+);
+";
+
+/// The SQLite booking store. Cheap to clone; clones share one connection.
+#[derive(Clone)]
+pub struct SqliteStore {
+    conn: Arc<Mutex<Connection>>,
+}
+
+/// How long an idempotency key is remembered.
+const IDEMPOTENCY_TTL_SECONDS: i64 = 24 * 3600;
+
+impl SqliteStore {
+    /// Opens (creating if needed) the database at `path`, with its schema.
+    pub fn open(path: impl AsRef<Path>) -> Result<Self, StoreError> {
+        let conn = Connection::open(path).map_err(unavailable)?;
+        Self::init(conn)
+    }
+
+    /// A private in-memory database (for tests).
+    pub fn in_memory() -> Result<Self, StoreError> {
+        Self::init(Connection::open_in_memory().map_err(unavailable)?)
+    }
+
+    fn init(conn: Connection) -> Result<Self, StoreError> {
+        conn.busy_timeout(Duration::from_secs(10))
+            .map_err(unavailable)?;
+        conn.pragma_update(None, "journal_mode", "WAL")
+            .map_err(unavailable)?;
+        conn.pragma_update(None, "synchronous", "NORMAL")
+            .map_err(unavailable)?;
+        conn.pragma_update(None, "foreign_keys", "ON")
+            .map_err(unavailable)?;
+        conn.execute_batch(SCHEMA).map_err(unavailable)?;
+        Ok(SqliteStore {
+            conn: Arc::new(Mutex::new(conn)),
+        })
+    }
+
+    /// Runs `f` on the connection on the blocking pool.
+    async fn with_conn<T, F>(&self, f: F) -> Result<T, StoreError>
+    where
+        T: Send + 'static,
+        F: FnOnce(&mut Connection) -> Result<T, StoreError> + Send + 'static,
+    {
+        let conn = Arc::clone(&self.conn);
+        tokio::task::spawn_blocking(move || {
+            // A panic while holding the lock cannot leave a transaction half-done (SQLite rolls
+            // back), so a poisoned mutex is safe to keep using.
+            let mut guard = conn.lock().unwrap_or_else(|poisoned| poisoned.into_inner());
+            f(&mut guard)
+        })
+        .await
+        .map_err(|e| StoreError::Unavailable(format!("store task failed: {e}")))?
+    }
+
+    /// The stored library configuration (TOML source), if one was saved.
+    pub async fn load_config(&self) -> Result<Option<String>, StoreError> {
+        self.with_conn(|c| {
+            c.query_row(
+                "SELECT source FROM config WHERE name = 'library'",
+                [],
+                |r| r.get(0),
+            )
+            .optional()
+            .map_err(unavailable)
+        })
+        .await
+    }
+
+    /// Saves the library configuration (TOML source, validated by the caller).
+    pub async fn save_config(&self, source: &str) -> Result<(), StoreError> {
+        let source = source.to_owned();
+        self.with_conn(move |c| {
+            c.execute(
+                "INSERT INTO config (name, source) VALUES ('library', ?1)
+                 ON CONFLICT (name) DO UPDATE SET source = excluded.source",
+                params![source],
+            )
+            .map(drop)
+            .map_err(unavailable)
+        })
+        .await
+    }
+
+    /// Deletes appointments past their retention date and forgotten idempotency keys
+    /// (what DynamoDB's TTL does on its own).
+    pub async fn purge_expired(&self, now: DateTime<Utc>) -> Result<usize, StoreError> {
+        let now = now.timestamp();
+        self.with_conn(move |c| {
+            let tx = c.transaction_with_behavior(TransactionBehavior::Immediate).map_err(unavailable)?;
+            tx.execute(
+                "DELETE FROM slot_locks WHERE appointment_id IN (SELECT id FROM appointments WHERE expires_at <= ?1)",
+                params![now],
+            )
+            .map_err(unavailable)?;
+            let n = tx
+                .execute("DELETE FROM appointments WHERE expires_at <= ?1", params![now])
+                .map_err(unavailable)?;
+            tx.execute("DELETE FROM idempotency WHERE expires_at <= ?1", params![now])
+                .map_err(unavailable)?;
+            tx.commit().map_err(unavailable)?;
+            Ok(n)
+        })
+        .await
+    }
+}
+
+fn unavailable(e: rusqlite::Error) -> StoreError {
+    match e.sqlite_error_code() {
+        Some(ErrorCode::DatabaseBusy | ErrorCode::DatabaseLocked) => StoreError::Conflict,
+        _ => StoreError::Unavailable(format!("sqlite: {e}")),
+    }
+}
+
+fn is_unique_violation(e: &rusqlite::Error) -> bool {
+    e.sqlite_error_code() == Some(ErrorCode::ConstraintViolation)
+}
+
+fn read_appointment(tx: &Connection, id: &str) -> Result<Option<Appointment>, StoreError> {
+    let json: Option<String> = tx
+        .query_row(
+            "SELECT record FROM appointments WHERE id = ?1",
+            params![id],
+            |r| r.get(0),
+        )
+        .optional()
+        .map_err(unavailable)?;
+    json.map(|j| {
+        let record: AppointmentRecord = serde_json::from_str(&j)
+            .map_err(|_| StoreError::Corrupt("appointment record".into()))?;
+        Appointment::try_from(record)
+    })
+    .transpose()
+}
+
+#[async_trait]
+impl AppointmentStore for SqliteStore {
+    async fn create(
+        &self,
+        appointment: &Appointment,
+        idempotency_key: Option<&IdempotencyKey>,
+    ) -> Result<Created, StoreError> {
+        let appointment = appointment.clone();
+        let key = idempotency_key.map(|k| key_digest(k.as_str()));
+        self.with_conn(move |c| {
+            let tx = c.transaction_with_behavior(TransactionBehavior::Immediate).map_err(unavailable)?;
+            let fingerprint = request_fingerprint(&appointment);
+            let now = appointment.created_at.timestamp();
+            if let Some(key) = &key {
+                let seen: Option<(String, String)> = tx
+                    .query_row(
+                        "SELECT appointment_id, fingerprint FROM idempotency WHERE key_digest = ?1 AND expires_at > ?2",
+                        params![key, now],
+                        |r| Ok((r.get(0)?, r.get(1)?)),
+                    )
+                    .optional()
+                    .map_err(unavailable)?;
+                if let Some((id, seen_fingerprint)) = seen {
+                    if seen_fingerprint != fingerprint {
+                        return Err(StoreError::IdempotencyMismatch);
+                    }
+                    return match read_appointment(&tx, &id)? {
+                        Some(first) => Ok(Created::Replayed(first)),
+                        None => Err(StoreError::Corrupt("idempotency key names no appointment".into())),
+                    };
+                }
+            }
+            let record = AppointmentRecord::from(&appointment);
+            let json = serde_json::to_string(&record).map_err(|e| StoreError::Corrupt(e.to_string()))?;
+            tx.execute(
+                "INSERT INTO appointments (id, provider, start, status, token_hash, expires_at, record)
+                 VALUES (?1, ?2, ?3, ?4, ?5, ?6, ?7)",
+                params![
+                    record.id,
+                    record.provider,
+                    appointment.start.timestamp(),
+                    BOOKED,
+                    record.token_hash,
+                    record.expires_at,
+                    json
+                ],
+            )
+            .map_err(unavailable)?;
+            for lock in &appointment.locks {
+                let inserted = tx.execute(
+                    "INSERT INTO slot_locks (provider, start, month, appointment_id) VALUES (?1, ?2, ?3, ?4)",
+                    params![lock.provider.as_str(), lock.start.timestamp(), lock.month().to_string(), record.id],
+                );
+                match inserted {
+                    Ok(_) => {}
+                    // Dropping `tx` rolls everything back: nothing partial is stored.
+                    Err(e) if is_unique_violation(&e) => return Err(StoreError::SlotTaken),
+                    Err(e) => return Err(unavailable(e)),
+                }
+            }
+            if let Some(key) = &key {
+                tx.execute(
+                    "INSERT INTO idempotency (key_digest, appointment_id, fingerprint, expires_at) VALUES (?1, ?2, ?3, ?4)
+                     ON CONFLICT (key_digest) DO UPDATE SET appointment_id = excluded.appointment_id,
+                         fingerprint = excluded.fingerprint, expires_at = excluded.expires_at",
+                    params![key, record.id, fingerprint, now + IDEMPOTENCY_TTL_SECONDS],
+                )
+                .map_err(unavailable)?;
+            }
+            tx.commit().map_err(unavailable)?;
+            Ok(Created::New(appointment))
+        })
+        .await
+    }
+
+    async fn get(
+        &self,
+        id: AppointmentId,
+        now: DateTime<Utc>,
+    ) -> Result<Option<Appointment>, StoreError> {
+        let id = id.to_string();
+        let found = self.with_conn(move |c| read_appointment(c, &id)).await?;
+        Ok(found.filter(|a| !a.is_expired(now)))
+    }
+
+    async fn cancel(
+        &self,
+        appointment: &Appointment,
+        at: DateTime<Utc>,
+        reason: &FreeText,
+    ) -> Result<Appointment, StoreError> {
+        let cancelled = appointment.clone().cancelled(at, reason.clone());
+        let record = AppointmentRecord::from(&cancelled);
+        let expected_hash = appointment.token_hash.to_hex();
+        self.with_conn(move |c| {
+            let json =
+                serde_json::to_string(&record).map_err(|e| StoreError::Corrupt(e.to_string()))?;
+            let tx = c
+                .transaction_with_behavior(TransactionBehavior::Immediate)
+                .map_err(unavailable)?;
+            let changed = tx
+                .execute(
+                    "UPDATE appointments SET status = ?1, record = ?2
+                     WHERE id = ?3 AND status = ?4 AND token_hash = ?5",
+                    params![CANCELLED, json, record.id, BOOKED, expected_hash],
+                )
+                .map_err(unavailable)?;
+            if changed != 1 {
+                return Err(StoreError::NotBooked);
+            }
+            tx.execute(
+                "DELETE FROM slot_locks WHERE appointment_id = ?1",
+                params![record.id],
+            )
+            .map_err(unavailable)?;
+            tx.commit().map_err(unavailable)?;
+            Ok(cancelled)
+        })
+        .await
+    }
+
+    async fn locks(
+        &self,
+        provider: &ProviderId,
+        month: LockMonth,
+    ) -> Result<Vec<SlotLock>, StoreError> {
+        let provider = provider.clone();
+        self.with_conn(move |c| {
+            let mut stmt = c
+                .prepare_cached("SELECT start FROM slot_locks WHERE provider = ?1 AND month = ?2 ORDER BY start")
+                .map_err(unavailable)?;
+            let rows = stmt
+                .query_map(params![provider.as_str(), month.to_string()], |r| r.get::<_, i64>(0))
+                .map_err(unavailable)?;
+            let mut locks = Vec::new();
+            for row in rows {
+                let start = DateTime::from_timestamp(row.map_err(unavailable)?, 0)
+                    .ok_or_else(|| StoreError::Corrupt("lock start".into()))?;
+                locks.push(SlotLock {
+                    provider: provider.clone(),
+                    start,
+                });
+            }
+            Ok(locks)
+        })
+        .await
+    }
+}
