@@ -9,6 +9,7 @@ use crate::language::{Language, Localized};
 use crate::policy::{Policy, RequiredFields};
 use crate::provider::Provider;
 use crate::service::Service;
+use crate::slot_lock::MAX_LOCKS_PER_APPOINTMENT;
 use crate::working_plan::{TimeRange, WorkingDay, WorkingPlan};
 use chrono::{NaiveDate, NaiveTime, Weekday};
 use chrono_tz::Tz;
@@ -363,6 +364,9 @@ impl Validator {
             raw.providers.iter().map(|p| p.id.clone()).collect();
         let services = self.services(&raw.services, &provider_ids);
         let providers = self.providers(&raw.providers, services.as_deref().unwrap_or(&[]));
+        if let (Some(services), Some(providers)) = (&services, &providers) {
+            self.lock_counts(services, providers);
+        }
         let closures = match &raw.closures {
             Some(c) => self.closures(c),
             // Without a [closures] table the public holidays still close the library.
@@ -385,6 +389,25 @@ impl Validator {
             closures: closures?,
             policy: policy?,
         })
+    }
+
+    /// Each appointment must fit in one store transaction (see [`MAX_LOCKS_PER_APPOINTMENT`]).
+    fn lock_counts(&mut self, services: &[Service], providers: &[Provider]) {
+        for (i, s) in services.iter().enumerate() {
+            for p in providers.iter().filter(|p| s.is_offered_by(&p.id)) {
+                let locks = (s.duration_minutes + s.buffer_minutes).div_ceil(p.lock_minutes);
+                if locks > MAX_LOCKS_PER_APPOINTMENT {
+                    self.issue(
+                        &format!("services[{i}].duration_minutes"),
+                        format!(
+                            "with provider {:?} an appointment would hold {locks} {}-minute slot locks; at most {MAX_LOCKS_PER_APPOINTMENT} fit in one booking (use a coarser grid or shorter appointments)",
+                            p.id.as_str(),
+                            p.lock_minutes
+                        ),
+                    );
+                }
+            }
+        }
     }
 
     fn library(&mut self, raw: &RawLibrary) -> Option<Library> {

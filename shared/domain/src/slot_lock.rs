@@ -9,6 +9,10 @@ use chrono::{DateTime, Datelike, Duration, TimeZone, Utc};
 use std::collections::{BTreeSet, HashMap};
 use std::fmt;
 
+/// The most locks one appointment may hold: DynamoDB writes at most 100 items in one
+/// transaction, and a booking also writes the appointment and its idempotency key.
+pub const MAX_LOCKS_PER_APPOINTMENT: u32 = 98;
+
 /// One unit of one provider's time, starting at `start` and lasting the provider's lock unit.
 #[derive(Debug, Clone, PartialEq, Eq, Hash, PartialOrd, Ord)]
 pub struct SlotLock {

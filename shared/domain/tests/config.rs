@@ -376,3 +376,19 @@ fn out_of_range_numbers_are_refused() {
         "{err}"
     );
 }
+
+#[test]
+fn an_appointment_must_fit_in_one_store_transaction() {
+    // 8 hours on a 5-minute unit would be 96 locks plus a 10-minute buffer: 98 is the limit.
+    let err = broken(&[(
+        "duration_minutes = 45\ngrid_minutes = 15\nbuffer_minutes = 10",
+        "duration_minutes = 500\ngrid_minutes = 5\nbuffer_minutes = 0",
+    )]);
+    assert!(
+        err.mentions(
+            "services[1].duration_minutes",
+            "at most 98 fit in one booking"
+        ),
+        "{err}"
+    );
+}
