@@ -14,7 +14,9 @@ use rantevou_domain::appointment::{Appointment, BookingRequest};
 use rantevou_domain::availability::lock_partitions;
 use rantevou_domain::patron::{parse_patron_input, PatronInput};
 use rantevou_domain::ports::AppointmentStore;
-use rantevou_domain::{availability, AvailabilityQuery, BookedLocks, Language, LibraryConfig, ProviderChoice};
+use rantevou_domain::{
+    availability, AvailabilityQuery, BookedLocks, Language, LibraryConfig, ProviderChoice,
+};
 use rantevou_store::dynamo::table::create_table;
 use rantevou_store::{DynamoStore, SqliteStore};
 use std::sync::Arc;
@@ -31,8 +33,14 @@ async fn main() -> Result<(), Box<dyn std::error::Error>> {
             .and_then(|v| v.parse().ok())
             .unwrap_or(default)
     };
-    let (creates, reads, concurrency) = (opt("--creates", 2000), opt("--reads", 2000), opt("--concurrency", 16));
-    let config = Arc::new(LibraryConfig::from_toml_str(include_str!("../../../infra/library.toml"))?);
+    let (creates, reads, concurrency) = (
+        opt("--creates", 2000),
+        opt("--reads", 2000),
+        opt("--concurrency", 16),
+    );
+    let config = Arc::new(LibraryConfig::from_toml_str(include_str!(
+        "../../../infra/library.toml"
+    ))?);
     let _dir;
     let store: Arc<dyn AppointmentStore> = match adapter.as_str() {
         "sqlite" => {
@@ -43,7 +51,8 @@ async fn main() -> Result<(), Box<dyn std::error::Error>> {
             Arc::new(store)
         }
         "dynamo" => {
-            let endpoint = std::env::var("RANTEVOU_MOTO_URL").map_err(|_| "run under infra/bin/moto exec")?;
+            let endpoint =
+                std::env::var("RANTEVOU_MOTO_URL").map_err(|_| "run under infra/bin/moto exec")?;
             let sdk = aws_config::defaults(aws_config::BehaviorVersion::latest())
                 .endpoint_url(endpoint)
                 .load()
@@ -57,7 +66,10 @@ async fn main() -> Result<(), Box<dyn std::error::Error>> {
     };
 
     // Creates: distinct 20-minute slots from 1 March 2027, `concurrency` at a time.
-    let base = Utc.with_ymd_and_hms(2027, 3, 1, 7, 0, 0).single().ok_or("bad date")?;
+    let base = Utc
+        .with_ymd_and_hms(2027, 3, 1, 7, 0, 0)
+        .single()
+        .ok_or("bad date")?;
     let input = PatronInput {
         name: Some("Κατερίνα Παπαδοπούλου".into()),
         email: Some("k@example.org".into()),
@@ -67,7 +79,8 @@ async fn main() -> Result<(), Box<dyn std::error::Error>> {
         accept_terms: Some(true),
         accept_privacy: Some(true),
     };
-    let patron = parse_patron_input(&input, Default::default(), Language::El).map_err(|e| e.to_string())?;
+    let patron =
+        parse_patron_input(&input, Default::default(), Language::El).map_err(|e| e.to_string())?;
     let appointments: Vec<Appointment> = (0..creates)
         .map(|i| {
             let request = BookingRequest {
@@ -76,11 +89,20 @@ async fn main() -> Result<(), Box<dyn std::error::Error>> {
                 start: base + Duration::minutes(20 * i as i64),
                 patron: patron.clone(),
             };
-            Appointment::book(request, &config.policy, base - Duration::days(1), &mut OsRng).0
+            Appointment::book(
+                request,
+                &config.policy,
+                base - Duration::days(1),
+                &mut OsRng,
+            )
+            .0
         })
         .collect();
     let started = Instant::now();
-    let chunks: Vec<Vec<Appointment>> = appointments.chunks(creates.div_ceil(concurrency)).map(<[_]>::to_vec).collect();
+    let chunks: Vec<Vec<Appointment>> = appointments
+        .chunks(creates.div_ceil(concurrency))
+        .map(<[_]>::to_vec)
+        .collect();
     let mut tasks = Vec::new();
     for chunk in chunks {
         let store = Arc::clone(&store);
@@ -113,8 +135,15 @@ async fn main() -> Result<(), Box<dyn std::error::Error>> {
             let mut slots = 0;
             for _ in 0..per_task {
                 let mut booked = BookedLocks::new();
-                for (provider, month) in lock_partitions(&config, &query).map_err(|e| e.to_string())? {
-                    booked.extend(store.locks(&provider, month).await.map_err(|e| e.to_string())?);
+                for (provider, month) in
+                    lock_partitions(&config, &query).map_err(|e| e.to_string())?
+                {
+                    booked.extend(
+                        store
+                            .locks(&provider, month)
+                            .await
+                            .map_err(|e| e.to_string())?,
+                    );
                 }
                 let days = availability(&config, &query, &booked).map_err(|e| e.to_string())?;
                 slots = days.iter().map(|d| d.slots.len()).sum::<usize>();
@@ -129,7 +158,10 @@ async fn main() -> Result<(), Box<dyn std::error::Error>> {
     let read_secs = started.elapsed().as_secs_f64();
     let done_reads = (reads / concurrency) * concurrency;
     println!("adapter {adapter}, concurrency {concurrency}");
-    println!("  creates: {creates} in {create_secs:.2} s = {:.0}/s", creates as f64 / create_secs);
+    println!(
+        "  creates: {creates} in {create_secs:.2} s = {:.0}/s",
+        creates as f64 / create_secs
+    );
     println!(
         "  availability reads (1 month, {free} free slots left): {done_reads} in {read_secs:.2} s = {:.0}/s",
         done_reads as f64 / read_secs
