@@ -1,0 +1,91 @@
+//! Request bodies: JSON with a size limit and unknown-field rejection, and HTML forms.
+
+use crate::problem::{ApiError, FieldProblem};
+use lambda_http::http::header;
+use lambda_http::{Body, Request};
+use serde::de::DeserializeOwned;
+
+/// The largest body accepted.
+pub const MAX_BODY_BYTES: usize = 16 * 1024;
+
+/// What kind of body a request carries.
+#[derive(Debug, Clone, Copy, PartialEq, Eq)]
+pub enum BodyKind {
+    /// `application/json`
+    Json,
+    /// `application/x-www-form-urlencoded`
+    Form,
+    /// Anything else, or no content type.
+    Other,
+}
+
+/// The body's kind, from its `Content-Type`.
+pub fn kind(req: &Request) -> BodyKind {
+    let content_type = req
+        .headers()
+        .get(header::CONTENT_TYPE)
+        .and_then(|v| v.to_str().ok())
+        .map(|v| {
+            v.split(';')
+                .next()
+                .unwrap_or("")
+                .trim()
+                .to_ascii_lowercase()
+        })
+        .unwrap_or_default();
+    match content_type.as_str() {
+        "application/json" => BodyKind::Json,
+        "application/x-www-form-urlencoded" => BodyKind::Form,
+        _ => BodyKind::Other,
+    }
+}
+
+/// The raw body bytes, refusing more than [`MAX_BODY_BYTES`].
+pub fn bytes(req: &Request) -> Result<&[u8], ApiError> {
+    let bytes: &[u8] = match req.body() {
+        Body::Empty => &[],
+        Body::Text(t) => t.as_bytes(),
+        Body::Binary(b) => b,
+        _ => &[],
+    };
+    if bytes.len() > MAX_BODY_BYTES {
+        return Err(ApiError::PayloadTooLarge);
+    }
+    Ok(bytes)
+}
+
+/// Parses a JSON body into `T` (whose type rejects unknown fields). Errors name the field.
+pub fn json<T: DeserializeOwned>(req: &Request) -> Result<T, ApiError> {
+    if kind(req) != BodyKind::Json {
+        return Err(ApiError::UnsupportedMediaType);
+    }
+    let bytes = bytes(req)?;
+    let deserializer = &mut serde_json::Deserializer::from_slice(bytes);
+    serde_path_to_error::deserialize(deserializer).map_err(|e| {
+        let path = e.path().to_string();
+        let inner = e.into_inner();
+        let message = inner.to_string();
+        let code = if message.starts_with("unknown field") {
+            "unknown_field"
+        } else if inner.is_syntax() || inner.is_eof() {
+            "malformed"
+        } else {
+            "invalid_type"
+        };
+        let field = if path == "." || path.is_empty() {
+            "body".to_owned()
+        } else {
+            path
+        };
+        ApiError::BadRequest {
+            detail: format!("{field}: {message}"),
+            errors: vec![FieldProblem::new(field, code, message)],
+        }
+    })
+}
+
+/// Parses a form body into name/value pairs.
+pub fn form(req: &Request) -> Result<Vec<(String, String)>, ApiError> {
+    let bytes = bytes(req)?;
+    Ok(form_urlencoded::parse(bytes).into_owned().collect())
+}

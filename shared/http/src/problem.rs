@@ -1,0 +1,300 @@
+//! Every error an API operation can end in, and the one mapping from errors to HTTP:
+//! RFC 9457 `application/problem+json` with a stable `type`, a `title`, the `status`, and
+//! per-field `errors` where fields are at fault.
+
+use lambda_http::http::{header, StatusCode};
+use lambda_http::{Body, Response};
+use rantevou_domain::appointment::CancelError;
+use rantevou_domain::availability::{AvailabilityError, SlotError};
+use rantevou_domain::patron::{FieldCode, FieldErrors};
+use rantevou_domain::ports::StoreError;
+use rantevou_domain::Language;
+use serde::Serialize;
+
+/// A field (or query parameter, or header) at fault.
+#[derive(Debug, Clone, PartialEq, Eq, Serialize)]
+pub struct FieldProblem {
+    /// The field as the API names it (`customer.email`, `from`, `Idempotency-Key`).
+    pub field: String,
+    /// A stable code: `required`, `invalid`, `too_long`, `must_accept`, `unknown_field`, …
+    pub code: String,
+    /// What is wrong, in the request's language.
+    pub message: String,
+}
+
+impl FieldProblem {
+    /// A field problem.
+    pub fn new(
+        field: impl Into<String>,
+        code: impl Into<String>,
+        message: impl Into<String>,
+    ) -> Self {
+        FieldProblem {
+            field: field.into(),
+            code: code.into(),
+            message: message.into(),
+        }
+    }
+
+    /// The domain's field errors, with messages in `language`.
+    pub fn from_domain(errors: &FieldErrors, language: Language) -> Vec<FieldProblem> {
+        errors
+            .0
+            .iter()
+            .map(|e| FieldProblem::new(e.field, e.code.to_string(), e.message.get(language)))
+            .collect()
+    }
+}
+
+/// Why a request failed.
+#[derive(Debug, Clone, PartialEq, Eq, thiserror::Error)]
+pub enum ApiError {
+    /// Malformed request: bad JSON, a bad query parameter or header.
+    #[error("bad request: {detail}")]
+    BadRequest {
+        /// What is wrong, for the developer.
+        detail: String,
+        /// The parameters at fault, if known.
+        errors: Vec<FieldProblem>,
+    },
+    /// Fields that parse but are not acceptable; all of them at once.
+    #[error("validation failed")]
+    Validation(Vec<FieldProblem>),
+    /// Unknown id, wrong token, unknown service or provider: all look the same.
+    #[error("not found")]
+    NotFound,
+    /// Someone else holds part of the requested time.
+    #[error("slot taken")]
+    SlotTaken,
+    /// Past the cancellation cutoff.
+    #[error("too late to cancel")]
+    TooLate {
+        /// The policy's cutoff, in minutes.
+        cutoff_minutes: u32,
+    },
+    /// The idempotency key was used for another request.
+    #[error("idempotency key reused")]
+    IdempotencyKeyReused,
+    /// Body over 16 KiB.
+    #[error("payload too large")]
+    PayloadTooLarge,
+    /// Not JSON (or a form, where forms are accepted).
+    #[error("unsupported media type")]
+    UnsupportedMediaType,
+    /// A method the route does not serve.
+    #[error("method not allowed")]
+    MethodNotAllowed,
+    /// The store asks us to slow down.
+    #[error("too many requests")]
+    TooManyRequests,
+    /// The store failed; details are logged, not sent.
+    #[error("service unavailable")]
+    Unavailable,
+    /// A bug or corrupt data; details are logged, not sent.
+    #[error("internal error")]
+    Internal,
+}
+
+impl ApiError {
+    /// A bad request about one named parameter.
+    pub fn bad_param(field: &str, code: &str, message: impl Into<String>) -> Self {
+        let message = message.into();
+        ApiError::BadRequest {
+            detail: format!("{field}: {message}"),
+            errors: vec![FieldProblem::new(field, code, message)],
+        }
+    }
+
+    /// Status, stable type slug and title.
+    pub fn parts(&self) -> (StatusCode, &'static str, &'static str) {
+        match self {
+            ApiError::BadRequest { .. } => (
+                StatusCode::BAD_REQUEST,
+                "bad-request",
+                "The request is malformed",
+            ),
+            ApiError::Validation(_) => (
+                StatusCode::UNPROCESSABLE_ENTITY,
+                "validation",
+                "Some fields need attention",
+            ),
+            ApiError::NotFound => (StatusCode::NOT_FOUND, "not-found", "Not found"),
+            ApiError::SlotTaken => (
+                StatusCode::CONFLICT,
+                "slot-taken",
+                "That time has just been booked by someone else",
+            ),
+            ApiError::TooLate { .. } => (
+                StatusCode::CONFLICT,
+                "too-late",
+                "It is too late to cancel this appointment",
+            ),
+            ApiError::IdempotencyKeyReused => (
+                StatusCode::UNPROCESSABLE_ENTITY,
+                "idempotency-key-reused",
+                "The Idempotency-Key was used for a different request",
+            ),
+            ApiError::PayloadTooLarge => (
+                StatusCode::PAYLOAD_TOO_LARGE,
+                "payload-too-large",
+                "The request body is larger than 16 KiB",
+            ),
+            ApiError::UnsupportedMediaType => (
+                StatusCode::UNSUPPORTED_MEDIA_TYPE,
+                "unsupported-media-type",
+                "Send application/json",
+            ),
+            ApiError::MethodNotAllowed => (
+                StatusCode::METHOD_NOT_ALLOWED,
+                "method-not-allowed",
+                "Method not allowed",
+            ),
+            ApiError::TooManyRequests => (
+                StatusCode::TOO_MANY_REQUESTS,
+                "too-many-requests",
+                "Too many requests; try again shortly",
+            ),
+            ApiError::Unavailable => (
+                StatusCode::SERVICE_UNAVAILABLE,
+                "unavailable",
+                "The service is briefly unavailable; try again",
+            ),
+            ApiError::Internal => (
+                StatusCode::INTERNAL_SERVER_ERROR,
+                "internal",
+                "Something went wrong on our side",
+            ),
+        }
+    }
+
+    /// The problem+json document.
+    pub fn to_problem(&self) -> serde_json::Value {
+        let (status, slug, title) = self.parts();
+        let mut doc = serde_json::json!({
+            "type": problem_type(slug),
+            "title": title,
+            "status": status.as_u16(),
+        });
+        match self {
+            ApiError::BadRequest { detail, errors } => {
+                doc["detail"] = detail.clone().into();
+                if !errors.is_empty() {
+                    doc["errors"] = serde_json::to_value(errors).unwrap_or_default();
+                }
+            }
+            ApiError::Validation(errors) => {
+                doc["errors"] = serde_json::to_value(errors).unwrap_or_default()
+            }
+            ApiError::TooLate { cutoff_minutes } => {
+                doc["detail"] = format!("Appointments can be cancelled until {cutoff_minutes} minutes before they start.").into();
+            }
+            _ => {}
+        }
+        doc
+    }
+
+    /// The HTTP response: the one place errors become statuses.
+    pub fn to_response(&self) -> Response<Body> {
+        let (status, _, _) = self.parts();
+        let body = self.to_problem().to_string();
+        let mut builder = Response::builder().status(status).header(
+            header::CONTENT_TYPE,
+            "application/problem+json; charset=utf-8",
+        );
+        if matches!(self, ApiError::TooManyRequests | ApiError::Unavailable) {
+            builder = builder.header(header::RETRY_AFTER, "1");
+        }
+        builder
+            .body(Body::Text(body))
+            .unwrap_or_else(|_| Response::new(Body::Empty))
+    }
+}
+
+/// The stable `type` URI of a problem: a path under `/problems/` of the API's own origin
+/// (a relative reference, as RFC 9457 allows), so it is the same on every deployment.
+pub fn problem_type(slug: &str) -> String {
+    format!("/problems/{slug}")
+}
+
+impl From<StoreError> for ApiError {
+    fn from(e: StoreError) -> Self {
+        match e {
+            StoreError::SlotTaken => ApiError::SlotTaken,
+            StoreError::IdempotencyMismatch => ApiError::IdempotencyKeyReused,
+            StoreError::NotBooked => ApiError::NotFound,
+            StoreError::Throttled => ApiError::TooManyRequests,
+            StoreError::Conflict | StoreError::Unavailable(_) => {
+                tracing::error!(error = %e, "store unavailable");
+                ApiError::Unavailable
+            }
+            StoreError::Corrupt(_) => {
+                tracing::error!(error = %e, "corrupt data in the store");
+                ApiError::Internal
+            }
+        }
+    }
+}
+
+impl From<AvailabilityError> for ApiError {
+    fn from(e: AvailabilityError) -> Self {
+        match e {
+            AvailabilityError::UnknownService(_)
+            | AvailabilityError::UnknownProvider(_)
+            | AvailabilityError::NotOffered { .. } => ApiError::NotFound,
+            AvailabilityError::RangeReversed => {
+                ApiError::bad_param("to", "invalid", "to must not be before from")
+            }
+            AvailabilityError::RangeTooLong(days) => ApiError::bad_param(
+                "to",
+                "too_long",
+                format!(
+                    "the range covers {days} days; at most {} are allowed",
+                    rantevou_domain::availability::MAX_RANGE_DAYS
+                ),
+            ),
+        }
+    }
+}
+
+impl From<CancelError> for ApiError {
+    fn from(e: CancelError) -> Self {
+        match e {
+            CancelError::TooLate { cutoff_minutes } => ApiError::TooLate { cutoff_minutes },
+        }
+    }
+}
+
+/// The field problem for a start time that cannot be booked.
+pub fn slot_problem(e: &SlotError, language: Language) -> FieldProblem {
+    let (code, el, en) = match e {
+        SlotError::NotOffered => (
+            "not_offered",
+            "Η ώρα αυτή δεν είναι διαθέσιμη για ραντεβού.",
+            "This time is not offered for appointments.",
+        ),
+        SlotError::TooSoon => (
+            "too_soon",
+            "Η ώρα αυτή είναι πολύ κοντά· επιλέξτε μεταγενέστερη ώρα.",
+            "This time is too soon; please choose a later one.",
+        ),
+        SlotError::BeyondHorizon => (
+            "beyond_horizon",
+            "Η ημερομηνία αυτή είναι πολύ μακριά· επιλέξτε πλησιέστερη.",
+            "This date is too far ahead; please choose an earlier one.",
+        ),
+    };
+    FieldProblem::new(
+        "start",
+        code,
+        if language == Language::El { el } else { en },
+    )
+}
+
+/// A field problem with the domain's message for `field` and `code`.
+pub fn field_problem(field: &'static str, code: FieldCode, language: Language) -> FieldProblem {
+    FieldProblem::new(
+        field,
+        code.to_string(),
+        rantevou_domain::patron::message(field, code).get(language),
+    )
+}

@@ -1,0 +1,87 @@
+//! Successful responses, and the headers every response gets.
+
+use lambda_http::http::{header, HeaderValue, Method, StatusCode};
+use lambda_http::{Body, Request, Response};
+use serde::Serialize;
+
+/// Content Security Policy of every HTML page: nothing but our own styles and forms.
+pub const CSP: &str = "default-src 'none'; style-src 'self'; img-src 'self'; form-action 'self'; frame-ancestors 'none'; base-uri 'none'";
+
+/// A JSON response.
+pub fn json<T: Serialize>(status: StatusCode, value: &T) -> Response<Body> {
+    match serde_json::to_string(value) {
+        Ok(body) => Response::builder()
+            .status(status)
+            .header(header::CONTENT_TYPE, "application/json; charset=utf-8")
+            .header(header::CACHE_CONTROL, "no-store")
+            .body(Body::Text(body))
+            .unwrap_or_else(|_| Response::new(Body::Empty)),
+        Err(_) => crate::problem::ApiError::Internal.to_response(),
+    }
+}
+
+/// An HTML page, with the strict headers pages carry (the cancel link has a token in its URL).
+pub fn html(status: StatusCode, page: String) -> Response<Body> {
+    Response::builder()
+        .status(status)
+        .header(header::CONTENT_TYPE, "text/html; charset=utf-8")
+        .header(header::CACHE_CONTROL, "no-store")
+        .header(header::CONTENT_SECURITY_POLICY, CSP)
+        .header(header::REFERRER_POLICY, "no-referrer")
+        .header(header::X_FRAME_OPTIONS, "DENY")
+        .body(Body::Text(page))
+        .unwrap_or_else(|_| Response::new(Body::Empty))
+}
+
+/// Adds the headers every response gets: no sniffing, no referrer (URLs may hold a token),
+/// and CORS for the booking site's origin when the request comes from it.
+pub fn finish(
+    req: &Request,
+    mut response: Response<Body>,
+    allowed_origin: Option<&str>,
+) -> Response<Body> {
+    let headers = response.headers_mut();
+    headers.insert(
+        header::X_CONTENT_TYPE_OPTIONS,
+        HeaderValue::from_static("nosniff"),
+    );
+    headers.insert(
+        header::REFERRER_POLICY,
+        HeaderValue::from_static("no-referrer"),
+    );
+    let origin = req
+        .headers()
+        .get(header::ORIGIN)
+        .and_then(|o| o.to_str().ok());
+    if let (Some(origin), Some(allowed)) = (origin, allowed_origin) {
+        if origin == allowed {
+            if let Ok(value) = HeaderValue::from_str(origin) {
+                headers.insert(header::ACCESS_CONTROL_ALLOW_ORIGIN, value);
+                headers.insert(header::VARY, HeaderValue::from_static("Origin"));
+                headers.insert(
+                    header::ACCESS_CONTROL_ALLOW_HEADERS,
+                    HeaderValue::from_static("content-type, idempotency-key"),
+                );
+                headers.insert(
+                    header::ACCESS_CONTROL_ALLOW_METHODS,
+                    HeaderValue::from_static("GET, POST, OPTIONS"),
+                );
+                headers.insert(
+                    header::ACCESS_CONTROL_MAX_AGE,
+                    HeaderValue::from_static("600"),
+                );
+            }
+        }
+    }
+    response
+}
+
+/// The answer to a CORS preflight (`OPTIONS`): headers only; [`finish`] adds them.
+pub fn preflight(req: &Request) -> Option<Response<Body>> {
+    (req.method() == Method::OPTIONS).then(|| {
+        Response::builder()
+            .status(StatusCode::NO_CONTENT)
+            .body(Body::Empty)
+            .unwrap_or_else(|_| Response::new(Body::Empty))
+    })
+}
