@@ -9,6 +9,7 @@ pub mod pages;
 pub mod problem;
 pub mod request;
 pub mod respond;
+pub mod routes;
 pub mod view;
 
 pub use deps::Deps;
