@@ -128,3 +128,76 @@ pub fn html_text(response: &Response<Body>) -> String {
         .replace("&gt;", ">")
         .replace("&amp;", "&")
 }
+
+/// What each `events/` fixture answers, in an order that makes every promise true when they
+/// run one after another on a store holding only [`seed_event_appointment`]'s appointment,
+/// with the clock at [`fixture_now`].
+pub const EVENT_STATUSES: &[(&str, u16)] = &[
+    ("list-availability.services", 200),
+    ("list-availability.availability", 200),
+    ("list-availability.availability-any-provider", 200),
+    ("list-availability.bad-range", 400),
+    ("list-availability.bad-date", 400),
+    ("list-availability.unknown-service", 404),
+    ("create-appointment.created", 201),
+    ("create-appointment.slot-taken", 409),
+    ("create-appointment.malformed-json", 400),
+    ("create-appointment.missing-consent", 422),
+    ("create-appointment.invalid-fields", 422),
+    ("create-appointment.unknown-field", 400),
+    ("create-appointment.not-offered", 422),
+    ("get-appointment.found", 200),
+    ("get-appointment.wrong-token", 404),
+    ("get-appointment.missing-token", 400),
+    ("get-appointment.unknown-id", 404),
+    ("cancel-appointment.page", 200),
+    ("cancel-appointment.page-wrong-token", 404),
+    ("cancel-appointment.wrong-token", 404),
+    ("cancel-appointment.reason-too-long", 422),
+    ("cancel-appointment.form", 200),
+    ("cancel-appointment.json", 200),
+];
+
+/// A minimal HTTP/1.0 client for the end-to-end tests: one request, one connection.
+/// Returns the status, the headers (lower-cased names) and the body.
+pub fn http(
+    method: &str,
+    url: &str,
+    headers: &[(&str, &str)],
+    body: &str,
+) -> (u16, Vec<(String, String)>, String) {
+    use std::io::{Read, Write};
+    let rest = url.strip_prefix("http://").expect("http URL");
+    let (host, path) = rest
+        .split_once('/')
+        .map_or((rest, "/".to_owned()), |(h, p)| (h, format!("/{p}")));
+    let mut stream = std::net::TcpStream::connect(host).expect("connect");
+    stream
+        .set_read_timeout(Some(std::time::Duration::from_secs(600)))
+        .ok();
+    let mut request = format!(
+        "{method} {path} HTTP/1.0\r\nHost: {host}\r\nConnection: close\r\nContent-Length: {}\r\n",
+        body.len()
+    );
+    for (k, v) in headers {
+        request.push_str(&format!("{k}: {v}\r\n"));
+    }
+    request.push_str("\r\n");
+    request.push_str(body);
+    stream.write_all(request.as_bytes()).expect("send");
+    let mut raw = Vec::new();
+    stream.read_to_end(&mut raw).expect("read");
+    let text = String::from_utf8_lossy(&raw).into_owned();
+    let (head, body) = text.split_once("\r\n\r\n").unwrap_or((&text, ""));
+    let mut lines = head.lines();
+    let status = lines
+        .next()
+        .and_then(|l| l.split_whitespace().nth(1))
+        .and_then(|s| s.parse().ok())
+        .unwrap_or(0);
+    let headers = lines
+        .filter_map(|l| l.split_once(':'))
+        .map(|(k, v)| (k.trim().to_ascii_lowercase(), v.trim().to_owned()))
+        .collect();
+    (status, headers, body.to_owned())
+}

@@ -85,3 +85,41 @@ async fn every_route_is_answered_by_its_function() {
         );
     }
 }
+
+#[test]
+fn every_event_promises_a_status() {
+    let mut files: Vec<String> = std::fs::read_dir(rantevou_tests::root().join("events"))
+        .unwrap()
+        .map(|e| {
+            e.unwrap()
+                .path()
+                .file_stem()
+                .unwrap()
+                .to_str()
+                .unwrap()
+                .to_owned()
+        })
+        .collect();
+    files.sort();
+    let mut listed: Vec<String> = rantevou_tests::EVENT_STATUSES
+        .iter()
+        .map(|(n, _)| (*n).to_owned())
+        .collect();
+    listed.sort();
+    assert_eq!(files, listed);
+}
+
+#[tokio::test]
+async fn every_event_answers_as_promised_in_process() {
+    let (deps, _dir) = rantevou_tests::deps();
+    rantevou_tests::seed_event_appointment(&deps).await;
+    for (name, status) in rantevou_tests::EVENT_STATUSES {
+        let r = rantevou_tests::invoke(name, &deps).await;
+        assert_eq!(
+            r.status().as_u16(),
+            *status,
+            "{name}: {}",
+            rantevou_tests::text(&r)
+        );
+    }
+}

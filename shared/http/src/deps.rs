@@ -12,6 +12,9 @@ pub type Clock = Arc<dyn Fn() -> DateTime<Utc> + Send + Sync>;
 /// The sample configuration shipped in `infra/`, used when none was pushed to the store.
 pub const BUILT_IN_CONFIG: &str = include_str!("../../../infra/library.toml");
 
+/// Environment variable that pins the clock (RFC 3339), for replaying fixtures locally.
+pub const NOW_ENV: &str = "RANTEVOU_NOW";
+
 /// The functions' dependencies.
 #[derive(Clone)]
 pub struct Deps {
@@ -84,7 +87,18 @@ impl Deps {
             },
         };
         let config = LibraryConfig::from_toml_str(&source)?;
-        Ok(Deps::new(config, Arc::new(store)))
+        let mut deps = Deps::new(config, Arc::new(store));
+        // Local replays of the `events/` fixtures pin the clock to the time they were written
+        // for. Never set in AWS (template.yaml does not pass it).
+        if let Some(pinned) = std::env::var(NOW_ENV)
+            .ok()
+            .and_then(|v| DateTime::parse_from_rfc3339(&v).ok())
+        {
+            tracing::warn!(now = %pinned, "clock pinned by {NOW_ENV}");
+            let pinned = pinned.with_timezone(&Utc);
+            deps.clock = Arc::new(move || pinned);
+        }
+        Ok(deps)
     }
 
     /// Now, by the dependencies' clock.
