@@ -24,6 +24,15 @@ pub enum Status {
     },
 }
 
+/// A message the patron (and the provider's mailbox) gets.
+#[derive(Debug, Clone, Copy, PartialEq, Eq, Hash)]
+pub enum MailKind {
+    /// "Your appointment has been booked", with the manage link.
+    Confirmation,
+    /// "Your appointment was cancelled", with the reason.
+    Cancellation,
+}
+
 /// A booked (or once booked) consultation.
 #[derive(Debug, Clone, PartialEq, Eq)]
 pub struct Appointment {
@@ -49,6 +58,9 @@ pub struct Appointment {
     pub locks: Vec<SlotLock>,
     /// When its personal data is deleted: end + retention.
     pub expires_at: DateTime<Utc>,
+    /// Mail not yet sent. Recorded with the booking (and the cancellation) in the same write,
+    /// so a failed or interrupted send is never lost: the retry path sends what is listed here.
+    pub pending_mail: Vec<MailKind>,
 }
 
 /// What a booking needs that the patron chose.
@@ -86,6 +98,7 @@ impl Appointment {
             token_hash: token.hash(),
             locks: locks_for(request.provider, request.start, request.service.occupied()),
             expires_at: end + policy.retention(),
+            pending_mail: vec![MailKind::Confirmation],
         };
         (appointment, token)
     }
@@ -122,7 +135,15 @@ impl Appointment {
     /// The appointment after cancellation at `at` for `reason` (its locks are released).
     pub fn cancelled(mut self, at: DateTime<Utc>, reason: FreeText) -> Appointment {
         self.status = Status::Cancelled { at, reason };
+        if !self.pending_mail.contains(&MailKind::Cancellation) {
+            self.pending_mail.push(MailKind::Cancellation);
+        }
         self
+    }
+
+    /// Whether `kind` is still to be sent.
+    pub fn mail_pending(&self, kind: MailKind) -> bool {
+        self.pending_mail.contains(&kind)
     }
 }
 

@@ -7,10 +7,11 @@
 //! the partitions [`crate::availability::lock_partitions`] names; cancelling first `get`s the
 //! appointment (to check the token and the cutoff and to know its locks), then `cancel`s it.
 
-use crate::appointment::Appointment;
+use crate::appointment::{Appointment, MailKind};
 use crate::ids::{AppointmentId, ProviderId};
 use crate::patron::FreeText;
 use crate::slot_lock::{LockMonth, SlotLock};
+use crate::token::TokenHash;
 use async_trait::async_trait;
 use chrono::{DateTime, Utc};
 use std::fmt;
@@ -111,6 +112,22 @@ pub trait AppointmentStore: Send + Sync {
         provider: &ProviderId,
         month: LockMonth,
     ) -> Result<Vec<SlotLock>, StoreError>;
+
+    /// Records that `kind` of appointment `id` was sent (it leaves the pending list).
+    async fn mail_sent(&self, id: AppointmentId, kind: MailKind) -> Result<(), StoreError>;
+
+    /// Appointments with mail still to send, oldest first, at most `limit`.
+    async fn pending_mail(&self, limit: usize) -> Result<Vec<Appointment>, StoreError>;
+
+    /// Replaces the token hash of an appointment whose confirmation is still unsent, on
+    /// condition that the hash is still `old`: a retried confirmation carries a fresh link,
+    /// since only hashes are kept. [`StoreError::NotBooked`] when the condition fails.
+    async fn replace_token(
+        &self,
+        id: AppointmentId,
+        old: TokenHash,
+        new: TokenHash,
+    ) -> Result<(), StoreError>;
 }
 
 /// A file attached to a mail, such as the `.ics` invitation.

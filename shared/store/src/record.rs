@@ -2,7 +2,7 @@
 //! read back through the domain's parsers so that a malformed item is an error, not a panic.
 
 use chrono::{DateTime, Utc};
-use rantevou_domain::appointment::{Appointment, Status};
+use rantevou_domain::appointment::{Appointment, MailKind, Status};
 use rantevou_domain::ids::{AppointmentId, ProviderId, ServiceId};
 use rantevou_domain::patron::{
     Customer, FreeText, PatronDetails, PatronEmail, PatronName, PhoneNumber,
@@ -38,6 +38,19 @@ pub struct AppointmentRecord {
     pub locks: Vec<String>,
     /// Unix seconds; DynamoDB's TTL attribute.
     pub expires_at: i64,
+    /// The confirmation mail is still to send.
+    #[serde(default)]
+    pub confirmation_pending: bool,
+    /// The cancellation mail is still to send.
+    #[serde(default)]
+    pub cancellation_pending: bool,
+}
+
+impl AppointmentRecord {
+    /// Whether any mail is still to send.
+    pub fn mail_pending(&self) -> bool {
+        self.confirmation_pending || self.cancellation_pending
+    }
 }
 
 /// Status text of a booked appointment.
@@ -89,6 +102,8 @@ impl From<&Appointment> for AppointmentRecord {
             token_hash: a.token_hash.to_hex(),
             locks: a.locks.iter().map(|l| instant_text(l.start)).collect(),
             expires_at: a.expires_at.timestamp(),
+            confirmation_pending: a.mail_pending(MailKind::Confirmation),
+            cancellation_pending: a.mail_pending(MailKind::Cancellation),
         }
     }
 }
@@ -144,6 +159,13 @@ impl TryFrom<AppointmentRecord> for Appointment {
             locks,
             expires_at: DateTime::from_timestamp(r.expires_at, 0)
                 .ok_or_else(|| corrupt("expires_at"))?,
+            pending_mail: [
+                (r.confirmation_pending, MailKind::Confirmation),
+                (r.cancellation_pending, MailKind::Cancellation),
+            ]
+            .into_iter()
+            .filter_map(|(pending, kind)| pending.then_some(kind))
+            .collect(),
         })
     }
 }
@@ -178,4 +200,12 @@ pub fn key_digest(key: &str) -> String {
 
 fn hex(bytes: &[u8]) -> String {
     bytes.iter().map(|b| format!("{b:02x}")).collect()
+}
+
+/// The record field that flags `kind` as pending.
+pub fn pending_field(kind: MailKind) -> &'static str {
+    match kind {
+        MailKind::Confirmation => "confirmation_pending",
+        MailKind::Cancellation => "cancellation_pending",
+    }
 }

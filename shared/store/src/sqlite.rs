@@ -6,14 +6,14 @@
 //! concurrent callers in one process (one connection behind a mutex) and across processes
 //! (SQLite's file locks).
 
-use crate::record::{key_digest, request_fingerprint, AppointmentRecord, BOOKED, CANCELLED};
+use crate::record::{key_digest, request_fingerprint, AppointmentRecord, BOOKED};
 use async_trait::async_trait;
 use chrono::{DateTime, Utc};
-use rantevou_domain::appointment::Appointment;
+use rantevou_domain::appointment::{Appointment, MailKind};
 use rantevou_domain::ids::{AppointmentId, ProviderId};
 use rantevou_domain::patron::FreeText;
 use rantevou_domain::ports::{AppointmentStore, Created, IdempotencyKey, StoreError};
-use rantevou_domain::{LockMonth, SlotLock};
+use rantevou_domain::{LockMonth, SlotLock, TokenHash};
 use rusqlite::{params, Connection, ErrorCode, OptionalExtension, TransactionBehavior};
 use std::path::Path;
 use std::sync::{Arc, Mutex};
@@ -27,9 +27,11 @@ CREATE TABLE IF NOT EXISTS appointments (
     status      TEXT NOT NULL,
     token_hash  TEXT NOT NULL,
     expires_at  INTEGER NOT NULL,
+    mail_pending INTEGER NOT NULL DEFAULT 0,
     record      TEXT NOT NULL
 );
 CREATE INDEX IF NOT EXISTS appointments_by_provider_start ON appointments (provider, start);
+CREATE INDEX IF NOT EXISTS appointments_with_pending_mail ON appointments (mail_pending, id);
 CREATE TABLE IF NOT EXISTS slot_locks (
     provider       TEXT NOT NULL,
     start          INTEGER NOT NULL,
@@ -183,6 +185,18 @@ fn read_appointment(tx: &Connection, id: &str) -> Result<Option<Appointment>, St
     .transpose()
 }
 
+/// Rewrites an existing appointment's row from the appointment.
+fn write_appointment(tx: &Connection, a: &Appointment) -> Result<(), StoreError> {
+    let record = AppointmentRecord::from(a);
+    let json = serde_json::to_string(&record).map_err(|e| StoreError::Corrupt(e.to_string()))?;
+    tx.execute(
+        "UPDATE appointments SET status = ?1, token_hash = ?2, mail_pending = ?3, record = ?4 WHERE id = ?5",
+        params![record.status, record.token_hash, record.mail_pending(), json, record.id],
+    )
+    .map_err(unavailable)?;
+    Ok(())
+}
+
 #[async_trait]
 impl AppointmentStore for SqliteStore {
     async fn create(
@@ -218,8 +232,8 @@ impl AppointmentStore for SqliteStore {
             let record = AppointmentRecord::from(&appointment);
             let json = serde_json::to_string(&record).map_err(|e| StoreError::Corrupt(e.to_string()))?;
             tx.execute(
-                "INSERT INTO appointments (id, provider, start, status, token_hash, expires_at, record)
-                 VALUES (?1, ?2, ?3, ?4, ?5, ?6, ?7)",
+                "INSERT INTO appointments (id, provider, start, status, token_hash, expires_at, mail_pending, record)
+                 VALUES (?1, ?2, ?3, ?4, ?5, ?6, ?7, ?8)",
                 params![
                     record.id,
                     record.provider,
@@ -227,6 +241,7 @@ impl AppointmentStore for SqliteStore {
                     BOOKED,
                     record.token_hash,
                     record.expires_at,
+                    record.mail_pending(),
                     json
                 ],
             )
@@ -274,32 +289,86 @@ impl AppointmentStore for SqliteStore {
         at: DateTime<Utc>,
         reason: &FreeText,
     ) -> Result<Appointment, StoreError> {
-        let cancelled = appointment.clone().cancelled(at, reason.clone());
-        let record = AppointmentRecord::from(&cancelled);
-        let expected_hash = appointment.token_hash.to_hex();
+        let id = appointment.id.to_string();
+        let expected_hash = appointment.token_hash;
+        let reason = reason.clone();
         self.with_conn(move |c| {
-            let json =
-                serde_json::to_string(&record).map_err(|e| StoreError::Corrupt(e.to_string()))?;
             let tx = c
                 .transaction_with_behavior(TransactionBehavior::Immediate)
                 .map_err(unavailable)?;
-            let changed = tx
-                .execute(
-                    "UPDATE appointments SET status = ?1, record = ?2
-                     WHERE id = ?3 AND status = ?4 AND token_hash = ?5",
-                    params![CANCELLED, json, record.id, BOOKED, expected_hash],
-                )
-                .map_err(unavailable)?;
-            if changed != 1 {
+            // Read inside the transaction, so the change applies to the current record.
+            let current = read_appointment(&tx, &id)?.ok_or(StoreError::NotBooked)?;
+            if !current.is_booked() || current.token_hash != expected_hash {
                 return Err(StoreError::NotBooked);
             }
+            let cancelled = current.cancelled(at, reason);
+            write_appointment(&tx, &cancelled)?;
             tx.execute(
                 "DELETE FROM slot_locks WHERE appointment_id = ?1",
-                params![record.id],
+                params![id],
             )
             .map_err(unavailable)?;
             tx.commit().map_err(unavailable)?;
             Ok(cancelled)
+        })
+        .await
+    }
+
+    async fn mail_sent(&self, id: AppointmentId, kind: MailKind) -> Result<(), StoreError> {
+        let id = id.to_string();
+        self.with_conn(move |c| {
+            let tx = c
+                .transaction_with_behavior(TransactionBehavior::Immediate)
+                .map_err(unavailable)?;
+            if let Some(mut a) = read_appointment(&tx, &id)? {
+                a.pending_mail.retain(|k| *k != kind);
+                write_appointment(&tx, &a)?;
+            }
+            tx.commit().map_err(unavailable)
+        })
+        .await
+    }
+
+    async fn pending_mail(&self, limit: usize) -> Result<Vec<Appointment>, StoreError> {
+        let limit = i64::try_from(limit).unwrap_or(i64::MAX);
+        self.with_conn(move |c| {
+            let mut stmt = c
+                .prepare_cached(
+                    "SELECT id FROM appointments WHERE mail_pending = 1 ORDER BY id LIMIT ?1",
+                )
+                .map_err(unavailable)?;
+            let ids = stmt
+                .query_map(params![limit], |r| r.get::<_, String>(0))
+                .map_err(unavailable)?
+                .collect::<Result<Vec<_>, _>>()
+                .map_err(unavailable)?;
+            let mut out = Vec::new();
+            for id in ids {
+                out.extend(read_appointment(c, &id)?);
+            }
+            Ok(out)
+        })
+        .await
+    }
+
+    async fn replace_token(
+        &self,
+        id: AppointmentId,
+        old: TokenHash,
+        new: TokenHash,
+    ) -> Result<(), StoreError> {
+        let id = id.to_string();
+        self.with_conn(move |c| {
+            let tx = c
+                .transaction_with_behavior(TransactionBehavior::Immediate)
+                .map_err(unavailable)?;
+            let mut a = read_appointment(&tx, &id)?.ok_or(StoreError::NotBooked)?;
+            if a.token_hash != old || !a.mail_pending(MailKind::Confirmation) {
+                return Err(StoreError::NotBooked);
+            }
+            a.token_hash = new;
+            write_appointment(&tx, &a)?;
+            tx.commit().map_err(unavailable)
         })
         .await
     }

@@ -227,6 +227,87 @@ async fn unknown_ids_are_absent(store: &dyn AppointmentStore) {
     assert!(held(store, &sip()).await.is_empty());
 }
 
+async fn pending_mail_is_recorded_with_the_write_and_cleared_when_sent(
+    store: &dyn AppointmentStore,
+) {
+    use rantevou_domain::appointment::MailKind;
+    let config = config();
+    let (a, _) = appointment(&config, "short", "sip", at(0), "A");
+    let (b, _) = appointment(&config, "short", "sip", at(20), "B");
+    store.create(&a, None).await.unwrap();
+    store.create(&b, None).await.unwrap();
+    let pending: Vec<_> = store
+        .pending_mail(10)
+        .await
+        .unwrap()
+        .into_iter()
+        .map(|x| (x.id, x.pending_mail))
+        .collect();
+    assert_eq!(
+        pending,
+        vec![
+            (a.id, vec![MailKind::Confirmation]),
+            (b.id, vec![MailKind::Confirmation])
+        ]
+    );
+
+    store.mail_sent(a.id, MailKind::Confirmation).await.unwrap();
+    let pending: Vec<_> = store
+        .pending_mail(10)
+        .await
+        .unwrap()
+        .into_iter()
+        .map(|x| x.id)
+        .collect();
+    assert_eq!(pending, vec![b.id]);
+    assert!(store
+        .get(a.id, at(-60))
+        .await
+        .unwrap()
+        .unwrap()
+        .pending_mail
+        .is_empty());
+
+    // Cancelling records the cancellation mail in the same write.
+    let current = store.get(a.id, at(-600)).await.unwrap().unwrap();
+    let cancelled = store.cancel(&current, at(-600), &reason("")).await.unwrap();
+    assert_eq!(cancelled.pending_mail, vec![MailKind::Cancellation]);
+    let stored = store.get(a.id, at(-600)).await.unwrap().unwrap();
+    assert_eq!(stored.pending_mail, vec![MailKind::Cancellation]);
+    assert_eq!(
+        store.pending_mail(1).await.unwrap().len(),
+        1,
+        "the limit holds"
+    );
+    store.mail_sent(a.id, MailKind::Cancellation).await.unwrap();
+    store.mail_sent(b.id, MailKind::Confirmation).await.unwrap();
+    assert!(store.pending_mail(10).await.unwrap().is_empty());
+    // Marking twice, or an unknown appointment, is harmless.
+    store.mail_sent(b.id, MailKind::Confirmation).await.unwrap();
+}
+
+async fn a_retried_confirmation_gets_a_fresh_token_once(store: &dyn AppointmentStore) {
+    use rantevou_domain::appointment::MailKind;
+    use rantevou_domain::TokenHash;
+    let config = config();
+    let (a, old) = appointment(&config, "short", "sip", at(0), "A");
+    store.create(&a, None).await.unwrap();
+    let new = TokenHash::of("fresh");
+    assert_eq!(
+        store.replace_token(a.id, TokenHash::of("wrong"), new).await,
+        Err(StoreError::NotBooked)
+    );
+    store.replace_token(a.id, old.hash(), new).await.unwrap();
+    let stored = store.get(a.id, at(-60)).await.unwrap().unwrap();
+    assert!(stored.token_hash.verify("fresh") && !stored.token_hash.verify(old.expose()));
+    store.mail_sent(a.id, MailKind::Confirmation).await.unwrap();
+    assert_eq!(
+        store.replace_token(a.id, new, TokenHash::of("again")).await,
+        Err(StoreError::NotBooked),
+        "only while unsent"
+    );
+}
+
 macro_rules! contract {
     ($($name:ident),* $(,)?) => {
         mod sqlite {
@@ -260,4 +341,6 @@ contract!(
     a_retried_create_with_the_same_key_yields_one_appointment,
     expired_data_is_not_returned,
     unknown_ids_are_absent,
+    pending_mail_is_recorded_with_the_write_and_cleared_when_sent,
+    a_retried_confirmation_gets_a_fresh_token_once,
 );

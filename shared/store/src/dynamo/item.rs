@@ -17,6 +17,19 @@ pub const GSI1PK: &str = "GSI1PK";
 pub const GSI1SK: &str = "GSI1SK";
 /// The index of appointments by provider and day.
 pub const GSI1: &str = "GSI1";
+/// Sparse index partition key, present only while mail is pending: [`PENDING_MAIL`].
+pub const GSI2PK: &str = "GSI2PK";
+/// Sparse index sort key: `<created_at>#<id>`, oldest first.
+pub const GSI2SK: &str = "GSI2SK";
+/// The sparse index of appointments with mail to send.
+pub const GSI2: &str = "GSI2";
+/// The one partition of that index.
+pub const PENDING_MAIL: &str = "MAIL#PENDING";
+
+/// The GSI2 sort key of an appointment.
+pub fn pending_sk(record: &AppointmentRecord) -> String {
+    format!("{}#{}", record.created_at, record.id)
+}
 
 /// `APPT#<id>`
 pub fn appointment_pk(id: &AppointmentId) -> String {
@@ -78,6 +91,10 @@ pub fn appointment_item(
         GSI1SK.into(),
         AttributeValue::S(format!("{}#{}", record.start, record.id)),
     );
+    if record.mail_pending() {
+        item.insert(GSI2PK.into(), AttributeValue::S(PENDING_MAIL.into()));
+        item.insert(GSI2SK.into(), AttributeValue::S(pending_sk(record)));
+    }
     Ok(item)
 }
 
@@ -85,7 +102,7 @@ pub fn appointment_item(
 pub fn record_from_item(
     mut item: HashMap<String, AttributeValue>,
 ) -> Result<AppointmentRecord, StoreError> {
-    for k in [PK, SK, GSI1PK, GSI1SK] {
+    for k in [PK, SK, GSI1PK, GSI1SK, GSI2PK, GSI2SK] {
         item.remove(k);
     }
     let fields = item

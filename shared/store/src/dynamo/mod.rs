@@ -14,6 +14,7 @@ pub mod item;
 pub mod request_counter;
 pub mod table;
 
+use crate::record::pending_field;
 use crate::record::{
     instant_text, key_digest, request_fingerprint, AppointmentRecord, BOOKED, CANCELLED,
 };
@@ -24,11 +25,11 @@ use aws_sdk_dynamodb::types::{AttributeValue, Delete, Put, TransactWriteItem, Up
 use aws_sdk_dynamodb::Client;
 use chrono::{DateTime, Utc};
 use item::*;
-use rantevou_domain::appointment::Appointment;
+use rantevou_domain::appointment::{Appointment, MailKind};
 use rantevou_domain::ids::{AppointmentId, ProviderId};
 use rantevou_domain::patron::FreeText;
 use rantevou_domain::ports::{AppointmentStore, Created, IdempotencyKey, StoreError};
-use rantevou_domain::{LockMonth, SlotLock};
+use rantevou_domain::{LockMonth, SlotLock, TokenHash};
 use std::collections::HashMap;
 use std::time::Duration;
 
@@ -252,6 +253,12 @@ fn create_refusal(
     }
 }
 
+fn is_condition_failure<R>(
+    e: &SdkError<aws_sdk_dynamodb::operation::update_item::UpdateItemError, R>,
+) -> bool {
+    matches!(e, SdkError::ServiceError(s) if s.err().is_conditional_check_failed_exception())
+}
+
 async fn back_off(attempt: u32) {
     tokio::time::sleep(Duration::from_millis(15 << attempt)).await;
 }
@@ -317,7 +324,14 @@ impl AppointmentStore for DynamoStore {
             .table_name(&self.table)
             .set_key(Some(key(appointment_pk(&appointment.id), APPOINTMENT_SK)))
             .update_expression(
-                "SET #status = :cancelled, cancelled_at = :at, cancel_reason = :reason",
+                "SET #status = :cancelled, cancelled_at = :at, cancel_reason = :reason, \
+                 cancellation_pending = :true, GSI2PK = :pending, GSI2SK = :pending_sk",
+            )
+            .expression_attribute_values(":true", AttributeValue::Bool(true))
+            .expression_attribute_values(":pending", AttributeValue::S(PENDING_MAIL.into()))
+            .expression_attribute_values(
+                ":pending_sk",
+                AttributeValue::S(pending_sk(&AppointmentRecord::from(appointment))),
             )
             .condition_expression("#status = :booked AND token_hash = :hash")
             .expression_attribute_names("#status", "status")
@@ -390,6 +404,87 @@ impl AppointmentStore for DynamoStore {
                 }
                 other => return Err(other),
             }
+        }
+    }
+
+    async fn mail_sent(&self, id: AppointmentId, kind: MailKind) -> Result<(), StoreError> {
+        let field = pending_field(kind);
+        let other = pending_field(match kind {
+            MailKind::Confirmation => MailKind::Cancellation,
+            MailKind::Cancellation => MailKind::Confirmation,
+        });
+        let update = |last: bool| {
+            let u = self
+                .client
+                .update_item()
+                .table_name(&self.table)
+                .set_key(Some(key(appointment_pk(&id), APPOINTMENT_SK)))
+                .expression_attribute_names("#sent", field)
+                .expression_attribute_values(":false", AttributeValue::Bool(false));
+            if last {
+                // The last pending message leaves the sparse index with it.
+                u.update_expression("SET #sent = :false REMOVE GSI2PK, GSI2SK")
+                    .expression_attribute_names("#other", other)
+                    .condition_expression(
+                        "attribute_exists(PK) AND (attribute_not_exists(#other) OR #other = :false)",
+                    )
+            } else {
+                u.update_expression("SET #sent = :false")
+                    .condition_expression("attribute_exists(PK)")
+            }
+        };
+        match update(true).send().await {
+            Ok(_) => Ok(()),
+            Err(e) if is_condition_failure(&e) => match update(false).send().await {
+                Ok(_) => Ok(()),
+                // The appointment is gone (expired): nothing left to send.
+                Err(e) if is_condition_failure(&e) => Ok(()),
+                Err(e) => Err(error::from_sdk(e)),
+            },
+            Err(e) => Err(error::from_sdk(e)),
+        }
+    }
+
+    async fn pending_mail(&self, limit: usize) -> Result<Vec<Appointment>, StoreError> {
+        let out = self
+            .client
+            .query()
+            .table_name(&self.table)
+            .index_name(GSI2)
+            .key_condition_expression("GSI2PK = :pending")
+            .expression_attribute_values(":pending", AttributeValue::S(PENDING_MAIL.into()))
+            .limit(i32::try_from(limit).unwrap_or(i32::MAX))
+            .send()
+            .await
+            .map_err(error::from_sdk)?;
+        out.items()
+            .iter()
+            .map(|i| Appointment::try_from(record_from_item(i.clone())?))
+            .collect()
+    }
+
+    async fn replace_token(
+        &self,
+        id: AppointmentId,
+        old: TokenHash,
+        new: TokenHash,
+    ) -> Result<(), StoreError> {
+        let result = self
+            .client
+            .update_item()
+            .table_name(&self.table)
+            .set_key(Some(key(appointment_pk(&id), APPOINTMENT_SK)))
+            .update_expression("SET token_hash = :new")
+            .condition_expression("token_hash = :old AND confirmation_pending = :true")
+            .expression_attribute_values(":new", AttributeValue::S(new.to_hex()))
+            .expression_attribute_values(":old", AttributeValue::S(old.to_hex()))
+            .expression_attribute_values(":true", AttributeValue::Bool(true))
+            .send()
+            .await;
+        match result {
+            Ok(_) => Ok(()),
+            Err(e) if is_condition_failure(&e) => Err(StoreError::NotBooked),
+            Err(e) => Err(error::from_sdk(e)),
         }
     }
 
