@@ -8,6 +8,7 @@ use rantevou_domain::appointment::{Appointment, BookingRequest};
 use rantevou_domain::patron::{parse_patron_input, PatronInput};
 use rantevou_domain::{Language, LibraryConfig, TokenHash};
 use rantevou_http::Deps;
+use rantevou_mail::{OutboxMailer, Sender};
 use rantevou_store::SqliteStore;
 use std::path::PathBuf;
 use std::sync::Arc;
@@ -22,6 +23,28 @@ pub fn fixture_now() -> DateTime<Utc> {
     Utc.with_ymd_and_hms(2026, 11, 28, 10, 0, 0)
         .single()
         .unwrap_or_default()
+}
+
+/// The library as the sender of the tests' mail.
+pub fn sender() -> Sender {
+    Sender {
+        name: "Πανεπιστήμιο Μακεδονίας - Βιβλιοθήκη".into(),
+        address: "library@uom.edu.gr".into(),
+    }
+}
+
+/// The `.eml` files the outbox holds under `dir`, oldest first, as bytes.
+pub fn outbox(dir: &std::path::Path) -> Vec<Vec<u8>> {
+    let mut files: Vec<_> = std::fs::read_dir(dir.join("outbox"))
+        .map(|d| {
+            d.filter_map(Result::ok)
+                .map(|e| e.path())
+                .filter(|p| p.extension().is_some_and(|x| x == "eml"))
+                .collect()
+        })
+        .unwrap_or_default();
+    files.sort();
+    files.iter().filter_map(|f| std::fs::read(f).ok()).collect()
 }
 
 /// The workspace root.
@@ -40,7 +63,8 @@ pub fn config() -> LibraryConfig {
 pub fn deps() -> (Deps, tempfile::TempDir) {
     let dir = tempfile::tempdir().expect("temp dir");
     let store = SqliteStore::open(dir.path().join("test.sqlite3")).expect("sqlite");
-    let mut deps = Deps::new(config(), Arc::new(store));
+    let mailer = OutboxMailer::new(dir.path().join("outbox"), sender());
+    let mut deps = Deps::new(config(), Arc::new(store), Arc::new(mailer));
     deps.clock = Arc::new(fixture_now);
     deps.public_url = "https://mylibrarylive.lib.uom.gr".into();
     deps.allowed_origin = Some("https://mylibrarylive.lib.uom.gr".into());

@@ -19,7 +19,9 @@ fn two_providers() -> (Deps, tempfile::TempDir) {
     let config = LibraryConfig::from_toml_str(&source).unwrap();
     let dir = tempfile::tempdir().unwrap();
     let store = SqliteStore::open(dir.path().join("any.sqlite3")).unwrap();
-    let mut deps = Deps::new(config, Arc::new(store));
+    let mailer =
+        rantevou_mail::OutboxMailer::new(dir.path().join("outbox"), rantevou_tests::sender());
+    let mut deps = Deps::new(config, Arc::new(store), Arc::new(mailer));
     deps.clock = Arc::new(rantevou_tests::fixture_now);
     (deps, dir)
 }

@@ -7,7 +7,7 @@
 
 use lambda_http::http::{Method, StatusCode};
 use lambda_http::{Body, Request, Response};
-use rantevou_domain::appointment::{Appointment, CancelDecision};
+use rantevou_domain::appointment::{Appointment, CancelDecision, MailKind};
 use rantevou_domain::patron::FreeText;
 use rantevou_domain::ports::StoreError;
 use rantevou_domain::Language;
@@ -133,6 +133,8 @@ async fn cancel(
         CancelDecision::Cancel => match deps.store.cancel(&appointment, now, &reason).await {
             Ok(cancelled) => {
                 tracing::info!(appointment = %cancelled.id, "cancelled");
+                // A failed send leaves the cancellation pending; the cancellation stands.
+                rantevou_http::mail::deliver(deps, &cancelled, MailKind::Cancellation, None).await;
                 Ok(Outcome::Cancelled(cancelled))
             }
             // Cancelled by a concurrent request in the meantime: answer as that one did.

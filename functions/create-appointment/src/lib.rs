@@ -8,7 +8,7 @@ use chrono::{DateTime, Utc};
 use lambda_http::http::{header, HeaderValue, Method, StatusCode};
 use lambda_http::{Body, Request, Response};
 use rand::rngs::OsRng;
-use rantevou_domain::appointment::{Appointment, BookingRequest};
+use rantevou_domain::appointment::{Appointment, BookingRequest, MailKind};
 use rantevou_domain::availability::check_slot;
 use rantevou_domain::patron::{parse_patron_input, PatronInput};
 use rantevou_domain::ports::{Created, IdempotencyKey, StoreError};
@@ -179,8 +179,12 @@ async fn create(req: &Request, deps: &Deps) -> Result<Response<Body>, ApiError> 
         match deps.store.create(&appointment, key.as_ref()).await {
             Ok(Created::New(stored)) => {
                 tracing::info!(appointment = %stored.id, provider = %stored.provider, "booked");
+                let url = deps.manage_url(&stored.id, &token);
+                // A failed send leaves the confirmation pending; the booking stands.
+                rantevou_http::mail::deliver(deps, &stored, MailKind::Confirmation, Some(&url))
+                    .await;
                 let mut view = AppointmentView::of(&stored, config.library.timezone);
-                view.manage_url = Some(Some(deps.manage_url(&stored.id, &token)));
+                view.manage_url = Some(Some(url));
                 return Ok(located(StatusCode::CREATED, &view, &stored));
             }
             Ok(Created::Replayed(first)) => {

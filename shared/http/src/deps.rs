@@ -1,7 +1,7 @@
 //! What a function needs, built once per process (a Lambda cold start, or `rantevou serve`).
 
 use chrono::{DateTime, Utc};
-use rantevou_domain::ports::AppointmentStore;
+use rantevou_domain::ports::{AppointmentStore, Mailer};
 use rantevou_domain::LibraryConfig;
 use rantevou_store::DynamoStore;
 use std::sync::Arc;
@@ -20,6 +20,8 @@ pub const NOW_ENV: &str = "RANTEVOU_NOW";
 pub struct Deps {
     /// Where appointments live.
     pub store: Arc<dyn AppointmentStore>,
+    /// Where mail goes.
+    pub mailer: Arc<dyn Mailer>,
     /// The library's configuration.
     pub config: Arc<LibraryConfig>,
     /// Now.
@@ -52,7 +54,11 @@ pub enum DepsError {
 impl Deps {
     /// Dependencies from `config`, `store` and the real clock; URLs from the environment
     /// (`RANTEVOU_PUBLIC_URL`, `RANTEVOU_SITE_ORIGIN`), defaulting to the library's site URL.
-    pub fn new(config: LibraryConfig, store: Arc<dyn AppointmentStore>) -> Self {
+    pub fn new(
+        config: LibraryConfig,
+        store: Arc<dyn AppointmentStore>,
+        mailer: Arc<dyn Mailer>,
+    ) -> Self {
         let public_url = std::env::var("RANTEVOU_PUBLIC_URL")
             .map(|u| u.trim_end_matches('/').to_owned())
             .unwrap_or_else(|_| config.library.site_url.clone());
@@ -61,6 +67,7 @@ impl Deps {
             .or_else(|| origin_of(&config.library.site_url));
         Deps {
             store,
+            mailer,
             config: Arc::new(config),
             clock: Arc::new(Utc::now),
             public_url,
@@ -69,7 +76,8 @@ impl Deps {
     }
 
     /// The Lambda functions' dependencies: the DynamoDB store from the environment
-    /// (`RANTEVOU_TABLE`, `AWS_ENDPOINT_URL`), and the configuration from
+    /// (`RANTEVOU_TABLE`, `AWS_ENDPOINT_URL`), SES v2 mail (`RANTEVOU_SENDER`, else the
+    /// library's address; `RANTEVOU_SES_CONFIGURATION_SET`), and the configuration from
     /// `RANTEVOU_CONFIG_FILE` if set, else the one pushed to the table, else the built-in sample.
     pub async fn from_env() -> Result<Self, DepsError> {
         let store = DynamoStore::from_env().await?;
@@ -87,7 +95,13 @@ impl Deps {
             },
         };
         let config = LibraryConfig::from_toml_str(&source)?;
-        let mut deps = Deps::new(config, Arc::new(store));
+        let library = &config.library;
+        let mailer = rantevou_mail::SesMailer::from_env(
+            library.name.get(library.default_language()),
+            &library.email,
+        )
+        .await;
+        let mut deps = Deps::new(config, Arc::new(store), Arc::new(mailer));
         // Local replays of the `events/` fixtures pin the clock to the time they were written
         // for. Never set in AWS (template.yaml does not pass it).
         if let Some(pinned) = std::env::var(NOW_ENV)

@@ -5,6 +5,7 @@
 pub mod body;
 pub mod deps;
 pub mod logging;
+pub mod mail;
 pub mod pages;
 pub mod problem;
 pub mod request;

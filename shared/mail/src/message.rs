@@ -12,14 +12,7 @@ use rantevou_domain::{Language, LibraryConfig};
 use serde::Serialize;
 use std::sync::OnceLock;
 
-/// Which message.
-#[derive(Debug, Clone, Copy, PartialEq, Eq, Hash)]
-pub enum MailKind {
-    /// "Your appointment has been booked".
-    Confirmation,
-    /// "Your appointment was cancelled".
-    Cancellation,
-}
+pub use rantevou_domain::appointment::MailKind;
 
 /// Why a message could not be rendered (a template bug; logged, never shown to patrons).
 #[derive(Debug, thiserror::Error)]
