@@ -66,6 +66,14 @@ async fn fixtures_and_a_patron_walk_through_cargo_lambda_watch() {
     let seeded = rantevou_tests::seed_event_appointment(&deps).await;
     store.create(&seeded, None).await.unwrap();
 
+    // SES on moto sends only from a created identity: the library's address.
+    let ses = aws_sdk_sesv2::Client::new(&sdk);
+    ses.create_email_identity()
+        .email_identity("library@uom.edu.gr")
+        .send()
+        .await
+        .unwrap();
+
     let port = free_port();
     let base = format!("http://127.0.0.1:{port}");
     let child = Command::new("cargo")
@@ -83,6 +91,7 @@ async fn fixtures_and_a_patron_walk_through_cargo_lambda_watch() {
         .env("RANTEVOU_NOW", "2026-11-28T10:00:00Z")
         .env("RANTEVOU_PUBLIC_URL", &base)
         .env("AWS_ENDPOINT_URL", &moto)
+        .env("RANTEVOU_SENDER", "library@uom.edu.gr")
         .env("RUST_LOG", "warn")
         .stdout(Stdio::null())
         .stderr(Stdio::null())
@@ -189,6 +198,50 @@ async fn fixtures_and_a_patron_walk_through_cargo_lambda_watch() {
     assert_eq!(status, 200, "{page}");
     assert!(page.contains("Το ραντεβού ακυρώθηκε"));
     assert_eq!(slots(&base, day), before, "the slot is free again");
+
+    // What SES received for the walk: the confirmation and the cancellation, to the patron.
+    let (status, _, data) = http("GET", &format!("{moto}/moto-api/data.json"), &[], "");
+    assert_eq!(status, 200);
+    let data: serde_json::Value = serde_json::from_str(&data).unwrap();
+    let raws: Vec<String> = data["ses"]["RawMessage"]
+        .as_array()
+        .unwrap()
+        .iter()
+        .filter(|m| {
+            m["destinations"]
+                .as_array()
+                .is_some_and(|d| d.iter().any(|x| x == "eleni@example.org"))
+        })
+        .map(|m| m["raw_data"].as_str().unwrap().to_owned())
+        .collect();
+    assert_eq!(
+        raws.len(),
+        2,
+        "one confirmation and one cancellation to the patron"
+    );
+    let parser = mail_parser::MessageParser::default();
+    let confirmation = parser.parse(raws[0].as_bytes()).unwrap();
+    assert!(confirmation
+        .subject()
+        .unwrap()
+        .starts_with("Το ραντεβού σας κρατήθηκε επιτυχώς!"));
+    assert_eq!(
+        confirmation.from().unwrap().first().unwrap().address(),
+        Some("library@uom.edu.gr")
+    );
+    let body = confirmation.body_text(0).unwrap();
+    assert!(
+        body.contains("Όνομα: Ελένη Κ.") && body.contains(&manage),
+        "{body}"
+    );
+    let cancellation = parser.parse(raws[1].as_bytes()).unwrap();
+    assert!(cancellation
+        .subject()
+        .unwrap()
+        .starts_with("Το ραντεβού ακυρώθηκε"));
+    assert!(cancellation.body_text(0).unwrap().contains("Αιτία: αλλαγή"));
+    let ics = String::from_utf8(cancellation.attachment(0).unwrap().contents().to_vec()).unwrap();
+    assert!(ics.contains("METHOD:CANCEL") && ics.contains(&format!("UID:{id}@rantevou")));
 }
 
 fn rantevou_tests_moto_url() -> String {

@@ -5,7 +5,7 @@
 use async_trait::async_trait;
 use lambda_http::http::Request;
 use lambda_http::Body;
-use mail_parser::{Message, MessageParser, MimeHeaders};
+use mail_parser::{Message, MessageParser};
 use rantevou_domain::appointment::MailKind;
 use rantevou_domain::ports::{MailError, Mailer, OutgoingMail};
 use rantevou_tests::{call, deps, invoke, json, outbox, text};
