@@ -1,12 +1,10 @@
 //! The HTML pages the cancel link shows, rendered by minijinja with auto-escaping (every
 //! value a patron typed is escaped), in the appointment's language.
 
-use chrono::{DateTime, Utc};
-use chrono_tz::Tz;
 use minijinja::{context, Environment};
-use rantevou_domain::appointment::{Appointment, Status};
+use rantevou_domain::appointment::Appointment;
 use rantevou_domain::{Language, LibraryConfig};
-use serde::Serialize;
+use rantevou_mail::message::details;
 use std::sync::OnceLock;
 
 /// Which page to show.
@@ -34,53 +32,6 @@ fn environment() -> &'static Environment<'static> {
         }
         env
     })
-}
-
-/// The seed's format: `27/01/2021 10:40`, in the library's zone.
-pub fn local_time(t: DateTime<Utc>, tz: Tz) -> String {
-    t.with_timezone(&tz).format("%d/%m/%Y %H:%M").to_string()
-}
-
-#[derive(Serialize)]
-struct Details {
-    service: String,
-    provider: String,
-    start: String,
-    end: String,
-    duration: String,
-    notes: String,
-    name: String,
-    email: String,
-    phone: Option<String>,
-    reason: Option<String>,
-}
-
-fn details(a: &Appointment, config: &LibraryConfig, lang: Language) -> Details {
-    let tz = config.library.timezone;
-    let minutes = (a.end - a.start).num_minutes();
-    let c = &a.patron.customer;
-    Details {
-        service: config
-            .service(a.service.as_str())
-            .map_or_else(|| a.service.to_string(), |s| s.name.get(lang).to_owned()),
-        provider: config
-            .provider(a.provider.as_str())
-            .map_or_else(|| a.provider.to_string(), |p| p.name.get(lang).to_owned()),
-        start: local_time(a.start, tz),
-        end: local_time(a.end, tz),
-        duration: match lang {
-            Language::El => format!("{minutes} λεπτά"),
-            Language::En => format!("{minutes} minutes"),
-        },
-        notes: a.patron.notes.to_string(),
-        name: c.name.to_string(),
-        email: c.email.to_string(),
-        phone: c.phone.as_ref().map(ToString::to_string),
-        reason: match &a.status {
-            Status::Cancelled { reason, .. } if !reason.is_empty() => Some(reason.to_string()),
-            _ => None,
-        },
-    }
 }
 
 /// Labels of the page per language.

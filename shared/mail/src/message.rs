@@ -44,21 +44,34 @@ pub fn local_time(t: DateTime<Utc>, tz: Tz) -> String {
     t.with_timezone(&tz).format("%d/%m/%Y %H:%M").to_string()
 }
 
-#[derive(Serialize)]
-struct Details {
-    service: String,
-    provider: String,
-    start: String,
-    end: String,
-    duration: String,
-    notes: String,
-    name: String,
-    email: String,
-    phone: Option<String>,
-    reason: Option<String>,
+/// An appointment's details as the seed shows them, in one language: what the messages and
+/// the cancel pages display.
+#[derive(Debug, Clone, Serialize)]
+pub struct Details {
+    /// Service name.
+    pub service: String,
+    /// Provider name.
+    pub provider: String,
+    /// Start, `27/01/2021 10:40`.
+    pub start: String,
+    /// End, same format.
+    pub end: String,
+    /// Length, e.g. `20 λεπτά`.
+    pub duration: String,
+    /// The patron's topic.
+    pub notes: String,
+    /// The patron's name.
+    pub name: String,
+    /// The patron's email.
+    pub email: String,
+    /// The patron's phone, if given.
+    pub phone: Option<String>,
+    /// The cancellation reason, if cancelled with one.
+    pub reason: Option<String>,
 }
 
-fn details(a: &Appointment, config: &LibraryConfig, lang: Language) -> Details {
+/// The details of `a` in `lang`, times in the library's zone.
+pub fn details(a: &Appointment, config: &LibraryConfig, lang: Language) -> Details {
     let tz = config.library.timezone;
     let minutes = (a.end - a.start).num_minutes();
     let c = &a.patron.customer;
