@@ -1,0 +1,67 @@
+//! `rantevou`: the whole service in one local process (`serve`), and staff tasks.
+
+mod config_cmd;
+mod outbox_pages;
+mod serve;
+
+use clap::{Parser, Subcommand};
+use std::net::SocketAddr;
+use std::path::PathBuf;
+use std::process::ExitCode;
+
+#[derive(Parser)]
+#[command(
+    name = "rantevou",
+    version,
+    about = "Book consultations with the library"
+)]
+struct Cli {
+    #[command(subcommand)]
+    command: Command,
+}
+
+#[derive(Subcommand)]
+enum Command {
+    /// Serve the site at / and the API at /api, with SQLite and an outbox folder: no AWS.
+    Serve {
+        /// Address to listen on.
+        #[arg(long, default_value = "127.0.0.1:8080")]
+        addr: SocketAddr,
+        /// Folder for the database and the outbox (created if missing).
+        #[arg(long, default_value = ".data")]
+        data: PathBuf,
+        /// The library's configuration.
+        #[arg(long, default_value = "infra/library.toml")]
+        config: PathBuf,
+        /// Folder of the static booking site.
+        #[arg(long, default_value = "site")]
+        site: PathBuf,
+    },
+    /// The library configuration: check a file, or push it to the DynamoDB table.
+    Config {
+        #[command(subcommand)]
+        action: config_cmd::Action,
+    },
+}
+
+#[tokio::main]
+async fn main() -> ExitCode {
+    rantevou_http::logging::init();
+    let cli = Cli::parse();
+    let result = match cli.command {
+        Command::Serve {
+            addr,
+            data,
+            config,
+            site,
+        } => serve::run(addr, data, config, site).await,
+        Command::Config { action } => config_cmd::run(action).await,
+    };
+    match result {
+        Ok(()) => ExitCode::SUCCESS,
+        Err(message) => {
+            eprintln!("rantevou: {message}");
+            ExitCode::FAILURE
+        }
+    }
+}

@@ -1,0 +1,138 @@
+//! `rantevou serve` as a newcomer runs it: the API answers through the functions, a booking's
+//! mail lands in the outbox (listed, links clickable), Ctrl-C stops it cleanly, and a restart
+//! finds the booking still there.
+
+use rantevou_tests::http;
+use std::io::{BufRead, BufReader};
+use std::process::{Child, Command, Stdio};
+
+struct Server(Child, String);
+
+impl Server {
+    fn start(data: &std::path::Path) -> Server {
+        let mut child = Command::new(env!("CARGO_BIN_EXE_rantevou"))
+            .args(["serve", "--addr", "127.0.0.1:0", "--data"])
+            .arg(data)
+            .current_dir(rantevou_tests::root())
+            .env("RUST_LOG", "warn")
+            .stdout(Stdio::piped())
+            .stderr(Stdio::null())
+            .spawn()
+            .unwrap();
+        let stdout = child.stdout.take().unwrap();
+        let mut first = String::new();
+        BufReader::new(stdout).read_line(&mut first).unwrap();
+        let base = first
+            .split_whitespace()
+            .find(|w| w.starts_with("http://"))
+            .map(|u| u.trim_end_matches('/').to_owned())
+            .unwrap_or_else(|| panic!("no URL in {first:?}"));
+        Server(child, base)
+    }
+
+    fn interrupt(mut self) -> std::process::ExitStatus {
+        let _ = Command::new("kill")
+            .args(["-INT", &self.0.id().to_string()])
+            .status();
+        let status = self.0.wait().unwrap();
+        std::mem::forget(self);
+        status
+    }
+}
+
+impl Drop for Server {
+    fn drop(&mut self) {
+        let _ = self.0.kill();
+        let _ = self.0.wait();
+    }
+}
+
+#[test]
+fn serve_books_mails_stops_and_keeps_data() {
+    let data = tempfile::tempdir().unwrap();
+    let server = Server::start(data.path());
+    let base = server.1.clone();
+
+    let (status, _, services) = http("GET", &format!("{base}/api/services"), &[], "");
+    assert_eq!(status, 200);
+    assert!(services.contains("mylibrarylive"));
+    let (status, _, availability) = http(
+        "GET",
+        &format!("{base}/api/availability?service=mylibrarylive"),
+        &[],
+        "",
+    );
+    assert_eq!(status, 200);
+    let v: serde_json::Value = serde_json::from_str(&availability).unwrap();
+    let start = v["days"]
+        .as_array()
+        .unwrap()
+        .iter()
+        .flat_map(|d| d["slots"].as_array().unwrap().iter())
+        .next()
+        .unwrap()["start"]
+        .as_str()
+        .unwrap()
+        .to_owned();
+    let body = serde_json::json!({"service": "mylibrarylive", "start": start,
+        "customer": {"name": "Νέα Χρήστρια", "email": "new@example.org", "phone": "6900000000"},
+        "notes": "first visit", "language": "el", "accept_terms": true, "accept_privacy": true})
+    .to_string();
+    let (status, _, created) = http(
+        "POST",
+        &format!("{base}/api/appointments"),
+        &[("content-type", "application/json")],
+        &body,
+    );
+    assert_eq!(status, 201, "{created}");
+    let created: serde_json::Value = serde_json::from_str(&created).unwrap();
+    let manage = created["manage_url"].as_str().unwrap().to_owned();
+    assert!(manage.starts_with(&base), "the link points at this server");
+
+    let (status, _, list) = http("GET", &format!("{base}/outbox"), &[], "");
+    assert_eq!(status, 200);
+    let first = list
+        .split("href=\"/outbox/")
+        .nth(1)
+        .unwrap()
+        .split('"')
+        .next()
+        .unwrap()
+        .to_owned();
+    assert_eq!(
+        list.matches(".eml\"").count(),
+        2,
+        "the confirmation and the provider's copy"
+    );
+    let (_, _, _) = http("GET", &format!("{base}/outbox/{first}"), &[], "");
+    let mut found_link = false;
+    for file in list
+        .split("href=\"/outbox/")
+        .skip(1)
+        .map(|s| s.split('"').next().unwrap())
+    {
+        let (_, _, page) = http("GET", &format!("{base}/outbox/{file}"), &[], "");
+        found_link |= page.contains(&format!("<a href=\"{}", manage.replace('&', "&amp;")));
+    }
+    assert!(found_link, "the cancel link is clickable in the outbox");
+    let (status, _, _) = http(
+        "GET",
+        &format!("{base}/outbox/..%2Frantevou.sqlite3"),
+        &[],
+        "",
+    );
+    assert_eq!(status, 404);
+
+    assert!(server.interrupt().success(), "Ctrl-C stops it cleanly");
+
+    let server = Server::start(data.path());
+    let id = created["id"].as_str().unwrap();
+    let token = manage.split("token=").nth(1).unwrap();
+    let (status, _, fetched) = http(
+        "GET",
+        &format!("{}/api/appointments/{id}?token={token}", server.1),
+        &[],
+        "",
+    );
+    assert_eq!(status, 200, "the booking survived the restart: {fetched}");
+}
