@@ -1,12 +1,6 @@
-//! The `cancel-appointment` Lambda: build the clients once, then serve events with `cancel_appointment::handle`.
+//! The `cancel-appointment` Lambda: clients built once, then every event through `cancel_appointment::handle`.
 
 #[tokio::main]
 async fn main() -> Result<(), lambda_http::Error> {
-    rantevou_http::logging::init();
-    let deps = rantevou_http::Deps::from_env().await?;
-    let deps = &deps;
-    lambda_http::run(lambda_http::service_fn(move |req| async move {
-        Ok::<_, std::convert::Infallible>(cancel_appointment::handle(req, deps).await)
-    }))
-    .await
+    rantevou_http::run_lambda(cancel_appointment::handle).await
 }

@@ -1,12 +1,6 @@
-//! The `get-appointment` Lambda: build the clients once, then serve events with `get_appointment::handle`.
+//! The `get-appointment` Lambda: clients built once, then every event through `get_appointment::handle`.
 
 #[tokio::main]
 async fn main() -> Result<(), lambda_http::Error> {
-    rantevou_http::logging::init();
-    let deps = rantevou_http::Deps::from_env().await?;
-    let deps = &deps;
-    lambda_http::run(lambda_http::service_fn(move |req| async move {
-        Ok::<_, std::convert::Infallible>(get_appointment::handle(req, deps).await)
-    }))
-    .await
+    rantevou_http::run_lambda(get_appointment::handle).await
 }

@@ -1,12 +1,6 @@
-//! The `list-availability` Lambda: build the clients once, then serve events with `list_availability::handle`.
+//! The `list-availability` Lambda: clients built once, then every event through `list_availability::handle`.
 
 #[tokio::main]
 async fn main() -> Result<(), lambda_http::Error> {
-    rantevou_http::logging::init();
-    let deps = rantevou_http::Deps::from_env().await?;
-    let deps = &deps;
-    lambda_http::run(lambda_http::service_fn(move |req| async move {
-        Ok::<_, std::convert::Infallible>(list_availability::handle(req, deps).await)
-    }))
-    .await
+    rantevou_http::run_lambda(list_availability::handle).await
 }

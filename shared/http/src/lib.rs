@@ -61,3 +61,20 @@ where
     });
     response
 }
+
+/// Runs an HTTP Lambda: JSON logs, the dependencies built once from the environment (kept for
+/// the life of the process, as Lambda keeps it), then every event through `handle`. Each
+/// function's `main` is this one call.
+pub async fn run_lambda<F, Fut>(handle: F) -> Result<(), lambda_http::Error>
+where
+    F: Fn(Request, &'static Deps) -> Fut,
+    Fut: Future<Output = Response<Body>> + Send,
+{
+    logging::init();
+    let deps: &'static Deps = Box::leak(Box::new(Deps::from_env().await?));
+    lambda_http::run(lambda_http::service_fn(move |req| {
+        let answer = handle(req, deps);
+        async move { Ok::<_, std::convert::Infallible>(answer.await) }
+    }))
+    .await
+}
