@@ -36,22 +36,19 @@ fn environment() -> &'static Environment<'static> {
 
 /// Labels of the page per language.
 fn texts(lang: Language) -> serde_json::Value {
-    match lang {
-        Language::El => serde_json::json!({
-            "details": "Λεπτομέρειες Ραντεβού", "customer": "Λεπτομέρειες Πελάτη",
-            "service": "Υπηρεσία", "provider": "Πάροχος", "start": "Έναρξη", "end": "Λήξη",
-            "duration": "Διάρκεια", "notes": "Σημειώσεις", "name": "Όνομα", "email": "Email",
-            "phone": "Τηλέφωνο", "reason": "Αιτία", "reason_label": "Αιτία ακύρωσης (προαιρετικά)",
-            "button": "Ακύρωση ραντεβού", "book_again": "Κλείστε νέο ραντεβού",
-        }),
-        Language::En => serde_json::json!({
-            "details": "Appointment details", "customer": "Customer details",
-            "service": "Service", "provider": "Provider", "start": "Start", "end": "End",
-            "duration": "Duration", "notes": "Notes", "name": "Name", "email": "Email",
-            "phone": "Phone", "reason": "Reason", "reason_label": "Reason for cancelling (optional)",
-            "button": "Cancel appointment", "book_again": "Book a new appointment",
-        }),
-    }
+    rantevou_mail::message::with_labels(
+        rantevou_mail::message::detail_labels(lang),
+        match lang {
+            Language::El => serde_json::json!({
+                "reason_label": "Αιτία ακύρωσης (προαιρετικά)",
+                "button": "Ακύρωση ραντεβού", "book_again": "Κλείστε νέο ραντεβού",
+            }),
+            Language::En => serde_json::json!({
+                "reason_label": "Reason for cancelling (optional)",
+                "button": "Cancel appointment", "book_again": "Book a new appointment",
+            }),
+        },
+    )
 }
 
 fn heading_and_message(page: CancelPage, lang: Language, cutoff: u32) -> (String, Option<String>) {

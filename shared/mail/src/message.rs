@@ -99,31 +99,54 @@ pub fn details(a: &Appointment, config: &LibraryConfig, lang: Language) -> Detai
     }
 }
 
-fn texts(lang: Language) -> serde_json::Value {
+/// The labels of an appointment's details (the seed's), shared by the mail and the pages.
+pub fn detail_labels(lang: Language) -> serde_json::Value {
     match lang {
         Language::El => serde_json::json!({
             "details": "Λεπτομέρειες Ραντεβού", "customer": "Λεπτομέρειες Πελάτη",
             "service": "Υπηρεσία", "provider": "Πάροχος", "start": "Έναρξη", "end": "Λήξη",
             "duration": "Διάρκεια", "notes": "Σημειώσεις", "name": "Όνομα", "email": "Email",
-            "phone": "Τηλέφωνο", "reason": "Αιτία", "no_reason": "(δεν δόθηκε)",
-            "cancel_link": "Σύνδεσμος ακύρωσης ραντεβού",
-            "attention": "ΠΡΟΣΟΧΗ!",
-            "video_note": "ΠΡΟΣΟΧΗ! Ο σύνδεσμος της τηλεδιάσκεψης θα σας σταλεί σε ξεχωριστό email. Την ώρα του ραντεβού ακολουθήστε τον και θα συνδεθείτε μόλις σας δεχτεί ο/η βιβλιοθηκονόμος.",
-            "video_note_html": "Ο σύνδεσμος της τηλεδιάσκεψης θα σας σταλεί σε ξεχωριστό email. Την ώρα του ραντεβού ακολουθήστε τον και θα συνδεθείτε μόλις σας δεχτεί ο/η βιβλιοθηκονόμος.",
-            "staff_copy": "Αντίγραφο για τη Βιβλιοθήκη.",
+            "phone": "Τηλέφωνο", "reason": "Αιτία",
         }),
         Language::En => serde_json::json!({
             "details": "Appointment details", "customer": "Customer details",
             "service": "Service", "provider": "Provider", "start": "Start", "end": "End",
             "duration": "Duration", "notes": "Notes", "name": "Name", "email": "Email",
-            "phone": "Phone", "reason": "Reason", "no_reason": "(none given)",
-            "cancel_link": "Appointment cancellation link",
-            "attention": "ATTENTION!",
-            "video_note": "ATTENTION! The video-call link will be sent to you in a separate email. At the appointed time follow it, and you will join as soon as the librarian admits you.",
-            "video_note_html": "The video-call link will be sent to you in a separate email. At the appointed time follow it, and you will join as soon as the librarian admits you.",
-            "staff_copy": "Copy for the Library.",
+            "phone": "Phone", "reason": "Reason",
         }),
     }
+}
+
+/// `labels` with `extra`'s keys added.
+pub fn with_labels(mut labels: serde_json::Value, extra: serde_json::Value) -> serde_json::Value {
+    if let (Some(l), serde_json::Value::Object(e)) = (labels.as_object_mut(), extra) {
+        l.extend(e);
+    }
+    labels
+}
+
+fn texts(lang: Language) -> serde_json::Value {
+    with_labels(
+        detail_labels(lang),
+        match lang {
+            Language::El => serde_json::json!({
+                "no_reason": "(δεν δόθηκε)",
+                "cancel_link": "Σύνδεσμος ακύρωσης ραντεβού",
+                "attention": "ΠΡΟΣΟΧΗ!",
+                "video_note": "ΠΡΟΣΟΧΗ! Ο σύνδεσμος της τηλεδιάσκεψης θα σας σταλεί σε ξεχωριστό email. Την ώρα του ραντεβού ακολουθήστε τον και θα συνδεθείτε μόλις σας δεχτεί ο/η βιβλιοθηκονόμος.",
+                "video_note_html": "Ο σύνδεσμος της τηλεδιάσκεψης θα σας σταλεί σε ξεχωριστό email. Την ώρα του ραντεβού ακολουθήστε τον και θα συνδεθείτε μόλις σας δεχτεί ο/η βιβλιοθηκονόμος.",
+                "staff_copy": "Αντίγραφο για τη Βιβλιοθήκη.",
+            }),
+            Language::En => serde_json::json!({
+                "no_reason": "(none given)",
+                "cancel_link": "Appointment cancellation link",
+                "attention": "ATTENTION!",
+                "video_note": "ATTENTION! The video-call link will be sent to you in a separate email. At the appointed time follow it, and you will join as soon as the librarian admits you.",
+                "video_note_html": "The video-call link will be sent to you in a separate email. At the appointed time follow it, and you will join as soon as the librarian admits you.",
+                "staff_copy": "Copy for the Library.",
+            }),
+        },
+    )
 }
 
 fn heading_intro(kind: MailKind, lang: Language) -> (&'static str, &'static str) {
