@@ -202,11 +202,11 @@ async fn static_file(site: &Path, path: &str) -> Response {
     }
 }
 
-/// Shown at `/` until the booking site (`site/`) exists.
+/// Shown at `/` when the site folder has no `index.html` (started outside the project folder).
 fn placeholder() -> String {
     "<!doctype html><html lang=\"en\"><head><meta charset=\"utf-8\"><title>rantevou</title></head><body><main>\
-     <h1>rantevou is running</h1><p>The booking pages are not built yet. The API answers under \
-     <a href=\"/api/services\">/api/services</a> and <a href=\"/api/availability?service=mylibrarylive\">/api/availability</a>; \
-     mail goes to <a href=\"/outbox\">/outbox</a>.</p></main></body></html>"
+     <h1>rantevou is running, but the booking site was not found</h1><p>Start it from the project folder, \
+     or pass <code>--site</code> with the path of the <code>site/</code> folder. The API answers under \
+     <a href=\"/api/services\">/api/services</a>; mail goes to <a href=\"/outbox\">/outbox</a>.</p></main></body></html>"
         .to_owned()
 }

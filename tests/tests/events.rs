@@ -41,6 +41,11 @@ async fn list_availability_fixtures() {
     );
     assert_eq!(body["library"]["timezone"], "Europe/Athens");
     assert_eq!(body["policy"]["min_notice_minutes"], 120);
+    assert_eq!(
+        body["policy"]["required_fields"],
+        serde_json::json!(["name", "email", "phone", "notes"]),
+        "the site marks and checks what the configuration requires"
+    );
 
     let r = invoke("list-availability.availability", &deps).await;
     assert_eq!(status(&r), 200);

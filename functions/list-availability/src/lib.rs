@@ -4,6 +4,7 @@ use chrono::{Days, NaiveDate};
 use lambda_http::http::{header, Method, StatusCode};
 use lambda_http::{Body, Request, Response};
 use rantevou_domain::availability::{availability, lock_partitions};
+use rantevou_domain::policy::RequiredFields;
 use rantevou_domain::{AvailabilityQuery, BookedLocks, Localized, ProviderChoice, ProviderId};
 use rantevou_http::request::{path, query};
 use rantevou_http::view::instant;
@@ -58,6 +59,8 @@ struct PolicyView {
     min_notice_minutes: u32,
     horizon_days: u32,
     cancel_cutoff_minutes: u32,
+    /// The booking form's fields a patron must fill in (the site marks and checks them).
+    required_fields: Vec<&'static str>,
 }
 
 #[derive(Serialize)]
@@ -66,6 +69,17 @@ struct ServicesView<'a> {
     services: Vec<ServiceView<'a>>,
     providers: Vec<ProviderView<'a>>,
     policy: PolicyView,
+}
+
+fn required_fields(required: &RequiredFields) -> Vec<&'static str> {
+    let mut fields = vec!["name", "email"];
+    if required.phone {
+        fields.push("phone");
+    }
+    if required.notes {
+        fields.push("notes");
+    }
+    fields
 }
 
 fn services(deps: &Deps) -> Response<Body> {
@@ -102,6 +116,7 @@ fn services(deps: &Deps) -> Response<Body> {
             min_notice_minutes: c.policy.min_notice_minutes,
             horizon_days: c.policy.horizon_days,
             cancel_cutoff_minutes: c.policy.cancel_cutoff_minutes,
+            required_fields: required_fields(&c.policy.required),
         },
     };
     let mut response = respond::json(StatusCode::OK, &view);
