@@ -96,3 +96,60 @@ fn serve_books_mails_stops_and_keeps_data() {
     );
     assert_eq!(status, 200, "the booking survived the restart: {fetched}");
 }
+
+/// The first free start the server offers.
+fn first_free(base: &str) -> String {
+    let (status, _, body) = http(
+        "GET",
+        &format!("{base}/api/availability?service=mylibrarylive"),
+        &[],
+        "",
+    );
+    assert_eq!(status, 200);
+    let v: serde_json::Value = serde_json::from_str(&body).unwrap();
+    v["days"]
+        .as_array()
+        .unwrap()
+        .iter()
+        .flat_map(|d| d["slots"].as_array().unwrap().iter())
+        .next()
+        .expect("a free time")["start"]
+        .as_str()
+        .unwrap()
+        .to_owned()
+}
+
+#[test]
+fn two_hundred_simultaneous_requests_for_one_time_book_it_once() {
+    let data = tempfile::tempdir().unwrap();
+    let server = Server::start(data.path());
+    let start = first_free(&server.1);
+    let gate = std::sync::Arc::new(std::sync::Barrier::new(200));
+    let answers: Vec<u16> = std::thread::scope(|s| {
+        let handles: Vec<_> = (0..200)
+            .map(|i| {
+                let (gate, base, start) = (gate.clone(), &server.1, &start);
+                s.spawn(move || {
+                    let body = serde_json::json!({"service": "mylibrarylive", "start": start,
+                        "customer": {"name": format!("Patron {i}"), "email": format!("p{i}@example.org"), "phone": "2310891000"},
+                        "notes": "stampede", "language": "el", "accept_terms": true, "accept_privacy": true})
+                    .to_string();
+                    gate.wait();
+                    let headers = [("Content-Type", "application/json")];
+                    http("POST", &format!("{base}/api/appointments"), &headers, &body).0
+                })
+            })
+            .collect();
+        handles.into_iter().map(|h| h.join().unwrap()).collect()
+    });
+    let booked = answers.iter().filter(|s| **s == 201).count();
+    let taken = answers.iter().filter(|s| **s == 409).count();
+    assert_eq!((booked, taken), (1, 199), "answers: {answers:?}");
+    assert_ne!(
+        first_free(&server.1),
+        start,
+        "the booked time is no longer offered"
+    );
+    let mails = std::fs::read_dir(data.path().join("outbox")).unwrap().count();
+    assert_eq!(mails, 2, "one confirmation and its staff copy");
+}
