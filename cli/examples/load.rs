@@ -110,7 +110,12 @@ impl Phase {
 }
 
 /// `total` requests made by `clients` connections; `request(i)` is the i-th.
-async fn drive<F>(host: &str, clients: usize, total: usize, request: F) -> Result<(Vec<Duration>, Vec<u16>, Duration), Failure>
+async fn drive<F>(
+    host: &str,
+    clients: usize,
+    total: usize,
+    request: F,
+) -> Result<(Vec<Duration>, Vec<u16>, Duration), Failure>
 where
     F: Fn(usize) -> (String, String, Option<String>) + Send + Sync + 'static,
 {
@@ -173,7 +178,10 @@ async fn main() -> Result<(), Failure> {
     let clients: usize = args.get(2).and_then(|s| s.parse().ok()).unwrap_or(16);
     let reads: usize = args.get(3).and_then(|s| s.parse().ok()).unwrap_or(20_000);
     let stampede: usize = args.get(4).and_then(|s| s.parse().ok()).unwrap_or(200);
-    let host = base.trim_start_matches("http://").trim_end_matches('/').to_owned();
+    let host = base
+        .trim_start_matches("http://")
+        .trim_end_matches('/')
+        .to_owned();
 
     // What can be booked: the whole horizon, in two requests of at most 62 days.
     let mut probe = Client::connect(&host).await?;
@@ -186,7 +194,12 @@ async fn main() -> Result<(), Failure> {
     while from <= today + chrono::Days::new(horizon) {
         let to = from + chrono::Days::new(61);
         let (_, body) = probe
-            .send("GET", &format!("/api/availability?service=mylibrarylive&from={from}&to={to}"), &[], "")
+            .send(
+                "GET",
+                &format!("/api/availability?service=mylibrarylive&from={from}&to={to}"),
+                &[],
+                "",
+            )
             .await?;
         let v: serde_json::Value = serde_json::from_str(&body)?;
         for day in v["days"].as_array().into_iter().flatten() {
@@ -208,7 +221,8 @@ async fn main() -> Result<(), Failure> {
     // 1. Availability as the site asks for it (a month), one client and then many.
     for c in [1, clients] {
         let n = if c == 1 { reads / 4 } else { reads };
-        let path = format!("/api/availability?service=mylibrarylive&from={month_from}&to={month_to}");
+        let path =
+            format!("/api/availability?service=mylibrarylive&from={month_from}&to={month_to}");
         let (latencies, statuses, elapsed) =
             drive(&host, c, n, move |_| ("GET".into(), path.clone(), None)).await?;
         phases.push(Phase {
@@ -225,7 +239,11 @@ async fn main() -> Result<(), Failure> {
     let total = spread.len();
     let times = Arc::clone(&spread);
     let (latencies, statuses, elapsed) = drive(&host, clients, total, move |i| {
-        ("POST".into(), "/api/appointments".into(), Some(booking(&times[i], i)))
+        (
+            "POST".into(),
+            "/api/appointments".into(),
+            Some(booking(&times[i], i)),
+        )
     })
     .await?;
     let booked = count(&statuses, 201);
@@ -252,7 +270,12 @@ async fn main() -> Result<(), Failure> {
             gate.wait().await;
             let t = Instant::now();
             let (status, _) = client
-                .send("POST", "/api/appointments", &[("Content-Type", "application/json")], &body)
+                .send(
+                    "POST",
+                    "/api/appointments",
+                    &[("Content-Type", "application/json")],
+                    &body,
+                )
                 .await?;
             Ok::<_, Failure>((t.elapsed(), status))
         }));
@@ -274,16 +297,25 @@ async fn main() -> Result<(), Failure> {
         outcome: format!("{won} × 201, {lost} × 409"),
     });
 
-    println!("| phase | clients | requests | req/s | p50 ms | p90 ms | p99 ms | max ms | answers |");
+    println!(
+        "| phase | clients | requests | req/s | p50 ms | p90 ms | p99 ms | max ms | answers |"
+    );
     println!("|---|---:|---:|---:|---:|---:|---:|---:|---|");
     for mut phase in phases {
         println!("{}", phase.row());
     }
     if won != 1 || lost != stampede - 1 {
-        return Err(format!("the stampede must end with exactly one booking: {won} booked, {lost} refused").into());
+        return Err(format!(
+            "the stampede must end with exactly one booking: {won} booked, {lost} refused"
+        )
+        .into());
     }
     if booked != total {
-        return Err(format!("{} of {total} bookings on distinct free times failed", total - booked).into());
+        return Err(format!(
+            "{} of {total} bookings on distinct free times failed",
+            total - booked
+        )
+        .into());
     }
     Ok(())
 }

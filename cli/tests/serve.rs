@@ -150,6 +150,8 @@ fn two_hundred_simultaneous_requests_for_one_time_book_it_once() {
         start,
         "the booked time is no longer offered"
     );
-    let mails = std::fs::read_dir(data.path().join("outbox")).unwrap().count();
+    let mails = std::fs::read_dir(data.path().join("outbox"))
+        .unwrap()
+        .count();
     assert_eq!(mails, 2, "one confirmation and its staff copy");
 }

@@ -171,7 +171,8 @@ function frame(step, heading) {
   const title = h(
     "h1",
     { id: "step-heading", tabindex: "-1" },
-    step <= STEPS ? h("span", { class: "step-of" }, text.stepOf(step, STEPS)) : null,
+    // The space keeps "Step 2 of 4" and the heading apart for screen readers too.
+    step <= STEPS ? [h("span", { class: "step-of" }, text.stepOf(step, STEPS)), " "] : null,
     heading,
   );
   return [progress, title];
