@@ -16,24 +16,7 @@ fn serve_books_mails_stops_and_keeps_data() {
     let (status, _, services) = http("GET", &format!("{base}/api/services"), &[], "");
     assert_eq!(status, 200);
     assert!(services.contains("mylibrarylive"));
-    let (status, _, availability) = http(
-        "GET",
-        &format!("{base}/api/availability?service=mylibrarylive"),
-        &[],
-        "",
-    );
-    assert_eq!(status, 200);
-    let v: serde_json::Value = serde_json::from_str(&availability).unwrap();
-    let start = v["days"]
-        .as_array()
-        .unwrap()
-        .iter()
-        .flat_map(|d| d["slots"].as_array().unwrap().iter())
-        .next()
-        .unwrap()["start"]
-        .as_str()
-        .unwrap()
-        .to_owned();
+    let start = first_free(&base);
     let body = serde_json::json!({"service": "mylibrarylive", "start": start,
         "customer": {"name": "Νέα Χρήστρια", "email": "new@example.org", "phone": "6900000000"},
         "notes": "first visit", "language": "el", "accept_terms": true, "accept_privacy": true})
