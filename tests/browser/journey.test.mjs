@@ -107,3 +107,26 @@ test("book, read the mail, cancel by its link, read the cancellation, the time i
   await page.locator(`button.day[data-date="${day}"]`).click();
   await page.locator(`button.slot[data-start="${start}"]`).waitFor();
 });
+
+test("the browser's Back button goes back one step and keeps what was chosen and typed", async () => {
+  const page = await open(browser);
+  await page.goto(BASE);
+  await nextButton(page).click();
+  await expectStep(page, 2);
+  await page.locator("button.day.free").first().waitFor();
+  const start = await chooseFirstSlot(page);
+  await nextButton(page).click();
+  await expectStep(page, 3);
+  await page.locator("#f-name").fill(PATRON.name);
+
+  await page.goBack();
+  await expectStep(page, 2);
+  assert.equal(await page.locator(`button.slot[data-start="${start}"]`).getAttribute("aria-pressed"), "true");
+  await page.goForward();
+  await expectStep(page, 3);
+  assert.equal(await page.locator("#f-name").inputValue(), PATRON.name);
+  await page.goBack();
+  await page.goBack();
+  await expectStep(page, 1);
+  page.assertClean();
+});
