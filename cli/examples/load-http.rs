@@ -2,7 +2,7 @@
 //! availability reads as the site makes them (one month), bookings spread over every free
 //! time, and a stampede of clients on one time, which must end with exactly one booking.
 //!
-//! `cargo run --release -p rantevou --example load -- http://127.0.0.1:8080 [clients] [reads] [stampede]`
+//! `cargo run --release -p rantevou --example load-http -- http://127.0.0.1:8080 [clients] [reads] [stampede]`
 //!
 //! Each client keeps one HTTP/1.1 connection, as a browser does. Prints a Markdown table.
 
