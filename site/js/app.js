@@ -473,9 +473,9 @@ function chooseDay(date) {
     button.tabIndex = button.dataset.date === date ? 0 : -1;
   }
   document.getElementById("date-error").hidden = true;
-  const slots = state.months.get(monthKey(state.month))?.get(date) || [];
-  drawTimes(state.months.get(monthKey(state.month)));
-  announce(text.timesAnnounce(slots.length, d.longDate(date, text.locale)));
+  const days = state.months.get(monthKey(state.month));
+  drawTimes(days);
+  announce(text.timesAnnounce((days?.get(date) || []).length, d.longDate(date, text.locale)));
 }
 
 function drawTimes(days) {

@@ -4,7 +4,6 @@ use chrono::{Days, NaiveDate};
 use lambda_http::http::{header, Method, StatusCode};
 use lambda_http::{Body, Request, Response};
 use rantevou_domain::availability::{availability, lock_partitions};
-use rantevou_domain::policy::RequiredFields;
 use rantevou_domain::{AvailabilityQuery, BookedLocks, Localized, ProviderChoice, ProviderId};
 use rantevou_http::request::{path, query};
 use rantevou_http::view::instant;
@@ -71,17 +70,6 @@ struct ServicesView<'a> {
     policy: PolicyView,
 }
 
-fn required_fields(required: &RequiredFields) -> Vec<&'static str> {
-    let mut fields = vec!["name", "email"];
-    if required.phone {
-        fields.push("phone");
-    }
-    if required.notes {
-        fields.push("notes");
-    }
-    fields
-}
-
 fn services(deps: &Deps) -> Response<Body> {
     let c = &deps.config;
     let view = ServicesView {
@@ -116,7 +104,7 @@ fn services(deps: &Deps) -> Response<Body> {
             min_notice_minutes: c.policy.min_notice_minutes,
             horizon_days: c.policy.horizon_days,
             cancel_cutoff_minutes: c.policy.cancel_cutoff_minutes,
-            required_fields: required_fields(&c.policy.required),
+            required_fields: c.policy.required.names(),
         },
     };
     let mut response = respond::json(StatusCode::OK, &view);

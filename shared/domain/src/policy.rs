@@ -43,3 +43,18 @@ pub struct RequiredFields {
     /// Topic / notes required.
     pub notes: bool,
 }
+
+impl RequiredFields {
+    /// The required fields by the names `policy.required_fields` uses in the configuration:
+    /// name and email always, then phone and notes when required.
+    pub fn names(&self) -> Vec<&'static str> {
+        let mut names = vec!["name", "email"];
+        if self.phone {
+            names.push("phone");
+        }
+        if self.notes {
+            names.push("notes");
+        }
+        names
+    }
+}

@@ -149,6 +149,13 @@ fn several_services_providers_and_breaks_are_expressible() {
         "on unless switched off"
     );
     assert!(!config.policy.required.phone && !config.policy.required.notes);
+    assert_eq!(config.policy.required.names(), ["name", "email"]);
+    let sample = LibraryConfig::from_toml_str(SAMPLE).unwrap();
+    assert_eq!(
+        sample.policy.required.names(),
+        ["name", "email", "phone", "notes"],
+        "the names read back as the configuration lists them"
+    );
 }
 
 /// Applies text replacements to the MULTI sample and loads it, expecting failure.
