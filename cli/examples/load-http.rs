@@ -4,74 +4,41 @@
 //!
 //! `cargo run --release -p rantevou --example load-http -- http://127.0.0.1:8080 [clients] [reads] [stampede]`
 //!
-//! Each client keeps one HTTP/1.1 connection, as a browser does. Prints a Markdown table.
+//! Each client (a thread) keeps one HTTP/1.1 connection, as a browser does. Prints a
+//! Markdown table.
 
-use std::sync::Arc;
+use std::sync::atomic::{AtomicUsize, Ordering};
+use std::sync::Barrier;
 use std::time::{Duration, Instant};
-use tokio::io::{AsyncBufReadExt, AsyncReadExt, AsyncWriteExt, BufReader};
-use tokio::net::TcpStream;
 
 type Failure = Box<dyn std::error::Error + Send + Sync>;
 
-/// One keep-alive HTTP/1.1 connection.
+/// One client with its own keep-alive connection (ureq, the tests' HTTP client).
 struct Client {
-    host: String,
-    stream: BufReader<TcpStream>,
+    base: String,
+    agent: ureq::Agent,
 }
 
 impl Client {
-    async fn connect(host: &str) -> Result<Client, Failure> {
-        let stream = TcpStream::connect(host).await?;
-        stream.set_nodelay(true)?;
-        Ok(Client {
-            host: host.to_owned(),
-            stream: BufReader::new(stream),
-        })
+    fn new(base: &str) -> Client {
+        Client {
+            base: base.to_owned(),
+            agent: rantevou_testkit::http::agent(),
+        }
     }
 
     /// Sends one request and reads the whole answer: (status, body).
-    async fn send(
-        &mut self,
+    fn send(
+        &self,
         method: &str,
         path: &str,
         headers: &[(&str, &str)],
         body: &str,
-    ) -> Result<(u16, String), Failure> {
-        let mut request = format!(
-            "{method} {path} HTTP/1.1\r\nHost: {}\r\nContent-Length: {}\r\n",
-            self.host,
-            body.len()
-        );
-        for (k, v) in headers {
-            request.push_str(&format!("{k}: {v}\r\n"));
-        }
-        request.push_str("\r\n");
-        request.push_str(body);
-        self.stream.get_mut().write_all(request.as_bytes()).await?;
-        let mut line = String::new();
-        self.stream.read_line(&mut line).await?;
-        let status: u16 = line
-            .split_whitespace()
-            .nth(1)
-            .and_then(|s| s.parse().ok())
-            .ok_or_else(|| format!("bad status line {line:?}"))?;
-        let mut length = 0usize;
-        loop {
-            line.clear();
-            self.stream.read_line(&mut line).await?;
-            let header = line.trim_end();
-            if header.is_empty() {
-                break;
-            }
-            if let Some((name, value)) = header.split_once(':') {
-                if name.eq_ignore_ascii_case("content-length") {
-                    length = value.trim().parse()?;
-                }
-            }
-        }
-        let mut body = vec![0; length];
-        self.stream.read_exact(&mut body).await?;
-        Ok((status, String::from_utf8_lossy(&body).into_owned()))
+    ) -> (u16, String) {
+        let url = format!("{}{path}", self.base);
+        let (status, _, body) =
+            rantevou_testkit::http::send(&self.agent, method, &url, headers, body);
+        (status, body)
     }
 }
 
@@ -110,52 +77,50 @@ impl Phase {
 }
 
 /// `total` requests made by `clients` connections; `request(i)` is the i-th.
-async fn drive<F>(
-    host: &str,
+fn drive<F>(
+    base: &str,
     clients: usize,
     total: usize,
     request: F,
-) -> Result<(Vec<Duration>, Vec<u16>, Duration), Failure>
+) -> (Vec<Duration>, Vec<u16>, Duration)
 where
-    F: Fn(usize) -> (String, String, Option<String>) + Send + Sync + 'static,
+    F: Fn(usize) -> (String, String, Option<String>) + Sync,
 {
-    let request = Arc::new(request);
-    let next = Arc::new(std::sync::atomic::AtomicUsize::new(0));
+    let next = AtomicUsize::new(0);
     let started = Instant::now();
-    let mut tasks = Vec::new();
-    for _ in 0..clients {
-        let (request, next, host) = (Arc::clone(&request), Arc::clone(&next), host.to_owned());
-        tasks.push(tokio::spawn(async move {
-            let mut client = Client::connect(&host).await?;
-            let mut seen = Vec::new();
-            loop {
-                let i = next.fetch_add(1, std::sync::atomic::Ordering::Relaxed);
-                if i >= total {
-                    return Ok::<_, Failure>(seen);
-                }
-                let (method, path, body) = request(i);
-                let key = format!("load-{i}-{}", std::process::id());
-                let mut headers = vec![("Content-Type", "application/json")];
-                if body.is_some() {
-                    headers.push(("Idempotency-Key", key.as_str()));
-                }
-                let t = Instant::now();
-                let (status, _) = client
-                    .send(&method, &path, &headers, body.as_deref().unwrap_or(""))
-                    .await?;
-                seen.push((t.elapsed(), status));
-            }
-        }));
-    }
-    let mut latencies = Vec::new();
-    let mut statuses = Vec::new();
-    for task in tasks {
-        for (latency, status) in task.await?? {
-            latencies.push(latency);
-            statuses.push(status);
-        }
-    }
-    Ok((latencies, statuses, started.elapsed()))
+    let seen: Vec<(Duration, u16)> = std::thread::scope(|s| {
+        let workers: Vec<_> = (0..clients)
+            .map(|_| {
+                let (request, next) = (&request, &next);
+                s.spawn(move || {
+                    let client = Client::new(base);
+                    let mut seen = Vec::new();
+                    loop {
+                        let i = next.fetch_add(1, Ordering::Relaxed);
+                        if i >= total {
+                            return seen;
+                        }
+                        let (method, path, body) = request(i);
+                        let key = format!("load-{i}-{}", std::process::id());
+                        let mut headers = vec![("Content-Type", "application/json")];
+                        if body.is_some() {
+                            headers.push(("Idempotency-Key", key.as_str()));
+                        }
+                        let t = Instant::now();
+                        let (status, _) =
+                            client.send(&method, &path, &headers, body.as_deref().unwrap_or(""));
+                        seen.push((t.elapsed(), status));
+                    }
+                })
+            })
+            .collect();
+        workers
+            .into_iter()
+            .flat_map(|w| w.join().unwrap_or_default())
+            .collect()
+    });
+    let (latencies, statuses) = seen.into_iter().unzip();
+    (latencies, statuses, started.elapsed())
 }
 
 fn count(statuses: &[u16], code: u16) -> usize {
@@ -171,36 +136,39 @@ fn booking(start: &str, n: usize) -> String {
     .to_string()
 }
 
-#[tokio::main]
-async fn main() -> Result<(), Failure> {
+fn main() -> Result<(), Failure> {
     let args: Vec<String> = std::env::args().collect();
-    let base = args.get(1).map_or("http://127.0.0.1:8080", String::as_str);
+    let base = args
+        .get(1)
+        .map_or("http://127.0.0.1:8080", String::as_str)
+        .trim_end_matches('/')
+        .to_owned();
     let clients: usize = args.get(2).and_then(|s| s.parse().ok()).unwrap_or(16);
     let reads: usize = args.get(3).and_then(|s| s.parse().ok()).unwrap_or(20_000);
     let stampede: usize = args.get(4).and_then(|s| s.parse().ok()).unwrap_or(200);
-    let host = base
-        .trim_start_matches("http://")
-        .trim_end_matches('/')
-        .to_owned();
 
-    // What can be booked: the whole horizon, in two requests of at most 62 days.
-    let mut probe = Client::connect(&host).await?;
-    let (_, services) = probe.send("GET", "/api/services", &[], "").await?;
+    // What can be booked: the whole horizon, in requests of at most 62 days, from the
+    // server's today (its first day when no `from` is given).
+    let probe = Client::new(&base);
+    let (_, services) = probe.send("GET", "/api/services", &[], "");
     let services: serde_json::Value = serde_json::from_str(&services)?;
     let horizon = services["policy"]["horizon_days"].as_u64().unwrap_or(60);
-    let today = chrono::Utc::now().date_naive();
+    let (_, first) = probe.send("GET", "/api/availability?service=mylibrarylive", &[], "");
+    let first: serde_json::Value = serde_json::from_str(&first)?;
+    let today: chrono::NaiveDate = first["days"][0]["date"]
+        .as_str()
+        .ok_or("no days in the availability")?
+        .parse()?;
     let mut free: Vec<String> = Vec::new();
     let mut from = today;
     while from <= today + chrono::Days::new(horizon) {
         let to = from + chrono::Days::new(61);
-        let (_, body) = probe
-            .send(
-                "GET",
-                &format!("/api/availability?service=mylibrarylive&from={from}&to={to}"),
-                &[],
-                "",
-            )
-            .await?;
+        let (_, body) = probe.send(
+            "GET",
+            &format!("/api/availability?service=mylibrarylive&from={from}&to={to}"),
+            &[],
+            "",
+        );
         let v: serde_json::Value = serde_json::from_str(&body)?;
         for day in v["days"].as_array().into_iter().flatten() {
             for slot in day["slots"].as_array().into_iter().flatten() {
@@ -224,7 +192,7 @@ async fn main() -> Result<(), Failure> {
         let path =
             format!("/api/availability?service=mylibrarylive&from={month_from}&to={month_to}");
         let (latencies, statuses, elapsed) =
-            drive(&host, c, n, move |_| ("GET".into(), path.clone(), None)).await?;
+            drive(&base, c, n, |_| ("GET".into(), path.clone(), None));
         phases.push(Phase {
             name: "availability (one month)".into(),
             clients: c,
@@ -235,17 +203,15 @@ async fn main() -> Result<(), Failure> {
     }
 
     // 2. Bookings spread over every free time but the last (kept for the stampede).
-    let spread: Arc<Vec<String>> = Arc::new(free[..free.len() - 1].to_vec());
+    let spread = &free[..free.len() - 1];
     let total = spread.len();
-    let times = Arc::clone(&spread);
-    let (latencies, statuses, elapsed) = drive(&host, clients, total, move |i| {
+    let (latencies, statuses, elapsed) = drive(&base, clients, total, |i| {
         (
             "POST".into(),
             "/api/appointments".into(),
-            Some(booking(&times[i], i)),
+            Some(booking(&spread[i], i)),
         )
-    })
-    .await?;
+    });
     let booked = count(&statuses, 201);
     phases.push(Phase {
         name: "bookings, each on its own time".into(),
@@ -255,38 +221,29 @@ async fn main() -> Result<(), Failure> {
         outcome: format!("{booked} × 201, {} other", total - booked),
     });
 
-    // 3. The stampede: `stampede` clients, all connected first, on the one time left.
-    let last = free[free.len() - 1].clone();
-    let mut connections = Vec::new();
-    for _ in 0..stampede {
-        connections.push(Client::connect(&host).await?);
-    }
-    let gate = Arc::new(tokio::sync::Barrier::new(stampede));
+    // 3. The stampede: `stampede` clients, each connected first, on the one time left.
+    let last = &free[free.len() - 1];
+    let gate = Barrier::new(stampede);
     let started = Instant::now();
-    let mut tasks = Vec::new();
-    for (i, mut client) in connections.into_iter().enumerate() {
-        let (gate, body) = (Arc::clone(&gate), booking(&last, 100_000 + i));
-        tasks.push(tokio::spawn(async move {
-            gate.wait().await;
-            let t = Instant::now();
-            let (status, _) = client
-                .send(
-                    "POST",
-                    "/api/appointments",
-                    &[("Content-Type", "application/json")],
-                    &body,
-                )
-                .await?;
-            Ok::<_, Failure>((t.elapsed(), status))
-        }));
-    }
-    let mut latencies = Vec::new();
-    let mut statuses = Vec::new();
-    for task in tasks {
-        let (latency, status) = task.await??;
-        latencies.push(latency);
-        statuses.push(status);
-    }
+    let seen: Vec<(Duration, u16)> = std::thread::scope(|s| {
+        let workers: Vec<_> = (0..stampede)
+            .map(|i| {
+                let (gate, base) = (&gate, &base);
+                s.spawn(move || {
+                    let client = Client::new(base);
+                    client.send("GET", "/api/services", &[], "");
+                    let body = booking(last, 100_000 + i);
+                    gate.wait();
+                    let t = Instant::now();
+                    let headers = [("Content-Type", "application/json")];
+                    let (status, _) = client.send("POST", "/api/appointments", &headers, &body);
+                    (t.elapsed(), status)
+                })
+            })
+            .collect();
+        workers.into_iter().filter_map(|w| w.join().ok()).collect()
+    });
+    let (latencies, statuses): (Vec<Duration>, Vec<u16>) = seen.into_iter().unzip();
     let won = count(&statuses, 201);
     let lost = count(&statuses, 409);
     phases.push(Phase {
@@ -296,7 +253,6 @@ async fn main() -> Result<(), Failure> {
         elapsed: started.elapsed(),
         outcome: format!("{won} × 201, {lost} × 409"),
     });
-
     println!(
         "| phase | clients | requests | req/s | p50 ms | p90 ms | p99 ms | max ms | answers |"
     );

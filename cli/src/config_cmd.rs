@@ -3,7 +3,7 @@
 
 use clap::Subcommand;
 use rantevou_domain::LibraryConfig;
-use std::path::PathBuf;
+use std::path::{Path, PathBuf};
 
 #[derive(Subcommand)]
 pub enum Action {
@@ -22,12 +22,8 @@ pub enum Action {
 }
 
 /// Reads and validates a configuration file.
-pub fn load(file: &PathBuf) -> Result<(String, LibraryConfig), String> {
-    let source = std::fs::read_to_string(file)
-        .map_err(|e| format!("cannot read {}: {e}", file.display()))?;
-    let config =
-        LibraryConfig::from_toml_str(&source).map_err(|e| format!("{}: {e}", file.display()))?;
-    Ok((source, config))
+pub fn load(file: &Path) -> Result<(String, LibraryConfig), String> {
+    rantevou_wiring::local::config_file(file)
 }
 
 pub async fn run(action: Action) -> Result<(), String> {
@@ -45,9 +41,11 @@ pub async fn run(action: Action) -> Result<(), String> {
         }
         Action::Push { file } => {
             let (source, _) = load(&file)?;
-            let store = rantevou_store::DynamoStore::from_env()
-                .await
-                .map_err(|e| e.to_string())?;
+            let settings = rantevou_wiring::Settings::from_env().map_err(|e| e.to_string())?;
+            let table = settings.table().map_err(|e| e.to_string())?;
+            let sdk = aws_config::load_defaults(aws_config::BehaviorVersion::latest()).await;
+            let store =
+                rantevou_store::DynamoStore::new(aws_sdk_dynamodb::Client::new(&sdk), table);
             store
                 .save_config(&source)
                 .await

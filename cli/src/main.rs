@@ -1,10 +1,7 @@
 //! `rantevou`: the whole service in one local process (`serve`), and staff tasks.
 
-mod config_cmd;
-mod outbox_pages;
-mod serve;
-
 use clap::{Parser, Subcommand};
+use rantevou::{config_cmd, serve};
 use std::net::SocketAddr;
 use std::path::PathBuf;
 use std::process::ExitCode;
@@ -46,7 +43,7 @@ enum Command {
 
 #[tokio::main]
 async fn main() -> ExitCode {
-    rantevou_http::logging::init();
+    rantevou_wiring::logging::init();
     let cli = Cli::parse();
     let result = match cli.command {
         Command::Serve {
@@ -54,7 +51,15 @@ async fn main() -> ExitCode {
             data,
             config,
             site,
-        } => serve::run(addr, data, config, site).await,
+        } => {
+            serve::run(serve::Options {
+                addr,
+                data,
+                config,
+                site,
+            })
+            .await
+        }
         Command::Config { action } => config_cmd::run(action).await,
     };
     match result {

@@ -1,8 +1,11 @@
 //! `/outbox`: the mail `rantevou serve` would have sent, listed and shown, links clickable.
+//! Every value is escaped by minijinja (the templates are `.html`); files are read on the
+//! blocking pool, never on the server's async threads.
 
 use mail_parser::MessageParser;
 use minijinja::{context, Environment};
-use std::path::Path;
+use serde::Serialize;
+use std::path::{Path, PathBuf};
 
 const LIST: &str = r#"<!doctype html>
 <html lang="en"><head><meta charset="utf-8"><meta name="viewport" content="width=device-width, initial-scale=1">
@@ -21,7 +24,8 @@ const SHOW: &str = r#"<!doctype html>
 <h1>{{ subject }}</h1>
 <table class="details"><tr><th scope="row">From</th><td>{{ from }}</td></tr><tr><th scope="row">To</th><td>{{ to }}</td></tr>
 <tr><th scope="row">Date</th><td>{{ date }}</td></tr><tr><th scope="row">Attachments</th><td>{{ attachments }}</td></tr></table>
-<pre class="mail">{{ body }}</pre>
+<pre class="mail">{% for line in lines %}{% for part in line %}{% if part.link %}<a href="{{ part.text }}">{{ part.text }}</a>{% else %}{{ part.text }}{% endif %}{% endfor %}
+{% endfor %}</pre>
 <p><a href="/outbox/{{ file }}?raw=1">Raw message (.eml)</a></p>
 </main></body></html>"#;
 
@@ -55,7 +59,13 @@ fn summary(file: &str, bytes: &[u8]) -> Option<Summary> {
 }
 
 /// The listing page.
-pub async fn list(dir: &Path) -> String {
+pub async fn list(dir: PathBuf) -> String {
+    tokio::task::spawn_blocking(move || list_blocking(&dir))
+        .await
+        .unwrap_or_else(|e| format!("cannot read the outbox: {e}"))
+}
+
+fn list_blocking(dir: &Path) -> String {
     let mut files: Vec<String> = match std::fs::read_dir(dir) {
         Ok(d) => d
             .filter_map(Result::ok)
@@ -78,7 +88,7 @@ pub async fn list(dir: &Path) -> String {
 }
 
 /// A file name that is one of the outbox's own (no paths).
-pub fn safe_name(name: &str) -> bool {
+fn safe_name(name: &str) -> bool {
     name.ends_with(".eml")
         && !name.starts_with('.')
         && name
@@ -86,10 +96,35 @@ pub fn safe_name(name: &str) -> bool {
             .all(|c| c.is_ascii_alphanumeric() || "-_.".contains(c))
 }
 
-/// One message: headers, the text body with its links clickable.
-pub fn show(dir: &Path, file: &str) -> Option<String> {
-    let bytes = std::fs::read(dir.join(file)).ok()?;
-    let m = MessageParser::default().parse(&bytes)?;
+/// One message, as a page or as its raw bytes.
+pub enum Message {
+    /// Headers and the text body, links clickable.
+    Page(String),
+    /// The `.eml` as stored.
+    Raw(Vec<u8>),
+}
+
+/// Message `file` of the outbox (`None`: no such message).
+pub async fn message(dir: PathBuf, file: &str, raw: bool) -> Option<Message> {
+    if !safe_name(file) {
+        return None;
+    }
+    let file = file.to_owned();
+    tokio::task::spawn_blocking(move || {
+        let bytes = std::fs::read(dir.join(&file)).ok()?;
+        if raw {
+            Some(Message::Raw(bytes))
+        } else {
+            show(&file, &bytes).map(Message::Page)
+        }
+    })
+    .await
+    .ok()
+    .flatten()
+}
+
+fn show(file: &str, bytes: &[u8]) -> Option<String> {
+    let m = MessageParser::default().parse(bytes)?;
     let rendered = env().get_template("show.html").and_then(|t| {
         t.render(context! {
             file,
@@ -98,40 +133,64 @@ pub fn show(dir: &Path, file: &str) -> Option<String> {
             to => m.to().and_then(|a| a.first()).and_then(|a| a.address()).unwrap_or(""),
             date => m.date().map(|d| d.to_rfc3339()).unwrap_or_default(),
             attachments => m.attachments().filter_map(|a| mail_parser::MimeHeaders::attachment_name(a).map(str::to_owned)).collect::<Vec<_>>().join(", "),
-            body => "@@BODY@@",
+            lines => lines(m.body_text(0).as_deref().unwrap_or("")),
         })
     });
-    let page = rendered.ok()?;
-    Some(page.replace(
-        "@@BODY@@",
-        &linkify(m.body_text(0).as_deref().unwrap_or("")),
-    ))
+    rendered.ok()
 }
 
-/// Escapes text for HTML and turns http(s) URLs into links.
-fn linkify(text: &str) -> String {
-    let escape = |s: &str| {
-        s.replace('&', "&amp;")
-            .replace('<', "&lt;")
-            .replace('>', "&gt;")
-            .replace('"', "&quot;")
-    };
-    let mut out = String::new();
-    for (i, line) in text.split('\n').enumerate() {
-        if i > 0 {
-            out.push('\n');
-        }
-        for (j, word) in line.split(' ').enumerate() {
-            if j > 0 {
-                out.push(' ');
+/// A piece of a line of text: a link, or words and spaces.
+#[derive(Serialize)]
+struct Part<'a> {
+    text: &'a str,
+    link: bool,
+}
+
+/// The text's lines, each cut into parts where http(s) URLs stand (the template escapes
+/// every part and makes the URLs links).
+fn lines(text: &str) -> Vec<Vec<Part<'_>>> {
+    text.split('\n')
+        .map(|line| {
+            let mut parts = Vec::new();
+            let mut plain_from = 0;
+            let mut at = 0;
+            for word in line.split(' ') {
+                if word.starts_with("http://") || word.starts_with("https://") {
+                    parts.push(Part {
+                        text: &line[plain_from..at],
+                        link: false,
+                    });
+                    parts.push(Part {
+                        text: word,
+                        link: true,
+                    });
+                    plain_from = at + word.len();
+                }
+                at += word.len() + 1;
             }
-            if word.starts_with("http://") || word.starts_with("https://") {
-                let url = escape(word);
-                out.push_str(&format!("<a href=\"{url}\">{url}</a>"));
-            } else {
-                out.push_str(&escape(word));
-            }
-        }
+            parts.push(Part {
+                text: &line[plain_from.min(line.len())..],
+                link: false,
+            });
+            parts
+        })
+        .collect()
+}
+
+#[cfg(test)]
+mod tests {
+    use super::*;
+
+    #[test]
+    fn text_is_escaped_by_the_template_and_only_urls_become_links() {
+        let mail = "To: a@example.org\r\nSubject: s\r\nContent-Type: text/plain; charset=utf-8\r\n\r\n\
+                    Topic: <script>alert(1)</script> \"q\"\nLink: https://x.example/c?a=1&b=2 end\n";
+        let page = show("m.eml", mail.as_bytes()).expect("a page");
+        assert!(!page.contains("<script>alert"), "{page}");
+        assert!(page.contains("&lt;script&gt;alert(1)&lt;&#x2f;script&gt;"));
+        assert!(page.contains(
+            "Link: <a href=\"https:&#x2f;&#x2f;x.example&#x2f;c?a=1&amp;b=2\">https:&#x2f;&#x2f;x.example&#x2f;c?a=1&amp;b=2</a> end"
+        ));
+        assert_eq!(page.matches("<a href=\"https").count(), 1);
     }
-    out
 }

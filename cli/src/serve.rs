@@ -2,68 +2,65 @@
 //! run), SQLite under the data folder, mail as `.eml` files in `DATA/outbox` listed at
 //! `/outbox`, and the mail retry every minute. Ctrl-C stops it after in-flight requests.
 
-use crate::{config_cmd, outbox_pages};
+use crate::config_cmd;
+use crate::functions::Functions;
+use crate::outbox_pages;
 use axum::body::{to_bytes, Body as AxumBody};
 use axum::extract::{Request, State};
 use axum::http::{header, HeaderValue, StatusCode};
 use axum::response::{IntoResponse, Response};
 use lambda_http::Body;
-use rantevou_http::routes::function_for;
-use rantevou_http::{respond, ApiError, Deps};
-use rantevou_mail::{OutboxMailer, Sender};
-use rantevou_store::SqliteStore;
+use rantevou_app::{Links, MailRetry};
+use rantevou_http::{respond, ApiError};
 use std::net::SocketAddr;
 use std::path::{Path, PathBuf};
 use std::sync::Arc;
 use std::time::Duration;
 
 struct App {
-    deps: Deps,
+    functions: Functions,
     outbox: PathBuf,
     site: PathBuf,
 }
 
-pub async fn run(
-    addr: SocketAddr,
-    data: PathBuf,
-    config: PathBuf,
-    site: PathBuf,
-) -> Result<(), String> {
-    let (_, config) = config_cmd::load(&config)?;
-    std::fs::create_dir_all(&data).map_err(|e| format!("cannot create {}: {e}", data.display()))?;
-    let store = SqliteStore::open(data.join("rantevou.sqlite3")).map_err(|e| e.to_string())?;
-    let outbox = data.join("outbox");
-    let library = &config.library;
-    let sender = Sender {
-        name: library.name.get(library.default_language()).to_owned(),
-        address: library.email.clone(),
-    };
-    let mailer = OutboxMailer::new(&outbox, sender);
-    let listener = tokio::net::TcpListener::bind(addr)
+/// Where `rantevou serve` listens and what it serves.
+pub struct Options {
+    /// Address to listen on.
+    pub addr: SocketAddr,
+    /// Folder for the database and the outbox.
+    pub data: PathBuf,
+    /// The library's configuration file.
+    pub config: PathBuf,
+    /// Folder of the static booking site.
+    pub site: PathBuf,
+}
+
+/// Runs the local service until Ctrl-C.
+pub async fn run(options: Options) -> Result<(), String> {
+    let (_, config) = config_cmd::load(&options.config)?;
+    let listener = tokio::net::TcpListener::bind(options.addr)
         .await
-        .map_err(|e| format!("cannot listen on {addr}: {e}"))?;
+        .map_err(|e| format!("cannot listen on {}: {e}", options.addr))?;
     let bound = listener.local_addr().map_err(|e| e.to_string())?;
-    let mut deps = Deps::new(config, Arc::new(store), Arc::new(mailer));
-    deps.public_url = format!("http://{bound}");
-    deps.allowed_origin = None;
-    let app = Arc::new(App { deps, outbox, site });
-
-    // The retry path, as the scheduled Lambda runs it in AWS.
-    let retry = Arc::clone(&app);
-    tokio::spawn(async move {
-        let mut tick = tokio::time::interval(Duration::from_secs(60));
-        loop {
-            tick.tick().await;
-            if let Err(e) = rantevou_http::mail::deliver_pending(&retry.deps, 100).await {
-                tracing::warn!(error = %e, "pending mail not delivered");
-            }
-        }
+    // Site and API share this origin: no CORS.
+    let links = Links::same_origin(&format!("http://{bound}")).map_err(|e| e.to_string())?;
+    let wiring = rantevou_wiring::local::wiring(
+        config,
+        &options.data,
+        links,
+        rantevou_wiring::clock::system(),
+    )
+    .map_err(|e| e.to_string())?;
+    tokio::spawn(retry_every_minute(wiring.mail_retry()));
+    let app = Arc::new(App {
+        functions: Functions::new(&wiring),
+        outbox: options.data.join("outbox"),
+        site: options.site,
     });
-
     let router = axum::Router::new().fallback(dispatch).with_state(app);
     say(&format!(
         "rantevou is serving at http://{bound}/  (mail: http://{bound}/outbox, data: {})",
-        data.display()
+        options.data.display()
     ));
     say("Press Ctrl-C to stop.");
     axum::serve(listener, router)
@@ -77,6 +74,17 @@ pub async fn run(
     Ok(())
 }
 
+/// The retry path, as the scheduled Lambda runs it in AWS.
+async fn retry_every_minute(retry: MailRetry) {
+    let mut tick = tokio::time::interval(Duration::from_secs(60));
+    loop {
+        tick.tick().await;
+        if let Err(e) = retry.retry_pending(send_pending_mail::BATCH).await {
+            tracing::warn!(error = %e, "pending mail not delivered");
+        }
+    }
+}
+
 /// A line for the person running the server; a closed terminal is no reason to fail.
 fn say(line: &str) {
     use std::io::Write;
@@ -86,34 +94,26 @@ fn say(line: &str) {
 async fn dispatch(State(app): State<Arc<App>>, req: Request) -> Response {
     let path = req.uri().path().to_owned();
     if path == "/outbox" || path == "/outbox/" {
-        return html(outbox_pages::list(&app.outbox).await);
+        return page(outbox_pages::list(app.outbox.clone()).await);
     }
     if let Some(file) = path.strip_prefix("/outbox/") {
-        if !outbox_pages::safe_name(file) {
-            return StatusCode::NOT_FOUND.into_response();
-        }
-        if req.uri().query() == Some("raw=1") {
-            return match tokio::fs::read(app.outbox.join(file)).await {
-                Ok(bytes) => ([(header::CONTENT_TYPE, "message/rfc822")], bytes).into_response(),
-                Err(_) => StatusCode::NOT_FOUND.into_response(),
-            };
-        }
-        return match outbox_pages::show(&app.outbox, file) {
-            Some(page) => html(page),
+        let raw = req.uri().query() == Some("raw=1");
+        return match outbox_pages::message(app.outbox.clone(), file, raw).await {
+            Some(outbox_pages::Message::Page(html)) => page(html),
+            Some(outbox_pages::Message::Raw(bytes)) => {
+                ([(header::CONTENT_TYPE, "message/rfc822")], bytes).into_response()
+            }
             None => StatusCode::NOT_FOUND.into_response(),
         };
     }
     if path.starts_with("/api/") {
-        return api(&app.deps, req).await;
+        return api(&app.functions, req).await;
     }
     static_file(&app.site, &path).await
 }
 
 /// Hands the request to the function that serves its route, as API Gateway would.
-async fn api(deps: &Deps, req: Request) -> Response {
-    let Some(function) = function_for(req.method().as_str(), req.uri().path()) else {
-        return convert(ApiError::NotFound.to_response()).await;
-    };
+async fn api(functions: &Functions, req: Request) -> Response {
     let (parts, body) = req.into_parts();
     // Bodies over the functions' 16 KiB limit are refused by them; read a little more to know.
     let body = match to_bytes(body, rantevou_http::body::MAX_BODY_BYTES + 1).await {
@@ -122,23 +122,16 @@ async fn api(deps: &Deps, req: Request) -> Response {
             Ok(text) => Body::Text(text),
             Err(e) => Body::Binary(e.into_bytes()),
         },
-        Err(_) => return convert(ApiError::PayloadTooLarge.to_response()).await,
+        Err(_) => return to_axum(ApiError::PayloadTooLarge.to_response()),
     };
     let request = lambda_http::http::Request::from_parts(parts, body);
-    let response = match function {
-        "list-availability" => list_availability::handle(request, deps).await,
-        "create-appointment" => create_appointment::handle(request, deps).await,
-        "get-appointment" => get_appointment::handle(request, deps).await,
-        "cancel-appointment" => cancel_appointment::handle(request, deps).await,
-        _ => ApiError::NotFound.to_response(),
-    };
-    convert(response).await
+    to_axum(functions.route(request).await)
 }
 
-async fn convert(response: lambda_http::Response<Body>) -> Response {
+/// A function's answer as axum's: the one conversion between the two.
+fn to_axum(response: lambda_http::Response<Body>) -> Response {
     let (parts, body) = response.into_parts();
     let bytes: Vec<u8> = match body {
-        Body::Empty => Vec::new(),
         Body::Text(t) => t.into_bytes(),
         Body::Binary(b) => b,
         _ => Vec::new(),
@@ -146,18 +139,8 @@ async fn convert(response: lambda_http::Response<Body>) -> Response {
     Response::from_parts(parts, AxumBody::from(bytes))
 }
 
-fn html(page: String) -> Response {
-    convert_sync(respond::html(StatusCode::OK, page))
-}
-
-fn convert_sync(response: lambda_http::Response<Body>) -> Response {
-    let (parts, body) = response.into_parts();
-    let bytes = match body {
-        Body::Text(t) => t.into_bytes(),
-        Body::Binary(b) => b,
-        _ => Vec::new(),
-    };
-    Response::from_parts(parts, AxumBody::from(bytes))
+fn page(html: String) -> Response {
+    to_axum(respond::html(StatusCode::OK, html))
 }
 
 /// A file of the static site; `/` is `index.html`. Paths cannot leave the site folder.
@@ -197,7 +180,7 @@ async fn static_file(site: &Path, path: &str) -> Response {
             );
             response
         }
-        Err(_) if relative == "index.html" => html(placeholder()),
+        Err(_) if relative == "index.html" => page(placeholder()),
         Err(_) => StatusCode::NOT_FOUND.into_response(),
     }
 }

@@ -1,6 +1,12 @@
-//! The `cancel-appointment` Lambda: clients built once, then every event through `cancel_appointment::handle`.
+//! The `cancel-appointment` Lambda: started once, then every request through `handle`.
 
 #[tokio::main]
 async fn main() -> Result<(), lambda_http::Error> {
-    rantevou_http::run_lambda(cancel_appointment::handle).await
+    use rantevou_wiring::{lambda, Wiring};
+    lambda::run_http(
+        rantevou_http::Function::CancelAppointment,
+        Wiring::cancelling,
+        cancel_appointment::handle,
+    )
+    .await
 }

@@ -1,6 +1,12 @@
-//! The `create-appointment` Lambda: clients built once, then every event through `create_appointment::handle`.
+//! The `create-appointment` Lambda: started once, then every request through `handle`.
 
 #[tokio::main]
 async fn main() -> Result<(), lambda_http::Error> {
-    rantevou_http::run_lambda(create_appointment::handle).await
+    use rantevou_wiring::{lambda, Wiring};
+    lambda::run_http(
+        rantevou_http::Function::CreateAppointment,
+        Wiring::booking,
+        create_appointment::handle,
+    )
+    .await
 }

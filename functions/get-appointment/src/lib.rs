@@ -3,35 +3,37 @@
 
 use lambda_http::http::{Method, StatusCode};
 use lambda_http::{Body, Request, Response};
+use rantevou_app::Fetching;
 use rantevou_http::view::AppointmentView;
-use rantevou_http::{request, respond, ApiError, Deps};
+use rantevou_http::{request, respond, serve, ApiError, Function};
 
 /// Serves `GET /api/appointments/{id}`.
-pub async fn handle(req: Request, deps: &Deps) -> Response<Body> {
-    rantevou_http::serve(req, deps, "get-appointment", |req| async move {
-        if req.method() != Method::GET {
-            return Err(ApiError::MethodNotAllowed);
-        }
-        let token = request::query(&req, "token")
-            .filter(|t| !t.is_empty())
-            .ok_or_else(|| {
-                ApiError::bad_param(
-                    "token",
-                    "required",
-                    "the manage token from the confirmation email is required",
-                )
-            })?;
-        let id = request::appointment_id(&req).ok_or(ApiError::NotFound)?;
-        let appointment = deps
-            .store
-            .get(id, deps.now())
-            .await?
-            .filter(|a| a.token_hash.verify(&token))
-            .ok_or(ApiError::NotFound)?;
-        Ok(respond::json(
-            StatusCode::OK,
-            &AppointmentView::of(&appointment, deps.config.library.timezone),
-        ))
-    })
+pub async fn handle(req: Request, fetching: &Fetching) -> Response<Body> {
+    serve(
+        req,
+        fetching.context(),
+        Function::GetAppointment,
+        |req| async move {
+            if req.method() != Method::GET {
+                return Err(ApiError::MethodNotAllowed);
+            }
+            let token = request::query(&req, "token")
+                .filter(|t| !t.is_empty())
+                .ok_or_else(|| {
+                    ApiError::bad_param(
+                        "token",
+                        "required",
+                        "the manage token from the confirmation email is required",
+                    )
+                })?;
+            let id = request::appointment_id(&req).ok_or(ApiError::NotFound)?;
+            let appointment = fetching.fetch(id, &token).await?;
+            let tz = fetching.context().config.library.timezone;
+            Ok(respond::json(
+                StatusCode::OK,
+                &AppointmentView::of(&appointment, tz),
+            ))
+        },
+    )
     .await
 }

@@ -1,6 +1,12 @@
-//! The `get-appointment` Lambda: clients built once, then every event through `get_appointment::handle`.
+//! The `get-appointment` Lambda: started once, then every request through `handle`.
 
 #[tokio::main]
 async fn main() -> Result<(), lambda_http::Error> {
-    rantevou_http::run_lambda(get_appointment::handle).await
+    use rantevou_wiring::{lambda, Wiring};
+    lambda::run_http(
+        rantevou_http::Function::GetAppointment,
+        Wiring::fetching,
+        get_appointment::handle,
+    )
+    .await
 }

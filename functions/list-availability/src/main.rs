@@ -1,6 +1,12 @@
-//! The `list-availability` Lambda: clients built once, then every event through `list_availability::handle`.
+//! The `list-availability` Lambda: started once, then every request through `handle`.
 
 #[tokio::main]
 async fn main() -> Result<(), lambda_http::Error> {
-    rantevou_http::run_lambda(list_availability::handle).await
+    use rantevou_wiring::{lambda, Wiring};
+    lambda::run_http(
+        rantevou_http::Function::ListAvailability,
+        Wiring::free_slots,
+        list_availability::handle,
+    )
+    .await
 }

@@ -1,16 +1,7 @@
-//! The `send-pending-mail` Lambda: build the clients once, then run on every schedule tick.
-
-use lambda_http::lambda_runtime::{run, service_fn, Error, LambdaEvent};
+//! The `send-pending-mail` Lambda: started once, then a run on every schedule tick.
 
 #[tokio::main]
-async fn main() -> Result<(), Error> {
-    rantevou_http::logging::init();
-    let deps = rantevou_http::Deps::from_env().await?;
-    let deps = &deps;
-    run(service_fn(
-        move |event: LambdaEvent<serde_json::Value>| async move {
-            send_pending_mail::handle(event.payload, deps).await
-        },
-    ))
-    .await
+async fn main() -> Result<(), lambda_runtime::Error> {
+    use rantevou_wiring::{lambda, Wiring};
+    lambda::run_scheduled(Wiring::mail_retry, send_pending_mail::handle).await
 }

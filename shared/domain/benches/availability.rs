@@ -11,7 +11,7 @@ use rantevou_domain::{
 };
 
 fn config() -> LibraryConfig {
-    let mut source = include_str!("../../../infra/library.toml").to_owned();
+    let mut source = rantevou_testkit::SAMPLE_TOML.to_owned();
     let ids: Vec<String> = (0..10).map(|i| format!("\"p{i}\"")).collect();
     source = source.replace(
         "providers = [\"sip\"]",

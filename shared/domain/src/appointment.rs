@@ -1,11 +1,10 @@
 //! The appointment and its lifecycle: `booked → cancelled`.
 
+use crate::availability::OfferedSlot;
 use crate::ids::{AppointmentId, ProviderId, ServiceId};
 use crate::patron::{FreeText, PatronDetails};
 use crate::policy::Policy;
-use crate::provider::Provider;
-use crate::service::Service;
-use crate::slot_lock::{locks_for, SlotLock};
+use crate::slot_lock::SlotLock;
 use crate::token::{ManageToken, TokenHash};
 use chrono::{DateTime, Utc};
 use rand::{CryptoRng, RngCore};
@@ -66,12 +65,8 @@ pub struct Appointment {
 /// What a booking needs that the patron chose.
 #[derive(Debug, Clone)]
 pub struct BookingRequest<'a> {
-    /// The service.
-    pub service: &'a Service,
-    /// The provider.
-    pub provider: &'a Provider,
-    /// The start, already checked against the schedule (see [`crate::availability::check_slot`]).
-    pub start: DateTime<Utc>,
+    /// A start the rules allow, with its locks (see [`crate::availability::check_slot`]).
+    pub slot: OfferedSlot<'a>,
     /// The patron's parsed details.
     pub patron: PatronDetails,
 }
@@ -85,18 +80,19 @@ impl Appointment {
         rng: &mut R,
     ) -> (Appointment, ManageToken) {
         let token = ManageToken::generate(rng);
-        let end = request.start + request.service.duration();
+        let slot = request.slot;
+        let end = slot.start + slot.service.duration();
         let appointment = Appointment {
             id: AppointmentId::generate(now, rng),
-            service: request.service.id.clone(),
-            provider: request.provider.id.clone(),
-            start: request.start,
+            service: slot.service.id.clone(),
+            provider: slot.provider.id.clone(),
+            start: slot.start,
             end,
             patron: request.patron,
             created_at: now,
             status: Status::Booked,
             token_hash: token.hash(),
-            locks: locks_for(request.provider, request.start, request.service.occupied()),
+            locks: slot.locks,
             expires_at: end + policy.retention(),
             pending_mail: vec![MailKind::Confirmation],
         };
@@ -120,14 +116,12 @@ impl Appointment {
         &self,
         policy: &Policy,
         now: DateTime<Utc>,
-    ) -> Result<CancelDecision, CancelError> {
+    ) -> Result<CancelDecision, TooLate> {
         match self.status {
             Status::Cancelled { .. } => Ok(CancelDecision::AlreadyCancelled),
-            Status::Booked if now >= self.start - policy.cancel_cutoff() => {
-                Err(CancelError::TooLate {
-                    cutoff_minutes: policy.cancel_cutoff_minutes,
-                })
-            }
+            Status::Booked if now >= self.start - policy.cancel_cutoff() => Err(TooLate {
+                cutoff_minutes: policy.cancel_cutoff_minutes,
+            }),
             Status::Booked => Ok(CancelDecision::Cancel),
         }
     }
@@ -156,17 +150,10 @@ pub enum CancelDecision {
     AlreadyCancelled,
 }
 
-/// Why an appointment cannot be cancelled.
+/// Why an appointment cannot be cancelled: past the cancellation cutoff (or started).
 #[derive(Debug, Clone, Copy, PartialEq, Eq, thiserror::Error)]
-pub enum CancelError {
-    /// Past the cancellation cutoff (or the appointment has started).
-    #[error("appointments can be cancelled until {cutoff_minutes} minutes before they start")]
-    TooLate {
-        /// The policy's cutoff.
-        cutoff_minutes: u32,
-    },
+#[error("appointments can be cancelled until {cutoff_minutes} minutes before they start")]
+pub struct TooLate {
+    /// The policy's cutoff.
+    pub cutoff_minutes: u32,
 }
-
-#[cfg(test)]
-#[path = "tests/appointment.rs"]
-mod tests;

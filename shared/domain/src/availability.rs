@@ -8,6 +8,7 @@
 
 use crate::config::LibraryConfig;
 use crate::ids::ProviderId;
+use crate::patron::FieldCode;
 use crate::provider::Provider;
 use crate::service::Service;
 use crate::slot_lock::{locks_for, BookedLocks, LockMonth, SlotLock};
@@ -24,6 +25,18 @@ pub enum ProviderChoice {
     One(ProviderId),
     /// Whoever offering the service is free.
     Any,
+}
+
+impl ProviderChoice {
+    /// The choice a request makes: no provider, an empty one or `any` mean [`ProviderChoice::Any`];
+    /// `None` when the text cannot be a provider id. The one reading of "any" for listing and
+    /// booking alike.
+    pub fn parse(raw: Option<&str>) -> Option<ProviderChoice> {
+        match raw {
+            None | Some("" | "any") => Some(ProviderChoice::Any),
+            Some(id) => ProviderId::parse(id).map(ProviderChoice::One),
+        }
+    }
 }
 
 /// A request for the free slots of a service over a range of dates.
@@ -99,6 +112,32 @@ pub enum SlotError {
     /// The start is past the booking horizon.
     #[error("that time is too far ahead to book")]
     BeyondHorizon,
+}
+
+impl SlotError {
+    /// The field code a request's `start` gets for this refusal.
+    pub fn code(&self) -> FieldCode {
+        match self {
+            SlotError::NotOffered => FieldCode::NotOffered,
+            SlotError::TooSoon => FieldCode::TooSoon,
+            SlotError::BeyondHorizon => FieldCode::BeyondHorizon,
+        }
+    }
+}
+
+/// A start the rules allow for one provider (bookings aside), with the locks an appointment
+/// there holds: the only way into [`crate::appointment::Appointment::book`], so the locks
+/// checked are the locks booked.
+#[derive(Debug, Clone, PartialEq, Eq)]
+pub struct OfferedSlot<'c> {
+    /// The service.
+    pub service: &'c Service,
+    /// The provider.
+    pub provider: &'c Provider,
+    /// The start.
+    pub start: DateTime<Utc>,
+    /// Every lock unit of the provider that duration + buffer touch.
+    pub locks: Vec<SlotLock>,
 }
 
 /// The service and the providers a query is about, resolved against the configuration.
@@ -207,14 +246,14 @@ pub fn availability(
 }
 
 /// Checks that `provider` could take `service` at `start` as of `now` (bookings aside), and
-/// returns the locks the appointment would hold.
-pub fn check_slot(
+/// returns the slot with the locks the appointment would hold.
+pub fn check_slot<'c>(
     config: &LibraryConfig,
-    service: &Service,
-    provider: &Provider,
+    service: &'c Service,
+    provider: &'c Provider,
     start: DateTime<Utc>,
     now: DateTime<Utc>,
-) -> Result<Vec<SlotLock>, SlotError> {
+) -> Result<OfferedSlot<'c>, SlotError> {
     let tz = config.library.timezone;
     let date = start.with_timezone(&tz).date_naive();
     if !scheduled_starts(config, service, provider, date).contains(&start) {
@@ -227,7 +266,38 @@ pub fn check_slot(
     if !window.allows_date(date) {
         return Err(SlotError::BeyondHorizon);
     }
-    Ok(locks_for(provider, start, service.occupied()))
+    Ok(OfferedSlot {
+        service,
+        provider,
+        start,
+        locks: locks_for(provider, start, service.occupied()),
+    })
+}
+
+/// The candidates for booking `service` at `start`: the slot of every provider in
+/// `providers` (as [`resolve`] lists them) whose rules allow it, in that order. When none
+/// does, the first provider's reason.
+pub fn offers<'c>(
+    config: &LibraryConfig,
+    service: &'c Service,
+    providers: &[&'c Provider],
+    start: DateTime<Utc>,
+    now: DateTime<Utc>,
+) -> Result<Vec<OfferedSlot<'c>>, SlotError> {
+    let mut offered = Vec::new();
+    let mut first_error = None;
+    for provider in providers {
+        match check_slot(config, service, provider, start, now) {
+            Ok(slot) => offered.push(slot),
+            Err(e) => {
+                first_error.get_or_insert(e);
+            }
+        }
+    }
+    match first_error {
+        Some(e) if offered.is_empty() => Err(e),
+        _ => Ok(offered),
+    }
 }
 
 /// The starts `provider`'s schedule offers for `service` on `date`, ignoring bookings, notice

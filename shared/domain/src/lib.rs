@@ -1,6 +1,7 @@
 //! The pure domain of rantevou: the rules of booking a consultation with a librarian.
 //!
-//! No AWS, no HTTP, no SQL, no clock, no I/O: time (`now`) and randomness are passed in.
+//! No AWS, no HTTP, no SQL, no clock, no I/O: time (`now`) and randomness are passed in (the
+//! crate is built without chrono's `clock` feature, and clippy refuses `Utc::now` here).
 //! One file per concept:
 //!
 //! | module | concept |
@@ -13,7 +14,7 @@
 //! | [`patron`] | the patron's input, parsed into types that only hold valid values |
 //! | [`token`] | manage tokens for the cancel link |
 //! | [`ids`], [`language`] | identifiers and languages |
-//! | [`ports`] | the traits the store and mail adapters implement |
+//! | [`ports`] | the traits the store and mail adapters implement, and the clock |
 
 pub mod appointment;
 pub mod availability;
@@ -30,9 +31,9 @@ pub mod slot_lock;
 pub mod token;
 pub mod working_plan;
 
-pub use appointment::{Appointment, BookingRequest, CancelDecision, CancelError, Status};
+pub use appointment::{Appointment, BookingRequest, CancelDecision, Status, TooLate};
 pub use availability::{
-    availability, check_slot, AvailabilityQuery, DayAvailability, ProviderChoice, Slot,
+    availability, check_slot, AvailabilityQuery, DayAvailability, OfferedSlot, ProviderChoice, Slot,
 };
 pub use config::{ConfigError, LibraryConfig};
 pub use ids::{AppointmentId, ProviderId, ServiceId};

@@ -1,10 +1,14 @@
 //! What a patron types into the booking form, parsed into types that can only hold valid values.
 //!
 //! Parse, don't validate: [`parse_patron_input`] is the only way to get a [`PatronDetails`],
-//! and it reports every field at fault at once, in Greek and English. Control characters
-//! (CR/LF included) cannot survive parsing into any type that could reach a mail header.
+//! and it reports every field at fault at once, as stable codes (the messages are the
+//! application's text catalogue). Control characters (CR/LF included) cannot survive parsing
+//! into any type that could reach a mail header.
+//!
+//! The limits are data ([`LIMITS`]): `GET /api/services` serves them, and the booking site
+//! checks the form with exactly these numbers and the same email rule.
 
-use crate::language::{Language, Localized};
+use crate::language::Language;
 use crate::policy::RequiredFields;
 use serde::{Deserialize, Serialize};
 use std::fmt;
@@ -15,6 +19,59 @@ pub const NAME_MAX: usize = 100;
 pub const EMAIL_MAX: usize = 254;
 /// Longest topic / notes or cancellation reason, in characters.
 pub const TEXT_MAX: usize = 1000;
+
+/// Every limit of the patron's input, as served to the site.
+#[derive(Debug, Clone, Copy, PartialEq, Eq, Serialize)]
+pub struct Limits {
+    /// Longest name, in characters.
+    pub name_max: usize,
+    /// Longest topic or cancellation reason, in characters.
+    pub text_max: usize,
+    /// Longest phone number as typed, in characters.
+    pub phone_max: usize,
+    /// Fewest digits in a phone number.
+    pub phone_digits_min: usize,
+    /// Most digits in a phone number.
+    pub phone_digits_max: usize,
+    /// The email rule.
+    pub email: EmailRule,
+}
+
+/// The email rule: `local@domain` where the local part is an RFC 5321 dot-atom of ASCII
+/// letters, digits and `specials`, no dot first, last or twice in a row; the domain, once
+/// turned to ASCII by IDNA (the WHATWG URL standard's "domain to ASCII", which browsers share),
+/// is at least two dot-separated labels of letters, digits and inner hyphens, the last starting
+/// with a letter. Quoted local parts and address literals (`[127.0.0.1]`) are refused: no patron needs
+/// them, and they are how addresses smuggle commas and hosts into a mail header.
+#[derive(Debug, Clone, Copy, PartialEq, Eq, Serialize)]
+pub struct EmailRule {
+    /// Longest address as typed, in UTF-8 bytes.
+    pub max_bytes: usize,
+    /// Longest local part, in characters (ASCII).
+    pub local_max: usize,
+    /// Punctuation allowed in the local part besides the dot.
+    pub local_specials: &'static str,
+    /// Longest domain in its ASCII form.
+    pub domain_max: usize,
+    /// Longest label of the domain in its ASCII form.
+    pub label_max: usize,
+}
+
+/// The limits rantevou applies.
+pub const LIMITS: Limits = Limits {
+    name_max: NAME_MAX,
+    text_max: TEXT_MAX,
+    phone_max: 30,
+    phone_digits_min: 7,
+    phone_digits_max: 15,
+    email: EmailRule {
+        max_bytes: EMAIL_MAX,
+        local_max: 64,
+        local_specials: "!#$%&'*+-/=?^_`{|}~",
+        domain_max: 253,
+        label_max: 63,
+    },
+};
 
 /// The patron's name: 1–100 characters, trimmed, one line, no control characters.
 #[derive(Debug, Clone, PartialEq, Eq, Serialize, Deserialize)]
@@ -90,7 +147,7 @@ impl PatronName {
         if name.chars().any(is_forbidden_in_line) {
             return Err(FieldCode::Invalid);
         }
-        if name.chars().count() > NAME_MAX {
+        if name.chars().count() > LIMITS.name_max {
             return Err(FieldCode::TooLong);
         }
         Ok(PatronName(name.to_owned()))
@@ -98,27 +155,72 @@ impl PatronName {
 }
 
 impl PatronEmail {
-    /// Parses an email address as typed (surrounding spaces ignored).
+    /// Parses an email address as typed (surrounding spaces ignored), by [`EmailRule`].
     pub fn parse(raw: &str) -> Result<Self, FieldCode> {
         let email = raw.trim();
         if email.is_empty() {
             return Err(FieldCode::Required);
         }
-        if email.len() > EMAIL_MAX {
+        if email.len() > LIMITS.email.max_bytes {
             return Err(FieldCode::TooLong);
         }
+        LIMITS.email.ascii(email).ok_or(FieldCode::Invalid)?;
+        Ok(PatronEmail(email.to_owned()))
+    }
+
+    /// The address to deliver to: the domain in its ASCII (IDNA) form, the local part as typed.
+    pub fn mailbox(&self) -> String {
+        LIMITS
+            .email
+            .ascii(&self.0)
+            .unwrap_or_else(|| self.0.clone())
+    }
+}
+
+impl EmailRule {
+    /// `email` with its domain in ASCII form, if it follows the rule.
+    pub fn ascii(&self, email: &str) -> Option<String> {
+        // U+FEFF counts as a space here as it does in the site's check (JavaScript's `\s`).
         if email
             .chars()
-            .any(|c| is_forbidden_in_line(c) || c.is_whitespace())
+            .any(|c| is_forbidden_in_line(c) || c.is_whitespace() || c == '\u{feff}')
         {
-            return Err(FieldCode::Invalid);
+            return None;
         }
-        let options = email_address::Options::default().without_display_text();
-        match email_address::EmailAddress::parse_with_options(email, options) {
-            // A domain without a dot cannot receive mail from the Internet.
-            Ok(parsed) if parsed.domain().contains('.') => Ok(PatronEmail(email.to_owned())),
-            _ => Err(FieldCode::Invalid),
+        let (local, domain) = email.split_once('@')?;
+        let dot_atom = local.len() <= self.local_max
+            && !local.starts_with('.')
+            && !local.ends_with('.')
+            && !local.contains("..")
+            && local
+                .chars()
+                .all(|c| c.is_ascii_alphanumeric() || c == '.' || self.local_specials.contains(c));
+        if local.is_empty() || !dot_atom {
+            return None;
         }
+        // Characters a URL parser would read as structure never belong to a domain (the site
+        // checks with the browser's URL parser, which would cut the text there).
+        if domain.contains(['%', '/', '?', '#', '\\', ':', '@', '[', ']']) {
+            return None;
+        }
+        let ascii = idna::domain_to_ascii(domain).ok()?;
+        let labels: Vec<&str> = ascii.split('.').collect();
+        let label_ok = |l: &&str| {
+            (1..=self.label_max).contains(&l.len())
+                && !l.starts_with('-')
+                && !l.ends_with('-')
+                && l.bytes().all(|b| b.is_ascii_alphanumeric() || b == b'-')
+        };
+        // A last label that starts with a digit would make the site's URL parser read an IPv4
+        // address (`0x7f.0x1`); real top-level domains start with a letter.
+        let tld_ok = labels
+            .last()
+            .is_some_and(|tld| tld.bytes().next().is_some_and(|b| b.is_ascii_alphabetic()));
+        (ascii.len() <= self.domain_max
+            && labels.len() >= 2
+            && labels.iter().all(label_ok)
+            && tld_ok)
+            .then(|| format!("{local}@{ascii}"))
     }
 }
 
@@ -129,7 +231,7 @@ impl PhoneNumber {
         if phone.is_empty() {
             return Err(FieldCode::Required);
         }
-        if phone.chars().count() > 30 {
+        if phone.chars().count() > LIMITS.phone_max {
             return Err(FieldCode::TooLong);
         }
         let allowed = phone.char_indices().all(|(i, c)| {
@@ -138,7 +240,7 @@ impl PhoneNumber {
                 || (c == '+' && i == 0)
         });
         let digits = phone.chars().filter(char::is_ascii_digit).count();
-        if !allowed || !(7..=15).contains(&digits) {
+        if !allowed || !(LIMITS.phone_digits_min..=LIMITS.phone_digits_max).contains(&digits) {
             return Err(FieldCode::Invalid);
         }
         Ok(PhoneNumber(phone.to_owned()))
@@ -156,7 +258,7 @@ impl FreeText {
         {
             return Err(FieldCode::Invalid);
         }
-        if text.chars().count() > TEXT_MAX {
+        if text.chars().count() > LIMITS.text_max {
             return Err(FieldCode::TooLong);
         }
         Ok(FreeText(text))
@@ -180,6 +282,12 @@ pub enum FieldCode {
     TooLong,
     /// A consent box left unticked.
     MustAccept,
+    /// A start that is not on the schedule (off the grid, closed, in a break).
+    NotOffered,
+    /// A start sooner than the minimum notice.
+    TooSoon,
+    /// A start past the booking horizon.
+    BeyondHorizon,
 }
 
 impl fmt::Display for FieldCode {
@@ -189,19 +297,20 @@ impl fmt::Display for FieldCode {
             FieldCode::Invalid => "invalid",
             FieldCode::TooLong => "too_long",
             FieldCode::MustAccept => "must_accept",
+            FieldCode::NotOffered => "not_offered",
+            FieldCode::TooSoon => "too_soon",
+            FieldCode::BeyondHorizon => "beyond_horizon",
         })
     }
 }
 
-/// One field at fault: which, what code, and a message for the patron in both languages.
-#[derive(Debug, Clone, PartialEq, Eq, Serialize)]
+/// One field at fault: which, and what is wrong (the message is the text catalogue's).
+#[derive(Debug, Clone, Copy, PartialEq, Eq, Serialize)]
 pub struct FieldError {
     /// The field as the API names it, e.g. `customer.email`.
     pub field: &'static str,
     /// What is wrong.
     pub code: FieldCode,
-    /// What to do about it, in Greek and English.
-    pub message: Localized,
 }
 
 /// Every field at fault in one submission.
@@ -210,13 +319,14 @@ pub struct FieldError {
 pub struct FieldErrors(pub Vec<FieldError>);
 
 impl FieldErrors {
-    /// Adds an error for `field`, with the patron's message for that field and code.
+    /// Adds an error for `field`.
     pub fn push(&mut self, field: &'static str, code: FieldCode) {
-        self.0.push(FieldError {
-            field,
-            code,
-            message: message(field, code),
-        });
+        self.0.push(FieldError { field, code });
+    }
+
+    /// Adds every error of `other`, after these.
+    pub fn extend(&mut self, other: FieldErrors) {
+        self.0.extend(other.0);
     }
 
     /// The error about `field`, if any.
@@ -331,61 +441,6 @@ pub fn parse_patron_input(
         }
         _ => Err(errors),
     }
-}
-
-/// The patron's message for `field` failing with `code`.
-pub fn message(field: &str, code: FieldCode) -> Localized {
-    use FieldCode::*;
-    let (el, en) = match (field, code) {
-        ("customer.name", Required) => ("Συμπληρώστε το ονοματεπώνυμό σας.", "Please enter your name."),
-        ("customer.name", TooLong) => (
-            "Το ονοματεπώνυμο μπορεί να έχει έως 100 χαρακτήρες.",
-            "Your name can be at most 100 characters long.",
-        ),
-        ("customer.name", _) => (
-            "Το ονοματεπώνυμο περιέχει μη επιτρεπτούς χαρακτήρες· γράψτε το σε μία γραμμή.",
-            "Your name contains characters that are not allowed; write it on one line.",
-        ),
-        ("customer.email", Required) => ("Συμπληρώστε τη διεύθυνση email σας.", "Please enter your email address."),
-        ("customer.email", TooLong) => (
-            "Η διεύθυνση email είναι πολύ μεγάλη (έως 254 χαρακτήρες).",
-            "The email address is too long (at most 254 characters).",
-        ),
-        ("customer.email", _) => (
-            "Η διεύθυνση email δεν είναι έγκυρη· ελέγξτε την (π.χ. onoma@example.gr).",
-            "This email address is not valid; please check it (e.g. name@example.org).",
-        ),
-        ("customer.phone", Required) => ("Συμπληρώστε το τηλέφωνό σας.", "Please enter your phone number."),
-        ("customer.phone", _) => (
-            "Το τηλέφωνο πρέπει να έχει 7 έως 15 ψηφία (επιτρέπονται +, κενά, παύλες και παρενθέσεις).",
-            "The phone number needs 7 to 15 digits (+, spaces, dashes and brackets are allowed).",
-        ),
-        ("notes", Required) => (
-            "Περιγράψτε συνοπτικά το θέμα του ερωτήματός σας.",
-            "Please describe briefly the subject of your question.",
-        ),
-        ("notes" | "reason", TooLong) => (
-            "Το κείμενο μπορεί να έχει έως 1000 χαρακτήρες.",
-            "The text can be at most 1000 characters long.",
-        ),
-        ("notes" | "reason", _) => (
-            "Το κείμενο περιέχει μη επιτρεπτούς χαρακτήρες.",
-            "The text contains characters that are not allowed.",
-        ),
-        ("language", _) => ("Η γλώσσα πρέπει να είναι el ή en.", "The language must be el or en."),
-        ("accept_terms", _) => (
-            "Για να κλείσετε ραντεβού πρέπει να αποδεχτείτε τους Όρους και Προϋποθέσεις.",
-            "To book you need to accept the Terms and Conditions.",
-        ),
-        ("accept_privacy", _) => (
-            "Για να κλείσετε ραντεβού πρέπει να αποδεχτείτε την Πολιτική Απορρήτου.",
-            "To book you need to accept the Privacy Policy.",
-        ),
-        (_, Required) => ("Το πεδίο είναι υποχρεωτικό.", "This field is required."),
-        (_, TooLong) => ("Η τιμή είναι πολύ μεγάλη.", "This value is too long."),
-        (_, _) => ("Η τιμή δεν είναι έγκυρη.", "This value is not valid."),
-    };
-    Localized::new(el, en)
 }
 
 #[cfg(test)]

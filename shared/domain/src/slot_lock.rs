@@ -5,6 +5,8 @@
 
 use crate::ids::ProviderId;
 use crate::provider::Provider;
+use crate::service::Service;
+use crate::working_plan::WorkingPlan;
 use chrono::{DateTime, Datelike, Duration, TimeZone, Utc};
 use std::collections::{BTreeSet, HashMap};
 use std::fmt;
@@ -198,6 +200,30 @@ impl Extend<SlotLock> for BookedLocks {
         for lock in iter {
             self.insert(lock);
         }
+    }
+}
+
+/// A provider's lock unit (see [`Provider::lock_minutes`]): the largest that divides the
+/// durations, grids and buffers of its services, the starts of its stretches of work, and the
+/// hour, so that two appointments conflict exactly when their lock sets intersect.
+pub fn lock_unit(id: &ProviderId, plan: &WorkingPlan, services: &[Service]) -> u32 {
+    let mut unit = 60;
+    for s in services.iter().filter(|s| s.is_offered_by(id)) {
+        unit = gcd(unit, s.duration_minutes);
+        unit = gcd(unit, s.grid_minutes);
+        unit = gcd(unit, s.buffer_minutes);
+    }
+    for start in plan.segment_start_minutes() {
+        unit = gcd(unit, start);
+    }
+    unit.max(1)
+}
+
+fn gcd(a: u32, b: u32) -> u32 {
+    if b == 0 {
+        a
+    } else {
+        gcd(b, a % b)
     }
 }
 

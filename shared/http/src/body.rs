@@ -84,8 +84,22 @@ pub fn json<T: DeserializeOwned>(req: &Request) -> Result<T, ApiError> {
     })
 }
 
-/// Parses a form body into name/value pairs.
-pub fn form(req: &Request) -> Result<Vec<(String, String)>, ApiError> {
+/// An HTML form's fields.
+#[derive(Debug, Clone, Default)]
+pub struct Form(Vec<(String, String)>);
+
+impl Form {
+    /// The first value of `name`, or empty.
+    pub fn get(&self, name: &str) -> &str {
+        self.0
+            .iter()
+            .find(|(k, _)| k == name)
+            .map_or("", |(_, v)| v.as_str())
+    }
+}
+
+/// Parses a form body.
+pub fn form(req: &Request) -> Result<Form, ApiError> {
     let bytes = bytes(req)?;
-    Ok(form_urlencoded::parse(bytes).into_owned().collect())
+    Ok(Form(form_urlencoded::parse(bytes).into_owned().collect()))
 }

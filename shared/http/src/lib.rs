@@ -1,11 +1,10 @@
-//! The HTTP glue every function shares: request reading, JSON and form bodies, problem+json
-//! errors (mapped to statuses in one place, [`problem::ApiError::to_response`]), security and
-//! CORS headers, the cancel pages, JSON logging, and the dependencies a function is built with.
+//! The HTTP glue every function shares, and nothing else: request reading, JSON and form
+//! bodies, problem+json errors (mapped to statuses in one place, [`problem`]), the answers'
+//! shapes ([`view`]), security and CORS headers, the cancel pages, and the route table.
+//! The use cases are `rantevou-app`'s; building them is the wiring's.
 
 pub mod body;
-pub mod deps;
-pub mod logging;
-pub mod mail;
+pub mod input;
 pub mod pages;
 pub mod problem;
 pub mod request;
@@ -13,22 +12,24 @@ pub mod respond;
 pub mod routes;
 pub mod view;
 
-pub use deps::Deps;
 pub use problem::ApiError;
+pub use routes::Function;
 
 use lambda_http::http::header;
 use lambda_http::{Body, Request, Response};
+use rantevou_app::Context;
 use std::future::Future;
 use std::time::Instant;
 use tracing::Instrument;
 
-/// Runs one request through `route`: answers CORS preflights, turns errors into problem+json,
-/// adds the common headers, and logs the request id, route, status and latency (no personal
-/// data). Every function's `handle` is this around its own logic.
+/// Runs one request through `logic`: answers CORS preflights, turns errors into problem+json,
+/// adds the common headers (CORS for the site's origin in `ctx`), and logs the request id,
+/// function, status and latency (no personal data). Every function's `handle` is this around
+/// its own parse → call → answer.
 pub async fn serve<F, Fut>(
     req: Request,
-    deps: &Deps,
-    route: &'static str,
+    ctx: &Context,
+    function: Function,
     logic: F,
 ) -> Response<Body>
 where
@@ -39,7 +40,7 @@ where
     let request_id = request::request_id(&req);
     let method = req.method().to_string();
     let origin = req.headers().get(header::ORIGIN).cloned();
-    let span = tracing::info_span!("request", request_id = %request_id, route, method = %method);
+    let span = tracing::info_span!("request", request_id = %request_id, function = function.name(), method = %method);
     let response = match respond::preflight(&req) {
         Some(r) => r,
         None => logic(req)
@@ -47,11 +48,7 @@ where
             .await
             .unwrap_or_else(|e| e.to_response()),
     };
-    let mut probe = Request::default();
-    if let Some(origin) = origin {
-        probe.headers_mut().insert(header::ORIGIN, origin);
-    }
-    let response = respond::finish(&probe, response, deps.allowed_origin.as_deref());
+    let response = respond::finish(origin.as_ref(), response, ctx.links.site_origin());
     span.in_scope(|| {
         tracing::info!(
             status = response.status().as_u16(),
@@ -62,19 +59,14 @@ where
     response
 }
 
-/// Runs an HTTP Lambda: JSON logs, the dependencies built once from the environment (kept for
-/// the life of the process, as Lambda keeps it), then every event through `handle`. Each
-/// function's `main` is this one call.
-pub async fn run_lambda<F, Fut>(handle: F) -> Result<(), lambda_http::Error>
-where
-    F: Fn(Request, &'static Deps) -> Fut,
-    Fut: Future<Output = Response<Body>> + Send,
-{
-    logging::init();
-    let deps: &'static Deps = Box::leak(Box::new(Deps::from_env().await?));
-    lambda_http::run(lambda_http::service_fn(move |req| {
-        let answer = handle(req, deps);
-        async move { Ok::<_, std::convert::Infallible>(answer.await) }
-    }))
-    .await
+/// The answer of a function that has no library configuration: 503 `not-configured` to every
+/// request (logged as an error: staff must push one), never the built-in sample.
+pub fn not_configured(req: &Request, function: Function) -> Response<Body> {
+    tracing::error!(
+        request_id = %request::request_id(req),
+        function = function.name(),
+        "no library configuration in the table: push one with `rantevou config push`"
+    );
+    let response = ApiError::NotConfigured.to_response();
+    respond::finish(None, response, None)
 }

@@ -1,10 +1,17 @@
 //! The HTML pages the cancel link shows, rendered by minijinja with auto-escaping (every
 //! value a patron typed is escaped), in the appointment's language.
 
+use crate::respond;
+use crate::ApiError;
+use lambda_http::http::StatusCode;
+use lambda_http::{Body, Response};
 use minijinja::{context, Environment};
+use rantevou_app::details::Details;
+use rantevou_app::texts::{fill, texts};
+use rantevou_app::{CancelError, CancelState, Cancelled};
 use rantevou_domain::appointment::Appointment;
+use rantevou_domain::patron::FieldCode;
 use rantevou_domain::{Language, LibraryConfig};
-use rantevou_mail::message::details;
 use std::sync::OnceLock;
 
 /// Which page to show.
@@ -34,52 +41,23 @@ fn environment() -> &'static Environment<'static> {
     })
 }
 
-/// Labels of the page per language.
-fn texts(lang: Language) -> serde_json::Value {
-    rantevou_mail::message::with_labels(
-        rantevou_mail::message::detail_labels(lang),
-        match lang {
-            Language::El => serde_json::json!({
-                "reason_label": "Αιτία ακύρωσης (προαιρετικά)",
-                "button": "Ακύρωση ραντεβού", "book_again": "Κλείστε νέο ραντεβού",
-            }),
-            Language::En => serde_json::json!({
-                "reason_label": "Reason for cancelling (optional)",
-                "button": "Cancel appointment", "book_again": "Book a new appointment",
-            }),
-        },
-    )
-}
-
-fn heading_and_message(page: CancelPage, lang: Language, cutoff: u32) -> (String, Option<String>) {
-    let el = lang == Language::El;
-    let (h, m): (&str, Option<String>) = match page {
-        CancelPage::Form => (
-            if el { "Ακύρωση ραντεβού" } else { "Cancel your appointment" },
-            Some(if el { "Θέλετε να ακυρώσετε το παρακάτω ραντεβού; Πατήστε «Ακύρωση ραντεβού» για επιβεβαίωση." } else { "Do you want to cancel the appointment below? Press “Cancel appointment” to confirm." }.into()),
-        ),
-        CancelPage::Cancelled => (
-            if el { "Το ραντεβού ακυρώθηκε" } else { "Your appointment was cancelled" },
-            Some(if el { "Το ραντεβού αφαιρέθηκε από το πρόγραμμα της Βιβλιοθήκης. Θα λάβετε email ακύρωσης." } else { "It was removed from the Library's schedule. A cancellation email is on its way." }.into()),
-        ),
-        CancelPage::AlreadyCancelled => (
-            if el { "Το ραντεβού έχει ήδη ακυρωθεί" } else { "This appointment is already cancelled" },
-            None,
-        ),
+/// The page's heading and message, from the catalogue.
+fn heading_and_message(
+    page: CancelPage,
+    lang: Language,
+    cutoff: u32,
+) -> (&'static str, Option<String>) {
+    let t = &texts(lang).page;
+    match page {
+        CancelPage::Form => (&t.form_heading, Some(t.form_message.clone())),
+        CancelPage::Cancelled => (&t.cancelled_heading, Some(t.cancelled_message.clone())),
+        CancelPage::AlreadyCancelled => (&t.already_heading, None),
         CancelPage::TooLate => (
-            if el { "Δεν είναι δυνατή η ακύρωση" } else { "This appointment can no longer be cancelled" },
-            Some(if el {
-                format!("Τα ραντεβού ακυρώνονται έως {cutoff} λεπτά πριν από την έναρξή τους. Αν δεν μπορείτε να συμμετάσχετε, ενημερώστε τη Βιβλιοθήκη.")
-            } else {
-                format!("Appointments can be cancelled until {cutoff} minutes before they start. If you cannot attend, please let the Library know.")
-            }),
+            &t.too_late_heading,
+            Some(fill(&t.too_late_message, "cutoff", cutoff)),
         ),
-        CancelPage::NotFound => (
-            if el { "Ο σύνδεσμος δεν είναι έγκυρος" } else { "This link is not valid" },
-            Some(if el { "Ελέγξτε ότι ανοίξατε ολόκληρο τον σύνδεσμο από το email επιβεβαίωσης." } else { "Check that you opened the whole link from your confirmation email." }.into()),
-        ),
-    };
-    (h.to_owned(), m)
+        CancelPage::NotFound => (&t.not_found_heading, Some(t.not_found_message.clone())),
+    }
 }
 
 /// What a cancel page shows.
@@ -96,6 +74,121 @@ pub struct CancelPageInput<'a> {
     pub reason: &'a str,
     /// An error about the reason, if any.
     pub error: Option<String>,
+}
+
+impl<'a> CancelPageInput<'a> {
+    /// `page` about `appointment`, in its language, with nothing typed and no error.
+    pub fn about(page: CancelPage, appointment: &'a Appointment, token: &'a str) -> Self {
+        CancelPageInput {
+            page,
+            appointment: Some(appointment),
+            language: appointment.patron.language,
+            token,
+            reason: "",
+            error: None,
+        }
+    }
+
+    /// The page for a link that names no appointment, in `language`.
+    pub fn not_found(language: Language) -> Self {
+        CancelPageInput {
+            page: CancelPage::NotFound,
+            appointment: None,
+            language,
+            token: "",
+            reason: "",
+            error: None,
+        }
+    }
+}
+
+impl From<CancelState> for CancelPage {
+    fn from(state: CancelState) -> Self {
+        match state {
+            CancelState::Cancellable => CancelPage::Form,
+            CancelState::AlreadyCancelled => CancelPage::AlreadyCancelled,
+            CancelState::TooLate => CancelPage::TooLate,
+        }
+    }
+}
+
+/// The page for a cancel link as looked up: its form, "already cancelled" or "too late", or
+/// "not valid". With `retry` (the reason as typed and what is wrong with it) the form comes
+/// back with the text kept and the problem next to the field (422).
+pub fn looked(
+    config: &LibraryConfig,
+    looked: Result<(Appointment, CancelState), CancelError>,
+    token: &str,
+    language: Language,
+    retry: Option<(&str, FieldCode)>,
+) -> Result<Response<Body>, ApiError> {
+    let (a, state) = match looked {
+        Ok(found) => found,
+        Err(CancelError::NotFound) => return Ok(not_found(config, language)),
+        Err(e) => return Err(e.into()),
+    };
+    Ok(match retry {
+        None => cancel_response(
+            config,
+            StatusCode::OK,
+            CancelPageInput::about(state.into(), &a, token),
+        ),
+        Some((reason, code)) => {
+            let error = texts(a.patron.language)
+                .field_message("reason", code)
+                .to_owned();
+            let input = CancelPageInput {
+                reason,
+                error: Some(error),
+                ..CancelPageInput::about(CancelPage::Form, &a, token)
+            };
+            cancel_response(config, StatusCode::UNPROCESSABLE_ENTITY, input)
+        }
+    })
+}
+
+/// The page after the form's cancel: done, done before, too late (409) or not valid.
+pub fn cancelled(
+    config: &LibraryConfig,
+    outcome: Result<Cancelled, CancelError>,
+    language: Language,
+) -> Result<Response<Body>, ApiError> {
+    let (status, page, a) = match &outcome {
+        Ok(Cancelled::Now(a)) => (StatusCode::OK, CancelPage::Cancelled, a),
+        Ok(Cancelled::Before(a)) => (StatusCode::OK, CancelPage::AlreadyCancelled, a),
+        Err(CancelError::TooLate { appointment, .. }) => {
+            (StatusCode::CONFLICT, CancelPage::TooLate, &**appointment)
+        }
+        Err(CancelError::NotFound) => return Ok(not_found(config, language)),
+        Err(e) => return Err(e.clone().into()),
+    };
+    Ok(cancel_response(
+        config,
+        status,
+        CancelPageInput::about(page, a, ""),
+    ))
+}
+
+/// The page for a link that names no appointment (404), in `language`.
+pub fn not_found(config: &LibraryConfig, language: Language) -> Response<Body> {
+    cancel_response(
+        config,
+        StatusCode::NOT_FOUND,
+        CancelPageInput::not_found(language),
+    )
+}
+
+/// A cancel page as an HTML response with `status` (404 for [`CancelPage::NotFound`]).
+pub fn cancel_response(
+    config: &LibraryConfig,
+    status: StatusCode,
+    input: CancelPageInput<'_>,
+) -> Response<Body> {
+    let status = match input.page {
+        CancelPage::NotFound => StatusCode::NOT_FOUND,
+        _ => status,
+    };
+    respond::html(status, cancel_page(config, input))
 }
 
 /// Renders a cancel page.
@@ -122,8 +215,9 @@ pub fn cancel_page(config: &LibraryConfig, input: CancelPageInput<'_>) -> String
             heading,
             message,
             state,
-            t => texts(lang),
-            appointment => input.appointment.map(|a| details(a, config, lang)),
+            l => &texts(lang).details,
+            t => &texts(lang).page,
+            appointment => input.appointment.map(|a| Details::of(a, config, lang)),
             token => input.token,
             reason => input.reason,
             error => input.error,

@@ -1,11 +1,12 @@
 //! Every error an API operation can end in, and the one mapping from errors to HTTP:
 //! RFC 9457 `application/problem+json` with a stable `type`, a `title`, the `status`, and
-//! per-field `errors` where fields are at fault.
+//! per-field `errors` where fields are at fault. Each use case's error enum becomes an
+//! [`ApiError`] here and nowhere else.
 
 use lambda_http::http::{header, StatusCode};
 use lambda_http::{Body, Response};
-use rantevou_domain::appointment::CancelError;
-use rantevou_domain::availability::{AvailabilityError, SlotError};
+use rantevou_app::{texts, BookError, CancelError, FetchError, FreeSlotsError};
+use rantevou_domain::availability::MAX_RANGE_DAYS;
 use rantevou_domain::patron::{FieldCode, FieldErrors};
 use rantevou_domain::ports::StoreError;
 use rantevou_domain::Language;
@@ -36,12 +37,21 @@ impl FieldProblem {
         }
     }
 
-    /// The domain's field errors, with messages in `language`.
-    pub fn from_domain(errors: &FieldErrors, language: Language) -> Vec<FieldProblem> {
+    /// One field error, with the catalogue's message in `language`.
+    pub fn of(field: &'static str, code: FieldCode, language: Language) -> FieldProblem {
+        FieldProblem::new(
+            field,
+            code.to_string(),
+            texts(language).field_message(field, code),
+        )
+    }
+
+    /// Every field error, with messages in `language`.
+    pub fn all(errors: &FieldErrors, language: Language) -> Vec<FieldProblem> {
         errors
             .0
             .iter()
-            .map(|e| FieldProblem::new(e.field, e.code.to_string(), e.message.get(language)))
+            .map(|e| FieldProblem::of(e.field, e.code, language))
             .collect()
     }
 }
@@ -90,6 +100,9 @@ pub enum ApiError {
     /// The store failed; details are logged, not sent.
     #[error("service unavailable")]
     Unavailable,
+    /// No library configuration was pushed: the function serves nothing until there is one.
+    #[error("not configured")]
+    NotConfigured,
     /// A bug or corrupt data; details are logged, not sent.
     #[error("internal error")]
     Internal,
@@ -158,6 +171,11 @@ impl ApiError {
                 StatusCode::SERVICE_UNAVAILABLE,
                 "unavailable",
                 "The service is briefly unavailable; try again",
+            ),
+            ApiError::NotConfigured => (
+                StatusCode::SERVICE_UNAVAILABLE,
+                "not-configured",
+                "The service has not been configured yet",
             ),
             ApiError::Internal => (
                 StatusCode::INTERNAL_SERVER_ERROR,
@@ -235,23 +253,43 @@ impl From<StoreError> for ApiError {
     }
 }
 
-impl From<AvailabilityError> for ApiError {
-    fn from(e: AvailabilityError) -> Self {
+impl From<FreeSlotsError> for ApiError {
+    fn from(e: FreeSlotsError) -> Self {
         match e {
-            AvailabilityError::UnknownService(_)
-            | AvailabilityError::UnknownProvider(_)
-            | AvailabilityError::NotOffered { .. } => ApiError::NotFound,
-            AvailabilityError::RangeReversed => {
+            FreeSlotsError::UnknownService | FreeSlotsError::UnknownProvider => ApiError::NotFound,
+            FreeSlotsError::RangeReversed => {
                 ApiError::bad_param("to", "invalid", "to must not be before from")
             }
-            AvailabilityError::RangeTooLong(days) => ApiError::bad_param(
+            FreeSlotsError::RangeTooLong(days) => ApiError::bad_param(
                 "to",
                 "too_long",
-                format!(
-                    "the range covers {days} days; at most {} are allowed",
-                    rantevou_domain::availability::MAX_RANGE_DAYS
-                ),
+                format!("the range covers {days} days; at most {MAX_RANGE_DAYS} are allowed"),
             ),
+            FreeSlotsError::Store(e) => e.into(),
+        }
+    }
+}
+
+impl ApiError {
+    /// A booking's refusal, field messages in `language`.
+    pub fn of_booking(e: BookError, language: Language) -> Self {
+        match e {
+            BookError::Invalid(errors) => {
+                ApiError::Validation(FieldProblem::all(&errors, language))
+            }
+            BookError::UnknownService | BookError::UnknownProvider => ApiError::NotFound,
+            BookError::SlotTaken => ApiError::SlotTaken,
+            BookError::IdempotencyKeyReused => ApiError::IdempotencyKeyReused,
+            BookError::Store(e) => e.into(),
+        }
+    }
+}
+
+impl From<FetchError> for ApiError {
+    fn from(e: FetchError) -> Self {
+        match e {
+            FetchError::NotFound => ApiError::NotFound,
+            FetchError::Store(e) => e.into(),
         }
     }
 }
@@ -259,42 +297,9 @@ impl From<AvailabilityError> for ApiError {
 impl From<CancelError> for ApiError {
     fn from(e: CancelError) -> Self {
         match e {
-            CancelError::TooLate { cutoff_minutes } => ApiError::TooLate { cutoff_minutes },
+            CancelError::NotFound => ApiError::NotFound,
+            CancelError::TooLate { cutoff_minutes, .. } => ApiError::TooLate { cutoff_minutes },
+            CancelError::Store(e) => e.into(),
         }
     }
-}
-
-/// The field problem for a start time that cannot be booked.
-pub fn slot_problem(e: &SlotError, language: Language) -> FieldProblem {
-    let (code, el, en) = match e {
-        SlotError::NotOffered => (
-            "not_offered",
-            "Η ώρα αυτή δεν είναι διαθέσιμη για ραντεβού.",
-            "This time is not offered for appointments.",
-        ),
-        SlotError::TooSoon => (
-            "too_soon",
-            "Η ώρα αυτή είναι πολύ κοντά· επιλέξτε μεταγενέστερη ώρα.",
-            "This time is too soon; please choose a later one.",
-        ),
-        SlotError::BeyondHorizon => (
-            "beyond_horizon",
-            "Η ημερομηνία αυτή είναι πολύ μακριά· επιλέξτε πλησιέστερη.",
-            "This date is too far ahead; please choose an earlier one.",
-        ),
-    };
-    FieldProblem::new(
-        "start",
-        code,
-        if language == Language::El { el } else { en },
-    )
-}
-
-/// A field problem with the domain's message for `field` and `code`.
-pub fn field_problem(field: &'static str, code: FieldCode, language: Language) -> FieldProblem {
-    FieldProblem::new(
-        field,
-        code.to_string(),
-        rantevou_domain::patron::message(field, code).get(language),
-    )
 }

@@ -1,7 +1,10 @@
 //! Successful responses, and the headers every response gets.
 
+use crate::view::AppointmentView;
+use chrono_tz::Tz;
 use lambda_http::http::{header, HeaderValue, Method, StatusCode};
 use lambda_http::{Body, Request, Response};
+use rantevou_app::Booked;
 use serde::Serialize;
 
 /// Content Security Policy of every HTML page: nothing but our own styles and forms.
@@ -20,6 +23,30 @@ pub fn json<T: Serialize>(status: StatusCode, value: &T) -> Response<Body> {
     }
 }
 
+/// The answer to a booking: 201 with the manage link, or 200 `Idempotent-Replayed: true`
+/// with the first appointment (its link was shown once), each with its `Location`.
+pub fn booked(booked: Booked, tz: Tz) -> Response<Body> {
+    let (status, appointment, manage_url) = match booked {
+        Booked::New {
+            appointment,
+            manage_url,
+        } => (StatusCode::CREATED, appointment, Some(manage_url)),
+        Booked::Replayed(first) => (StatusCode::OK, first, None),
+    };
+    let mut view = AppointmentView::of(&appointment, tz);
+    let replayed = manage_url.is_none();
+    view.manage_url = Some(manage_url);
+    let mut response = json(status, &view);
+    let headers = response.headers_mut();
+    if let Ok(location) = HeaderValue::from_str(&format!("/api/appointments/{}", appointment.id)) {
+        headers.insert(header::LOCATION, location);
+    }
+    if replayed {
+        headers.insert("idempotent-replayed", HeaderValue::from_static("true"));
+    }
+    response
+}
+
 /// An HTML page, with the strict headers pages carry (the cancel link has a token in its URL).
 pub fn html(status: StatusCode, page: String) -> Response<Body> {
     Response::builder()
@@ -34,9 +61,9 @@ pub fn html(status: StatusCode, page: String) -> Response<Body> {
 }
 
 /// Adds the headers every response gets: no sniffing, no referrer (URLs may hold a token),
-/// and CORS for the booking site's origin when the request comes from it.
+/// and CORS for the booking site's origin when the request (its `Origin`) comes from it.
 pub fn finish(
-    req: &Request,
+    origin: Option<&HeaderValue>,
     mut response: Response<Body>,
     allowed_origin: Option<&str>,
 ) -> Response<Body> {
@@ -49,10 +76,7 @@ pub fn finish(
         header::REFERRER_POLICY,
         HeaderValue::from_static("no-referrer"),
     );
-    let origin = req
-        .headers()
-        .get(header::ORIGIN)
-        .and_then(|o| o.to_str().ok());
+    let origin = origin.and_then(|o| o.to_str().ok());
     if let (Some(origin), Some(allowed)) = (origin, allowed_origin) {
         if origin == allowed {
             if let Ok(value) = HeaderValue::from_str(origin) {

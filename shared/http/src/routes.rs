@@ -1,6 +1,52 @@
 //! The API's routes and which function serves each: the one list that `openapi.yaml`,
 //! `template.yaml`, `cargo lambda watch`'s router and `rantevou serve` are checked against.
 
+use std::fmt;
+
+/// The HTTP functions (one Lambda each).
+#[derive(Debug, Clone, Copy, PartialEq, Eq, Hash)]
+pub enum Function {
+    /// `GET /api/services`, `GET /api/availability`.
+    ListAvailability,
+    /// `POST /api/appointments`.
+    CreateAppointment,
+    /// `GET /api/appointments/{id}`.
+    GetAppointment,
+    /// `GET|POST /api/appointments/{id}/cancel`.
+    CancelAppointment,
+}
+
+impl Function {
+    /// Every HTTP function.
+    pub const ALL: [Function; 4] = [
+        Function::ListAvailability,
+        Function::CreateAppointment,
+        Function::GetAppointment,
+        Function::CancelAppointment,
+    ];
+
+    /// The crate's (and the Lambda's) name.
+    pub fn name(self) -> &'static str {
+        match self {
+            Function::ListAvailability => "list-availability",
+            Function::CreateAppointment => "create-appointment",
+            Function::GetAppointment => "get-appointment",
+            Function::CancelAppointment => "cancel-appointment",
+        }
+    }
+
+    /// The function called `name`.
+    pub fn named(name: &str) -> Option<Function> {
+        Function::ALL.into_iter().find(|f| f.name() == name)
+    }
+}
+
+impl fmt::Display for Function {
+    fn fmt(&self, f: &mut fmt::Formatter<'_>) -> fmt::Result {
+        f.write_str(self.name())
+    }
+}
+
 /// One route.
 #[derive(Debug, Clone, Copy, PartialEq, Eq)]
 pub struct Route {
@@ -8,8 +54,8 @@ pub struct Route {
     pub method: &'static str,
     /// Path, with `{id}` for the appointment id (API Gateway's syntax).
     pub path: &'static str,
-    /// The function crate (and Lambda) that serves it.
-    pub function: &'static str,
+    /// The function that serves it.
+    pub function: Function,
 }
 
 /// Every route of the API.
@@ -17,37 +63,37 @@ pub const ROUTES: &[Route] = &[
     Route {
         method: "GET",
         path: "/api/services",
-        function: "list-availability",
+        function: Function::ListAvailability,
     },
     Route {
         method: "GET",
         path: "/api/availability",
-        function: "list-availability",
+        function: Function::ListAvailability,
     },
     Route {
         method: "POST",
         path: "/api/appointments",
-        function: "create-appointment",
+        function: Function::CreateAppointment,
     },
     Route {
         method: "GET",
         path: "/api/appointments/{id}",
-        function: "get-appointment",
+        function: Function::GetAppointment,
     },
     Route {
         method: "GET",
         path: "/api/appointments/{id}/cancel",
-        function: "cancel-appointment",
+        function: Function::CancelAppointment,
     },
     Route {
         method: "POST",
         path: "/api/appointments/{id}/cancel",
-        function: "cancel-appointment",
+        function: Function::CancelAppointment,
     },
 ];
 
 /// The function serving `method path` (a concrete path, e.g. `/api/appointments/0190…/cancel`).
-pub fn function_for(method: &str, path: &str) -> Option<&'static str> {
+pub fn function_for(method: &str, path: &str) -> Option<Function> {
     ROUTES
         .iter()
         .find(|r| r.method.eq_ignore_ascii_case(method) && matches(r.path, path))

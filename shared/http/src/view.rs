@@ -1,8 +1,11 @@
-//! The appointment as the API shows it (`GET /api/appointments/{id}` and friends).
+//! What the API answers: the appointment (`GET /api/appointments/{id}` and friends), the
+//! catalogue (`GET /api/services`) and the free times (`GET /api/availability`).
 
 use chrono::{DateTime, Utc};
 use chrono_tz::Tz;
 use rantevou_domain::appointment::{Appointment, Status};
+use rantevou_domain::patron::{Limits, LIMITS};
+use rantevou_domain::{DayAvailability, LibraryConfig, Localized, ProviderId};
 use serde::Serialize;
 
 /// The public view of an appointment: everything but the token hash and the locks.
@@ -84,6 +87,140 @@ impl AppointmentView {
             cancelled_at,
             cancel_reason,
             manage_url: None,
+        }
+    }
+}
+
+/// `GET /api/services`: the library, its services and providers, and the public policy,
+/// with the limits the site checks the form by.
+#[derive(Serialize)]
+pub struct ServicesView<'a> {
+    library: LibraryView<'a>,
+    services: Vec<ServiceView<'a>>,
+    providers: Vec<ProviderView<'a>>,
+    policy: PolicyView,
+}
+
+#[derive(Serialize)]
+struct LibraryView<'a> {
+    name: &'a Localized,
+    timezone: &'a str,
+    languages: Vec<&'static str>,
+    email: &'a str,
+    terms_url: &'a str,
+    privacy_url: &'a str,
+}
+
+#[derive(Serialize)]
+struct ServiceView<'a> {
+    id: &'a str,
+    name: &'a Localized,
+    description: &'a Localized,
+    duration_minutes: u32,
+    providers: Vec<&'a str>,
+}
+
+#[derive(Serialize)]
+struct ProviderView<'a> {
+    id: &'a str,
+    name: &'a Localized,
+}
+
+#[derive(Serialize)]
+struct PolicyView {
+    min_notice_minutes: u32,
+    horizon_days: u32,
+    cancel_cutoff_minutes: u32,
+    /// The booking form's fields a patron must fill in (the site marks and checks them).
+    required_fields: Vec<&'static str>,
+    /// The limits of every field and the email rule: the site checks exactly these.
+    limits: Limits,
+}
+
+impl<'a> ServicesView<'a> {
+    /// The catalogue of `c`.
+    pub fn of(c: &'a LibraryConfig) -> Self {
+        ServicesView {
+            library: LibraryView {
+                name: &c.library.name,
+                timezone: c.library.timezone.name(),
+                languages: c.library.languages.iter().map(|l| l.code()).collect(),
+                email: &c.library.email,
+                terms_url: &c.library.terms_url,
+                privacy_url: &c.library.privacy_url,
+            },
+            services: c
+                .services
+                .iter()
+                .map(|s| ServiceView {
+                    id: s.id.as_str(),
+                    name: &s.name,
+                    description: &s.description,
+                    duration_minutes: s.duration_minutes,
+                    providers: s.providers.iter().map(ProviderId::as_str).collect(),
+                })
+                .collect(),
+            providers: c
+                .providers
+                .iter()
+                .map(|p| ProviderView {
+                    id: p.id.as_str(),
+                    name: &p.name,
+                })
+                .collect(),
+            policy: PolicyView {
+                min_notice_minutes: c.policy.min_notice_minutes,
+                horizon_days: c.policy.horizon_days,
+                cancel_cutoff_minutes: c.policy.cancel_cutoff_minutes,
+                required_fields: c.policy.required.names(),
+                limits: LIMITS,
+            },
+        }
+    }
+}
+
+/// `GET /api/availability`: every date of the range with its free times.
+#[derive(Serialize)]
+pub struct AvailabilityView<'a> {
+    service: &'a str,
+    timezone: &'a str,
+    days: Vec<DayView>,
+}
+
+#[derive(Serialize)]
+struct DayView {
+    date: String,
+    slots: Vec<SlotView>,
+}
+
+#[derive(Serialize)]
+struct SlotView {
+    start: String,
+    end: String,
+    providers: Vec<String>,
+}
+
+impl<'a> AvailabilityView<'a> {
+    /// The free times `days` of `service`, instants in `tz`.
+    pub fn of(service: &'a str, tz: Tz, days: Vec<DayAvailability>) -> Self {
+        AvailabilityView {
+            service,
+            timezone: tz.name(),
+            days: days
+                .into_iter()
+                .map(|d| DayView {
+                    date: d.date.to_string(),
+                    slots: d
+                        .slots
+                        .into_iter()
+                        .map(|s| SlotView {
+                            start: instant(s.start.with_timezone(&Utc), tz),
+                            end: instant(s.end.with_timezone(&Utc), tz),
+                            providers: s.providers.iter().map(ToString::to_string).collect(),
+                        })
+                        .collect(),
+                })
+                .collect(),
         }
     }
 }

@@ -1,14 +1,12 @@
-//! Mail of rantevou: the seed's two messages (confirmation, cancellation) rendered in the
-//! patron's language as text + HTML with an `.ics`, built into MIME with `mail-builder`, and
-//! the two adapters of [`rantevou_domain::ports::Mailer`]: SES v2 and an outbox folder.
+//! The mail adapters of rantevou, both implementing [`rantevou_domain::ports::Mailer`]: SES v2
+//! (production) and an outbox folder of `.eml` files (`rantevou serve`, tests). Both send the
+//! same bytes, built with `mail-builder` ([`mime`]); the messages themselves are rendered by
+//! `rantevou-app`.
 
-pub mod calendar;
-pub mod message;
 pub mod mime;
 pub mod outbox;
 pub mod ses;
 
-pub use message::{messages, MailKind};
 pub use mime::Sender;
 pub use outbox::OutboxMailer;
 pub use ses::SesMailer;

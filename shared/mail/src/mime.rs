@@ -1,7 +1,6 @@
 //! Raw MIME from an [`OutgoingMail`], built with `mail-builder` (never by hand): multipart
 //! text + HTML, attachments, RFC 2047-encoded headers, a Message-ID and a Date.
 
-use chrono::{DateTime, Utc};
 use mail_builder::headers::content_type::ContentType;
 use mail_builder::MessageBuilder;
 use rantevou_domain::ports::{MailError, OutgoingMail};
@@ -15,20 +14,17 @@ pub struct Sender {
     pub address: String,
 }
 
-/// The message as bytes, ready for SES `SendEmail` (raw) or an `.eml` file.
-pub fn build(mail: &OutgoingMail, from: &Sender, now: DateTime<Utc>) -> Result<Vec<u8>, MailError> {
+/// The message as bytes, ready for SES `SendEmail` (raw) or an `.eml` file, dated as the mail
+/// says.
+pub fn build(mail: &OutgoingMail, from: &Sender) -> Result<Vec<u8>, MailError> {
     let domain = from.address.rsplit('@').next().unwrap_or("rantevou.local");
-    let message_id = format!(
-        "{}.{}@{}",
-        now.timestamp_micros(),
-        std::process::id(),
-        domain
-    );
+    // Unique without a clock: 128 random bits.
+    let message_id = format!("{:032x}@{domain}", rand::random::<u128>());
     let mut builder = MessageBuilder::new()
         .from((from.name.as_str(), from.address.as_str()))
         .to(mail.to.iter().map(String::as_str).collect::<Vec<_>>())
         .subject(mail.subject.as_str())
-        .date(now.timestamp())
+        .date(mail.date.timestamp())
         .message_id(message_id)
         .text_body(mail.text.as_str())
         .html_body(mail.html.as_str());

@@ -3,7 +3,6 @@
 
 use crate::mime::{build, Sender};
 use async_trait::async_trait;
-use chrono::Utc;
 use rantevou_domain::ports::{MailError, Mailer, OutgoingMail};
 use std::path::{Path, PathBuf};
 use std::sync::atomic::{AtomicU64, Ordering};
@@ -35,10 +34,10 @@ impl OutboxMailer {
 #[async_trait]
 impl Mailer for OutboxMailer {
     async fn send(&self, mail: &OutgoingMail) -> Result<(), MailError> {
-        let now = Utc::now();
-        let bytes = build(mail, &self.from, now)?;
+        let bytes = build(mail, &self.from)?;
+        // Named by the mail's date and a counter: listed in the order they were written.
         let n = self.counter.fetch_add(1, Ordering::SeqCst);
-        let name = format!("{}-{:04}.eml", now.format("%Y%m%dT%H%M%S%.6fZ"), n);
+        let name = format!("{}-{:06}.eml", mail.date.format("%Y%m%dT%H%M%S%.6fZ"), n);
         let unavailable = |e: std::io::Error| MailError::Unavailable(format!("outbox: {e}"));
         tokio::fs::create_dir_all(&self.dir)
             .await

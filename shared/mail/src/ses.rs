@@ -5,13 +5,7 @@ use async_trait::async_trait;
 use aws_sdk_sesv2::error::{ProvideErrorMetadata, SdkError};
 use aws_sdk_sesv2::primitives::Blob;
 use aws_sdk_sesv2::types::{Destination, EmailContent, RawMessage};
-use chrono::Utc;
 use rantevou_domain::ports::{MailError, Mailer, OutgoingMail};
-
-/// Environment variable with the verified sender address.
-pub const SENDER_ENV: &str = "RANTEVOU_SENDER";
-/// Environment variable with the SES configuration set (optional).
-pub const CONFIGURATION_SET_ENV: &str = "RANTEVOU_SES_CONFIGURATION_SET";
 
 /// Sends through SES v2.
 #[derive(Debug, Clone)]
@@ -22,7 +16,8 @@ pub struct SesMailer {
 }
 
 impl SesMailer {
-    /// A mailer with a client built by the caller (once per Lambda).
+    /// A mailer with a client built by the wiring (once per Lambda), sending as `from`
+    /// (a verified identity) in `configuration_set`, if any.
     pub fn new(
         client: aws_sdk_sesv2::Client,
         from: Sender,
@@ -34,29 +29,6 @@ impl SesMailer {
             configuration_set,
         }
     }
-
-    /// A mailer from the environment: the sender `RANTEVOU_SENDER` (else `fallback_address`,
-    /// the library's address), `RANTEVOU_SES_CONFIGURATION_SET`, and the SDK's own variables
-    /// (region, credentials, `AWS_ENDPOINT_URL`).
-    pub async fn from_env(name: &str, fallback_address: &str) -> Self {
-        let sdk = aws_config_defaults().await;
-        let address = std::env::var(SENDER_ENV).unwrap_or_else(|_| fallback_address.to_owned());
-        let configuration_set = std::env::var(CONFIGURATION_SET_ENV)
-            .ok()
-            .filter(|s| !s.is_empty());
-        SesMailer::new(
-            aws_sdk_sesv2::Client::new(&sdk),
-            Sender {
-                name: name.to_owned(),
-                address,
-            },
-            configuration_set,
-        )
-    }
-}
-
-async fn aws_config_defaults() -> aws_config::SdkConfig {
-    aws_config::load_defaults(aws_config::BehaviorVersion::latest()).await
 }
 
 /// SES error codes that say the message or the account is refused as it is.
@@ -88,7 +60,7 @@ fn classify<E: ProvideErrorMetadata, R>(e: &SdkError<E, R>) -> MailError {
 #[async_trait]
 impl Mailer for SesMailer {
     async fn send(&self, mail: &OutgoingMail) -> Result<(), MailError> {
-        let bytes = build(mail, &self.from, Utc::now())?;
+        let bytes = build(mail, &self.from)?;
         let raw = RawMessage::builder()
             .data(Blob::new(bytes))
             .build()

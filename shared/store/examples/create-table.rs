@@ -3,6 +3,8 @@
 //!
 //! `infra/bin/moto exec -- cargo run -p rantevou-store --example create-table -- TABLE`
 
+#![allow(clippy::disallowed_methods)] // a command-line tool: it reads its environment
+
 use rantevou_store::dynamo::table::create_table;
 use std::process::ExitCode;
 

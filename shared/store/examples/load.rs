@@ -8,17 +8,14 @@
 //! `--concurrency N` (default 16). The DynamoDB figures measure the local moto emulator (single
 //! threaded, in Python), not AWS.
 
+#![allow(clippy::disallowed_methods)] // a command-line tool: it reads its environment and clock
+
 use chrono::{Duration, NaiveDate, TimeZone, Utc};
-use rand::rngs::OsRng;
-use rantevou_domain::appointment::{Appointment, BookingRequest};
+use rantevou_domain::appointment::Appointment;
 use rantevou_domain::availability::lock_partitions;
-use rantevou_domain::patron::{parse_patron_input, PatronInput};
-use rantevou_domain::ports::AppointmentStore;
-use rantevou_domain::{
-    availability, AvailabilityQuery, BookedLocks, Language, LibraryConfig, ProviderChoice,
-};
+use rantevou_domain::{availability, AvailabilityQuery, BookedLocks, ProviderChoice};
 use rantevou_store::dynamo::table::create_table;
-use rantevou_store::{DynamoStore, SqliteStore};
+use rantevou_store::{DynamoStore, SqliteStore, Store};
 use std::sync::Arc;
 use std::time::Instant;
 
@@ -38,11 +35,9 @@ async fn main() -> Result<(), Box<dyn std::error::Error>> {
         opt("--reads", 2000),
         opt("--concurrency", 16),
     );
-    let config = Arc::new(LibraryConfig::from_toml_str(include_str!(
-        "../../../infra/library.toml"
-    ))?);
+    let config = Arc::new(rantevou_testkit::sample_config());
     let _dir;
-    let store: Arc<dyn AppointmentStore> = match adapter.as_str() {
+    let store: Arc<dyn Store> = match adapter.as_str() {
         "sqlite" => {
             let dir = std::env::temp_dir().join(format!("rantevou-load-{}", std::process::id()));
             std::fs::create_dir_all(&dir)?;
@@ -70,30 +65,19 @@ async fn main() -> Result<(), Box<dyn std::error::Error>> {
         .with_ymd_and_hms(2027, 3, 1, 7, 0, 0)
         .single()
         .ok_or("bad date")?;
-    let input = PatronInput {
-        name: Some("Κατερίνα Παπαδοπούλου".into()),
-        email: Some("k@example.org".into()),
-        phone: Some("6900000000".into()),
-        notes: Some("Αναζήτηση ηλεκτρονικών άρθρων".into()),
-        language: Some("el".into()),
-        accept_terms: Some(true),
-        accept_privacy: Some(true),
-    };
-    let patron =
-        parse_patron_input(&input, Default::default(), Language::El).map_err(|e| e.to_string())?;
+    let (service, provider) = (
+        config.services[0].id.clone(),
+        config.providers[0].id.clone(),
+    );
     let appointments: Vec<Appointment> = (0..creates)
         .map(|i| {
-            let request = BookingRequest {
-                service: &config.services[0],
-                provider: &config.providers[0],
-                start: base + Duration::minutes(20 * i as i64),
-                patron: patron.clone(),
-            };
-            Appointment::book(
-                request,
-                &config.policy,
-                base - Duration::days(1),
-                &mut OsRng,
+            let start = base + Duration::minutes(20 * i as i64);
+            rantevou_testkit::appointment(
+                &config,
+                service.as_str(),
+                provider.as_str(),
+                start,
+                "Κατερίνα",
             )
             .0
         })

@@ -1,6 +1,6 @@
-//! The booking store adapters of rantevou, both implementing
-//! [`rantevou_domain::ports::AppointmentStore`] with the same guarantees, proven by one
-//! contract test suite (`tests/contract.rs`):
+//! The booking store adapters of rantevou, both implementing every store port of
+//! [`rantevou_domain::ports`] with the same guarantees, proven by one contract test suite
+//! (`tests/it/contract.rs`):
 //!
 //! - [`dynamo::DynamoStore`]: DynamoDB single table, conditional transactions (production);
 //! - [`sqlite::SqliteStore`]: SQLite, one transaction and a unique lock key (embedded).
@@ -11,3 +11,19 @@ pub mod sqlite;
 
 pub use dynamo::DynamoStore;
 pub use sqlite::SqliteStore;
+
+use rantevou_domain::ports::{
+    Appointments, Bookings, Cancellations, ConfigSource, LockReader, MailLog, MailQueue,
+};
+
+/// Every store port at once: what an adapter implements, and what the wiring and the contract
+/// tests hold. A use case is given only the ports it needs.
+pub trait Store:
+    ConfigSource + LockReader + Bookings + Appointments + Cancellations + MailLog + MailQueue
+{
+}
+
+impl<T> Store for T where
+    T: ConfigSource + LockReader + Bookings + Appointments + Cancellations + MailLog + MailQueue
+{
+}

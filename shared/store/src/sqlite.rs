@@ -12,7 +12,10 @@ use chrono::{DateTime, Utc};
 use rantevou_domain::appointment::{Appointment, MailKind};
 use rantevou_domain::ids::{AppointmentId, ProviderId};
 use rantevou_domain::patron::FreeText;
-use rantevou_domain::ports::{AppointmentStore, Created, IdempotencyKey, StoreError};
+use rantevou_domain::ports::{
+    Appointments, Bookings, Cancellations, ConfigSource, Created, IdempotencyKey, LockReader,
+    MailLog, MailQueue, StoreError, IDEMPOTENCY_KEY_TTL_SECONDS,
+};
 use rantevou_domain::{LockMonth, SlotLock, TokenHash};
 use rusqlite::{params, Connection, ErrorCode, OptionalExtension, TransactionBehavior};
 use std::path::Path;
@@ -58,9 +61,6 @@ pub struct SqliteStore {
     conn: Arc<Mutex<Connection>>,
 }
 
-/// How long an idempotency key is remembered.
-const IDEMPOTENCY_TTL_SECONDS: i64 = 24 * 3600;
-
 impl SqliteStore {
     /// Opens (creating if needed) the database at `path`, with its schema.
     pub fn open(path: impl AsRef<Path>) -> Result<Self, StoreError> {
@@ -103,20 +103,6 @@ impl SqliteStore {
         })
         .await
         .map_err(|e| StoreError::Unavailable(format!("store task failed: {e}")))?
-    }
-
-    /// The stored library configuration (TOML source), if one was saved.
-    pub async fn load_config(&self) -> Result<Option<String>, StoreError> {
-        self.with_conn(|c| {
-            c.query_row(
-                "SELECT source FROM config WHERE name = 'library'",
-                [],
-                |r| r.get(0),
-            )
-            .optional()
-            .map_err(unavailable)
-        })
-        .await
     }
 
     /// Saves the library configuration (TOML source, validated by the caller).
@@ -198,7 +184,23 @@ fn write_appointment(tx: &Connection, a: &Appointment) -> Result<(), StoreError>
 }
 
 #[async_trait]
-impl AppointmentStore for SqliteStore {
+impl ConfigSource for SqliteStore {
+    async fn load_config(&self) -> Result<Option<String>, StoreError> {
+        self.with_conn(|c| {
+            c.query_row(
+                "SELECT source FROM config WHERE name = 'library'",
+                [],
+                |r| r.get(0),
+            )
+            .optional()
+            .map_err(unavailable)
+        })
+        .await
+    }
+}
+
+#[async_trait]
+impl Bookings for SqliteStore {
     async fn create(
         &self,
         appointment: &Appointment,
@@ -263,7 +265,7 @@ impl AppointmentStore for SqliteStore {
                     "INSERT INTO idempotency (key_digest, appointment_id, fingerprint, expires_at) VALUES (?1, ?2, ?3, ?4)
                      ON CONFLICT (key_digest) DO UPDATE SET appointment_id = excluded.appointment_id,
                          fingerprint = excluded.fingerprint, expires_at = excluded.expires_at",
-                    params![key, record.id, fingerprint, now + IDEMPOTENCY_TTL_SECONDS],
+                    params![key, record.id, fingerprint, now + IDEMPOTENCY_KEY_TTL_SECONDS],
                 )
                 .map_err(unavailable)?;
             }
@@ -272,7 +274,10 @@ impl AppointmentStore for SqliteStore {
         })
         .await
     }
+}
 
+#[async_trait]
+impl Appointments for SqliteStore {
     async fn get(
         &self,
         id: AppointmentId,
@@ -282,7 +287,10 @@ impl AppointmentStore for SqliteStore {
         let found = self.with_conn(move |c| read_appointment(c, &id)).await?;
         Ok(found.filter(|a| !a.is_expired(now)))
     }
+}
 
+#[async_trait]
+impl Cancellations for SqliteStore {
     async fn cancel(
         &self,
         appointment: &Appointment,
@@ -313,7 +321,10 @@ impl AppointmentStore for SqliteStore {
         })
         .await
     }
+}
 
+#[async_trait]
+impl MailLog for SqliteStore {
     async fn mail_sent(&self, id: AppointmentId, kind: MailKind) -> Result<(), StoreError> {
         let id = id.to_string();
         self.with_conn(move |c| {
@@ -328,7 +339,10 @@ impl AppointmentStore for SqliteStore {
         })
         .await
     }
+}
 
+#[async_trait]
+impl MailQueue for SqliteStore {
     async fn pending_mail(&self, limit: usize) -> Result<Vec<Appointment>, StoreError> {
         let limit = i64::try_from(limit).unwrap_or(i64::MAX);
         self.with_conn(move |c| {
@@ -372,7 +386,10 @@ impl AppointmentStore for SqliteStore {
         })
         .await
     }
+}
 
+#[async_trait]
+impl LockReader for SqliteStore {
     async fn locks(
         &self,
         provider: &ProviderId,

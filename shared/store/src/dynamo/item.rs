@@ -7,6 +7,9 @@ use rantevou_domain::ports::StoreError;
 use rantevou_domain::{LockMonth, SlotLock};
 use std::collections::HashMap;
 
+/// An item: attribute names to values.
+pub type Item = HashMap<String, AttributeValue>;
+
 /// Partition key attribute.
 pub const PK: &str = "PK";
 /// Sort key attribute.
@@ -61,7 +64,7 @@ pub const CONFIG_PK: &str = "CONFIG";
 pub const CONFIG_SK: &str = "LIBRARY";
 
 /// A key map.
-pub fn key(pk: impl Into<String>, sk: impl Into<String>) -> HashMap<String, AttributeValue> {
+pub fn key(pk: impl Into<String>, sk: impl Into<String>) -> Item {
     HashMap::from([
         (PK.to_owned(), AttributeValue::S(pk.into())),
         (SK.to_owned(), AttributeValue::S(sk.into())),
@@ -72,12 +75,12 @@ pub fn key(pk: impl Into<String>, sk: impl Into<String>) -> HashMap<String, Attr
 pub fn appointment_item(
     record: &AppointmentRecord,
     id: &AppointmentId,
-) -> Result<HashMap<String, AttributeValue>, StoreError> {
+) -> Result<Item, StoreError> {
     let json = serde_json::to_value(record).map_err(|e| StoreError::Corrupt(e.to_string()))?;
     let serde_json::Value::Object(fields) = json else {
         return Err(StoreError::Corrupt("record is not an object".into()));
     };
-    let mut item: HashMap<String, AttributeValue> = fields
+    let mut item: Item = fields
         .into_iter()
         .map(|(k, v)| (k, to_attribute(v)))
         .collect();
@@ -99,9 +102,7 @@ pub fn appointment_item(
 }
 
 /// Reads an appointment item back; anything unexpected is [`StoreError::Corrupt`].
-pub fn record_from_item(
-    mut item: HashMap<String, AttributeValue>,
-) -> Result<AppointmentRecord, StoreError> {
+pub fn record_from_item(mut item: Item) -> Result<AppointmentRecord, StoreError> {
     for k in [PK, SK, GSI1PK, GSI1SK, GSI2PK, GSI2SK] {
         item.remove(k);
     }
@@ -159,10 +160,7 @@ pub fn from_attribute(v: AttributeValue) -> Result<serde_json::Value, StoreError
 }
 
 /// A string attribute of an item, or `Corrupt`.
-pub fn string_attr<'a>(
-    item: &'a HashMap<String, AttributeValue>,
-    name: &str,
-) -> Result<&'a str, StoreError> {
+pub fn string_attr<'a>(item: &'a Item, name: &str) -> Result<&'a str, StoreError> {
     item.get(name)
         .and_then(|v| v.as_s().ok())
         .map(String::as_str)

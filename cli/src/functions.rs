@@ -1,0 +1,48 @@
+//! The HTTP functions in one process, as API Gateway would route to them: the one dispatch
+//! from a function name (or a route) to its `handle()`, for `rantevou serve` and the tests.
+
+use lambda_http::{Body, Request, Response};
+use rantevou_app::{Booking, Cancelling, Fetching, FreeSlots};
+use rantevou_http::routes::function_for;
+use rantevou_http::{ApiError, Function};
+use rantevou_store::Store;
+use rantevou_wiring::Wiring;
+
+/// Every HTTP function's use case, built once.
+#[derive(Clone)]
+pub struct Functions {
+    free_slots: FreeSlots,
+    booking: Booking,
+    fetching: Fetching,
+    cancelling: Cancelling,
+}
+
+impl Functions {
+    /// The functions over one wiring (one store, one mailer).
+    pub fn new<S: Store + 'static>(wiring: &Wiring<S>) -> Self {
+        Functions {
+            free_slots: wiring.free_slots(),
+            booking: wiring.booking(),
+            fetching: wiring.fetching(),
+            cancelling: wiring.cancelling(),
+        }
+    }
+
+    /// `req` handled by `function`.
+    pub async fn call(&self, function: Function, req: Request) -> Response<Body> {
+        match function {
+            Function::ListAvailability => list_availability::handle(req, &self.free_slots).await,
+            Function::CreateAppointment => create_appointment::handle(req, &self.booking).await,
+            Function::GetAppointment => get_appointment::handle(req, &self.fetching).await,
+            Function::CancelAppointment => cancel_appointment::handle(req, &self.cancelling).await,
+        }
+    }
+
+    /// `req` handled by the function its method and path route to (404 when none does).
+    pub async fn route(&self, req: Request) -> Response<Body> {
+        match function_for(req.method().as_str(), req.uri().path()) {
+            Some(function) => self.call(function, req).await,
+            None => ApiError::NotFound.to_response(),
+        }
+    }
+}

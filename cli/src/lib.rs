@@ -1,0 +1,9 @@
+//! The `rantevou` command's library: the functions in one process ([`functions`]), the local
+//! server ([`serve`]) and the staff's configuration commands ([`config_cmd`]).
+
+pub mod config_cmd;
+pub mod functions;
+mod outbox_pages;
+pub mod serve;
+
+pub use functions::Functions;

@@ -1,0 +1,78 @@
+//! The booking site in a real browser: each `tests/browser/*.test.mjs` runs in Debian's
+//! Chromium (driven by playwright-core, audited by axe-core) against its own `rantevou serve`
+//! with a fresh data folder. `infra/bin/test` installs Chromium and the npm packages; run
+//! alone, these tests need `infra/bin/browser-deps` once.
+//!
+//! One browser test at a time: two cores, and each starts a server and a Chromium.
+
+use crate::support::Server;
+use std::path::PathBuf;
+use std::process::Command;
+use std::sync::Mutex;
+
+static ONE_AT_A_TIME: Mutex<()> = Mutex::new(());
+
+fn browser_dir() -> PathBuf {
+    rantevou_testkit::root().join("tests/browser")
+}
+
+#[allow(clippy::disallowed_methods)] // a test's own switch: where Chromium is
+fn run(file: &str) {
+    let _turn = ONE_AT_A_TIME.lock().unwrap_or_else(|e| e.into_inner());
+    let dir = browser_dir();
+    assert!(
+        dir.join("node_modules/playwright-core").is_dir()
+            && dir.join("node_modules/axe-core").is_dir(),
+        "the browser test packages are missing: run infra/bin/browser-deps (infra/bin/test does)"
+    );
+    assert!(
+        std::path::Path::new("/usr/bin/chromium").exists()
+            || std::env::var_os("CHROMIUM").is_some(),
+        "Chromium is missing: run infra/bin/browser-deps (infra/bin/test does)"
+    );
+    let data = tempfile::tempdir().unwrap();
+    let server = Server::start(data.path());
+    let output = Command::new("node")
+        .args(["--test", "--test-reporter=spec", file])
+        .current_dir(&dir)
+        .env("BASE_URL", &server.1)
+        .output()
+        .expect("node runs");
+    let report = String::from_utf8_lossy(&output.stdout);
+    let errors = String::from_utf8_lossy(&output.stderr);
+    println!("{report}{errors}");
+    assert!(
+        output.status.success(),
+        "{file} failed:\n{report}\n{errors}"
+    );
+}
+
+#[test]
+fn the_whole_journey_book_mail_cancel_by_link_and_the_time_is_free_again() {
+    run("journey.test.mjs");
+}
+
+#[test]
+fn booking_with_the_keyboard_alone() {
+    run("keyboard.test.mjs");
+}
+
+#[test]
+fn the_english_switch_and_a_browser_in_another_time_zone() {
+    run("english.test.mjs");
+}
+
+#[test]
+fn two_pages_racing_for_one_time_one_wins_the_other_goes_back_to_step_2() {
+    run("race.test.mjs");
+}
+
+#[test]
+fn every_step_and_the_cancel_pages_at_320_px() {
+    run("narrow.test.mjs");
+}
+
+#[test]
+fn the_site_logic_dates_calendar_keys_and_form_rules() {
+    run("units.test.mjs");
+}

@@ -1,0 +1,6 @@
+//! `rantevou serve` as a newcomer runs it: the HTTP API, the outbox, a stampede, a restart;
+//! and the booking site's browser tests in Chromium against it. One binary.
+
+mod browser;
+mod serve;
+mod support;

@@ -1,0 +1,140 @@
+//! `rantevou serve` as a newcomer runs it: the API answers through the functions, a booking's
+//! mail lands in the outbox (listed, links clickable), Ctrl-C stops it cleanly, and a restart
+//! finds the booking still there.
+
+use crate::support::Server;
+use rantevou_testkit::http::http;
+
+#[test]
+fn serve_books_mails_stops_and_keeps_data() {
+    let data = tempfile::tempdir().unwrap();
+    let server = Server::start(data.path());
+    let base = server.1.clone();
+
+    let (status, _, services) = http("GET", &format!("{base}/api/services"), &[], "");
+    assert_eq!(status, 200);
+    assert!(services.contains("mylibrarylive"));
+    let start = first_free(&base);
+    let body = serde_json::json!({"service": "mylibrarylive", "start": start,
+        "customer": {"name": "Νέα Χρήστρια", "email": "new@example.org", "phone": "6900000000"},
+        "notes": "first visit", "language": "el", "accept_terms": true, "accept_privacy": true})
+    .to_string();
+    let (status, _, created) = http(
+        "POST",
+        &format!("{base}/api/appointments"),
+        &[("content-type", "application/json")],
+        &body,
+    );
+    assert_eq!(status, 201, "{created}");
+    let created: serde_json::Value = serde_json::from_str(&created).unwrap();
+    let manage = created["manage_url"].as_str().unwrap().to_owned();
+    assert!(manage.starts_with(&base), "the link points at this server");
+
+    let (status, _, list) = http("GET", &format!("{base}/outbox"), &[], "");
+    assert_eq!(status, 200);
+    let first = list
+        .split("href=\"/outbox/")
+        .nth(1)
+        .unwrap()
+        .split('"')
+        .next()
+        .unwrap()
+        .to_owned();
+    assert_eq!(
+        list.matches(".eml\"").count(),
+        2,
+        "the confirmation and the provider's copy"
+    );
+    let (_, _, _) = http("GET", &format!("{base}/outbox/{first}"), &[], "");
+    let mut found_link = false;
+    for file in list
+        .split("href=\"/outbox/")
+        .skip(1)
+        .map(|s| s.split('"').next().unwrap())
+    {
+        let (_, _, page) = http("GET", &format!("{base}/outbox/{file}"), &[], "");
+        // minijinja escapes `/` too; a browser reads the entities back.
+        let page = page.replace("&#x2f;", "/").replace("&amp;", "&");
+        found_link |= page.contains(&format!("<a href=\"{manage}\">{manage}</a>"));
+    }
+    assert!(found_link, "the cancel link is clickable in the outbox");
+    let (status, _, _) = http(
+        "GET",
+        &format!("{base}/outbox/..%2Frantevou.sqlite3"),
+        &[],
+        "",
+    );
+    assert_eq!(status, 404);
+
+    assert!(server.interrupt().success(), "Ctrl-C stops it cleanly");
+
+    let server = Server::start(data.path());
+    let id = created["id"].as_str().unwrap();
+    let token = manage.split("token=").nth(1).unwrap();
+    let (status, _, fetched) = http(
+        "GET",
+        &format!("{}/api/appointments/{id}?token={token}", server.1),
+        &[],
+        "",
+    );
+    assert_eq!(status, 200, "the booking survived the restart: {fetched}");
+}
+
+/// The first free start the server offers.
+fn first_free(base: &str) -> String {
+    let (status, _, body) = http(
+        "GET",
+        &format!("{base}/api/availability?service=mylibrarylive"),
+        &[],
+        "",
+    );
+    assert_eq!(status, 200);
+    let v: serde_json::Value = serde_json::from_str(&body).unwrap();
+    v["days"]
+        .as_array()
+        .unwrap()
+        .iter()
+        .flat_map(|d| d["slots"].as_array().unwrap().iter())
+        .next()
+        .expect("a free time")["start"]
+        .as_str()
+        .unwrap()
+        .to_owned()
+}
+
+#[test]
+fn two_hundred_simultaneous_requests_for_one_time_book_it_once() {
+    let data = tempfile::tempdir().unwrap();
+    let server = Server::start(data.path());
+    let start = first_free(&server.1);
+    let gate = std::sync::Arc::new(std::sync::Barrier::new(200));
+    let answers: Vec<u16> = std::thread::scope(|s| {
+        let handles: Vec<_> = (0..200)
+            .map(|i| {
+                let (gate, base, start) = (gate.clone(), &server.1, &start);
+                s.spawn(move || {
+                    let body = serde_json::json!({"service": "mylibrarylive", "start": start,
+                        "customer": {"name": format!("Patron {i}"), "email": format!("p{i}@example.org"), "phone": "2310891000"},
+                        "notes": "stampede", "language": "el", "accept_terms": true, "accept_privacy": true})
+                    .to_string();
+                    gate.wait();
+                    let headers = [("Content-Type", "application/json")];
+                    http("POST", &format!("{base}/api/appointments"), &headers, &body).0
+                })
+            })
+            .collect();
+        handles.into_iter().map(|h| h.join().unwrap()).collect()
+    });
+    let booked = answers.iter().filter(|s| **s == 201).count();
+    let taken = answers.iter().filter(|s| **s == 409).count();
+    assert_eq!((booked, taken), (1, 199), "answers: {answers:?}");
+    assert_ne!(
+        first_free(&server.1),
+        start,
+        "the booked time is no longer offered"
+    );
+    let mails = std::fs::read_dir(data.path().join("outbox"))
+        .unwrap()
+        .count();
+    assert_eq!(mails, 2, "one confirmation and its staff copy");
+}

@@ -1,0 +1,177 @@
+//! Booking a time: every field checked at once, the start checked against the rules for the
+//! chosen provider (or every provider, for "any"), then one conditional store write per
+//! candidate until one holds; the confirmation goes out after the write.
+
+use crate::context::Context;
+use crate::mail::MailDelivery;
+use chrono::{DateTime, Utc};
+use rand::rngs::OsRng;
+use rantevou_domain::appointment::{Appointment, BookingRequest, MailKind};
+use rantevou_domain::availability::{offers, resolve, AvailabilityError};
+use rantevou_domain::patron::{parse_patron_input, FieldCode, FieldErrors, PatronInput};
+use rantevou_domain::ports::{Bookings, Created, IdempotencyKey, StoreError};
+use rantevou_domain::ProviderChoice;
+use std::sync::Arc;
+
+/// Books appointments and sends their confirmations.
+#[derive(Clone)]
+pub struct Booking {
+    ctx: Context,
+    bookings: Arc<dyn Bookings>,
+    mail: MailDelivery,
+}
+
+/// What a patron asks to book, as sent (the use case parses and checks every part).
+#[derive(Debug, Clone, Default)]
+pub struct BookRequest {
+    /// The service's id.
+    pub service: Option<String>,
+    /// A provider's id; missing, empty or `any`: the first free one in the service's order.
+    pub provider: Option<String>,
+    /// The start, RFC 3339.
+    pub start: Option<String>,
+    /// The patron's details and consent.
+    pub patron: PatronInput,
+    /// Makes a retried request return the first appointment instead of booking again.
+    pub idempotency_key: Option<IdempotencyKey>,
+}
+
+/// A booking made.
+#[derive(Debug, Clone, PartialEq, Eq)]
+pub enum Booked {
+    /// Booked now; the confirmation went out (or is pending). The manage link is shown once.
+    New {
+        /// The appointment.
+        appointment: Appointment,
+        /// Its manage link, with the token.
+        manage_url: String,
+    },
+    /// A repeat of an earlier request with the same idempotency key: nothing new happened.
+    Replayed(Appointment),
+}
+
+/// Why a booking was not made.
+#[derive(Debug, Clone, PartialEq, Eq, thiserror::Error)]
+pub enum BookError {
+    /// Fields at fault, all of them.
+    #[error("{0}")]
+    Invalid(FieldErrors),
+    /// No such service.
+    #[error("unknown service")]
+    UnknownService,
+    /// No such provider, or one that does not offer the service.
+    #[error("unknown provider")]
+    UnknownProvider,
+    /// Someone else holds part of that time (with every candidate provider).
+    #[error("the slot is taken")]
+    SlotTaken,
+    /// The idempotency key was used before for another request.
+    #[error("the idempotency key was used for another request")]
+    IdempotencyKeyReused,
+    /// The store failed; nothing was booked.
+    #[error(transparent)]
+    Store(StoreError),
+}
+
+fn parse_start(raw: Option<&str>, errors: &mut FieldErrors) -> Option<DateTime<Utc>> {
+    match raw.map(DateTime::parse_from_rfc3339) {
+        Some(Ok(t)) => Some(t.with_timezone(&Utc)),
+        Some(Err(_)) => {
+            errors.push("start", FieldCode::Invalid);
+            None
+        }
+        None => {
+            errors.push("start", FieldCode::Required);
+            None
+        }
+    }
+}
+
+impl Booking {
+    /// Booking through `bookings`, confirmations through `mail`.
+    pub fn new(ctx: Context, bookings: Arc<dyn Bookings>, mail: MailDelivery) -> Self {
+        Booking {
+            ctx,
+            bookings,
+            mail,
+        }
+    }
+
+    /// The shared context.
+    pub fn context(&self) -> &Context {
+        &self.ctx
+    }
+
+    /// Books `request`. Fields at fault are reported together (the service first); an unknown
+    /// service or provider ends the check early.
+    #[tracing::instrument(skip_all, fields(service = request.service.as_deref().unwrap_or("")))]
+    pub async fn book(&self, request: BookRequest) -> Result<Booked, BookError> {
+        let config = &self.ctx.config;
+        let now = self.ctx.now();
+        let mut errors = FieldErrors::default();
+        let patron = parse_patron_input(
+            &request.patron,
+            config.policy.required,
+            config.library.default_language(),
+        )
+        .map_err(|e| errors.extend(e))
+        .ok();
+        let start = parse_start(request.start.as_deref(), &mut errors);
+        let Some(service_id) = request.service.as_deref() else {
+            let mut all = FieldErrors::default();
+            all.push("service", FieldCode::Required);
+            all.extend(errors);
+            return Err(BookError::Invalid(all));
+        };
+        let choice =
+            ProviderChoice::parse(request.provider.as_deref()).ok_or(BookError::UnknownProvider)?;
+        let (service, providers) = resolve(config, service_id, &choice).map_err(|e| match e {
+            AvailabilityError::UnknownService(_) => BookError::UnknownService,
+            _ => BookError::UnknownProvider,
+        })?;
+        let candidates = match start.map(|s| offers(config, service, &providers, s, now)) {
+            Some(Ok(offered)) => offered,
+            Some(Err(e)) => {
+                errors.push("start", e.code());
+                Vec::new()
+            }
+            None => Vec::new(),
+        };
+        let (Some(patron), true) = (patron, errors.is_empty()) else {
+            return Err(BookError::Invalid(errors));
+        };
+        let key = request.idempotency_key.as_ref();
+        for slot in candidates {
+            let request = BookingRequest {
+                slot,
+                patron: patron.clone(),
+            };
+            let (appointment, token) = Appointment::book(request, &config.policy, now, &mut OsRng);
+            match self.bookings.create(&appointment, key).await {
+                Ok(Created::New(stored)) => {
+                    tracing::info!(appointment = %stored.id, provider = %stored.provider, "booked");
+                    let manage_url = self.ctx.links.manage_url(&stored.id, &token);
+                    // A failed send leaves the confirmation pending; the booking stands.
+                    self.mail
+                        .deliver(&stored, MailKind::Confirmation, Some(&manage_url))
+                        .await;
+                    return Ok(Booked::New {
+                        appointment: stored,
+                        manage_url,
+                    });
+                }
+                Ok(Created::Replayed(first)) => {
+                    tracing::info!(appointment = %first.id, "idempotent replay");
+                    return Ok(Booked::Replayed(first));
+                }
+                // With "any", someone took this provider's time: try the next one.
+                Err(StoreError::SlotTaken) => continue,
+                Err(StoreError::IdempotencyMismatch) => {
+                    return Err(BookError::IdempotencyKeyReused)
+                }
+                Err(e) => return Err(BookError::Store(e)),
+            }
+        }
+        Err(BookError::SlotTaken)
+    }
+}

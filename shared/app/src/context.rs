@@ -1,0 +1,169 @@
+//! What every use case shares: the library's configuration, the clock, and the public links.
+
+use chrono::{DateTime, Utc};
+use rantevou_domain::ports::Clock;
+use rantevou_domain::{AppointmentId, LibraryConfig, ManageToken};
+use std::sync::Arc;
+use url::Url;
+
+/// The shared part of every use case, built once by the wiring.
+#[derive(Clone)]
+pub struct Context {
+    /// The library's validated configuration.
+    pub config: Arc<LibraryConfig>,
+    /// Now: the only clock the use cases read.
+    pub clock: Arc<dyn Clock>,
+    /// Where patrons reach the service.
+    pub links: Links,
+}
+
+impl Context {
+    /// A context of `config`, `clock` and `links`.
+    pub fn new(config: Arc<LibraryConfig>, clock: Arc<dyn Clock>, links: Links) -> Self {
+        Context {
+            config,
+            clock,
+            links,
+        }
+    }
+
+    /// Now, by the context's clock.
+    pub fn now(&self) -> DateTime<Utc> {
+        self.clock.now()
+    }
+}
+
+/// The public addresses of the service: the base of the manage links, and the booking site's
+/// origin (which the HTTP layer allows by CORS).
+#[derive(Debug, Clone, PartialEq, Eq)]
+pub struct Links {
+    public_url: Url,
+    site_origin: Option<String>,
+}
+
+/// A public address that cannot be used.
+#[derive(Debug, Clone, PartialEq, Eq, thiserror::Error)]
+#[error("{what}: {value:?} is not an http(s) URL")]
+pub struct LinksError {
+    /// Which address.
+    pub what: &'static str,
+    /// As given.
+    pub value: String,
+}
+
+fn http_url(what: &'static str, value: &str) -> Result<Url, LinksError> {
+    match Url::parse(value) {
+        Ok(url) if matches!(url.scheme(), "http" | "https") && url.has_host() => Ok(url),
+        _ => Err(LinksError {
+            what,
+            value: value.to_owned(),
+        }),
+    }
+}
+
+impl Links {
+    /// Links with manage links under `public_url` and CORS for `site_origin` (an origin or a
+    /// URL of the site; `None`: same origin only).
+    pub fn new(public_url: &str, site_origin: Option<&str>) -> Result<Links, LinksError> {
+        let public_url = http_url("public URL", public_url)?;
+        let site_origin = site_origin
+            .map(|s| http_url("site origin", s).map(|u| u.origin().ascii_serialization()))
+            .transpose()?;
+        Ok(Links {
+            public_url,
+            site_origin,
+        })
+    }
+
+    /// The defaults for `config`: both from its `site_url`, each replaced when given.
+    pub fn for_library(
+        config: &LibraryConfig,
+        public_url: Option<&str>,
+        site_origin: Option<&str>,
+    ) -> Result<Links, LinksError> {
+        let site = config.library.site_url.as_str();
+        Links::new(
+            public_url.unwrap_or(site),
+            Some(site_origin.unwrap_or(site)),
+        )
+    }
+
+    /// Same as [`Links::new`] with no CORS origin: the site and the API share one origin.
+    pub fn same_origin(public_url: &str) -> Result<Links, LinksError> {
+        Links::new(public_url, None)
+    }
+
+    /// The booking site's origin, allowed by CORS.
+    pub fn site_origin(&self) -> Option<&str> {
+        self.site_origin.as_deref()
+    }
+
+    /// The base of the links in answers and mail.
+    pub fn public_url(&self) -> &Url {
+        &self.public_url
+    }
+
+    /// The manage (cancel) link of an appointment: `<public>/api/appointments/<id>/cancel?token=…`.
+    pub fn manage_url(&self, id: &AppointmentId, token: &ManageToken) -> String {
+        let mut url = self.public_url.clone();
+        url.set_query(None);
+        url.set_fragment(None);
+        if let Ok(mut path) = url.path_segments_mut() {
+            let id = id.to_string();
+            path.pop_if_empty()
+                .extend(["api", "appointments", id.as_str(), "cancel"]);
+        }
+        url.query_pairs_mut().append_pair("token", token.expose());
+        url.into()
+    }
+}
+
+#[cfg(test)]
+mod tests {
+    use super::*;
+
+    #[test]
+    fn manage_links_sit_under_the_public_url_whatever_its_shape() {
+        let id: AppointmentId = "019ace00-0000-7000-8000-000000000001".parse().unwrap();
+        let token = ManageToken::generate(&mut rand::rngs::OsRng);
+        for (base, expected) in [
+            (
+                "https://book.example.org",
+                "https://book.example.org/api/appointments/",
+            ),
+            (
+                "https://book.example.org/",
+                "https://book.example.org/api/appointments/",
+            ),
+            (
+                "http://127.0.0.1:8080",
+                "http://127.0.0.1:8080/api/appointments/",
+            ),
+            (
+                "https://lib.example.org/booking/",
+                "https://lib.example.org/booking/api/appointments/",
+            ),
+        ] {
+            let url = Links::same_origin(base).unwrap().manage_url(&id, &token);
+            assert_eq!(
+                url,
+                format!("{expected}{id}/cancel?token={}", token.expose()),
+                "{base}"
+            );
+        }
+    }
+
+    #[test]
+    fn origins_come_from_the_url_parser() {
+        let links = Links::new(
+            "https://a.example.org",
+            Some("https://Site.Example.org:443/x?y"),
+        )
+        .unwrap();
+        assert_eq!(links.site_origin(), Some("https://site.example.org"));
+        let links = Links::new("https://a.example.org", Some("http://localhost:5173/")).unwrap();
+        assert_eq!(links.site_origin(), Some("http://localhost:5173"));
+        assert!(Links::new("ftp://a.example.org", None).is_err());
+        assert!(Links::new("https://a.example.org", Some("not a url")).is_err());
+    }
+}

@@ -1,0 +1,107 @@
+//! What can be booked, and when: the catalogue and the free times of a service.
+
+use crate::context::Context;
+use chrono::{Days, NaiveDate};
+use rantevou_domain::availability::{availability, lock_partitions, AvailabilityError};
+use rantevou_domain::ports::{LockReader, StoreError};
+use rantevou_domain::{AvailabilityQuery, BookedLocks, DayAvailability, ProviderChoice};
+use std::sync::Arc;
+
+/// Days shown when a query names no end date.
+pub const DEFAULT_RANGE_DAYS: u64 = 31;
+
+/// The free times of a service, read from the slot locks.
+#[derive(Clone)]
+pub struct FreeSlots {
+    ctx: Context,
+    locks: Arc<dyn LockReader>,
+}
+
+/// A question about free times, as a patron (or the site) asks it.
+#[derive(Debug, Clone, Default)]
+pub struct SlotsQuery {
+    /// The service's id.
+    pub service: String,
+    /// A provider's id; missing, empty or `any`: whoever is free.
+    pub provider: Option<String>,
+    /// First date (the library's calendar); default today.
+    pub from: Option<NaiveDate>,
+    /// Last date, inclusive; default `from` + 30 days.
+    pub to: Option<NaiveDate>,
+}
+
+/// Why free times could not be listed.
+#[derive(Debug, Clone, PartialEq, Eq, thiserror::Error)]
+pub enum FreeSlotsError {
+    /// No such service.
+    #[error("unknown service")]
+    UnknownService,
+    /// No such provider, or one that does not offer the service.
+    #[error("unknown provider")]
+    UnknownProvider,
+    /// `to` is before `from`.
+    #[error("the range ends before it starts")]
+    RangeReversed,
+    /// More days than one answer may hold.
+    #[error("the range covers {0} days")]
+    RangeTooLong(u64),
+    /// The store failed.
+    #[error(transparent)]
+    Store(#[from] StoreError),
+}
+
+impl From<AvailabilityError> for FreeSlotsError {
+    fn from(e: AvailabilityError) -> Self {
+        match e {
+            AvailabilityError::UnknownService(_) => FreeSlotsError::UnknownService,
+            AvailabilityError::UnknownProvider(_) | AvailabilityError::NotOffered { .. } => {
+                FreeSlotsError::UnknownProvider
+            }
+            AvailabilityError::RangeReversed => FreeSlotsError::RangeReversed,
+            AvailabilityError::RangeTooLong(days) => FreeSlotsError::RangeTooLong(days),
+        }
+    }
+}
+
+impl FreeSlots {
+    /// Free times from `locks`.
+    pub fn new(ctx: Context, locks: Arc<dyn LockReader>) -> Self {
+        FreeSlots { ctx, locks }
+    }
+
+    /// The shared context (the catalogue is its configuration).
+    pub fn context(&self) -> &Context {
+        &self.ctx
+    }
+
+    /// The free times of `query`, date by date: one store read per provider-month, then the
+    /// domain's rules.
+    #[tracing::instrument(skip_all, fields(service = %query.service))]
+    pub async fn free_slots(
+        &self,
+        query: &SlotsQuery,
+    ) -> Result<Vec<DayAvailability>, FreeSlotsError> {
+        let config = &self.ctx.config;
+        let provider = ProviderChoice::parse(query.provider.as_deref())
+            .ok_or(FreeSlotsError::UnknownProvider)?;
+        let now = self.ctx.now();
+        let today = now.with_timezone(&config.library.timezone).date_naive();
+        let from = query.from.unwrap_or(today);
+        let to = query.to.unwrap_or_else(|| {
+            from.checked_add_days(Days::new(DEFAULT_RANGE_DAYS - 1))
+                .unwrap_or(from)
+        });
+        let query = AvailabilityQuery {
+            service: query.service.clone(),
+            provider,
+            from,
+            to,
+            now,
+        };
+        let mut booked = BookedLocks::new();
+        for (provider, month) in lock_partitions(config, &query)? {
+            booked.extend(self.locks.locks(&provider, month).await?);
+        }
+        Ok(availability(config, &query, &booked)?)
+    }
+}

@@ -1,0 +1,33 @@
+//! The use cases of rantevou: what the functions (and `rantevou serve`) do, with no HTTP, no
+//! AWS, no SQL, no environment and no clock of their own.
+//!
+//! | module | use case | ports it is given |
+//! |---|---|---|
+//! | [`free_slots`] | the catalogue and the free times of a service | [`LockReader`](rantevou_domain::ports::LockReader) |
+//! | [`book`] | book a time (one provider or any) and send the confirmation | [`Bookings`](rantevou_domain::ports::Bookings), mail |
+//! | [`fetch`] | an appointment, for whoever holds its token | [`Appointments`](rantevou_domain::ports::Appointments) |
+//! | [`cancel`] | cancel with a reason and send the cancellation | [`Appointments`](rantevou_domain::ports::Appointments), [`Cancellations`](rantevou_domain::ports::Cancellations), mail |
+//! | [`mail`] | deliver a message, and retry what is pending | [`Mailer`](rantevou_domain::ports::Mailer), [`MailLog`](rantevou_domain::ports::MailLog), [`MailQueue`](rantevou_domain::ports::MailQueue) |
+//!
+//! Each use case is a struct built once by the wiring with only the ports it needs, and each
+//! has its own error enum; `rantevou-http` maps those to statuses in one place. The patron's
+//! texts come from one catalogue per language ([`texts`]); the mail is rendered by
+//! [`messages`].
+
+pub mod book;
+pub mod cancel;
+pub mod context;
+pub mod details;
+pub mod fetch;
+pub mod free_slots;
+pub mod mail;
+pub mod messages;
+pub mod texts;
+
+pub use book::{BookError, BookRequest, Booked, Booking};
+pub use cancel::{CancelError, CancelState, Cancelled, Cancelling};
+pub use context::{Context, Links, LinksError};
+pub use fetch::{FetchError, Fetching};
+pub use free_slots::{FreeSlots, FreeSlotsError, SlotsQuery};
+pub use mail::{Delivery, MailDelivery, MailRetry};
+pub use texts::{texts, Texts};

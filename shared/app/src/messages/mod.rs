@@ -1,0 +1,138 @@
+//! The two messages of the seed, rendered in the appointment's language as text and HTML
+//! with an `.ics`: the confirmation and the cancellation, each for the patron and as a copy
+//! for the provider's mailbox (in the library's default language, without the cancel link).
+//! Texts come from the catalogue ([`crate::texts`]); HTML is escaped by minijinja.
+
+pub mod calendar;
+
+use crate::details::Details;
+use crate::texts::texts;
+use chrono::{DateTime, Utc};
+use minijinja::{context, Environment};
+use rantevou_domain::appointment::{Appointment, MailKind};
+use rantevou_domain::ports::{Attachment, OutgoingMail};
+use rantevou_domain::{Language, LibraryConfig};
+use std::sync::OnceLock;
+
+/// Why a message could not be rendered (a template bug; logged, never shown to patrons).
+#[derive(Debug, thiserror::Error)]
+#[error("cannot render the {kind:?} message: {reason}")]
+pub struct RenderError {
+    kind: MailKind,
+    reason: String,
+}
+
+fn environment() -> &'static Environment<'static> {
+    static ENV: OnceLock<Environment<'static>> = OnceLock::new();
+    ENV.get_or_init(|| {
+        let mut env = Environment::new();
+        // `.html` is auto-escaped; `.txt` is not (plain text shows what the patron typed).
+        for (name, source) in [
+            ("message.txt", include_str!("../../templates/message.txt")),
+            ("message.html", include_str!("../../templates/message.html")),
+        ] {
+            if let Err(e) = env.add_template(name, source) {
+                tracing::error!(error = %e, template = name, "mail template does not parse");
+            }
+        }
+        env
+    })
+}
+
+/// Heading and introduction of `kind` in `lang`.
+fn heading_intro(kind: MailKind, lang: Language) -> (&'static str, &'static str) {
+    let t = &texts(lang).mail;
+    match kind {
+        MailKind::Confirmation => (&t.confirmation_heading, &t.confirmation_intro),
+        MailKind::Cancellation => (&t.cancellation_heading, &t.cancellation_intro),
+    }
+}
+
+/// One rendered message: subject, text and HTML.
+struct Rendered {
+    subject: String,
+    text: String,
+    html: String,
+}
+
+fn render(
+    kind: MailKind,
+    a: &Appointment,
+    config: &LibraryConfig,
+    lang: Language,
+    manage_url: Option<&str>,
+    staff: bool,
+) -> Result<Rendered, RenderError> {
+    let fail = |e: minijinja::Error| RenderError {
+        kind,
+        reason: e.to_string(),
+    };
+    let (heading, intro) = heading_intro(kind, lang);
+    let d = Details::of(a, config, lang);
+    let subject = format!("{heading} – {} {}", d.service, d.start);
+    let ctx = context! {
+        lang => lang.code(),
+        library => config.library.name.get(lang),
+        heading,
+        intro,
+        l => &texts(lang).details,
+        t => &texts(lang).mail,
+        d,
+        cancelled => kind == MailKind::Cancellation,
+        manage_url,
+        staff,
+    };
+    let env = environment();
+    let text = env
+        .get_template("message.txt")
+        .and_then(|t| t.render(&ctx))
+        .map_err(fail)?;
+    let html = env
+        .get_template("message.html")
+        .and_then(|t| t.render(&ctx))
+        .map_err(fail)?;
+    Ok(Rendered {
+        subject,
+        text,
+        html,
+    })
+}
+
+/// The patron's message and the provider's copy for `kind`, dated `now`. The confirmation
+/// carries the manage link (patron only) and an `.ics` invitation; the cancellation an `.ics`
+/// cancel.
+pub fn messages(
+    kind: MailKind,
+    a: &Appointment,
+    config: &LibraryConfig,
+    manage_url: Option<&str>,
+    now: DateTime<Utc>,
+) -> Result<Vec<OutgoingMail>, RenderError> {
+    let attachment = Attachment {
+        filename: match kind {
+            MailKind::Confirmation => "invite.ics".into(),
+            MailKind::Cancellation => "cancel.ics".into(),
+        },
+        content_type: format!(
+            "text/calendar; charset=utf-8; method={}",
+            calendar::method(kind)
+        ),
+        content: calendar::ics(kind, a, config).into_bytes(),
+    };
+    let mail = |to: String, r: Rendered| OutgoingMail {
+        to: vec![to],
+        subject: r.subject,
+        text: r.text,
+        html: r.html,
+        attachments: vec![attachment.clone()],
+        date: now,
+    };
+    let patron = render(kind, a, config, a.patron.language, manage_url, false)?;
+    let mut out = vec![mail(a.patron.customer.email.mailbox(), patron)];
+    if let Some(provider) = config.provider(a.provider.as_str()) {
+        let staff_lang = config.library.default_language();
+        let copy = render(kind, a, config, staff_lang, None, true)?;
+        out.push(mail(provider.email.clone(), copy));
+    }
+    Ok(out)
+}

@@ -1,0 +1,226 @@
+//! The text catalogue: everything a patron reads from the server (field messages, the cancel
+//! pages, the mail), one file per language in `shared/app/texts/`.
+//!
+//! The files are parsed into one typed [`Texts`] whose structs refuse unknown keys and miss
+//! none, so both languages have exactly the same keys (a unit test parses both), and a typo
+//! in the code is a compile error rather than a blank in a mail.
+
+use rantevou_domain::patron::FieldCode;
+use rantevou_domain::Language;
+use serde::{Deserialize, Serialize};
+use std::sync::OnceLock;
+
+/// Every server-side text in one language.
+#[derive(Debug, Clone, Default, Serialize, Deserialize)]
+#[serde(deny_unknown_fields)]
+pub struct Texts {
+    /// What is wrong with a field of a request, and what to do.
+    pub field: FieldTexts,
+    /// The labels of an appointment's details (mail and pages).
+    pub details: DetailTexts,
+    /// The confirmation and cancellation mail.
+    pub mail: MailTexts,
+    /// The cancel pages.
+    pub page: PageTexts,
+}
+
+/// Field messages, by field and code.
+#[derive(Debug, Clone, Default, Serialize, Deserialize)]
+#[serde(deny_unknown_fields)]
+#[allow(missing_docs)]
+pub struct FieldTexts {
+    pub name_required: String,
+    pub name_too_long: String,
+    pub name_invalid: String,
+    pub email_required: String,
+    pub email_too_long: String,
+    pub email_invalid: String,
+    pub phone_required: String,
+    pub phone_invalid: String,
+    pub notes_required: String,
+    pub text_too_long: String,
+    pub text_invalid: String,
+    pub language_invalid: String,
+    pub terms_must_accept: String,
+    pub privacy_must_accept: String,
+    pub service_required: String,
+    pub start_required: String,
+    pub start_not_offered: String,
+    pub start_too_soon: String,
+    pub start_beyond_horizon: String,
+    pub required: String,
+    pub too_long: String,
+    pub invalid: String,
+}
+
+/// Labels of an appointment's details, as the seed names them.
+#[derive(Debug, Clone, Default, Serialize, Deserialize)]
+#[serde(deny_unknown_fields)]
+#[allow(missing_docs)]
+pub struct DetailTexts {
+    pub details: String,
+    pub customer: String,
+    pub service: String,
+    pub provider: String,
+    pub start: String,
+    pub end: String,
+    pub duration: String,
+    pub notes: String,
+    pub name: String,
+    pub email: String,
+    pub phone: String,
+    pub reason: String,
+    /// A length of time, `{minutes}` filled in.
+    pub minutes: String,
+}
+
+/// The mail's own texts.
+#[derive(Debug, Clone, Default, Serialize, Deserialize)]
+#[serde(deny_unknown_fields)]
+#[allow(missing_docs)]
+pub struct MailTexts {
+    pub confirmation_heading: String,
+    pub confirmation_intro: String,
+    pub cancellation_heading: String,
+    pub cancellation_intro: String,
+    pub no_reason: String,
+    pub cancel_link: String,
+    pub attention: String,
+    pub video_note: String,
+    pub video_note_html: String,
+    pub staff_copy: String,
+}
+
+/// The cancel pages' own texts.
+#[derive(Debug, Clone, Default, Serialize, Deserialize)]
+#[serde(deny_unknown_fields)]
+#[allow(missing_docs)]
+pub struct PageTexts {
+    pub reason_label: String,
+    pub button: String,
+    pub book_again: String,
+    pub form_heading: String,
+    pub form_message: String,
+    pub cancelled_heading: String,
+    pub cancelled_message: String,
+    pub already_heading: String,
+    pub too_late_heading: String,
+    /// `{cutoff}` filled in with the policy's minutes.
+    pub too_late_message: String,
+    pub not_found_heading: String,
+    pub not_found_message: String,
+}
+
+/// The catalogue files, compiled in.
+pub const SOURCES: [(Language, &str); 2] = [
+    (Language::El, include_str!("../texts/el.toml")),
+    (Language::En, include_str!("../texts/en.toml")),
+];
+
+/// Parses one catalogue file.
+pub fn parse(source: &str) -> Result<Texts, toml::de::Error> {
+    toml::from_str(source)
+}
+
+/// The texts of `lang`. The files are compiled in and a unit test parses both, so the
+/// fallback (empty texts) cannot be reached by a build that passed its tests.
+pub fn texts(lang: Language) -> &'static Texts {
+    static PARSED: OnceLock<[Texts; 2]> = OnceLock::new();
+    let [el, en] = PARSED.get_or_init(|| SOURCES.map(|(_, s)| parse(s).unwrap_or_default()));
+    match lang {
+        Language::El => el,
+        Language::En => en,
+    }
+}
+
+/// `template` with `{name}` replaced by `value`: the catalogue's few texts with a number in them.
+pub fn fill(template: &str, name: &str, value: impl std::fmt::Display) -> String {
+    template.replace(&format!("{{{name}}}"), &value.to_string())
+}
+
+impl Texts {
+    /// What to tell a patron about `field` failing with `code`.
+    pub fn field_message(&self, field: &str, code: FieldCode) -> &str {
+        use FieldCode::*;
+        let f = &self.field;
+        match (field, code) {
+            ("customer.name", Required) => &f.name_required,
+            ("customer.name", TooLong) => &f.name_too_long,
+            ("customer.name", _) => &f.name_invalid,
+            ("customer.email", Required) => &f.email_required,
+            ("customer.email", TooLong) => &f.email_too_long,
+            ("customer.email", _) => &f.email_invalid,
+            ("customer.phone", Required) => &f.phone_required,
+            ("customer.phone", _) => &f.phone_invalid,
+            ("notes", Required) => &f.notes_required,
+            ("notes" | "reason", TooLong) => &f.text_too_long,
+            ("notes" | "reason", _) => &f.text_invalid,
+            ("language", _) => &f.language_invalid,
+            ("accept_terms", _) => &f.terms_must_accept,
+            ("accept_privacy", _) => &f.privacy_must_accept,
+            ("service", _) => &f.service_required,
+            ("start", NotOffered) => &f.start_not_offered,
+            ("start", TooSoon) => &f.start_too_soon,
+            ("start", BeyondHorizon) => &f.start_beyond_horizon,
+            ("start", _) => &f.start_required,
+            (_, Required) => &f.required,
+            (_, TooLong) => &f.too_long,
+            (_, _) => &f.invalid,
+        }
+    }
+}
+
+#[cfg(test)]
+mod tests {
+    use super::*;
+
+    fn keys(value: &toml::Value, prefix: &str, out: &mut Vec<String>) {
+        match value {
+            toml::Value::Table(t) => {
+                for (k, v) in t {
+                    keys(v, &format!("{prefix}{k}."), out);
+                }
+            }
+            _ => out.push(prefix.trim_end_matches('.').to_owned()),
+        }
+    }
+
+    #[test]
+    fn both_languages_parse_with_the_same_keys_and_no_blank_text() {
+        let mut sets = Vec::new();
+        for (lang, source) in SOURCES {
+            let parsed = parse(source).unwrap_or_else(|e| panic!("{lang:?}: {e}"));
+            assert!(!parsed.mail.confirmation_heading.is_empty());
+            let value: toml::Value = toml::from_str(source).unwrap();
+            let mut k = Vec::new();
+            keys(&value, "", &mut k);
+            k.sort();
+            for key in &k {
+                let text = key
+                    .split('.')
+                    .try_fold(&value, |v, part| v.get(part))
+                    .and_then(|v| v.as_str())
+                    .unwrap_or("");
+                assert!(!text.trim().is_empty(), "{lang:?}: {key} is blank");
+            }
+            sets.push(k);
+        }
+        assert_eq!(sets[0], sets[1], "el.toml and en.toml have the same keys");
+    }
+
+    #[test]
+    fn the_catalogue_serves_each_language() {
+        assert_eq!(
+            texts(Language::El).field_message("customer.email", FieldCode::Required),
+            "Συμπληρώστε τη διεύθυνση email σας."
+        );
+        assert_eq!(
+            texts(Language::En).field_message("start", FieldCode::TooSoon),
+            "This time is too soon; please choose a later one."
+        );
+        assert_eq!(
+            fill(&texts(Language::En).details.minutes, "minutes", 20),
+            "20 minutes"
+        );
+    }
+}

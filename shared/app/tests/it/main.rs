@@ -1,0 +1,5 @@
+//! The application layer's tests, one binary: the rendered messages (parsed back as MIME and
+//! iCalendar) and the use cases against an in-memory store and a recording mailer.
+
+mod messages;
+mod use_cases;

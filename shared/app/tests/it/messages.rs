@@ -1,0 +1,279 @@
+//! The two messages in both languages, parsed back with a real MIME parser and an iCalendar
+//! parser, field by field; hostile content stays content.
+
+use chrono::{DateTime, Duration, TimeZone, Utc};
+use icalendar::{Calendar, CalendarComponent, Component};
+use mail_parser::{MessageParser, MimeHeaders};
+use rantevou_app::messages::messages;
+use rantevou_domain::appointment::{Appointment, MailKind};
+use rantevou_domain::patron::{parse_patron_input, FreeText, PatronInput};
+use rantevou_domain::ports::{Mailer, OutgoingMail};
+use rantevou_domain::{Language, LibraryConfig};
+use rantevou_mail::{OutboxMailer, Sender};
+use rantevou_testkit::sample_config as config;
+
+/// 27/01/2027 10:40 Athens, as in the seed (but in the future).
+fn start() -> DateTime<Utc> {
+    Utc.with_ymd_and_hms(2027, 1, 27, 8, 40, 0).unwrap()
+}
+
+/// When the messages are written.
+fn now() -> DateTime<Utc> {
+    start() - Duration::days(3)
+}
+
+fn appointment(config: &LibraryConfig, name: &str, notes: &str, lang: &str) -> Appointment {
+    let input = PatronInput {
+        name: Some(name.into()),
+        email: Some("pamaklib@uom.edu.gr".into()),
+        notes: Some(notes.into()),
+        language: Some(lang.into()),
+        ..rantevou_testkit::patron_input(name)
+    };
+    let (mut a, _) = rantevou_testkit::appointment(config, "mylibrarylive", "sip", start(), name);
+    a.patron = parse_patron_input(&input, config.policy.required, Language::El).unwrap();
+    a
+}
+
+fn sender() -> Sender {
+    Sender {
+        name: "Πανεπιστήμιο Μακεδονίας - Βιβλιοθήκη".into(),
+        address: "library@uom.edu.gr".into(),
+    }
+}
+
+fn mime(mail: &OutgoingMail) -> Vec<u8> {
+    rantevou_mail::mime::build(mail, &sender()).unwrap()
+}
+
+fn calendar_of(bytes: &[u8]) -> (String, String, String, String) {
+    let message = MessageParser::default().parse(bytes).unwrap();
+    let attachment = message.attachment(0).expect("an .ics attachment");
+    let ct = attachment.content_type().unwrap();
+    assert_eq!((ct.ctype(), ct.subtype()), ("text", Some("calendar")));
+    let method_param = ct.attribute("method").unwrap().to_owned();
+    let text = String::from_utf8(attachment.contents().to_vec()).unwrap();
+    let calendar: Calendar = text.parse().expect("the .ics parses");
+    let method = calendar.property_value("METHOD").unwrap().to_owned();
+    assert_eq!(method, method_param);
+    let event = calendar
+        .components
+        .iter()
+        .find_map(|c| match c {
+            CalendarComponent::Event(e) => Some(e.clone()),
+            _ => None,
+        })
+        .expect("one event");
+    (
+        method,
+        event.get_uid().unwrap().to_owned(),
+        event.property_value("SEQUENCE").unwrap().to_owned(),
+        event.property_value("STATUS").unwrap().to_owned(),
+    )
+}
+
+#[test]
+fn the_greek_confirmation_follows_the_seed() {
+    let config = config();
+    let a = appointment(
+        &config,
+        "Κατερίνα Παπαδοπούλου",
+        "Αναζήτηση ηλεκτρονικών άρθρων με θέμα \"Διαπολιτισμική εκπαίδευση στην Ελλάδα\"",
+        "el",
+    );
+    let url = format!(
+        "https://mylibrarylive.lib.uom.gr/api/appointments/{}/cancel?token=abc",
+        a.id
+    );
+    let mails = messages(MailKind::Confirmation, &a, &config, Some(&url), now()).unwrap();
+    assert_eq!(mails.len(), 2, "the patron's and the provider's copy");
+    let patron = &mails[0];
+    assert_eq!(patron.to, ["pamaklib@uom.edu.gr"]);
+    assert!(patron
+        .subject
+        .starts_with("Το ραντεβού σας κρατήθηκε επιτυχώς!"));
+    for expected in [
+        "Πανεπιστήμιο Μακεδονίας - Βιβλιοθήκη",
+        "Λεπτομέρειες Ραντεβού",
+        "Υπηρεσία: myLIBRARYlive",
+        "Πάροχος: Τμήμα Επιστημονικής Πληροφόρησης & Τεκμηρίωσης",
+        "Έναρξη: 27/01/2027 10:40",
+        "Λήξη: 27/01/2027 11:00",
+        "Σημειώσεις: Αναζήτηση ηλεκτρονικών άρθρων με θέμα \"Διαπολιτισμική εκπαίδευση στην Ελλάδα\"",
+        "Λεπτομέρειες Πελάτη",
+        "Όνομα: Κατερίνα Παπαδοπούλου",
+        "Email: pamaklib@uom.edu.gr",
+        "Τηλέφωνο: 6900000000",
+        "ξεχωριστό email",
+    ] {
+        assert!(patron.text.contains(expected), "text lacks {expected:?}:\n{}", patron.text);
+    }
+    assert!(patron.text.contains(&url));
+    assert!(patron.html.contains("<html lang=\"el\">"));
+    assert!(patron.html.contains("<h1"), "a real heading");
+    assert!(patron.html.contains("<th scope=\"row\""), "header cells");
+    assert!(patron.html.contains("&amp; Τεκμηρίωσης"), "escaped in HTML");
+
+    let staff = &mails[1];
+    assert_eq!(staff.to, ["sip@lib.uom.gr"]);
+    assert!(
+        !staff.text.contains("token="),
+        "the patron's link stays the patron's"
+    );
+    assert!(staff.text.contains("Αντίγραφο για τη Βιβλιοθήκη"));
+
+    // Parsed back as MIME, field by field.
+    let bytes = mime(patron);
+    let m = MessageParser::default().parse(&bytes).unwrap();
+    assert_eq!(m.subject(), Some(patron.subject.as_str()));
+    assert_eq!(
+        m.from().unwrap().first().unwrap().address(),
+        Some("library@uom.edu.gr")
+    );
+    assert_eq!(
+        m.from().unwrap().first().unwrap().name(),
+        Some("Πανεπιστήμιο Μακεδονίας - Βιβλιοθήκη")
+    );
+    assert_eq!(
+        m.to().unwrap().first().unwrap().address(),
+        Some("pamaklib@uom.edu.gr")
+    );
+    assert!(m.message_id().is_some() && m.date().is_some());
+    assert!(m.body_text(0).unwrap().contains("Έναρξη: 27/01/2027 10:40"));
+    assert!(m.body_html(0).unwrap().contains("Λεπτομέρειες Ραντεβού"));
+    let (method, uid, sequence, status) = calendar_of(&bytes);
+    assert_eq!(
+        (method.as_str(), sequence.as_str(), status.as_str()),
+        ("REQUEST", "0", "CONFIRMED")
+    );
+    assert_eq!(uid, format!("{}@rantevou", a.id));
+}
+
+#[test]
+fn the_english_cancellation_has_duration_reason_and_the_same_uid() {
+    let config = config();
+    let a = appointment(&config, "Katerina Papadopoulou", "Databases", "en");
+    let confirmation = messages(
+        MailKind::Confirmation,
+        &a,
+        &config,
+        Some("https://x/cancel?token=t"),
+        now(),
+    )
+    .unwrap();
+    let cancelled = a.clone().cancelled(
+        a.start - Duration::days(1),
+        FreeText::parse("change of appointment date").unwrap(),
+    );
+    let mails = messages(MailKind::Cancellation, &cancelled, &config, None, now()).unwrap();
+    let patron = &mails[0];
+    assert!(patron.subject.starts_with("Your appointment was cancelled"));
+    for expected in [
+        "This appointment was removed from the Library's schedule of appointments.",
+        "Service: myLIBRARYlive",
+        "Provider: Department of Scientific Information & Documentation",
+        "Start: 27/01/2027 10:40",
+        "Duration: 20 minutes",
+        "Name: Katerina Papadopoulou",
+        "Reason: change of appointment date",
+    ] {
+        assert!(
+            patron.text.contains(expected),
+            "text lacks {expected:?}:\n{}",
+            patron.text
+        );
+    }
+    assert!(!patron.text.contains("token="));
+    assert!(patron.html.contains("<html lang=\"en\">"));
+    // The staff copy is in the library's default language, Greek.
+    assert!(mails[1].text.contains("Αιτία: change of appointment date"));
+
+    let (_, uid_request, _, _) = calendar_of(&mime(&confirmation[0]));
+    let (method, uid, sequence, status) = calendar_of(&mime(patron));
+    assert_eq!(
+        (method.as_str(), sequence.as_str(), status.as_str()),
+        ("CANCEL", "1", "CANCELLED")
+    );
+    assert_eq!(uid, uid_request, "the cancel updates the same event");
+}
+
+#[test]
+fn hostile_content_stays_content() {
+    let config = config();
+    let long_word = "Δ".repeat(400);
+    let notes = format!("<script>alert(1)</script> <b>bold</b> & \"quotes\"\nBcc: victim@example.org\nשלום עולם 🙂 {long_word}");
+    let a = appointment(
+        &config,
+        "Ελένη 🙂 \u{5e9}\u{5dc}\u{5d5}\u{5dd} <i>x</i>",
+        &notes,
+        "el",
+    );
+    let mails = messages(
+        MailKind::Confirmation,
+        &a,
+        &config,
+        Some("https://x/cancel?token=t"),
+        now(),
+    )
+    .unwrap();
+    let patron = &mails[0];
+    assert!(
+        patron.text.contains("<script>alert(1)</script>"),
+        "plain in text"
+    );
+    assert!(!patron.html.contains("<script>"), "escaped in HTML");
+    assert!(patron.html.contains("&lt;script&gt;"));
+    assert!(!patron.html.contains("<i>x</i>"));
+    let bytes = mime(patron);
+    let m = MessageParser::default().parse(&bytes).unwrap();
+    assert!(
+        m.bcc().is_none(),
+        "a line in the topic never becomes a header"
+    );
+    assert_eq!(m.to().unwrap().iter().count(), 1);
+    assert!(m.body_text(0).unwrap().contains(&long_word));
+    assert!(m.body_text(0).unwrap().contains("שלום עולם 🙂"));
+    // The .ics keeps the topic as one property value.
+    let message = MessageParser::default().parse(&bytes).unwrap();
+    let ics = String::from_utf8(message.attachment(0).unwrap().contents().to_vec()).unwrap();
+    let calendar: Calendar = ics.parse().unwrap();
+    let description = calendar.components.iter().find_map(|c| match c {
+        CalendarComponent::Event(e) => e.get_description().map(str::to_owned),
+        _ => None,
+    });
+    assert_eq!(description.as_deref(), Some(a.patron.notes.as_str()));
+}
+
+#[tokio::test]
+async fn the_outbox_writes_one_parseable_eml_per_message() {
+    let config = config();
+    let a = appointment(&config, "Κατερίνα", "άρθρα", "el");
+    let dir = tempfile::tempdir().unwrap();
+    let outbox = OutboxMailer::new(dir.path().join("outbox"), sender());
+    for mail in messages(
+        MailKind::Confirmation,
+        &a,
+        &config,
+        Some("https://x/c?token=t"),
+        now(),
+    )
+    .unwrap()
+    {
+        outbox.send(&mail).await.unwrap();
+    }
+    let mut files: Vec<_> = std::fs::read_dir(dir.path().join("outbox"))
+        .unwrap()
+        .map(|e| e.unwrap().path())
+        .collect();
+    files.sort();
+    assert_eq!(files.len(), 2);
+    assert!(files
+        .iter()
+        .all(|f| f.extension().is_some_and(|e| e == "eml")));
+    let first = std::fs::read(&files[0]).unwrap();
+    let m = MessageParser::default().parse(&first).unwrap();
+    assert_eq!(
+        m.to().unwrap().first().unwrap().address(),
+        Some("pamaklib@uom.edu.gr")
+    );
+}

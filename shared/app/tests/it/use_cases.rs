@@ -1,0 +1,329 @@
+//! Each use case against an in-memory SQLite store and a mailer that records (or refuses):
+//! what it returns, which error of its own enum, and what it sends.
+
+use async_trait::async_trait;
+use chrono::{DateTime, Duration, NaiveDate, TimeZone, Utc};
+use rantevou_app::*;
+use rantevou_domain::patron::{FieldCode, FreeText};
+use rantevou_domain::ports::{IdempotencyKey, MailError, MailQueue, Mailer, OutgoingMail};
+use rantevou_store::SqliteStore;
+use std::sync::{Arc, Mutex};
+
+/// Saturday 28 November 2026, 12:00 Athens.
+fn now() -> DateTime<Utc> {
+    rantevou_testkit::fixture_now()
+}
+
+#[derive(Default)]
+struct Recorder {
+    sent: Mutex<Vec<OutgoingMail>>,
+    refuse: bool,
+}
+
+#[async_trait]
+impl Mailer for Recorder {
+    async fn send(&self, mail: &OutgoingMail) -> Result<(), MailError> {
+        if self.refuse {
+            return Err(MailError::Unavailable("down".into()));
+        }
+        self.sent.lock().unwrap().push(mail.clone());
+        Ok(())
+    }
+}
+
+struct World {
+    ctx: Context,
+    store: Arc<SqliteStore>,
+    mailer: Arc<Recorder>,
+}
+
+impl World {
+    fn new(refuse: bool) -> World {
+        let config = Arc::new(rantevou_testkit::sample_config());
+        let links = Links::same_origin("https://book.example.org").unwrap();
+        World {
+            ctx: Context::new(config, Arc::new(now), links),
+            store: Arc::new(SqliteStore::in_memory().unwrap()),
+            mailer: Arc::new(Recorder {
+                refuse,
+                ..Recorder::default()
+            }),
+        }
+    }
+    fn mail(&self) -> MailDelivery {
+        MailDelivery::new(self.ctx.clone(), self.mailer.clone(), self.store.clone())
+    }
+    fn booking(&self) -> Booking {
+        Booking::new(self.ctx.clone(), self.store.clone(), self.mail())
+    }
+    fn cancelling(&self) -> Cancelling {
+        Cancelling::new(
+            self.ctx.clone(),
+            self.store.clone(),
+            self.store.clone(),
+            self.mail(),
+        )
+    }
+    fn fetching(&self) -> Fetching {
+        Fetching::new(self.ctx.clone(), self.store.clone())
+    }
+    fn sent(&self) -> Vec<OutgoingMail> {
+        self.mailer.sent.lock().unwrap().clone()
+    }
+}
+
+/// Tuesday 1 December 2026 at `hh:mm` Athens, as the site sends it.
+fn start(hh: u32, mm: u32) -> String {
+    format!("2026-12-01T{hh:02}:{mm:02}:00+02:00")
+}
+
+fn request(start: &str) -> BookRequest {
+    BookRequest {
+        service: Some("mylibrarylive".into()),
+        provider: Some("any".into()),
+        start: Some(start.into()),
+        patron: rantevou_testkit::patron_input("Katerina"),
+        idempotency_key: None,
+    }
+}
+
+fn token_of(url: &str) -> String {
+    url.split("token=").nth(1).unwrap().to_owned()
+}
+
+#[tokio::test]
+async fn booking_stores_sends_the_confirmation_with_the_link_and_dates_it_by_the_clock() {
+    let w = World::new(false);
+    let Booked::New {
+        appointment,
+        manage_url,
+    } = w.booking().book(request(&start(9, 0))).await.unwrap()
+    else {
+        panic!("a new booking");
+    };
+    assert!(manage_url.starts_with(&format!(
+        "https://book.example.org/api/appointments/{}/cancel?token=",
+        appointment.id
+    )));
+    let sent = w.sent();
+    assert_eq!(sent.len(), 2, "the patron's and the provider's copy");
+    assert!(sent[0].text.contains(&manage_url));
+    assert!(
+        sent.iter().all(|m| m.date == now()),
+        "the use case's clock, not the adapter's"
+    );
+    assert!(
+        w.store.pending_mail(10).await.unwrap().is_empty(),
+        "recorded sent"
+    );
+    let fetched = w
+        .fetching()
+        .fetch(appointment.id, &token_of(&manage_url))
+        .await
+        .unwrap();
+    assert_eq!(fetched.id, appointment.id);
+}
+
+#[tokio::test]
+async fn every_field_at_fault_comes_back_at_once_with_the_service_first() {
+    let w = World::new(false);
+    let mut r = request("tomorrow");
+    r.service = None;
+    r.patron.email = Some("a..b@example.org".into());
+    r.patron.accept_privacy = None;
+    let Err(BookError::Invalid(errors)) = w.booking().book(r).await else {
+        panic!("invalid");
+    };
+    let got: Vec<_> = errors.0.iter().map(|e| (e.field, e.code)).collect();
+    assert_eq!(
+        got,
+        [
+            ("service", FieldCode::Required),
+            ("customer.email", FieldCode::Invalid),
+            ("accept_privacy", FieldCode::MustAccept),
+            ("start", FieldCode::Invalid),
+        ]
+    );
+    assert!(w.sent().is_empty());
+}
+
+#[tokio::test]
+async fn refusals_are_the_booking_errors() {
+    let w = World::new(false);
+    let book = |r| async { w.booking().book(r).await };
+    let mut r = request(&start(9, 0));
+    r.service = Some("nothing".into());
+    assert_eq!(book(r).await, Err(BookError::UnknownService));
+    let mut r = request(&start(9, 0));
+    r.provider = Some("nobody".into());
+    assert_eq!(book(r).await, Err(BookError::UnknownProvider));
+    let Err(BookError::Invalid(e)) = book(request(&start(9, 10))).await else {
+        panic!("off the grid");
+    };
+    assert_eq!(e.get("start").map(|e| e.code), Some(FieldCode::NotOffered));
+    let Err(BookError::Invalid(e)) = book(request("2027-03-01T09:00:00+02:00")).await else {
+        panic!("past the horizon");
+    };
+    assert_eq!(
+        e.get("start").map(|e| e.code),
+        Some(FieldCode::BeyondHorizon)
+    );
+
+    assert!(book(request(&start(9, 0))).await.is_ok());
+    assert_eq!(book(request(&start(9, 0))).await, Err(BookError::SlotTaken));
+}
+
+#[tokio::test]
+async fn a_repeat_with_the_same_key_is_replayed_and_sends_nothing_again() {
+    let w = World::new(false);
+    let mut r = request(&start(11, 0));
+    r.idempotency_key = IdempotencyKey::parse("key-1");
+    let first = w.booking().book(r.clone()).await.unwrap();
+    let again = w.booking().book(r.clone()).await.unwrap();
+    let (Booked::New { appointment, .. }, Booked::Replayed(replayed)) = (first, again) else {
+        panic!("new, then replayed");
+    };
+    assert_eq!(replayed.id, appointment.id);
+    assert_eq!(w.sent().len(), 2, "one confirmation and its copy");
+    r.patron.notes = Some("another topic".into());
+    assert_eq!(
+        w.booking().book(r).await,
+        Err(BookError::IdempotencyKeyReused)
+    );
+}
+
+#[tokio::test]
+async fn cancelling_is_once_then_idempotent_refused_past_the_cutoff_and_needs_the_token() {
+    let w = World::new(false);
+    let Booked::New {
+        appointment: a,
+        manage_url,
+    } = w.booking().book(request(&start(10, 0))).await.unwrap()
+    else {
+        panic!("new");
+    };
+    let token = token_of(&manage_url);
+    let c = w.cancelling();
+    assert_eq!(c.look(a.id, "wrong").await, Err(CancelError::NotFound));
+    assert_eq!(c.look(a.id, "").await, Err(CancelError::NotFound));
+    assert_eq!(
+        c.look(a.id, &token).await.unwrap().1,
+        CancelState::Cancellable
+    );
+
+    // Past the cutoff: 09:30 on the day.
+    let late = Context::new(
+        w.ctx.config.clone(),
+        Arc::new(|| Utc.with_ymd_and_hms(2026, 12, 1, 7, 30, 0).unwrap()),
+        w.ctx.links.clone(),
+    );
+    let late = Cancelling::new(late, w.store.clone(), w.store.clone(), w.mail());
+    assert_eq!(
+        late.look(a.id, &token).await.unwrap().1,
+        CancelState::TooLate
+    );
+    assert!(matches!(
+        late.cancel(a.id, &token, FreeText::default()).await,
+        Err(CancelError::TooLate {
+            cutoff_minutes: 60,
+            ..
+        })
+    ));
+
+    let reason = FreeText::parse("άλλη ώρα").unwrap();
+    let Cancelled::Now(done) = c.cancel(a.id, &token, reason.clone()).await.unwrap() else {
+        panic!("cancelled now");
+    };
+    assert!(!done.is_booked());
+    assert!(matches!(
+        c.cancel(a.id, &token, reason).await,
+        Ok(Cancelled::Before(_))
+    ));
+    assert_eq!(
+        c.look(a.id, &token).await.unwrap().1,
+        CancelState::AlreadyCancelled
+    );
+    assert_eq!(
+        w.sent().len(),
+        4,
+        "a confirmation and a cancellation, each with a copy"
+    );
+    assert_eq!(
+        w.fetching().fetch(a.id, "wrong").await,
+        Err(FetchError::NotFound)
+    );
+}
+
+#[tokio::test]
+async fn mail_that_failed_stays_pending_and_the_retry_sends_it_with_a_fresh_link_once() {
+    let down = World::new(true);
+    let Booked::New {
+        appointment: a,
+        manage_url,
+    } = down.booking().book(request(&start(12, 0))).await.unwrap()
+    else {
+        panic!("new");
+    };
+    assert_eq!(down.store.pending_mail(10).await.unwrap().len(), 1);
+    let up = World {
+        mailer: Arc::new(Recorder::default()),
+        ..down
+    };
+    let retry = MailRetry::new(up.mail(), up.store.clone());
+    assert_eq!(
+        retry.retry_pending(10).await.unwrap(),
+        Delivery { sent: 1, failed: 0 }
+    );
+    assert_eq!(
+        retry.retry_pending(10).await.unwrap(),
+        Delivery { sent: 0, failed: 0 }
+    );
+    let mailed = &up.sent()[0].text;
+    let link = mailed
+        .lines()
+        .find_map(|l| {
+            l.split_once(": https://")
+                .map(|(_, rest)| format!("https://{rest}"))
+        })
+        .unwrap();
+    assert_ne!(link, manage_url, "a late confirmation carries a fresh link");
+    assert!(up.fetching().fetch(a.id, &token_of(&link)).await.is_ok());
+    assert_eq!(
+        up.fetching().fetch(a.id, &token_of(&manage_url)).await,
+        Err(FetchError::NotFound)
+    );
+}
+
+#[tokio::test]
+async fn free_slots_reads_the_locks_and_names_its_refusals() {
+    let w = World::new(false);
+    let slots = FreeSlots::new(w.ctx.clone(), w.store.clone());
+    let day = NaiveDate::from_ymd_opt(2026, 12, 1);
+    let query = |provider: &str, from, to| SlotsQuery {
+        service: "mylibrarylive".into(),
+        provider: Some(provider.into()),
+        from,
+        to,
+    };
+    let before = slots.free_slots(&query("", day, day)).await.unwrap();
+    assert_eq!(before[0].slots.len(), 18);
+    w.booking().book(request(&start(9, 0))).await.unwrap();
+    let after = slots.free_slots(&query("sip", day, day)).await.unwrap();
+    assert_eq!(after[0].slots.len(), 17);
+    let default = slots.free_slots(&query("any", None, None)).await.unwrap();
+    assert_eq!(default.len(), 31, "today and thirty days");
+    assert_eq!(
+        slots.free_slots(&query("nobody", day, day)).await,
+        Err(FreeSlotsError::UnknownProvider)
+    );
+    let later = day.map(|d| d + Duration::days(1));
+    assert_eq!(
+        slots.free_slots(&query("", later, day)).await,
+        Err(FreeSlotsError::RangeReversed)
+    );
+    let far = day.map(|d| d + Duration::days(90));
+    assert!(matches!(
+        slots.free_slots(&query("", day, far)).await,
+        Err(FreeSlotsError::RangeTooLong(91))
+    ));
+}

@@ -1,0 +1,98 @@
+//! The raw shape of `library.toml`: everything optional, so that a missing key is reported
+//! as an issue with the others rather than as a parse error.
+
+use serde::Deserialize;
+use std::collections::BTreeMap;
+
+#[derive(Deserialize)]
+pub(super) struct RawConfig {
+    pub(super) library: Option<RawLibrary>,
+    #[serde(default)]
+    pub(super) services: Vec<RawService>,
+    #[serde(default)]
+    pub(super) providers: Vec<RawProvider>,
+    pub(super) closures: Option<RawClosures>,
+    pub(super) policy: Option<RawPolicy>,
+}
+
+#[derive(Deserialize)]
+pub(super) struct RawLocalized {
+    pub(super) el: Option<String>,
+    pub(super) en: Option<String>,
+}
+
+#[derive(Deserialize)]
+pub(super) struct RawLibrary {
+    pub(super) name: Option<RawLocalized>,
+    pub(super) email: Option<String>,
+    pub(super) site_url: Option<String>,
+    pub(super) timezone: Option<String>,
+    pub(super) languages: Option<Vec<String>>,
+    pub(super) terms_url: Option<String>,
+    pub(super) privacy_url: Option<String>,
+}
+
+#[derive(Deserialize)]
+pub(super) struct RawService {
+    pub(super) id: Option<String>,
+    pub(super) name: Option<RawLocalized>,
+    pub(super) description: Option<RawLocalized>,
+    pub(super) duration_minutes: Option<i64>,
+    pub(super) grid_minutes: Option<i64>,
+    pub(super) buffer_minutes: Option<i64>,
+    pub(super) providers: Option<Vec<String>>,
+}
+
+#[derive(Deserialize)]
+pub(super) struct RawProvider {
+    pub(super) id: Option<String>,
+    pub(super) name: Option<RawLocalized>,
+    pub(super) email: Option<String>,
+    pub(super) working_plan: Option<BTreeMap<String, RawDay>>,
+}
+
+#[derive(Deserialize)]
+pub(super) struct RawDay {
+    pub(super) start: Option<String>,
+    pub(super) end: Option<String>,
+    #[serde(default)]
+    pub(super) breaks: Vec<RawRange>,
+}
+
+#[derive(Deserialize)]
+pub(super) struct RawRange {
+    pub(super) start: Option<String>,
+    pub(super) end: Option<String>,
+}
+
+#[derive(Deserialize)]
+pub(super) struct RawClosures {
+    pub(super) greek_public_holidays: Option<bool>,
+    #[serde(default)]
+    pub(super) annual: Vec<RawAnnual>,
+    #[serde(default)]
+    pub(super) dates: Vec<RawPeriod>,
+}
+
+#[derive(Deserialize)]
+pub(super) struct RawAnnual {
+    pub(super) name: Option<String>,
+    pub(super) date: Option<String>,
+}
+
+#[derive(Deserialize)]
+pub(super) struct RawPeriod {
+    pub(super) name: Option<String>,
+    pub(super) date: Option<String>,
+    pub(super) from: Option<String>,
+    pub(super) to: Option<String>,
+}
+
+#[derive(Deserialize)]
+pub(super) struct RawPolicy {
+    pub(super) min_notice_minutes: Option<i64>,
+    pub(super) horizon_days: Option<i64>,
+    pub(super) cancel_cutoff_minutes: Option<i64>,
+    pub(super) retention_days: Option<i64>,
+    pub(super) required_fields: Option<Vec<String>>,
+}

@@ -1,0 +1,131 @@
+//! Closures and the booking policy.
+
+use super::Validator;
+use crate::closure::{AnnualClosure, ClosedPeriod, Closures};
+use crate::config::raw::*;
+use crate::policy::{Policy, RequiredFields};
+use chrono::NaiveDate;
+
+impl Validator {
+    pub(super) fn closures(&mut self, raw: &RawClosures) -> Option<Closures> {
+        let mut ok = true;
+        let mut annual = Vec::new();
+        for (i, a) in raw.annual.iter().enumerate() {
+            let key = format!("closures.annual[{i}]");
+            let name = self.text(&format!("{key}.name"), &a.name);
+            let date = self
+                .required(&format!("{key}.date"), &a.date)
+                .and_then(|d| {
+                    // Checked against a leap year so that 29 February is allowed.
+                    match NaiveDate::parse_from_str(&format!("2024-{d}"), "%Y-%m-%d") {
+                        Ok(date) => Some(date),
+                        Err(_) => {
+                            self.issue(
+                                &format!("{key}.date"),
+                                format!("{d:?} is not a date of the year as MM-DD"),
+                            );
+                            None
+                        }
+                    }
+                });
+            match (name, date) {
+                (Some(name), Some(date)) => {
+                    use chrono::Datelike;
+                    annual.push(AnnualClosure {
+                        name,
+                        month: date.month(),
+                        day: date.day(),
+                    });
+                }
+                _ => ok = false,
+            }
+        }
+        let mut periods = Vec::new();
+        for (i, p) in raw.dates.iter().enumerate() {
+            let key = format!("closures.dates[{i}]");
+            let name = self.text(&format!("{key}.name"), &p.name);
+            let span = match (&p.date, &p.from, &p.to) {
+                (Some(d), None, None) => self.date(&format!("{key}.date"), d).map(|d| (d, d)),
+                (None, Some(from), Some(to)) => {
+                    let from = self.date(&format!("{key}.from"), from);
+                    let to = self.date(&format!("{key}.to"), to);
+                    match (from, to) {
+                        (Some(f), Some(t)) if f > t => {
+                            self.issue(&format!("{key}.to"), "must not be before from");
+                            None
+                        }
+                        (Some(f), Some(t)) => Some((f, t)),
+                        _ => None,
+                    }
+                }
+                _ => {
+                    self.issue(&key, "give either date, or both from and to");
+                    None
+                }
+            };
+            match (name, span) {
+                (Some(name), Some((from, to))) => periods.push(ClosedPeriod { name, from, to }),
+                _ => ok = false,
+            }
+        }
+        ok.then(|| Closures {
+            greek_public_holidays: raw.greek_public_holidays.unwrap_or(true),
+            annual,
+            periods,
+        })
+    }
+
+    pub(super) fn policy(&mut self, raw: &RawPolicy) -> Option<Policy> {
+        let min_notice = self.minutes(
+            "policy.min_notice_minutes",
+            &raw.min_notice_minutes,
+            0,
+            60 * 24 * 30,
+        );
+        let horizon = self.minutes("policy.horizon_days", &raw.horizon_days, 1, 366);
+        let cutoff = self.minutes(
+            "policy.cancel_cutoff_minutes",
+            &raw.cancel_cutoff_minutes,
+            0,
+            60 * 24 * 30,
+        );
+        let retention = self.minutes("policy.retention_days", &raw.retention_days, 1, 3660);
+        let required = self.required_fields(&raw.required_fields);
+        Some(Policy {
+            min_notice_minutes: min_notice?,
+            horizon_days: horizon?,
+            cancel_cutoff_minutes: cutoff?,
+            retention_days: retention?,
+            required: required?,
+        })
+    }
+
+    pub(super) fn required_fields(&mut self, raw: &Option<Vec<String>>) -> Option<RequiredFields> {
+        let key = "policy.required_fields";
+        let Some(list) = raw else {
+            return Some(RequiredFields::default());
+        };
+        let mut fields = RequiredFields::default();
+        let (mut name, mut email, mut ok) = (false, false, true);
+        for (i, f) in list.iter().enumerate() {
+            match f.as_str() {
+                "name" => name = true,
+                "email" => email = true,
+                "phone" => fields.phone = true,
+                "notes" => fields.notes = true,
+                other => {
+                    self.issue(
+                        &format!("{key}[{i}]"),
+                        format!("unknown field {other:?} (expected name, email, phone or notes)"),
+                    );
+                    ok = false;
+                }
+            }
+        }
+        if !(name && email) {
+            self.issue(key, "name and email are always required and must be listed");
+            ok = false;
+        }
+        ok.then_some(fields)
+    }
+}

@@ -1,0 +1,238 @@
+//! Services, providers and their working plans.
+
+use super::Validator;
+use crate::config::raw::*;
+use crate::ids::{ProviderId, ServiceId};
+use crate::provider::Provider;
+use crate::service::Service;
+use crate::slot_lock::lock_unit;
+use crate::working_plan::{TimeRange, WorkingDay, WorkingPlan};
+use chrono::Weekday;
+use std::collections::{BTreeMap, HashSet};
+
+const WEEKDAYS: [(&str, Weekday); 7] = [
+    ("monday", Weekday::Mon),
+    ("tuesday", Weekday::Tue),
+    ("wednesday", Weekday::Wed),
+    ("thursday", Weekday::Thu),
+    ("friday", Weekday::Fri),
+    ("saturday", Weekday::Sat),
+    ("sunday", Weekday::Sun),
+];
+
+impl Validator {
+    pub(super) fn services(
+        &mut self,
+        raw: &[RawService],
+        provider_ids: &[Option<String>],
+    ) -> Option<Vec<Service>> {
+        if raw.is_empty() {
+            self.issue("services", "at least one service is required");
+            return None;
+        }
+        let mut seen = HashSet::new();
+        let mut services = Vec::new();
+        let mut ok = true;
+        for (i, s) in raw.iter().enumerate() {
+            let key = format!("services[{i}]");
+            match self.service(&key, s, provider_ids, &mut seen) {
+                Some(service) => services.push(service),
+                None => ok = false,
+            }
+        }
+        ok.then_some(services)
+    }
+
+    pub(super) fn service(
+        &mut self,
+        key: &str,
+        raw: &RawService,
+        provider_ids: &[Option<String>],
+        seen: &mut HashSet<String>,
+    ) -> Option<Service> {
+        let id = self
+            .id(&format!("{key}.id"), &raw.id, seen)
+            .and_then(|s| ServiceId::parse(&s));
+        let name = self.localized(&format!("{key}.name"), &raw.name);
+        let description = self.localized(&format!("{key}.description"), &raw.description);
+        let duration = self.minutes(
+            &format!("{key}.duration_minutes"),
+            &raw.duration_minutes,
+            1,
+            1440,
+        );
+        let grid = self.minutes(&format!("{key}.grid_minutes"), &raw.grid_minutes, 1, 1440);
+        let buffer = match raw.buffer_minutes {
+            None => Some(0),
+            b => self.minutes(&format!("{key}.buffer_minutes"), &b, 0, 1440),
+        };
+        if let (Some(d), Some(g)) = (duration, grid) {
+            if d % g != 0 {
+                self.issue(
+                    &format!("{key}.duration_minutes"),
+                    format!("a duration of {d} minutes is not a multiple of the {g}-minute grid"),
+                );
+            }
+        }
+        let providers_key = format!("{key}.providers");
+        let mut providers = Vec::new();
+        if let Some(list) = self.required(&providers_key, &raw.providers) {
+            if list.is_empty() {
+                self.issue(&providers_key, "must name at least one provider");
+            }
+            for (j, p) in list.iter().enumerate() {
+                let known = provider_ids.iter().flatten().any(|id| id == p);
+                match ProviderId::parse(p) {
+                    Some(pid) if known => providers.push(pid),
+                    _ => self.issue(
+                        &format!("{providers_key}[{j}]"),
+                        format!("unknown provider {p:?}"),
+                    ),
+                }
+            }
+        }
+        let (duration, grid) = (duration?, grid?);
+        if duration % grid != 0
+            || providers.is_empty()
+            || raw.providers.as_ref().map(Vec::len) != Some(providers.len())
+        {
+            return None;
+        }
+        Some(Service {
+            id: id?,
+            name: name?,
+            description: description?,
+            duration_minutes: duration,
+            grid_minutes: grid,
+            buffer_minutes: buffer?,
+            providers,
+        })
+    }
+
+    pub(super) fn id(
+        &mut self,
+        key: &str,
+        raw: &Option<String>,
+        seen: &mut HashSet<String>,
+    ) -> Option<String> {
+        let id = self.required(key, raw)?;
+        if !crate::ids::is_valid_id(id) {
+            self.issue(
+                key,
+                format!("{id:?} is not a valid id (use 1-64 of a-z, 0-9, - and _)"),
+            );
+            return None;
+        }
+        if !seen.insert(id.clone()) {
+            self.issue(key, format!("{id:?} is used twice"));
+            return None;
+        }
+        Some(id.clone())
+    }
+
+    pub(super) fn providers(
+        &mut self,
+        raw: &[RawProvider],
+        services: &[Service],
+    ) -> Option<Vec<Provider>> {
+        if raw.is_empty() {
+            self.issue("providers", "at least one provider is required");
+            return None;
+        }
+        let mut seen = HashSet::new();
+        let mut providers = Vec::new();
+        let mut ok = true;
+        for (i, p) in raw.iter().enumerate() {
+            let key = format!("providers[{i}]");
+            let id = self
+                .id(&format!("{key}.id"), &p.id, &mut seen)
+                .and_then(|s| ProviderId::parse(&s));
+            let name = self.localized(&format!("{key}.name"), &p.name);
+            let email = self.email(&format!("{key}.email"), &p.email);
+            let plan = self.working_plan(&format!("{key}.working_plan"), &p.working_plan);
+            match (id, name, email, plan) {
+                (Some(id), Some(name), Some(email), Some(working_plan)) => {
+                    let lock_minutes = lock_unit(&id, &working_plan, services);
+                    providers.push(Provider {
+                        id,
+                        name,
+                        email,
+                        working_plan,
+                        lock_minutes,
+                    });
+                }
+                _ => ok = false,
+            }
+        }
+        ok.then_some(providers)
+    }
+
+    pub(super) fn working_plan(
+        &mut self,
+        key: &str,
+        raw: &Option<BTreeMap<String, RawDay>>,
+    ) -> Option<WorkingPlan> {
+        let raw = self.required(key, raw)?;
+        let mut plan = WorkingPlan::default();
+        let mut ok = true;
+        for (day_name, day) in raw {
+            let day_key = format!("{key}.{day_name}");
+            let Some((_, weekday)) = WEEKDAYS.iter().find(|(n, _)| n == day_name) else {
+                self.issue(&day_key, "unknown weekday (use monday … sunday)");
+                ok = false;
+                continue;
+            };
+            match self.working_day(&day_key, day) {
+                Some(d) => plan.set(*weekday, d),
+                None => ok = false,
+            }
+        }
+        ok.then_some(plan)
+    }
+
+    pub(super) fn working_day(&mut self, key: &str, raw: &RawDay) -> Option<WorkingDay> {
+        let hours = self.range(key, &raw.start, &raw.end)?;
+        let mut breaks: Vec<(usize, TimeRange)> = Vec::new();
+        let mut ok = true;
+        for (i, b) in raw.breaks.iter().enumerate() {
+            let bkey = format!("{key}.breaks[{i}]");
+            let Some(range) = self.range(&bkey, &b.start, &b.end) else {
+                ok = false;
+                continue;
+            };
+            if !hours.contains(&range) {
+                self.issue(
+                    &bkey,
+                    "the break falls outside the working hours of the day",
+                );
+                ok = false;
+            }
+            if let Some((j, _)) = breaks.iter().find(|(_, other)| other.overlaps(&range)) {
+                self.issue(&bkey, format!("the break overlaps breaks[{j}]"));
+                ok = false;
+            }
+            breaks.push((i, range));
+        }
+        breaks.sort_by_key(|(_, r)| r.start);
+        ok.then(|| WorkingDay {
+            hours,
+            breaks: breaks.into_iter().map(|(_, r)| r).collect(),
+        })
+    }
+
+    pub(super) fn range(
+        &mut self,
+        key: &str,
+        start: &Option<String>,
+        end: &Option<String>,
+    ) -> Option<TimeRange> {
+        let start = self.time(&format!("{key}.start"), start);
+        let end = self.time(&format!("{key}.end"), end);
+        let (start, end) = (start?, end?);
+        if start >= end {
+            self.issue(&format!("{key}.end"), "must be later than start");
+            return None;
+        }
+        Some(TimeRange { start, end })
+    }
+}

@@ -1,0 +1,51 @@
+//! The mail port: a rendered message and the adapter that sends it.
+
+use async_trait::async_trait;
+use chrono::{DateTime, Utc};
+
+/// A file attached to a mail, such as the `.ics` invitation.
+#[derive(Debug, Clone, PartialEq, Eq)]
+pub struct Attachment {
+    /// File name shown to the reader.
+    pub filename: String,
+    /// MIME type, e.g. `text/calendar; method=REQUEST`.
+    pub content_type: String,
+    /// The bytes.
+    pub content: Vec<u8>,
+}
+
+/// A mail to send: content already rendered, recipients already validated.
+#[derive(Debug, Clone, PartialEq, Eq)]
+pub struct OutgoingMail {
+    /// Recipients' addresses.
+    pub to: Vec<String>,
+    /// Subject line (one line, no control characters).
+    pub subject: String,
+    /// Plain-text body.
+    pub text: String,
+    /// HTML body.
+    pub html: String,
+    /// Attachments.
+    pub attachments: Vec<Attachment>,
+    /// When it was written (the `Date` header): the use case's clock, not the adapter's.
+    pub date: DateTime<Utc>,
+}
+
+/// Why a mail was not sent.
+#[derive(Debug, Clone, PartialEq, Eq, thiserror::Error)]
+pub enum MailError {
+    /// The mail service refused the message (e.g. unverified sender); retrying as is won't help
+    /// until staff fix the cause.
+    #[error("the mail service rejected the message: {0}")]
+    Rejected(String),
+    /// The mail service could not be reached or failed; retry later.
+    #[error("the mail service is unavailable: {0}")]
+    Unavailable(String),
+}
+
+/// Sends mail.
+#[async_trait]
+pub trait Mailer: Send + Sync {
+    /// Sends one mail.
+    async fn send(&self, mail: &OutgoingMail) -> Result<(), MailError>;
+}

@@ -1,0 +1,29 @@
+//! The ports: what the use cases need from the outside world, each as narrow as one function's
+//! permissions, implemented by the adapters in `shared/store` (DynamoDB, SQLite) and
+//! `shared/mail` (SES v2, outbox folder), and the clock the wiring provides.
+//!
+//! | port | operations | DynamoDB permissions |
+//! |---|---|---|
+//! | [`ConfigSource`] | the pushed configuration | `GetItem` |
+//! | [`LockReader`] | the locks of a provider-month | `Query` |
+//! | [`Bookings`] | store a booking atomically | `TransactWriteItems` (Put), `GetItem` |
+//! | [`Appointments`] | read one appointment | `GetItem` |
+//! | [`Cancellations`] | cancel atomically | `TransactWriteItems` (Update, Delete) |
+//! | [`MailLog`] | record a message sent | `UpdateItem` |
+//! | [`MailQueue`] | the pending mail; fresh tokens for late confirmations | `Query` (GSI2), `UpdateItem` |
+//! | [`Mailer`] | send one message | SES `SendEmail` |
+//! | [`Clock`] | now | — |
+//!
+//! Each store method is one round trip: `create` and `cancel` are one `TransactWriteItems`
+//! each, `get` one `GetItem`, `locks` one `Query` on a provider-month partition.
+
+mod clock;
+mod mail;
+mod store;
+
+pub use clock::Clock;
+pub use mail::{Attachment, MailError, Mailer, OutgoingMail};
+pub use store::{
+    Appointments, Bookings, Cancellations, ConfigSource, Created, IdempotencyKey, LockReader,
+    MailLog, MailQueue, StoreError, IDEMPOTENCY_KEY_TTL_SECONDS,
+};

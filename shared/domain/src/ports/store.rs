@@ -1,0 +1,157 @@
+//! The store's ports, one per kind of access (see the table in [`super`]). Callers compose
+//! them: showing availability reads the partitions [`crate::availability::lock_partitions`]
+//! names; cancelling first `get`s the appointment (to check the token and the cutoff and to
+//! know its locks), then `cancel`s it.
+
+use crate::appointment::{Appointment, MailKind};
+use crate::ids::{AppointmentId, ProviderId};
+use crate::patron::FreeText;
+use crate::slot_lock::{LockMonth, SlotLock};
+use crate::token::TokenHash;
+use async_trait::async_trait;
+use chrono::{DateTime, Utc};
+use std::fmt;
+
+/// How long a store remembers an idempotency key, in seconds (both adapters).
+pub const IDEMPOTENCY_KEY_TTL_SECONDS: i64 = 24 * 3600;
+
+/// A client-chosen key that makes a create safe to retry: 1–128 visible ASCII characters
+/// (the site sends a UUID).
+#[derive(Clone, PartialEq, Eq, Hash)]
+pub struct IdempotencyKey(String);
+
+impl IdempotencyKey {
+    /// The key, if `raw` is acceptable.
+    pub fn parse(raw: &str) -> Option<Self> {
+        let ok = !raw.is_empty() && raw.len() <= 128 && raw.bytes().all(|b| b.is_ascii_graphic());
+        ok.then(|| IdempotencyKey(raw.to_owned()))
+    }
+
+    /// The key as sent.
+    pub fn as_str(&self) -> &str {
+        &self.0
+    }
+}
+
+impl fmt::Debug for IdempotencyKey {
+    fn fmt(&self, f: &mut fmt::Formatter<'_>) -> fmt::Result {
+        write!(f, "IdempotencyKey({})", self.0)
+    }
+}
+
+/// What a create did.
+#[derive(Debug, Clone, PartialEq, Eq)]
+pub enum Created {
+    /// The appointment was stored now.
+    New(Appointment),
+    /// A request with the same idempotency key stored this appointment before; nothing was
+    /// written and no mail should be sent again.
+    Replayed(Appointment),
+}
+
+/// Why the store refused or failed an operation. Messages carry no personal data.
+#[derive(Debug, Clone, PartialEq, Eq, thiserror::Error)]
+pub enum StoreError {
+    /// Another appointment holds at least one of the slot locks; nothing was written.
+    #[error("the slot is taken")]
+    SlotTaken,
+    /// The idempotency key was used before for a different request.
+    #[error("the idempotency key was used for a different request")]
+    IdempotencyMismatch,
+    /// The appointment is no longer booked with that token (changed since it was read).
+    #[error("the appointment is not booked with that token")]
+    NotBooked,
+    /// The store asked us to slow down; safe to retry later.
+    #[error("the store is throttling requests")]
+    Throttled,
+    /// A concurrent transaction touched the same items; safe to retry.
+    #[error("a concurrent transaction conflicted")]
+    Conflict,
+    /// The store could not be reached or failed.
+    #[error("the store is unavailable: {0}")]
+    Unavailable(String),
+    /// An item did not have the expected shape.
+    #[error("a stored item is malformed: {0}")]
+    Corrupt(String),
+}
+
+/// The library configuration pushed by staff (`rantevou config push`), read once per start.
+#[async_trait]
+pub trait ConfigSource: Send + Sync {
+    /// The stored `library.toml` source, if one was pushed.
+    async fn load_config(&self) -> Result<Option<String>, StoreError>;
+}
+
+/// The slot locks held: what availability subtracts.
+#[async_trait]
+pub trait LockReader: Send + Sync {
+    /// The locks held on `provider`'s time in `month`.
+    async fn locks(
+        &self,
+        provider: &ProviderId,
+        month: LockMonth,
+    ) -> Result<Vec<SlotLock>, StoreError>;
+}
+
+/// Where bookings are written.
+#[async_trait]
+pub trait Bookings: Send + Sync {
+    /// Stores a new booked appointment together with every one of its locks, atomically:
+    /// either all are written or none. Refuses with [`StoreError::SlotTaken`] when any lock is
+    /// held. With an idempotency key, a repeat of the same request returns
+    /// [`Created::Replayed`] with the first appointment.
+    async fn create(
+        &self,
+        appointment: &Appointment,
+        idempotency_key: Option<&IdempotencyKey>,
+    ) -> Result<Created, StoreError>;
+}
+
+/// Reading one appointment.
+#[async_trait]
+pub trait Appointments: Send + Sync {
+    /// The appointment with this id, unless unknown or past its retention date at `now`.
+    async fn get(
+        &self,
+        id: AppointmentId,
+        now: DateTime<Utc>,
+    ) -> Result<Option<Appointment>, StoreError>;
+}
+
+/// Where cancellations are written.
+#[async_trait]
+pub trait Cancellations: Send + Sync {
+    /// Marks a booked appointment (as read by [`Appointments::get`]) cancelled and frees its
+    /// locks, atomically, on condition that it is still booked with the same token hash.
+    /// Returns the cancelled appointment; [`StoreError::NotBooked`] when the condition fails.
+    async fn cancel(
+        &self,
+        appointment: &Appointment,
+        at: DateTime<Utc>,
+        reason: &FreeText,
+    ) -> Result<Appointment, StoreError>;
+}
+
+/// Recording that a message went.
+#[async_trait]
+pub trait MailLog: Send + Sync {
+    /// Records that `kind` of appointment `id` was sent (it leaves the pending list).
+    async fn mail_sent(&self, id: AppointmentId, kind: MailKind) -> Result<(), StoreError>;
+}
+
+/// The mail still to send, for the retry path.
+#[async_trait]
+pub trait MailQueue: Send + Sync {
+    /// Appointments with mail still to send, oldest first, at most `limit`.
+    async fn pending_mail(&self, limit: usize) -> Result<Vec<Appointment>, StoreError>;
+
+    /// Replaces the token hash of an appointment whose confirmation is still unsent, on
+    /// condition that the hash is still `old`: a retried confirmation carries a fresh link,
+    /// since only hashes are kept. [`StoreError::NotBooked`] when the condition fails.
+    async fn replace_token(
+        &self,
+        id: AppointmentId,
+        old: TokenHash,
+        new: TokenHash,
+    ) -> Result<(), StoreError>;
+}

@@ -1,0 +1,401 @@
+//! The configuration loader: the sample file, several services/providers/breaks, and every
+//! kind of mistake reported at once with its key and line.
+
+use chrono::{NaiveTime, Weekday};
+use rantevou_domain::config::LibraryConfig;
+use rantevou_domain::Language;
+
+use rantevou_testkit::SAMPLE_TOML as SAMPLE;
+
+fn t(h: u32, m: u32) -> NaiveTime {
+    NaiveTime::from_hms_opt(h, m, 0).unwrap()
+}
+
+#[test]
+fn the_sample_configuration_describes_mylibrarylive() {
+    let config = LibraryConfig::from_toml_str(SAMPLE).unwrap();
+    let lib = &config.library;
+    assert_eq!(lib.timezone, chrono_tz::Europe::Athens);
+    assert_eq!(lib.languages, vec![Language::El, Language::En]);
+    assert_eq!(lib.default_language(), Language::El);
+    assert!(lib.site_url.starts_with("https://"));
+    assert!(!lib.terms_url.is_empty() && !lib.privacy_url.is_empty());
+
+    let service = config.service("mylibrarylive").unwrap();
+    assert_eq!(
+        (
+            service.duration_minutes,
+            service.grid_minutes,
+            service.buffer_minutes
+        ),
+        (20, 20, 0)
+    );
+    assert_eq!(service.providers[0].as_str(), "sip");
+    assert!(!service.description.el.is_empty() && !service.description.en.is_empty());
+
+    let sip = config.provider("sip").unwrap();
+    assert_eq!(
+        sip.name.el,
+        "Τμήμα Επιστημονικής Πληροφόρησης & Τεκμηρίωσης"
+    );
+    assert_eq!(
+        sip.name.en,
+        "Department of Scientific Information & Documentation"
+    );
+    assert_eq!(sip.lock_minutes, 20);
+    for day in [
+        Weekday::Mon,
+        Weekday::Tue,
+        Weekday::Wed,
+        Weekday::Thu,
+        Weekday::Fri,
+    ] {
+        let d = sip.working_plan.day(day).unwrap();
+        assert_eq!((d.hours.start, d.hours.end), (t(9, 0), t(15, 0)));
+    }
+    assert!(sip.working_plan.day(Weekday::Sat).is_none());
+    assert!(sip.working_plan.day(Weekday::Sun).is_none());
+
+    assert!(config.closures.greek_public_holidays);
+    let d = |y, m, day| chrono::NaiveDate::from_ymd_opt(y, m, day).unwrap();
+    assert!(config.closures.closed_on(d(2027, 1, 30)).is_some());
+    assert!(config.closures.closed_on(d(2026, 11, 17)).is_some());
+    assert!(
+        config.closures.closed_on(d(2026, 12, 28)).is_some(),
+        "Christmas break"
+    );
+
+    let p = &config.policy;
+    assert_eq!(
+        (
+            p.min_notice_minutes,
+            p.horizon_days,
+            p.cancel_cutoff_minutes,
+            p.retention_days
+        ),
+        (120, 60, 60, 90)
+    );
+    assert!(p.required.phone && p.required.notes);
+}
+
+const MULTI: &str = r#"
+[library]
+name = { el = "Βιβλιοθήκη", en = "Library" }
+email = "lib@example.org"
+site_url = "https://book.example.org/"
+timezone = "Europe/Athens"
+languages = ["en", "el"]
+terms_url = "https://example.org/terms"
+privacy_url = "https://example.org/privacy"
+
+[[services]]
+id = "short"
+name = { el = "Σύντομο", en = "Short" }
+description = { el = "α", en = "a" }
+duration_minutes = 20
+grid_minutes = 20
+providers = ["anna", "bob"]
+
+[[services]]
+id = "long"
+name = { el = "Μακρύ", en = "Long" }
+description = { el = "β", en = "b" }
+duration_minutes = 45
+grid_minutes = 15
+buffer_minutes = 10
+providers = ["bob"]
+
+[[providers]]
+id = "anna"
+name = { el = "Άννα", en = "Anna" }
+email = "anna@example.org"
+[providers.working_plan]
+monday = { start = "09:00", end = "17:00", breaks = [{ start = "13:00", end = "13:30" }, { start = "11:00", end = "11:20" }] }
+
+[[providers]]
+id = "bob"
+name = { el = "Μπομπ", en = "Bob" }
+email = "bob@example.org"
+[providers.working_plan]
+saturday = { start = "10:00", end = "12:00" }
+
+[policy]
+min_notice_minutes = 0
+horizon_days = 30
+cancel_cutoff_minutes = 0
+retention_days = 30
+"#;
+
+#[test]
+fn several_services_providers_and_breaks_are_expressible() {
+    let config = LibraryConfig::from_toml_str(MULTI).unwrap();
+    assert_eq!(config.services.len(), 2);
+    assert_eq!(config.providers.len(), 2);
+    assert_eq!(config.library.default_language(), Language::En);
+    assert_eq!(
+        config.library.site_url, "https://book.example.org",
+        "trailing slash dropped"
+    );
+    let anna = config.provider("anna").unwrap();
+    let monday = anna.working_plan.day(Weekday::Mon).unwrap();
+    assert_eq!(monday.breaks.len(), 2);
+    assert_eq!(monday.breaks[0].start, t(11, 0), "breaks are sorted");
+    // anna: 20-minute service, stretches start at 09:00, 11:20, 13:30 → unit gcd(20, 60, 680, 810) = 10.
+    assert_eq!(anna.lock_minutes, 10);
+    // bob: gcd(20, 45, 15, 10, 60, 600) = 5.
+    assert_eq!(config.provider("bob").unwrap().lock_minutes, 5);
+    assert!(
+        config.closures.greek_public_holidays,
+        "on unless switched off"
+    );
+    assert!(!config.policy.required.phone && !config.policy.required.notes);
+    assert_eq!(config.policy.required.names(), ["name", "email"]);
+    let sample = LibraryConfig::from_toml_str(SAMPLE).unwrap();
+    assert_eq!(
+        sample.policy.required.names(),
+        ["name", "email", "phone", "notes"],
+        "the names read back as the configuration lists them"
+    );
+}
+
+/// Applies text replacements to the MULTI sample and loads it, expecting failure.
+fn broken(edits: &[(&str, &str)]) -> rantevou_domain::ConfigError {
+    let mut source = MULTI.to_owned();
+    for (from, to) in edits {
+        assert!(source.contains(from), "sample lacks {from:?}");
+        source = source.replacen(from, to, 1);
+    }
+    LibraryConfig::from_toml_str(&source).expect_err("should be refused")
+}
+
+#[test]
+fn every_mistake_is_reported_at_once_with_key_and_line() {
+    let err = broken(&[
+        (
+            "timezone = \"Europe/Athens\"",
+            "timezone = \"Europe/Atlantis\"\ncolour = \"blue\"",
+        ),
+        ("duration_minutes = 45", "duration_minutes = 50"),
+        ("providers = [\"bob\"]", "providers = [\"bob\", \"carol\"]"),
+        ("end = \"13:30\"", "end = \"17:30\""),
+        (
+            "saturday = { start = \"10:00\", end = \"12:00\" }",
+            "saturday = { start = \"10:00\", end = \"9.00\" }",
+        ),
+        (
+            "email = \"anna@example.org\"",
+            "email = \"anna at example\"",
+        ),
+    ]);
+    let text = err.to_string();
+    assert!(
+        err.mentions("library.timezone", "unknown time zone"),
+        "{text}"
+    );
+    assert!(err.mentions("library.colour", "unknown key"), "{text}");
+    assert!(
+        err.mentions(
+            "services[1].duration_minutes",
+            "not a multiple of the 15-minute grid"
+        ),
+        "{text}"
+    );
+    assert!(
+        err.mentions("services[1].providers[1]", "unknown provider \"carol\""),
+        "{text}"
+    );
+    assert!(
+        err.mentions(
+            "providers[0].working_plan.monday.breaks[0]",
+            "outside the working hours"
+        ),
+        "{text}"
+    );
+    assert!(
+        err.mentions(
+            "providers[1].working_plan.saturday.end",
+            "not a time of day"
+        ),
+        "{text}"
+    );
+    assert!(
+        err.mentions("providers[0].email", "not an email address"),
+        "{text}"
+    );
+    assert_eq!(err.issues.len(), 7, "{text}");
+    let tz = err
+        .issues
+        .iter()
+        .find(|i| i.key == "library.timezone")
+        .unwrap();
+    assert_eq!(tz.line, Some(6), "{text}");
+    let duration = err
+        .issues
+        .iter()
+        .find(|i| i.key == "services[1].duration_minutes")
+        .unwrap();
+    assert_eq!(duration.line, Some(24), "{text}");
+    assert!(
+        text.contains("line 6: library.timezone: unknown time zone"),
+        "{text}"
+    );
+}
+
+#[test]
+fn overlapping_breaks_and_reversed_hours_are_refused() {
+    let err = broken(&[(
+        "{ start = \"11:00\", end = \"11:20\" }",
+        "{ start = \"12:50\", end = \"13:10\" }",
+    )]);
+    assert!(
+        err.mentions(
+            "providers[0].working_plan.monday.breaks[1]",
+            "overlaps breaks[0]"
+        ),
+        "{err}"
+    );
+    let err = broken(&[(
+        "{ start = \"10:00\", end = \"12:00\" }",
+        "{ start = \"12:00\", end = \"10:00\" }",
+    )]);
+    assert!(
+        err.mentions("providers[1].working_plan.saturday.end", "later than start"),
+        "{err}"
+    );
+}
+
+#[test]
+fn unknown_keys_anywhere_are_named() {
+    let err = broken(&[
+        ("grid_minutes = 20", "grid_minutes = 20\ncolor = 1"),
+        ("saturday = {", "caturday = {"),
+        (
+            "retention_days = 30",
+            "retention_days = 30\nretention_dayz = 3",
+        ),
+    ]);
+    assert!(err.mentions("services[0].color", "unknown key"), "{err}");
+    assert!(
+        err.mentions("providers[1].working_plan.caturday", "unknown weekday"),
+        "{err}"
+    );
+    assert!(
+        err.mentions("policy.retention_dayz", "unknown key"),
+        "{err}"
+    );
+}
+
+#[test]
+fn missing_sections_and_values_are_reported() {
+    let err = LibraryConfig::from_toml_str("").unwrap_err();
+    for key in ["library", "services", "providers", "policy"] {
+        assert!(err.issues.iter().any(|i| i.key == key), "{key}: {err}");
+    }
+    let err = broken(&[
+        ("email = \"lib@example.org\"\n", ""),
+        ("id = \"short\"", "id = \"Short Service\""),
+    ]);
+    assert!(err.mentions("library.email", "is required"), "{err}");
+    assert!(err.mentions("services[0].id", "not a valid id"), "{err}");
+}
+
+#[test]
+fn duplicate_ids_languages_and_required_fields_are_checked() {
+    let err = broken(&[
+        ("id = \"bob\"", "id = \"anna\""),
+        (
+            "languages = [\"en\", \"el\"]",
+            "languages = [\"en\", \"fr\", \"en\"]",
+        ),
+        (
+            "retention_days = 30",
+            "retention_days = 30\nrequired_fields = [\"name\", \"shoe_size\"]",
+        ),
+    ]);
+    assert!(err.mentions("providers[1].id", "used twice"), "{err}");
+    assert!(
+        err.mentions("library.languages[1]", "unknown language"),
+        "{err}"
+    );
+    assert!(
+        err.mentions("library.languages[2]", "listed twice"),
+        "{err}"
+    );
+    assert!(
+        err.mentions("policy.required_fields[1]", "unknown field"),
+        "{err}"
+    );
+    assert!(
+        err.mentions(
+            "policy.required_fields",
+            "name and email are always required"
+        ),
+        "{err}"
+    );
+}
+
+#[test]
+fn closures_are_validated() {
+    let source = format!(
+        "{MULTI}\n[closures]\ngreek_public_holidays = false\nannual = [{{ name = \"x\", date = \"02-30\" }}]\n\
+         dates = [{{ name = \"y\", from = \"2026-12-31\", to = \"2026-12-01\" }}, {{ name = \"z\" }}, {{ name = \"w\", date = \"tomorrow\" }}]\n"
+    );
+    let err = LibraryConfig::from_toml_str(&source).unwrap_err();
+    assert!(
+        err.mentions("closures.annual[0].date", "not a date of the year"),
+        "{err}"
+    );
+    assert!(
+        err.mentions("closures.dates[0].to", "must not be before from"),
+        "{err}"
+    );
+    assert!(
+        err.mentions("closures.dates[1]", "either date, or both from and to"),
+        "{err}"
+    );
+    assert!(
+        err.mentions("closures.dates[2].date", "not a date as YYYY-MM-DD"),
+        "{err}"
+    );
+}
+
+#[test]
+fn syntax_and_type_errors_name_their_line() {
+    let err = LibraryConfig::from_toml_str("[library]\nname = \"unterminated\n").unwrap_err();
+    assert_eq!(err.issues.len(), 1);
+    assert_eq!(err.issues[0].line, Some(2), "{err}");
+    let err = broken(&[("duration_minutes = 20", "duration_minutes = \"twenty\"")]);
+    assert_eq!(err.issues[0].line, Some(15), "{err}");
+}
+
+#[test]
+fn out_of_range_numbers_are_refused() {
+    let err = broken(&[
+        ("grid_minutes = 20", "grid_minutes = 0"),
+        ("horizon_days = 30", "horizon_days = -1"),
+    ]);
+    assert!(
+        err.mentions("services[0].grid_minutes", "between 1 and 1440"),
+        "{err}"
+    );
+    assert!(
+        err.mentions("policy.horizon_days", "between 1 and 366"),
+        "{err}"
+    );
+}
+
+#[test]
+fn an_appointment_must_fit_in_one_store_transaction() {
+    // 8 hours on a 5-minute unit would be 96 locks plus a 10-minute buffer: 98 is the limit.
+    let err = broken(&[(
+        "duration_minutes = 45\ngrid_minutes = 15\nbuffer_minutes = 10",
+        "duration_minutes = 500\ngrid_minutes = 5\nbuffer_minutes = 0",
+    )]);
+    assert!(
+        err.mentions(
+            "services[1].duration_minutes",
+            "at most 98 fit in one booking"
+        ),
+        "{err}"
+    );
+}

@@ -1,0 +1,95 @@
+//! What the API's request bodies and headers say, turned into the use cases' requests. Fields
+//! are optional here so that a missing one is reported with the others (422), not as a
+//! malformed body; unknown fields are refused.
+
+use crate::problem::ApiError;
+use crate::request;
+use lambda_http::Request;
+use rantevou_app::BookRequest;
+use rantevou_domain::patron::PatronInput;
+use rantevou_domain::ports::IdempotencyKey;
+use rantevou_domain::Language;
+use serde::Deserialize;
+
+/// The body of `POST /api/appointments`.
+#[derive(Debug, Deserialize)]
+#[serde(deny_unknown_fields)]
+pub struct CreateBody {
+    service: Option<String>,
+    provider: Option<String>,
+    start: Option<String>,
+    customer: Option<CustomerBody>,
+    notes: Option<String>,
+    language: Option<String>,
+    accept_terms: Option<bool>,
+    accept_privacy: Option<bool>,
+}
+
+/// The patron in that body.
+#[derive(Debug, Default, Deserialize)]
+#[serde(deny_unknown_fields)]
+struct CustomerBody {
+    name: Option<String>,
+    email: Option<String>,
+    phone: Option<String>,
+}
+
+impl CreateBody {
+    /// The language of the answer's messages: the patron's, if valid, else `Accept-Language`'s.
+    pub fn language(&self, req: &Request, default: Language) -> Language {
+        self.language
+            .as_deref()
+            .and_then(|l| l.parse::<Language>().ok())
+            .unwrap_or_else(|| request::language(req, default))
+    }
+
+    /// The booking request, with the request's `Idempotency-Key`.
+    pub fn into_request(self, idempotency_key: Option<IdempotencyKey>) -> BookRequest {
+        let customer = self.customer.unwrap_or_default();
+        BookRequest {
+            service: self.service,
+            provider: self.provider,
+            start: self.start,
+            patron: PatronInput {
+                name: customer.name,
+                email: customer.email,
+                phone: customer.phone,
+                notes: self.notes,
+                language: self.language,
+                accept_terms: self.accept_terms,
+                accept_privacy: self.accept_privacy,
+            },
+            idempotency_key,
+        }
+    }
+}
+
+/// The `Idempotency-Key` header, if sent; 400 when it is not 1–128 visible ASCII characters.
+pub fn idempotency_key(req: &Request) -> Result<Option<IdempotencyKey>, ApiError> {
+    let Some(value) = req.headers().get("idempotency-key") else {
+        return Ok(None);
+    };
+    value
+        .to_str()
+        .ok()
+        .and_then(IdempotencyKey::parse)
+        .map(Some)
+        .ok_or_else(|| {
+            ApiError::bad_param(
+                "Idempotency-Key",
+                "invalid",
+                "use 1-128 visible ASCII characters, e.g. a UUID",
+            )
+        })
+}
+
+/// The JSON body of a cancel (the form sends the same two fields).
+#[derive(Debug, Deserialize)]
+#[serde(deny_unknown_fields)]
+pub struct CancelBody {
+    /// The manage token.
+    pub token: String,
+    /// Why, possibly empty.
+    #[serde(default)]
+    pub reason: String,
+}

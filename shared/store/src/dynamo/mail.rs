@@ -1,0 +1,100 @@
+//! The mail bookkeeping: a message recorded sent (`UpdateItem`), the pending ones through the
+//! sparse index GSI2 (`Query`), and a fresh token for a late confirmation (`UpdateItem`).
+
+use super::error::{self, is_condition_failure};
+use super::item::*;
+use super::DynamoStore;
+use crate::record::pending_field;
+use async_trait::async_trait;
+use aws_sdk_dynamodb::types::AttributeValue;
+use rantevou_domain::appointment::{Appointment, MailKind};
+use rantevou_domain::ids::AppointmentId;
+use rantevou_domain::ports::{MailLog, MailQueue, StoreError};
+use rantevou_domain::TokenHash;
+
+#[async_trait]
+impl MailLog for DynamoStore {
+    async fn mail_sent(&self, id: AppointmentId, kind: MailKind) -> Result<(), StoreError> {
+        let field = pending_field(kind);
+        let other = pending_field(match kind {
+            MailKind::Confirmation => MailKind::Cancellation,
+            MailKind::Cancellation => MailKind::Confirmation,
+        });
+        let update = |last: bool| {
+            let u = self
+                .client
+                .update_item()
+                .table_name(&self.table)
+                .set_key(Some(key(appointment_pk(&id), APPOINTMENT_SK)))
+                .expression_attribute_names("#sent", field)
+                .expression_attribute_values(":false", AttributeValue::Bool(false));
+            if last {
+                // The last pending message leaves the sparse index with it.
+                u.update_expression("SET #sent = :false REMOVE GSI2PK, GSI2SK")
+                    .expression_attribute_names("#other", other)
+                    .condition_expression(
+                        "attribute_exists(PK) AND (attribute_not_exists(#other) OR #other = :false)",
+                    )
+            } else {
+                u.update_expression("SET #sent = :false")
+                    .condition_expression("attribute_exists(PK)")
+            }
+        };
+        match update(true).send().await {
+            Ok(_) => Ok(()),
+            Err(e) if is_condition_failure(&e) => match update(false).send().await {
+                Ok(_) => Ok(()),
+                // The appointment is gone (expired): nothing left to send.
+                Err(e) if is_condition_failure(&e) => Ok(()),
+                Err(e) => Err(error::from_sdk(e)),
+            },
+            Err(e) => Err(error::from_sdk(e)),
+        }
+    }
+}
+
+#[async_trait]
+impl MailQueue for DynamoStore {
+    async fn pending_mail(&self, limit: usize) -> Result<Vec<Appointment>, StoreError> {
+        let out = self
+            .client
+            .query()
+            .table_name(&self.table)
+            .index_name(GSI2)
+            .key_condition_expression("GSI2PK = :pending")
+            .expression_attribute_values(":pending", AttributeValue::S(PENDING_MAIL.into()))
+            .limit(i32::try_from(limit).unwrap_or(i32::MAX))
+            .send()
+            .await
+            .map_err(error::from_sdk)?;
+        out.items()
+            .iter()
+            .map(|i| Appointment::try_from(record_from_item(i.clone())?))
+            .collect()
+    }
+
+    async fn replace_token(
+        &self,
+        id: AppointmentId,
+        old: TokenHash,
+        new: TokenHash,
+    ) -> Result<(), StoreError> {
+        let result = self
+            .client
+            .update_item()
+            .table_name(&self.table)
+            .set_key(Some(key(appointment_pk(&id), APPOINTMENT_SK)))
+            .update_expression("SET token_hash = :new")
+            .condition_expression("token_hash = :old AND confirmation_pending = :true")
+            .expression_attribute_values(":new", AttributeValue::S(new.to_hex()))
+            .expression_attribute_values(":old", AttributeValue::S(old.to_hex()))
+            .expression_attribute_values(":true", AttributeValue::Bool(true))
+            .send()
+            .await;
+        match result {
+            Ok(_) => Ok(()),
+            Err(e) if is_condition_failure(&e) => Err(StoreError::NotBooked),
+            Err(e) => Err(error::from_sdk(e)),
+        }
+    }
+}

@@ -1,0 +1,292 @@
+//! The two transactions, their items in a known order, and the one way to run a transaction.
+//!
+//! A create is `[appointment, lock…, idempotency key?]`; a cancel is `[appointment, lock…]`.
+//! The layouts name those indexes, and a refusal's failed conditions are read against them.
+
+use super::error::{self, Refusal};
+use super::item::*;
+use super::DynamoStore;
+use crate::record::{
+    instant_text, key_digest, request_fingerprint, AppointmentRecord, BOOKED, CANCELLED,
+};
+use async_trait::async_trait;
+use aws_sdk_dynamodb::types::{AttributeValue, Delete, Put, TransactWriteItem, Update};
+use chrono::{DateTime, Utc};
+use rantevou_domain::appointment::Appointment;
+use rantevou_domain::patron::FreeText;
+use rantevou_domain::ports::{
+    Bookings, Cancellations, Created, IdempotencyKey, StoreError, IDEMPOTENCY_KEY_TTL_SECONDS,
+};
+use rantevou_domain::AppointmentId;
+use std::ops::Range;
+use std::time::Duration;
+
+/// Attempts of a transaction that another one conflicted with (nothing was written).
+const CONFLICT_ATTEMPTS: u32 = 3;
+
+/// Every transaction's first item is the appointment.
+const APPOINTMENT_ITEM: usize = 0;
+
+/// The items of a transaction about one appointment and its locks.
+struct Layout {
+    items: Vec<TransactWriteItem>,
+    /// Indexes of the lock items.
+    locks: Range<usize>,
+    /// Index of the idempotency item, if any.
+    idempotency: Option<usize>,
+}
+
+impl Layout {
+    /// The appointment's item, then one per lock made by `lock_item`.
+    fn new(
+        appointment_item: TransactWriteItem,
+        locks: impl IntoIterator<Item = Result<TransactWriteItem, StoreError>>,
+    ) -> Result<Layout, StoreError> {
+        let mut items = vec![appointment_item];
+        for lock in locks {
+            items.push(lock?);
+        }
+        let locks = APPOINTMENT_ITEM + 1..items.len();
+        Ok(Layout {
+            items,
+            locks,
+            idempotency: None,
+        })
+    }
+
+    fn with_idempotency(mut self, item: TransactWriteItem) -> Layout {
+        self.idempotency = Some(self.items.len());
+        self.items.push(item);
+        self
+    }
+}
+
+fn corrupt(e: aws_sdk_dynamodb::error::BuildError) -> StoreError {
+    StoreError::Corrupt(e.to_string())
+}
+
+impl DynamoStore {
+    /// Runs a transaction; one that another transaction conflicted with (so wrote nothing) is
+    /// tried again, up to [`CONFLICT_ATTEMPTS`] times.
+    async fn transact(
+        &self,
+        items: &[TransactWriteItem],
+        token: Option<&str>,
+    ) -> Result<(), Refusal> {
+        let mut attempt = 0;
+        loop {
+            let result = self
+                .client
+                .transact_write_items()
+                .set_transact_items(Some(items.to_vec()))
+                .set_client_request_token(token.map(str::to_owned))
+                .send()
+                .await;
+            match result.map_err(|e| error::refusal(&e)) {
+                Ok(_) => return Ok(()),
+                Err(Refusal::Failed(StoreError::Conflict)) if attempt + 1 < CONFLICT_ATTEMPTS => {
+                    attempt += 1;
+                    tokio::time::sleep(Duration::from_millis(15 << attempt)).await;
+                }
+                Err(refusal) => return Err(refusal),
+            }
+        }
+    }
+
+    fn put_new(&self, item: Item) -> Result<TransactWriteItem, StoreError> {
+        let put = Put::builder()
+            .table_name(&self.table)
+            .set_item(Some(item))
+            .condition_expression("attribute_not_exists(PK)")
+            .build()
+            .map_err(corrupt)?;
+        Ok(TransactWriteItem::builder().put(put).build())
+    }
+
+    fn create_layout(
+        &self,
+        appointment: &Appointment,
+        key_digest: Option<&str>,
+    ) -> Result<Layout, StoreError> {
+        let record = AppointmentRecord::from(appointment);
+        let locks = appointment.locks.iter().map(|lock| {
+            let mut item = key(lock_pk(&lock.provider, lock.month()), lock_sk(lock));
+            item.insert(
+                "appointment_id".into(),
+                AttributeValue::S(record.id.clone()),
+            );
+            // Past locks matter to no one: TTL removes them after the appointment ends.
+            item.insert(
+                "expires_at".into(),
+                AttributeValue::N(appointment.end.timestamp().to_string()),
+            );
+            self.put_new(item)
+        });
+        let layout = Layout::new(
+            self.put_new(appointment_item(&record, &appointment.id)?)?,
+            locks,
+        )?;
+        let Some(digest) = key_digest else {
+            return Ok(layout);
+        };
+        let mut item = key(idempotency_pk(digest), IDEMPOTENCY_SK);
+        item.insert(
+            "appointment_id".into(),
+            AttributeValue::S(record.id.clone()),
+        );
+        item.insert(
+            "fingerprint".into(),
+            AttributeValue::S(request_fingerprint(appointment)),
+        );
+        let now = appointment.created_at.timestamp();
+        item.insert(
+            "expires_at".into(),
+            AttributeValue::N((now + IDEMPOTENCY_KEY_TTL_SECONDS).to_string()),
+        );
+        let put = Put::builder()
+            .table_name(&self.table)
+            .set_item(Some(item))
+            // An expired key (not yet swept by TTL) may be used again.
+            .condition_expression("attribute_not_exists(PK) OR expires_at < :now")
+            .expression_attribute_values(":now", AttributeValue::N(now.to_string()))
+            .build()
+            .map_err(corrupt)?;
+        Ok(layout.with_idempotency(TransactWriteItem::builder().put(put).build()))
+    }
+
+    fn cancel_layout(
+        &self,
+        appointment: &Appointment,
+        at: DateTime<Utc>,
+        reason: &FreeText,
+    ) -> Result<Layout, StoreError> {
+        let id = appointment.id.to_string();
+        let update = Update::builder()
+            .table_name(&self.table)
+            .set_key(Some(key(appointment_pk(&appointment.id), APPOINTMENT_SK)))
+            .update_expression(
+                "SET #status = :cancelled, cancelled_at = :at, cancel_reason = :reason, \
+                 cancellation_pending = :true, GSI2PK = :pending, GSI2SK = :pending_sk",
+            )
+            .expression_attribute_values(":true", AttributeValue::Bool(true))
+            .expression_attribute_values(":pending", AttributeValue::S(PENDING_MAIL.into()))
+            .expression_attribute_values(
+                ":pending_sk",
+                AttributeValue::S(pending_sk(&AppointmentRecord::from(appointment))),
+            )
+            .condition_expression("#status = :booked AND token_hash = :hash")
+            .expression_attribute_names("#status", "status")
+            .expression_attribute_values(":cancelled", AttributeValue::S(CANCELLED.into()))
+            .expression_attribute_values(":booked", AttributeValue::S(BOOKED.into()))
+            .expression_attribute_values(":at", AttributeValue::S(instant_text(at)))
+            .expression_attribute_values(":reason", AttributeValue::S(reason.as_str().to_owned()))
+            .expression_attribute_values(
+                ":hash",
+                AttributeValue::S(appointment.token_hash.to_hex()),
+            )
+            .build()
+            .map_err(corrupt)?;
+        let locks = appointment.locks.iter().map(|lock| {
+            let delete = Delete::builder()
+                .table_name(&self.table)
+                .set_key(Some(key(
+                    lock_pk(&lock.provider, lock.month()),
+                    lock_sk(lock),
+                )))
+                // Never free a unit some other appointment holds.
+                .condition_expression("attribute_not_exists(PK) OR appointment_id = :id")
+                .expression_attribute_values(":id", AttributeValue::S(id.clone()))
+                .build()
+                .map_err(corrupt)?;
+            Ok(TransactWriteItem::builder().delete(delete).build())
+        });
+        Layout::new(TransactWriteItem::builder().update(update).build(), locks)
+    }
+
+    /// The appointment a remembered idempotency key points at (the replay of a create).
+    async fn replay(&self, digest: &str, appointment: &Appointment) -> Result<Created, StoreError> {
+        let out = self
+            .client
+            .get_item()
+            .table_name(&self.table)
+            .set_key(Some(key(idempotency_pk(digest), IDEMPOTENCY_SK)))
+            .consistent_read(true)
+            .send()
+            .await
+            .map_err(error::from_sdk)?;
+        let item = out.item.ok_or(StoreError::Conflict)?;
+        if string_attr(&item, "fingerprint")? != request_fingerprint(appointment) {
+            return Err(StoreError::IdempotencyMismatch);
+        }
+        let id: AppointmentId = string_attr(&item, "appointment_id")?
+            .parse()
+            .map_err(|_| StoreError::Corrupt("idempotency item".into()))?;
+        let first = self
+            .read(id)
+            .await?
+            .ok_or_else(|| StoreError::Corrupt("idempotency key names no appointment".into()))?;
+        Ok(Created::Replayed(first))
+    }
+}
+
+#[async_trait]
+impl Bookings for DynamoStore {
+    async fn create(
+        &self,
+        appointment: &Appointment,
+        idempotency_key: Option<&IdempotencyKey>,
+    ) -> Result<Created, StoreError> {
+        let digest = idempotency_key.map(|k| key_digest(k.as_str()));
+        let layout = self.create_layout(appointment, digest.as_deref())?;
+        // DynamoDB's own idempotency window (10 minutes) for SDK-level retries.
+        let token = digest.as_ref().map(|d| &d[..36]);
+        match self.transact(&layout.items, token).await {
+            Ok(()) => Ok(Created::New(appointment.clone())),
+            Err(Refusal::Conditions(failed)) => {
+                if layout.idempotency.is_some_and(|i| failed.contains(&i)) {
+                    self.replay(digest.as_deref().unwrap_or_default(), appointment)
+                        .await
+                } else if failed.iter().any(|i| layout.locks.contains(i)) {
+                    Err(StoreError::SlotTaken)
+                } else {
+                    // Only the appointment's own key clashed: a reused id, as unlikely as a
+                    // conflict and as safe to try again.
+                    Err(StoreError::Conflict)
+                }
+            }
+            Err(Refusal::TokenReused) if digest.is_some() => {
+                self.replay(digest.as_deref().unwrap_or_default(), appointment)
+                    .await
+            }
+            Err(Refusal::TokenReused) => Err(StoreError::Unavailable(
+                "dynamodb: IdempotentParameterMismatchException".into(),
+            )),
+            Err(Refusal::Failed(e)) => Err(e),
+        }
+    }
+}
+
+#[async_trait]
+impl Cancellations for DynamoStore {
+    async fn cancel(
+        &self,
+        appointment: &Appointment,
+        at: DateTime<Utc>,
+        reason: &FreeText,
+    ) -> Result<Appointment, StoreError> {
+        let layout = self.cancel_layout(appointment, at, reason)?;
+        match self.transact(&layout.items, None).await {
+            Ok(()) => Ok(appointment.clone().cancelled(at, reason.clone())),
+            Err(Refusal::Conditions(failed)) if failed.contains(&APPOINTMENT_ITEM) => {
+                Err(StoreError::NotBooked)
+            }
+            Err(Refusal::Conditions(_)) => Err(StoreError::Corrupt(
+                "a lock of the appointment is held by another".into(),
+            )),
+            Err(Refusal::TokenReused) => Err(StoreError::Unavailable(
+                "dynamodb: IdempotentParameterMismatchException".into(),
+            )),
+            Err(Refusal::Failed(e)) => Err(e),
+        }
+    }
+}

@@ -1,0 +1,225 @@
+//! Many simultaneous requests, on both adapters: one slot is never booked twice.
+
+use crate::support::{appointment, at, config};
+use rantevou_domain::patron::FreeText;
+use rantevou_domain::ports::{Created, StoreError};
+use rantevou_domain::{LockMonth, ProviderId};
+use rantevou_store::Store;
+use std::sync::Arc;
+use tokio::sync::Barrier;
+
+const ATTEMPTS: usize = 200;
+const ROUNDS: i64 = 3;
+
+/// Fires `ATTEMPTS` creates on one slot at once (each its own task, released together by a
+/// barrier), spread over `stores` (several SQLite connections stand in for several processes).
+async fn stampede(stores: &[Arc<dyn Store>], minutes: i64) {
+    let config = config();
+    let barrier = Arc::new(Barrier::new(ATTEMPTS));
+    let mut tasks = Vec::new();
+    for i in 0..ATTEMPTS {
+        let store = Arc::clone(&stores[i % stores.len()]);
+        let (a, _) = appointment(&config, "short", "sip", at(minutes), &format!("Patron{i}"));
+        let barrier = Arc::clone(&barrier);
+        tasks.push(tokio::spawn(async move {
+            barrier.wait().await;
+            (a.id, store.create(&a, None).await)
+        }));
+    }
+    let mut won = Vec::new();
+    let mut taken = 0;
+    for t in tasks {
+        match t.await.unwrap() {
+            (id, Ok(Created::New(_))) => won.push(id),
+            (_, Err(StoreError::SlotTaken)) => taken += 1,
+            (_, other) => panic!("unexpected answer: {other:?}"),
+        }
+    }
+    assert_eq!(won.len(), 1, "exactly one winner");
+    assert_eq!(
+        taken,
+        ATTEMPTS - 1,
+        "every other attempt is a clean 'slot taken'"
+    );
+    let store = &stores[0];
+    let locks = store
+        .locks(&ProviderId::parse("sip").unwrap(), LockMonth::of(at(0)))
+        .await
+        .unwrap();
+    assert_eq!(locks.iter().filter(|l| l.start == at(minutes)).count(), 1);
+    assert!(store.get(won[0], at(-60)).await.unwrap().is_some());
+}
+
+async fn two_hundred_on_one_slot(stores: Vec<Arc<dyn Store>>) {
+    for round in 0..ROUNDS {
+        stampede(&stores, round * 20).await;
+    }
+}
+
+async fn two_hundred_on_different_slots_all_succeed(store: Arc<dyn Store>) {
+    let config = config();
+    let barrier = Arc::new(Barrier::new(ATTEMPTS));
+    let mut tasks = Vec::new();
+    for i in 0..ATTEMPTS {
+        let store = Arc::clone(&store);
+        let (a, _) = appointment(
+            &config,
+            "short",
+            "sip",
+            at(i as i64 * 20),
+            &format!("Patron{i}"),
+        );
+        let barrier = Arc::clone(&barrier);
+        tasks.push(tokio::spawn(async move {
+            barrier.wait().await;
+            store.create(&a, None).await
+        }));
+    }
+    for t in tasks {
+        assert!(matches!(t.await.unwrap(), Ok(Created::New(_))));
+    }
+    let sip = ProviderId::parse("sip").unwrap();
+    let locks = store.locks(&sip, LockMonth::of(at(0))).await.unwrap();
+    let next = store
+        .locks(&sip, LockMonth::of(at(0)).next())
+        .await
+        .unwrap();
+    assert_eq!(locks.len() + next.len(), ATTEMPTS);
+}
+
+/// A cancel and a crowd of rebookings of the same slot race; at the end at most one live
+/// appointment holds it, and a rebooking won only if the cancel went through.
+async fn cancel_and_rebook_race(store: Arc<dyn Store>) {
+    let config = config();
+    let sip = ProviderId::parse("sip").unwrap();
+    for round in 0..5 {
+        let slot = at(round * 20);
+        let (first, _) = appointment(&config, "short", "sip", slot, "First");
+        store.create(&first, None).await.unwrap();
+        let rebookers = 40;
+        let barrier = Arc::new(Barrier::new(rebookers + 1));
+        let cancel = {
+            let (store, first, barrier) = (Arc::clone(&store), first.clone(), Arc::clone(&barrier));
+            tokio::spawn(async move {
+                barrier.wait().await;
+                store
+                    .cancel(
+                        &first,
+                        slot - chrono::Duration::hours(3),
+                        &FreeText::default(),
+                    )
+                    .await
+            })
+        };
+        let mut tasks = Vec::new();
+        for i in 0..rebookers {
+            let (a, _) = appointment(&config, "short", "sip", slot, &format!("Re{i}"));
+            let (store, barrier) = (Arc::clone(&store), Arc::clone(&barrier));
+            tasks.push(tokio::spawn(async move {
+                barrier.wait().await;
+                // Keep trying a little, as patrons refreshing the page would.
+                for _ in 0..5 {
+                    match store.create(&a, None).await {
+                        Err(StoreError::SlotTaken) => tokio::task::yield_now().await,
+                        other => return (a.id, other),
+                    }
+                }
+                (a.id, Err(StoreError::SlotTaken))
+            }));
+        }
+        let cancelled = cancel.await.unwrap();
+        let mut live = Vec::new();
+        for t in tasks {
+            match t.await.unwrap() {
+                (id, Ok(Created::New(_))) => live.push(id),
+                (_, Err(StoreError::SlotTaken)) => {}
+                (_, other) => panic!("unexpected answer: {other:?}"),
+            }
+        }
+        assert!(
+            cancelled.is_ok(),
+            "the cancel itself never fails: {cancelled:?}"
+        );
+        assert!(
+            live.len() <= 1,
+            "two live appointments on one slot: {live:?}"
+        );
+        let now = slot - chrono::Duration::hours(1);
+        let mut booked_on_slot = 0;
+        for id in live.iter().chain(std::iter::once(&first.id)) {
+            if let Some(a) = store.get(*id, now).await.unwrap() {
+                if a.is_booked() && a.start == slot {
+                    booked_on_slot += 1;
+                }
+            }
+        }
+        assert_eq!(
+            booked_on_slot,
+            live.len(),
+            "the winner (if any) is the only booked one"
+        );
+        let locks = store.locks(&sip, LockMonth::of(slot)).await.unwrap();
+        assert_eq!(locks.iter().filter(|l| l.start == slot).count(), live.len());
+    }
+}
+
+mod sqlite {
+    use super::*;
+
+    #[tokio::test(flavor = "multi_thread", worker_threads = 4)]
+    async fn two_hundred_simultaneous_creates_on_one_slot_book_it_once() {
+        let (store, _dir) = crate::support::sqlite();
+        two_hundred_on_one_slot(vec![Arc::new(store)]).await;
+    }
+
+    #[tokio::test(flavor = "multi_thread", worker_threads = 4)]
+    async fn four_connections_to_one_file_book_a_slot_once() {
+        // Separate connections lock the file as separate processes do.
+        let dir = tempfile::tempdir().unwrap();
+        let path = dir.path().join("shared.sqlite3");
+        let stores: Vec<Arc<dyn Store>> = (0..4)
+            .map(|_| Arc::new(rantevou_store::SqliteStore::open(&path).unwrap()) as Arc<dyn Store>)
+            .collect();
+        two_hundred_on_one_slot(stores).await;
+    }
+
+    #[tokio::test(flavor = "multi_thread", worker_threads = 4)]
+    async fn two_hundred_simultaneous_creates_on_different_slots_all_succeed() {
+        let (store, _dir) = crate::support::sqlite();
+        two_hundred_on_different_slots_all_succeed(Arc::new(store)).await;
+    }
+
+    #[tokio::test(flavor = "multi_thread", worker_threads = 4)]
+    async fn cancel_and_rebook_never_leave_two_live_appointments() {
+        let (store, _dir) = crate::support::sqlite();
+        cancel_and_rebook_race(Arc::new(store)).await;
+    }
+}
+
+mod dynamo {
+    use super::*;
+
+    #[tokio::test(flavor = "multi_thread", worker_threads = 4)]
+    async fn two_hundred_simultaneous_creates_on_one_slot_book_it_once() {
+        let Some((store, _)) = crate::support::dynamo().await else {
+            return;
+        };
+        two_hundred_on_one_slot(vec![Arc::new(store)]).await;
+    }
+
+    #[tokio::test(flavor = "multi_thread", worker_threads = 4)]
+    async fn two_hundred_simultaneous_creates_on_different_slots_all_succeed() {
+        let Some((store, _)) = crate::support::dynamo().await else {
+            return;
+        };
+        two_hundred_on_different_slots_all_succeed(Arc::new(store)).await;
+    }
+
+    #[tokio::test(flavor = "multi_thread", worker_threads = 4)]
+    async fn cancel_and_rebook_never_leave_two_live_appointments() {
+        let Some((store, _)) = crate::support::dynamo().await else {
+            return;
+        };
+        cancel_and_rebook_race(Arc::new(store)).await;
+    }
+}

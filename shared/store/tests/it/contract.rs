@@ -1,0 +1,340 @@
+//! The store contract: every test here runs against both adapters (SQLite, and DynamoDB on
+//! the local endpoint) and must pass on both.
+
+use crate::support::{appointment, at, config};
+use chrono::Duration;
+use rantevou_domain::appointment::Status;
+use rantevou_domain::patron::FreeText;
+use rantevou_domain::ports::{Created, IdempotencyKey, StoreError};
+use rantevou_domain::{LockMonth, ProviderId};
+use rantevou_store::Store;
+
+fn sip() -> ProviderId {
+    ProviderId::parse("sip").unwrap()
+}
+
+async fn held(store: &dyn Store, provider: &ProviderId) -> Vec<chrono::DateTime<chrono::Utc>> {
+    let mut starts: Vec<_> = store
+        .locks(provider, LockMonth::of(at(0)))
+        .await
+        .unwrap()
+        .into_iter()
+        .map(|l| l.start)
+        .collect();
+    starts.sort();
+    starts
+}
+
+fn reason(text: &str) -> FreeText {
+    FreeText::parse(text).unwrap()
+}
+
+async fn create_fetch_cancel_round_trip(store: &dyn Store) {
+    let config = config();
+    let (a, token) = appointment(&config, "short", "sip", at(0), "Κατερίνα");
+    assert_eq!(
+        store.create(&a, None).await.unwrap(),
+        Created::New(a.clone())
+    );
+    let now = at(-24 * 60);
+    let fetched = store.get(a.id, now).await.unwrap().expect("stored");
+    assert_eq!(fetched, a, "every field survives the round trip");
+    assert!(fetched.token_hash.verify(token.expose()));
+    assert_eq!(held(store, &sip()).await, vec![at(0)]);
+
+    let cancelled = store
+        .cancel(&fetched, now, &reason("αλλαγή ημερομηνίας"))
+        .await
+        .unwrap();
+    assert!(!cancelled.is_booked());
+    let refetched = store.get(a.id, now).await.unwrap().expect("still there");
+    assert_eq!(refetched, cancelled);
+    match refetched.status {
+        Status::Cancelled { at: when, reason } => {
+            assert_eq!(when, now);
+            assert_eq!(reason.as_str(), "αλλαγή ημερομηνίας");
+        }
+        Status::Booked => panic!("not cancelled"),
+    }
+    assert!(
+        held(store, &sip()).await.is_empty(),
+        "the slot is free again"
+    );
+}
+
+async fn a_held_slot_cannot_be_booked_again_and_nothing_is_stored(store: &dyn Store) {
+    let config = config();
+    let (first, _) = appointment(&config, "short", "sip", at(20), "First");
+    let (second, _) = appointment(&config, "short", "sip", at(20), "Second");
+    store.create(&first, None).await.unwrap();
+    assert_eq!(
+        store.create(&second, None).await,
+        Err(StoreError::SlotTaken)
+    );
+    assert_eq!(
+        store.get(second.id, at(0)).await.unwrap(),
+        None,
+        "no trace of the refused booking"
+    );
+    assert_eq!(held(store, &sip()).await, vec![at(20)]);
+    // Another provider's same time is free.
+    let (other, _) = appointment(&config, "short", "ana", at(20), "Other");
+    assert!(matches!(
+        store.create(&other, None).await,
+        Ok(Created::New(_))
+    ));
+}
+
+async fn partly_overlapping_appointments_of_different_lengths_are_refused(store: &dyn Store) {
+    let config = config();
+    // 40 minutes from 09:20 holds 09:20 and 09:40.
+    let (long, _) = appointment(&config, "long", "sip", at(20), "Long");
+    assert_eq!(long.locks.len(), 2);
+    store.create(&long, None).await.unwrap();
+    let (short, _) = appointment(&config, "short", "sip", at(40), "Short");
+    assert_eq!(store.create(&short, None).await, Err(StoreError::SlotTaken));
+    // A 40-minute booking from 09:00 overlaps at 09:20: refused, and its free 09:00 lock is not kept.
+    let (early, _) = appointment(&config, "long", "sip", at(0), "Early");
+    assert_eq!(store.create(&early, None).await, Err(StoreError::SlotTaken));
+    assert_eq!(held(store, &sip()).await, vec![at(20), at(40)]);
+    // Adjacent is fine.
+    let (after, _) = appointment(&config, "short", "sip", at(60), "After");
+    assert!(matches!(
+        store.create(&after, None).await,
+        Ok(Created::New(_))
+    ));
+}
+
+async fn cancel_frees_exactly_its_own_locks(store: &dyn Store) {
+    let config = config();
+    let (a, _) = appointment(&config, "long", "sip", at(0), "A");
+    let (b, _) = appointment(&config, "short", "sip", at(40), "B");
+    let (c, _) = appointment(&config, "short", "ana", at(0), "C");
+    for x in [&a, &b, &c] {
+        store.create(x, None).await.unwrap();
+    }
+    store.cancel(&a, at(-600), &reason("")).await.unwrap();
+    assert_eq!(held(store, &sip()).await, vec![at(40)]);
+    assert_eq!(
+        held(store, &ProviderId::parse("ana").unwrap()).await,
+        vec![at(0)]
+    );
+    assert!(store
+        .get(b.id, at(-600))
+        .await
+        .unwrap()
+        .unwrap()
+        .is_booked());
+}
+
+async fn cancelling_twice_is_harmless(store: &dyn Store) {
+    let config = config();
+    let (a, _) = appointment(&config, "short", "sip", at(0), "A");
+    store.create(&a, None).await.unwrap();
+    let first = store.cancel(&a, at(-600), &reason("first")).await.unwrap();
+    // A second cancel, e.g. from a double-submitted form, changes nothing.
+    assert_eq!(
+        store.cancel(&a, at(-500), &reason("second")).await,
+        Err(StoreError::NotBooked)
+    );
+    assert_eq!(store.get(a.id, at(-400)).await.unwrap(), Some(first));
+    // The freed slot can be booked again, and the old cancel cannot free the new booking.
+    let (b, _) = appointment(&config, "short", "sip", at(0), "B");
+    store.create(&b, None).await.unwrap();
+    assert_eq!(
+        store.cancel(&a, at(-300), &reason("third")).await,
+        Err(StoreError::NotBooked)
+    );
+    assert_eq!(held(store, &sip()).await, vec![at(0)]);
+}
+
+async fn a_wrong_token_cancels_nothing(store: &dyn Store) {
+    let config = config();
+    let (a, _) = appointment(&config, "short", "sip", at(0), "A");
+    store.create(&a, None).await.unwrap();
+    let mut forged = a.clone();
+    forged.token_hash = rantevou_domain::TokenHash::of("guessed");
+    assert_eq!(
+        store.cancel(&forged, at(-600), &reason("x")).await,
+        Err(StoreError::NotBooked)
+    );
+    assert!(store
+        .get(a.id, at(-600))
+        .await
+        .unwrap()
+        .unwrap()
+        .is_booked());
+    assert_eq!(held(store, &sip()).await, vec![at(0)]);
+}
+
+async fn a_retried_create_with_the_same_key_yields_one_appointment(store: &dyn Store) {
+    let config = config();
+    let key = IdempotencyKey::parse("8f6c1f1e-3c53-4a64-9a59-5b1b2f0e7d11").unwrap();
+    let (a, _) = appointment(&config, "short", "sip", at(0), "Same");
+    // The retry is a new request: new id and token, same details.
+    let (retry, _) = appointment(&config, "short", "sip", at(0), "Same");
+    assert_ne!(a.id, retry.id);
+    assert_eq!(
+        store.create(&a, Some(&key)).await.unwrap(),
+        Created::New(a.clone())
+    );
+    assert_eq!(
+        store.create(&retry, Some(&key)).await.unwrap(),
+        Created::Replayed(a.clone())
+    );
+    assert_eq!(store.get(retry.id, at(-60)).await.unwrap(), None);
+    assert_eq!(held(store, &sip()).await, vec![at(0)]);
+    // The same key for another request is refused; a fresh key books normally.
+    let (different, _) = appointment(&config, "short", "sip", at(20), "Other");
+    assert_eq!(
+        store.create(&different, Some(&key)).await,
+        Err(StoreError::IdempotencyMismatch)
+    );
+    let fresh = IdempotencyKey::parse("another-key").unwrap();
+    assert_eq!(
+        store.create(&different, Some(&fresh)).await.unwrap(),
+        Created::New(different)
+    );
+}
+
+async fn expired_data_is_not_returned(store: &dyn Store) {
+    let config = config();
+    let (a, _) = appointment(&config, "short", "sip", at(0), "A");
+    store.create(&a, None).await.unwrap();
+    assert!(store
+        .get(a.id, a.expires_at - Duration::seconds(1))
+        .await
+        .unwrap()
+        .is_some());
+    assert_eq!(store.get(a.id, a.expires_at).await.unwrap(), None);
+    assert_eq!(a.expires_at, a.end + Duration::days(90));
+}
+
+async fn unknown_ids_are_absent(store: &dyn Store) {
+    let config = config();
+    let (never_stored, _) = appointment(&config, "short", "sip", at(0), "Ghost");
+    assert_eq!(store.get(never_stored.id, at(0)).await.unwrap(), None);
+    assert_eq!(
+        store.cancel(&never_stored, at(-600), &reason("")).await,
+        Err(StoreError::NotBooked)
+    );
+    assert!(held(store, &sip()).await.is_empty());
+}
+
+async fn pending_mail_is_recorded_with_the_write_and_cleared_when_sent(store: &dyn Store) {
+    use rantevou_domain::appointment::MailKind;
+    let config = config();
+    let (a, _) = appointment(&config, "short", "sip", at(0), "A");
+    let (b, _) = appointment(&config, "short", "sip", at(20), "B");
+    store.create(&a, None).await.unwrap();
+    store.create(&b, None).await.unwrap();
+    let pending: Vec<_> = store
+        .pending_mail(10)
+        .await
+        .unwrap()
+        .into_iter()
+        .map(|x| (x.id, x.pending_mail))
+        .collect();
+    assert_eq!(
+        pending,
+        vec![
+            (a.id, vec![MailKind::Confirmation]),
+            (b.id, vec![MailKind::Confirmation])
+        ]
+    );
+
+    store.mail_sent(a.id, MailKind::Confirmation).await.unwrap();
+    let pending: Vec<_> = store
+        .pending_mail(10)
+        .await
+        .unwrap()
+        .into_iter()
+        .map(|x| x.id)
+        .collect();
+    assert_eq!(pending, vec![b.id]);
+    assert!(store
+        .get(a.id, at(-60))
+        .await
+        .unwrap()
+        .unwrap()
+        .pending_mail
+        .is_empty());
+
+    // Cancelling records the cancellation mail in the same write.
+    let current = store.get(a.id, at(-600)).await.unwrap().unwrap();
+    let cancelled = store.cancel(&current, at(-600), &reason("")).await.unwrap();
+    assert_eq!(cancelled.pending_mail, vec![MailKind::Cancellation]);
+    let stored = store.get(a.id, at(-600)).await.unwrap().unwrap();
+    assert_eq!(stored.pending_mail, vec![MailKind::Cancellation]);
+    assert_eq!(
+        store.pending_mail(1).await.unwrap().len(),
+        1,
+        "the limit holds"
+    );
+    store.mail_sent(a.id, MailKind::Cancellation).await.unwrap();
+    store.mail_sent(b.id, MailKind::Confirmation).await.unwrap();
+    assert!(store.pending_mail(10).await.unwrap().is_empty());
+    // Marking twice, or an unknown appointment, is harmless.
+    store.mail_sent(b.id, MailKind::Confirmation).await.unwrap();
+}
+
+async fn a_retried_confirmation_gets_a_fresh_token_once(store: &dyn Store) {
+    use rantevou_domain::appointment::MailKind;
+    use rantevou_domain::TokenHash;
+    let config = config();
+    let (a, old) = appointment(&config, "short", "sip", at(0), "A");
+    store.create(&a, None).await.unwrap();
+    let new = TokenHash::of("fresh");
+    assert_eq!(
+        store.replace_token(a.id, TokenHash::of("wrong"), new).await,
+        Err(StoreError::NotBooked)
+    );
+    store.replace_token(a.id, old.hash(), new).await.unwrap();
+    let stored = store.get(a.id, at(-60)).await.unwrap().unwrap();
+    assert!(stored.token_hash.verify("fresh") && !stored.token_hash.verify(old.expose()));
+    store.mail_sent(a.id, MailKind::Confirmation).await.unwrap();
+    assert_eq!(
+        store.replace_token(a.id, new, TokenHash::of("again")).await,
+        Err(StoreError::NotBooked),
+        "only while unsent"
+    );
+}
+
+macro_rules! contract {
+    ($($name:ident),* $(,)?) => {
+        mod sqlite {
+            $(
+                #[tokio::test(flavor = "multi_thread", worker_threads = 2)]
+                async fn $name() {
+                    let (store, _dir) = crate::support::sqlite();
+                    super::$name(&store).await;
+                }
+            )*
+        }
+        mod dynamo {
+            $(
+                #[tokio::test(flavor = "multi_thread", worker_threads = 2)]
+                async fn $name() {
+                    let Some((store, _requests)) = crate::support::dynamo().await else {
+            return;
+        };
+                    super::$name(&store).await;
+                }
+            )*
+        }
+    };
+}
+
+contract!(
+    create_fetch_cancel_round_trip,
+    a_held_slot_cannot_be_booked_again_and_nothing_is_stored,
+    partly_overlapping_appointments_of_different_lengths_are_refused,
+    cancel_frees_exactly_its_own_locks,
+    cancelling_twice_is_harmless,
+    a_wrong_token_cancels_nothing,
+    a_retried_create_with_the_same_key_yields_one_appointment,
+    expired_data_is_not_returned,
+    unknown_ids_are_absent,
+    pending_mail_is_recorded_with_the_write_and_cleared_when_sent,
+    a_retried_confirmation_gets_a_fresh_token_once,
+);

@@ -1,0 +1,9 @@
+//! The store's integration tests, one binary: the contract both adapters keep, concurrency,
+//! round trips per operation, and faults. The DynamoDB half runs against the local endpoint
+//! (`infra/bin/moto exec`), and skips with one line without it.
+
+mod concurrency;
+mod contract;
+mod faults;
+mod round_trips;
+mod support;

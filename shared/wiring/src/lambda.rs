@@ -1,0 +1,187 @@
+//! A Lambda's start, the one way for every function: JSON logs, the settings, one AWS
+//! configuration load, the DynamoDB store; then the library configuration (from
+//! `RANTEVOU_CONFIG_FILE` or the table), loaded once. Without a configuration the function
+//! fails closed: HTTP functions answer 503 `not-configured` and the scheduled one fails its
+//! run, each logging an error, and they try the table again on the next event, so a
+//! configuration pushed after the deploy is picked up without a restart.
+
+use crate::settings::{Settings, SettingsError};
+use crate::wiring::{Mail, Wiring};
+use crate::{clock, local, logging};
+use rantevou_app::{Context, Links};
+use rantevou_domain::ports::{ConfigSource, StoreError};
+use rantevou_domain::LibraryConfig;
+use rantevou_store::DynamoStore;
+use std::future::Future;
+use std::sync::Arc;
+use tokio::sync::OnceCell;
+
+/// Why a function has no library configuration to work with.
+#[derive(Debug, Clone, PartialEq, Eq, thiserror::Error)]
+pub enum Unconfigured {
+    /// None was pushed to the table (and no file is named).
+    #[error("no library configuration: push one with `rantevou config push`")]
+    Missing,
+    /// The configuration (file or table) cannot be read or is not valid.
+    #[error("the library configuration cannot be used: {0}")]
+    Invalid(String),
+    /// The table could not be read; try again.
+    #[error("the configuration could not be read: {0}")]
+    Store(StoreError),
+}
+
+/// Why a Lambda did not start at all.
+#[derive(Debug, thiserror::Error)]
+pub enum StartError {
+    /// A setting is missing or unusable.
+    #[error(transparent)]
+    Settings(#[from] SettingsError),
+}
+
+/// A started Lambda: settings and clients built once; the configuration loaded on demand.
+pub struct Lambda {
+    settings: Settings,
+    sdk: aws_config::SdkConfig,
+    store: Arc<DynamoStore>,
+    wiring: OnceCell<Wiring<DynamoStore>>,
+}
+
+impl Lambda {
+    /// Starts: logs, settings, one AWS configuration load, the store; and a first attempt at
+    /// the library configuration, so that the first request does not wait for it.
+    pub async fn start() -> Result<&'static Lambda, StartError> {
+        logging::init();
+        let settings = Settings::from_env()?;
+        let table = settings.table()?.to_owned();
+        if let Some(now) = settings.now {
+            tracing::warn!(now = %now, "clock pinned by RANTEVOU_NOW");
+        }
+        let sdk = aws_config::load_defaults(aws_config::BehaviorVersion::latest()).await;
+        let store = Arc::new(DynamoStore::new(aws_sdk_dynamodb::Client::new(&sdk), table));
+        // The process lives as long as the Lambda's sandbox: leaking keeps the handlers'
+        // references `'static` without a lock per request.
+        let lambda: &'static Lambda = Box::leak(Box::new(Lambda {
+            settings,
+            sdk,
+            store,
+            wiring: OnceCell::new(),
+        }));
+        if let Err(e) = lambda.wiring().await {
+            tracing::error!(error = %e, "not configured yet");
+        }
+        Ok(lambda)
+    }
+
+    /// The wiring, once the library configuration is known (tried again until it is).
+    pub async fn wiring(&self) -> Result<&Wiring<DynamoStore>, Unconfigured> {
+        self.wiring.get_or_try_init(|| self.configure()).await
+    }
+
+    async fn configure(&self) -> Result<Wiring<DynamoStore>, Unconfigured> {
+        let config = match &self.settings.config_file {
+            Some(path) => local::config_file(path).map_err(Unconfigured::Invalid)?.1,
+            None => {
+                let source = self
+                    .store
+                    .load_config()
+                    .await
+                    .map_err(Unconfigured::Store)?
+                    .ok_or(Unconfigured::Missing)?;
+                LibraryConfig::from_toml_str(&source)
+                    .map_err(|e| Unconfigured::Invalid(e.to_string()))?
+            }
+        };
+        let links = Links::for_library(
+            &config,
+            self.settings.public_url.as_ref().map(|u| u.as_str()),
+            self.settings.site_origin.as_ref().map(|u| u.as_str()),
+        )
+        .map_err(|e| Unconfigured::Invalid(e.to_string()))?;
+        let clock = self.settings.now.map_or_else(clock::system, clock::pinned);
+        let mail = Mail::Ses {
+            sdk: Box::new(self.sdk.clone()),
+            from: local::sender(&config, self.settings.sender.as_deref()),
+            configuration_set: self.settings.ses_configuration_set.clone(),
+        };
+        let ctx = Context::new(Arc::new(config), clock, links);
+        Ok(Wiring::new(ctx, Arc::clone(&self.store), mail))
+    }
+
+    /// The use case `build` makes from the wiring, built once per process.
+    async fn use_case<U, B>(
+        &'static self,
+        cell: &'static OnceCell<U>,
+        build: &B,
+    ) -> Result<&'static U, Unconfigured>
+    where
+        B: Fn(&Wiring<DynamoStore>) -> U,
+    {
+        cell.get_or_try_init(|| async { self.wiring().await.map(build) })
+            .await
+    }
+}
+
+fn leak<T>(value: T) -> &'static T {
+    Box::leak(Box::new(value))
+}
+
+/// Runs a scheduled (non-HTTP) function: every event calls `handle` with the use case `build`
+/// makes. Without a configuration the run fails (an error in the logs and the metrics).
+pub async fn run_scheduled<U, B, H, Fut, O>(
+    build: B,
+    handle: H,
+) -> Result<(), lambda_runtime::Error>
+where
+    U: Send + Sync + 'static,
+    B: Fn(&Wiring<DynamoStore>) -> U + Send + Sync + 'static,
+    H: Fn(&'static U) -> Fut + Send + Sync + 'static,
+    Fut: Future<Output = Result<O, String>> + Send,
+    O: serde::Serialize,
+{
+    let lambda = Lambda::start().await?;
+    let (cell, build, handle) = (leak(OnceCell::new()), leak(build), leak(handle));
+    lambda_runtime::run(lambda_runtime::service_fn(
+        move |_: lambda_runtime::LambdaEvent<serde::de::IgnoredAny>| async move {
+            match lambda.use_case(cell, build).await {
+                Ok(use_case) => handle(use_case).await,
+                Err(e) => {
+                    tracing::error!(error = %e, "not configured; nothing done");
+                    Err(e.to_string())
+                }
+            }
+        },
+    ))
+    .await
+}
+
+/// Runs an HTTP function: every request goes to `handle` with the use case `build` makes;
+/// without a configuration every request answers 503 `not-configured` (or 503 `unavailable`
+/// when the table could not be read).
+#[cfg(feature = "http")]
+pub async fn run_http<U, B, H, Fut>(
+    function: rantevou_http::Function,
+    build: B,
+    handle: H,
+) -> Result<(), lambda_http::Error>
+where
+    U: Send + Sync + 'static,
+    B: Fn(&Wiring<DynamoStore>) -> U + Send + Sync + 'static,
+    H: Fn(lambda_http::Request, &'static U) -> Fut + Send + Sync + 'static,
+    Fut: Future<Output = lambda_http::Response<lambda_http::Body>> + Send,
+{
+    let lambda = Lambda::start().await?;
+    let (cell, build, handle) = (leak(OnceCell::new()), leak(build), leak(handle));
+    lambda_http::run(lambda_http::service_fn(move |req| async move {
+        let answer = match lambda.use_case(cell, build).await {
+            Ok(use_case) => handle(req, use_case).await,
+            Err(Unconfigured::Store(e)) => {
+                tracing::error!(error = %e, "configuration not read");
+                rantevou_http::ApiError::Unavailable.to_response()
+            }
+            // Logged there, with the request id.
+            Err(_) => rantevou_http::not_configured(&req, function),
+        };
+        Ok::<_, std::convert::Infallible>(answer)
+    }))
+    .await
+}

@@ -1,0 +1,106 @@
+//! One library's adapters, built once, and the use cases built from them: each gets only the
+//! ports its function may touch (as the function's IAM policy in `template.yaml` allows).
+
+use rantevou_app::{Booking, Cancelling, Context, Fetching, FreeSlots, MailDelivery, MailRetry};
+use rantevou_domain::ports::{Clock, Mailer};
+use rantevou_mail::{Sender, SesMailer};
+use rantevou_store::Store;
+use std::sync::Arc;
+
+/// Where mail goes: a mailer already built (the outbox), or SES, whose client is built only
+/// for the use cases that send mail.
+#[derive(Clone)]
+pub(crate) enum Mail {
+    Built(Arc<dyn Mailer>),
+    Ses {
+        sdk: Box<aws_config::SdkConfig>,
+        from: Sender,
+        configuration_set: Option<String>,
+    },
+}
+
+/// A store, a mail route and the shared context; the use cases come from here.
+#[derive(Clone)]
+pub struct Wiring<S> {
+    ctx: Context,
+    store: Arc<S>,
+    mail: Mail,
+}
+
+impl<S: Store + 'static> Wiring<S> {
+    pub(crate) fn new(ctx: Context, store: Arc<S>, mail: Mail) -> Self {
+        Wiring { ctx, store, mail }
+    }
+
+    /// The same wiring with mail sent through `mailer` (tests: a failing mailer, SES on moto).
+    pub fn with_mailer(mut self, mailer: Arc<dyn Mailer>) -> Self {
+        self.mail = Mail::Built(mailer);
+        self
+    }
+
+    /// The same wiring with another clock (tests: a later moment on the same store).
+    pub fn with_clock(mut self, clock: Arc<dyn Clock>) -> Self {
+        self.ctx.clock = clock;
+        self
+    }
+
+    /// The shared context.
+    pub fn context(&self) -> &Context {
+        &self.ctx
+    }
+
+    /// The store (staff tools and tests reach past the use cases here).
+    pub fn store(&self) -> &Arc<S> {
+        &self.store
+    }
+
+    /// Listing free times: the lock reader only.
+    pub fn free_slots(&self) -> FreeSlots {
+        FreeSlots::new(self.ctx.clone(), self.store.clone())
+    }
+
+    /// Booking: the bookings port and mail.
+    pub fn booking(&self) -> Booking {
+        Booking::new(self.ctx.clone(), self.store.clone(), self.mail_delivery())
+    }
+
+    /// Fetching: the appointment reader only.
+    pub fn fetching(&self) -> Fetching {
+        Fetching::new(self.ctx.clone(), self.store.clone())
+    }
+
+    /// Cancelling: the reader, the cancellations port and mail.
+    pub fn cancelling(&self) -> Cancelling {
+        Cancelling::new(
+            self.ctx.clone(),
+            self.store.clone(),
+            self.store.clone(),
+            self.mail_delivery(),
+        )
+    }
+
+    /// Sending one appointment's mail: the mailer and the mail log.
+    pub fn mail_delivery(&self) -> MailDelivery {
+        MailDelivery::new(self.ctx.clone(), self.mailer(), self.store.clone())
+    }
+
+    /// The retry of pending mail: delivery and the mail queue.
+    pub fn mail_retry(&self) -> MailRetry {
+        MailRetry::new(self.mail_delivery(), self.store.clone())
+    }
+
+    fn mailer(&self) -> Arc<dyn Mailer> {
+        match &self.mail {
+            Mail::Built(mailer) => Arc::clone(mailer),
+            Mail::Ses {
+                sdk,
+                from,
+                configuration_set,
+            } => Arc::new(SesMailer::new(
+                aws_sdk_sesv2::Client::new(sdk),
+                from.clone(),
+                configuration_set.clone(),
+            )),
+        }
+    }
+}

@@ -1,0 +1,241 @@
+//! Mail through the functions: a booking and a cancellation each send the seed's message to
+//! the patron and a copy to the provider (read back from the outbox with a MIME parser); a
+//! repeat sends nothing; a failed send never undoes the booking, and the retry delivers it.
+
+use async_trait::async_trait;
+use lambda_http::http::Request;
+use lambda_http::Body;
+use mail_parser::{Message, MessageParser};
+use rantevou_domain::appointment::MailKind;
+use rantevou_domain::ports::{MailError, MailQueue, Mailer, OutgoingMail};
+use rantevou_tests::{call, deps, invoke, json, outbox, text};
+use std::sync::Arc;
+
+fn parse(bytes: &[u8]) -> Message<'_> {
+    MessageParser::default()
+        .parse(bytes)
+        .expect("a MIME message")
+}
+
+fn to(m: &Message<'_>) -> String {
+    m.to()
+        .and_then(|a| a.first())
+        .and_then(|a| a.address())
+        .unwrap_or("")
+        .to_owned()
+}
+
+fn ics(m: &Message<'_>) -> String {
+    String::from_utf8(m.attachment(0).expect("an .ics").contents().to_vec()).unwrap()
+}
+
+fn path_of(url: &str) -> String {
+    url.split_once("://")
+        .map(|(_, rest)| rest[rest.find('/').unwrap_or(0)..].to_owned())
+        .unwrap_or_default()
+}
+
+fn cancel_form(path: &str, token: &str, reason: &str) -> Request<Body> {
+    let body: String = form_encode(&[("token", token), ("reason", reason)]);
+    Request::builder()
+        .method("POST")
+        .uri(path.split('?').next().unwrap())
+        .header("content-type", "application/x-www-form-urlencoded")
+        .body(Body::Text(body))
+        .unwrap()
+}
+
+fn form_encode(pairs: &[(&str, &str)]) -> String {
+    pairs
+        .iter()
+        .map(|(k, v)| {
+            format!(
+                "{k}={}",
+                v.bytes()
+                    .map(|b| if b.is_ascii_alphanumeric() {
+                        (b as char).to_string()
+                    } else {
+                        format!("%{b:02X}")
+                    })
+                    .collect::<String>()
+            )
+        })
+        .collect::<Vec<_>>()
+        .join("&")
+}
+
+#[tokio::test]
+async fn a_booking_and_a_cancellation_mail_the_patron_and_the_provider() {
+    let (deps, dir) = deps();
+    let r = invoke("create-appointment.created", &deps).await;
+    assert_eq!(r.status().as_u16(), 201);
+    let created = json(&r);
+    let manage = created["manage_url"].as_str().unwrap().to_owned();
+    let id = created["id"].as_str().unwrap().to_owned();
+
+    let mails = outbox(dir.path());
+    assert_eq!(
+        mails.len(),
+        2,
+        "the patron's confirmation and the provider's copy"
+    );
+    let patron = parse(&mails[0]);
+    assert_eq!(to(&patron), "k.papadopoulou@example.org");
+    assert_eq!(
+        patron.subject().unwrap(),
+        "Το ραντεβού σας κρατήθηκε επιτυχώς! – myLIBRARYlive 01/12/2026 09:00"
+    );
+    assert_eq!(
+        patron.from().unwrap().first().unwrap().address(),
+        Some("library@uom.edu.gr")
+    );
+    let body = patron.body_text(0).unwrap();
+    for expected in [
+        "Έναρξη: 01/12/2026 09:00",
+        "Λήξη: 01/12/2026 09:20",
+        "Όνομα: Κατερίνα Παπαδοπούλου",
+        "Τηλέφωνο: +30 6900000000",
+        manage.as_str(),
+    ] {
+        assert!(body.contains(expected), "lacks {expected:?}: {body}");
+    }
+    assert!(patron.body_html(0).unwrap().contains("lang=\"el\""));
+    let request = ics(&patron);
+    assert!(request.contains("METHOD:REQUEST") && request.contains(&format!("UID:{id}@rantevou")));
+    let staff = parse(&mails[1]);
+    assert_eq!(to(&staff), "sip@lib.uom.gr");
+    assert!(!staff.body_text(0).unwrap().contains("token="));
+    assert!(json(&invoke("get-appointment.found", &deps).await).is_object());
+
+    // A repeat with the same Idempotency-Key mails nobody.
+    assert_eq!(
+        invoke("create-appointment.created", &deps)
+            .await
+            .status()
+            .as_u16(),
+        200
+    );
+    assert_eq!(outbox(dir.path()).len(), 2);
+
+    // Cancel through the link in the mail.
+    let path = path_of(&manage);
+    let token = manage.split("token=").nth(1).unwrap();
+    let r = call(
+        "cancel-appointment",
+        cancel_form(&path, token, "αλλαγή ημερομηνίας"),
+        &deps,
+    )
+    .await;
+    assert_eq!(r.status().as_u16(), 200, "{}", text(&r));
+    let mails = outbox(dir.path());
+    assert_eq!(mails.len(), 4);
+    let cancellation = parse(&mails[2]);
+    assert_eq!(to(&cancellation), "k.papadopoulou@example.org");
+    assert!(cancellation
+        .subject()
+        .unwrap()
+        .starts_with("Το ραντεβού ακυρώθηκε"));
+    let body = cancellation.body_text(0).unwrap();
+    assert!(
+        body.contains("Διάρκεια: 20 λεπτά") && body.contains("Αιτία: αλλαγή ημερομηνίας"),
+        "{body}"
+    );
+    let cancel_ics = ics(&cancellation);
+    assert!(cancel_ics.contains("METHOD:CANCEL") && cancel_ics.contains("SEQUENCE:1"));
+    assert!(cancel_ics.contains(&format!("UID:{id}@rantevou")));
+    assert_eq!(to(&parse(&mails[3])), "sip@lib.uom.gr");
+
+    // Cancelling again mails nobody.
+    let r = call(
+        "cancel-appointment",
+        cancel_form(&path, token, "again"),
+        &deps,
+    )
+    .await;
+    assert_eq!(r.status().as_u16(), 200);
+    assert_eq!(outbox(dir.path()).len(), 4);
+}
+
+/// A mailer that refuses everything, as SES does with an unverified sender.
+struct Refusing;
+
+#[async_trait]
+impl Mailer for Refusing {
+    async fn send(&self, _: &OutgoingMail) -> Result<(), MailError> {
+        Err(MailError::Rejected("ses: MessageRejected".into()))
+    }
+}
+
+#[tokio::test]
+async fn a_failed_send_keeps_the_booking_and_the_retry_delivers_once() {
+    let (working, dir) = deps();
+    let failing = working.with_mailer(Arc::new(Refusing));
+
+    let r = invoke("create-appointment.created", &failing).await;
+    assert_eq!(r.status().as_u16(), 201, "the booking stands");
+    let first_link = json(&r)["manage_url"].as_str().unwrap().to_owned();
+    assert!(outbox(dir.path()).is_empty());
+    let pending = working.store().pending_mail(10).await.unwrap();
+    assert_eq!(pending.len(), 1);
+    assert_eq!(pending[0].pending_mail, vec![MailKind::Confirmation]);
+
+    // The retry, failing again, keeps it pending.
+    let report = send_pending_mail::handle(&failing.wiring.mail_retry())
+        .await
+        .unwrap();
+    assert_eq!((report.sent, report.failed), (0, 1));
+
+    // With mail working again, the retry delivers it, once.
+    let report = send_pending_mail::handle(&working.wiring.mail_retry())
+        .await
+        .unwrap();
+    assert_eq!((report.sent, report.failed), (1, 0));
+    let report = send_pending_mail::handle(&working.wiring.mail_retry())
+        .await
+        .unwrap();
+    assert_eq!((report.sent, report.failed), (0, 0));
+    let mails = outbox(dir.path());
+    assert_eq!(mails.len(), 2);
+    let body = parse(&mails[0]).body_text(0).unwrap().to_string();
+    let link = body
+        .lines()
+        .find_map(|l| {
+            l.split_once(": http")
+                .map(|(_, rest)| format!("http{rest}"))
+        })
+        .unwrap();
+    assert_ne!(link, first_link, "a late confirmation carries a fresh link");
+    let page = Request::builder()
+        .uri(path_of(&link))
+        .body(Body::Empty)
+        .unwrap();
+    assert_eq!(
+        call("cancel-appointment", page, &working)
+            .await
+            .status()
+            .as_u16(),
+        200,
+        "the mailed link works"
+    );
+
+    // A cancellation whose mail fails is pending too, and delivered by the retry.
+    let token = link.split("token=").nth(1).unwrap();
+    let r = call(
+        "cancel-appointment",
+        cancel_form(&path_of(&link), token, ""),
+        &failing,
+    )
+    .await;
+    assert_eq!(r.status().as_u16(), 200);
+    assert_eq!(outbox(dir.path()).len(), 2);
+    let report = send_pending_mail::handle(&working.wiring.mail_retry())
+        .await
+        .unwrap();
+    assert_eq!((report.sent, report.failed), (1, 0));
+    let mails = outbox(dir.path());
+    assert_eq!(mails.len(), 4);
+    assert!(parse(&mails[2])
+        .subject()
+        .unwrap()
+        .starts_with("Το ραντεβού ακυρώθηκε"));
+}

@@ -1,0 +1,191 @@
+//! `template.yaml` agrees with the code: every function in it has a crate (and the other way
+//! round), its HTTP routes are the served routes (so also `openapi.yaml`'s), every HTTP
+//! function has an `events/` sample, and the table equals `infra/dynamodb-table.json`.
+
+use rantevou_http::routes::ROUTES;
+use std::collections::BTreeSet;
+use yaml_rust2::{Yaml, YamlLoader};
+
+fn template() -> Yaml {
+    let text = std::fs::read_to_string(rantevou_tests::root().join("template.yaml")).unwrap();
+    YamlLoader::load_from_str(&text)
+        .expect("template.yaml parses")
+        .remove(0)
+}
+
+fn resources_of_type<'a>(t: &'a Yaml, kind: &str) -> Vec<(&'a str, &'a Yaml)> {
+    t["Resources"]
+        .as_hash()
+        .unwrap()
+        .iter()
+        .filter(|(_, r)| r["Type"].as_str() == Some(kind))
+        .map(|(k, r)| (k.as_str().unwrap(), r))
+        .collect()
+}
+
+fn function_name(resource: &Yaml) -> String {
+    let code = resource["Properties"]["CodeUri"].as_str().expect("CodeUri");
+    code.strip_prefix("target/lambda/")
+        .and_then(|c| c.strip_suffix('/'))
+        .expect("CodeUri at target/lambda/<fn>/")
+        .to_owned()
+}
+
+#[test]
+fn every_function_has_a_crate_and_every_crate_a_function() {
+    let t = template();
+    let in_template: BTreeSet<String> = resources_of_type(&t, "AWS::Serverless::Function")
+        .iter()
+        .map(|(_, r)| function_name(r))
+        .collect();
+    let crates: BTreeSet<String> = std::fs::read_dir(rantevou_tests::root().join("functions"))
+        .unwrap()
+        .map(|e| e.unwrap().file_name().into_string().unwrap())
+        .collect();
+    assert_eq!(in_template, crates);
+    for (name, r) in resources_of_type(&t, "AWS::Serverless::Function") {
+        let props = &r["Properties"];
+        assert!(
+            props["LoggingConfig"]["LogGroup"]["Ref"].as_str().is_some(),
+            "{name} logs to a group with retention"
+        );
+        for statement in props["Policies"][0]["Statement"].as_vec().unwrap() {
+            let actions = statement["Action"].as_vec().unwrap();
+            assert!(
+                actions.iter().all(|a| !a.as_str().unwrap().contains('*')),
+                "{name}: no wildcard actions"
+            );
+        }
+    }
+    let globals = &t["Globals"]["Function"];
+    assert_eq!(globals["Runtime"].as_str(), Some("provided.al2023"));
+    assert_eq!(globals["Architectures"][0].as_str(), Some("arm64"));
+    assert_eq!(globals["Tracing"].as_str(), Some("Active"));
+    assert_eq!(globals["LoggingConfig"]["LogFormat"].as_str(), Some("JSON"));
+}
+
+#[test]
+fn template_routes_are_the_served_routes_with_events() {
+    let t = template();
+    let mut routes = BTreeSet::new();
+    for (_, r) in resources_of_type(&t, "AWS::Serverless::Function") {
+        let function = function_name(r);
+        for (_, event) in r["Properties"]["Events"].as_hash().unwrap() {
+            if event["Type"].as_str() == Some("HttpApi") {
+                let p = &event["Properties"];
+                routes.insert((
+                    p["Method"].as_str().unwrap().to_owned(),
+                    p["Path"].as_str().unwrap().to_owned(),
+                    function.clone(),
+                ));
+            }
+        }
+    }
+    let served: BTreeSet<(String, String, String)> = ROUTES
+        .iter()
+        .map(|r| {
+            (
+                r.method.to_owned(),
+                r.path.to_owned(),
+                r.function.name().to_owned(),
+            )
+        })
+        .collect();
+    assert_eq!(routes, served);
+    let events: BTreeSet<String> = std::fs::read_dir(rantevou_tests::root().join("events"))
+        .unwrap()
+        .map(|e| {
+            e.unwrap()
+                .file_name()
+                .into_string()
+                .unwrap()
+                .split('.')
+                .next()
+                .unwrap()
+                .to_owned()
+        })
+        .collect();
+    for (_, _, function) in &routes {
+        assert!(
+            events.contains(function),
+            "{function} has no events/ sample"
+        );
+    }
+}
+
+#[test]
+fn the_table_is_the_one_defined_in_infra() {
+    let t = template();
+    let table = &t["Resources"]["Table"]["Properties"];
+    let def: serde_json::Value = serde_json::from_str(
+        &std::fs::read_to_string(rantevou_tests::root().join("infra/dynamodb-table.json")).unwrap(),
+    )
+    .unwrap();
+    let pairs = |y: &Yaml, a: &str, b: &str| -> BTreeSet<(String, String)> {
+        y.as_vec()
+            .unwrap()
+            .iter()
+            .map(|e| {
+                (
+                    e[a].as_str().unwrap().to_owned(),
+                    e[b].as_str().unwrap().to_owned(),
+                )
+            })
+            .collect()
+    };
+    let json_pairs = |v: &serde_json::Value, a: &str, b: &str| -> BTreeSet<(String, String)> {
+        v.as_array()
+            .unwrap()
+            .iter()
+            .map(|e| {
+                (
+                    e[a].as_str().unwrap().to_owned(),
+                    e[b].as_str().unwrap().to_owned(),
+                )
+            })
+            .collect()
+    };
+    assert_eq!(
+        pairs(
+            &table["AttributeDefinitions"],
+            "AttributeName",
+            "AttributeType"
+        ),
+        json_pairs(
+            &def["AttributeDefinitions"],
+            "AttributeName",
+            "AttributeType"
+        )
+    );
+    assert_eq!(
+        pairs(&table["KeySchema"], "AttributeName", "KeyType"),
+        json_pairs(&def["KeySchema"], "AttributeName", "KeyType")
+    );
+    let gsis = table["GlobalSecondaryIndexes"].as_vec().unwrap();
+    let json_gsis = def["GlobalSecondaryIndexes"].as_array().unwrap();
+    assert_eq!(gsis.len(), json_gsis.len());
+    for (y, j) in gsis.iter().zip(json_gsis) {
+        assert_eq!(y["IndexName"].as_str(), j["IndexName"].as_str());
+        assert_eq!(
+            pairs(&y["KeySchema"], "AttributeName", "KeyType"),
+            json_pairs(&j["KeySchema"], "AttributeName", "KeyType")
+        );
+        assert_eq!(
+            y["Projection"]["ProjectionType"].as_str(),
+            j["Projection"]["ProjectionType"].as_str()
+        );
+    }
+    assert_eq!(table["BillingMode"].as_str(), def["BillingMode"].as_str());
+    assert_eq!(
+        table["TimeToLiveSpecification"]["AttributeName"].as_str(),
+        def["TimeToLiveAttribute"].as_str()
+    );
+    assert_eq!(
+        table["PointInTimeRecoverySpecification"]["PointInTimeRecoveryEnabled"].as_bool(),
+        Some(true)
+    );
+    assert_eq!(
+        table["SSESpecification"]["SSEEnabled"].as_bool(),
+        Some(true)
+    );
+}
