@@ -1,30 +1,67 @@
-// The booking form's checks, the same rules the server applies (shared/domain/src/patron.rs),
-// so that a patron hears about a mistake at step 3 rather than after Confirm. The server
-// checks again; its answer wins if the two ever disagree.
+// The booking form's checks: the server's rules with the numbers the server serves
+// (`GET /api/services` → policy.limits and policy.required_fields), so that a patron hears
+// about a mistake at step 3 rather than after Confirm. The server checks again; its answer
+// wins if the two ever disagree. tests/cases/email.json holds the email cases both pass.
 
 const FORBIDDEN_IN_LINE = /[\u0000-\u001f\u007f-\u009f\u2028\u2029\u202a-\u202e\u2066-\u2069]/u;
 const FORBIDDEN_IN_TEXT = /[\u0000-\u0008\u000b-\u001f\u007f-\u009f\u2028\u2029\u202a-\u202e\u2066-\u2069]/u;
-// A practical address check: one @, no spaces, a dotted domain. The server's parser decides.
-const EMAIL = /^[^\s@]+@[^\s@]+\.[^\s@.]+$/u;
+// Characters a URL parser reads as structure: never part of a domain.
+const URL_STRUCTURE = /[%/?#\\:@[\]]/u;
+const LABEL = /^[A-Za-z0-9-]+$/u;
 
 const chars = (s) => [...s].length;
+const bytes = (s) => new TextEncoder().encode(s).length;
 
 /**
- * Checks the form. `required` lists the optional fields the library requires ("phone",
- * "notes"). Returns [{field, code}] with the API's field names and codes.
+ * `email` with its domain in ASCII form if it follows the server's rule (`rule` is
+ * policy.limits.email), else null. The domain goes through the browser's URL parser, which
+ * applies the same IDNA mapping as the server (the WHATWG URL standard's).
  */
-export function validate(form, required) {
+export function emailAscii(email, rule) {
+  if (FORBIDDEN_IN_LINE.test(email) || /\s/u.test(email)) return null;
+  const at = email.indexOf("@");
+  if (at < 0) return null;
+  const local = email.slice(0, at);
+  const domain = email.slice(at + 1);
+  const dotAtom =
+    local.length > 0 &&
+    local.length <= rule.local_max &&
+    !local.startsWith(".") &&
+    !local.endsWith(".") &&
+    !local.includes("..") &&
+    [...local].every((c) => /[A-Za-z0-9.]/u.test(c) || rule.local_specials.includes(c));
+  if (!dotAtom || URL_STRUCTURE.test(domain)) return null;
+  let ascii;
+  try {
+    ascii = new URL(`http://${domain}/`).hostname;
+  } catch {
+    return null;
+  }
+  const labels = ascii.split(".");
+  const labelOk = (l) => l.length >= 1 && l.length <= rule.label_max && LABEL.test(l) && !l.startsWith("-") && !l.endsWith("-");
+  const ok =
+    ascii.length <= rule.domain_max && labels.length >= 2 && labels.every(labelOk) && /^[A-Za-z]/u.test(labels.at(-1));
+  return ok ? `${local}@${ascii}` : null;
+}
+
+/**
+ * Checks the form against `policy` (the `policy` of `GET /api/services`: `required_fields`
+ * and `limits`). Returns [{field, code}] with the API's field names and codes.
+ */
+export function validate(form, policy) {
+  const limits = policy.limits;
+  const required = policy.required_fields || ["name", "email"];
   const errors = [];
   const add = (field, code) => errors.push({ field, code });
   const name = form.name.trim();
   if (!name) add("customer.name", "required");
   else if (FORBIDDEN_IN_LINE.test(name)) add("customer.name", "invalid");
-  else if (chars(name) > 100) add("customer.name", "too_long");
+  else if (chars(name) > limits.name_max) add("customer.name", "too_long");
 
   const email = form.email.trim();
   if (!email) add("customer.email", "required");
-  else if (email.length > 254) add("customer.email", "too_long");
-  else if (!EMAIL.test(email) || FORBIDDEN_IN_LINE.test(email)) add("customer.email", "invalid");
+  else if (bytes(email) > limits.email.max_bytes) add("customer.email", "too_long");
+  else if (!emailAscii(email, limits.email)) add("customer.email", "invalid");
 
   const phone = form.phone.trim();
   if (!phone) {
@@ -32,15 +69,15 @@ export function validate(form, required) {
   } else {
     const digits = (phone.match(/[0-9]/g) || []).length;
     const allowed = /^\+?[0-9 ()./-]*$/u.test(phone);
-    if (chars(phone) > 30) add("customer.phone", "too_long");
-    else if (!allowed || digits < 7 || digits > 15) add("customer.phone", "invalid");
+    if (chars(phone) > limits.phone_max) add("customer.phone", "too_long");
+    else if (!allowed || digits < limits.phone_digits_min || digits > limits.phone_digits_max) add("customer.phone", "invalid");
   }
 
   const notes = form.notes.trim().replace(/\r\n/g, "\n");
   if (!notes) {
     if (required.includes("notes")) add("notes", "required");
   } else if (FORBIDDEN_IN_TEXT.test(notes)) add("notes", "invalid");
-  else if (chars(notes) > 1000) add("notes", "too_long");
+  else if (chars(notes) > limits.text_max) add("notes", "too_long");
 
   if (!form.accept_terms) add("accept_terms", "must_accept");
   if (!form.accept_privacy) add("accept_privacy", "must_accept");

@@ -3,8 +3,9 @@
 
 import assert from "node:assert/strict";
 import { test } from "node:test";
+import { readFileSync } from "node:fs";
 import * as d from "../../site/js/dates.js";
-import { validate } from "../../site/js/validate.js";
+import { emailAscii, validate } from "../../site/js/validate.js";
 import el from "../../site/texts/el.js";
 import en from "../../site/texts/en.js";
 
@@ -56,8 +57,24 @@ test("long dates read naturally in both languages", () => {
   assert.match(d.monthName("2026-12", "el-GR"), /^Δεκέμβριος 2026$/);
 });
 
+// The limits the server serves (a Rust test keeps this file equal to them) and the email
+// cases the server's parser passes (shared/domain's unit test runs the same file).
+const read = (path) => JSON.parse(readFileSync(new URL(path, import.meta.url), "utf8"));
+const LIMITS = read("../cases/limits.json");
+const EMAILS = read("../cases/email.json");
+
 const good = { name: "Κατερίνα", email: "k@example.org", phone: "+30 690 000 0000", notes: "άρθρα", accept_terms: true, accept_privacy: true };
-const codes = (form, required = ["phone", "notes"]) => validate(form, required).map((e) => `${e.field}:${e.code}`);
+const policy = (required) => ({ required_fields: ["name", "email", ...required], limits: LIMITS });
+const codes = (form, required = ["phone", "notes"]) => validate(form, policy(required)).map((e) => `${e.field}:${e.code}`);
+
+test("the email rule gives the server's answers on the shared cases", () => {
+  for (const ok of EMAILS.valid) assert.notEqual(emailAscii(ok.trim(), LIMITS.email), null, `${JSON.stringify(ok)} should be accepted`);
+  for (const bad of EMAILS.invalid) assert.deepEqual(codes({ ...good, email: bad }), ["customer.email:invalid"], JSON.stringify(bad));
+  for (const long of EMAILS.too_long) assert.deepEqual(codes({ ...good, email: long }), ["customer.email:too_long"]);
+  // The cases the review found the old check let through.
+  for (const bad of ["a..b@example.org", ".a@example.org", "user@-example.org"]) assert.ok(EMAILS.invalid.includes(bad));
+  assert.equal(emailAscii("K.Papa@Παράδειγμα.Δοκιμή", LIMITS.email), "K.Papa@xn--hxajbheg2az3al.xn--jxalpdlp");
+});
 
 test("the form rules match the server's", () => {
   assert.deepEqual(codes(good), []);

@@ -1,0 +1,87 @@
+// The booking's state for this tab, the texts of the chosen language, and the few helpers
+// every step uses (the live region, the step frame, navigation buttons).
+
+import el from "../texts/el.js";
+import en from "../texts/en.js";
+
+export const TEXTS = { el, en };
+export const STEPS = 4;
+export const DONE = 5;
+export const LANG_KEY = "rantevou.lang";
+
+export const FIELD_IDS = {
+  "customer.name": "f-name",
+  "customer.email": "f-email",
+  "customer.phone": "f-phone",
+  notes: "f-notes",
+  accept_terms: "f-terms",
+  accept_privacy: "f-privacy",
+};
+/** Fields that, when the server refuses them, mean the chosen time is no longer bookable. */
+export const SLOT_FIELDS = new Set(["start", "service", "provider"]);
+
+export const emptyForm = () => ({ name: "", email: "", phone: "", notes: "", accept_terms: false, accept_privacy: false });
+
+export const state = {
+  lang: initialLanguage(),
+  catalog: null,
+  serviceId: null,
+  providerId: "any",
+  today: null,
+  lastDay: null,
+  month: null,
+  day: null,
+  slot: null,
+  months: new Map(),
+  form: emptyForm(),
+  errors: [],
+  notice: null,
+  step: 1,
+  reached: 1,
+  key: null,
+  keyFor: null,
+  booking: false,
+  bookingError: null,
+  result: null,
+};
+
+export const main = document.getElementById("main");
+export const t = () => TEXTS[state.lang];
+export const localized = (value) => (value && (value[state.lang] ?? value.el ?? value.en)) || "";
+
+function initialLanguage() {
+  const asked = new URLSearchParams(location.search).get("lang");
+  if (asked in TEXTS) return asked;
+  try {
+    const saved = localStorage.getItem(LANG_KEY);
+    if (saved in TEXTS) return saved;
+  } catch {
+    // Storage may be disabled; Greek is the default.
+  }
+  return "el";
+}
+
+/** The chosen service. */
+export function service() {
+  return state.catalog.services.find((s) => s.id === state.serviceId);
+}
+
+export function providerName(id) {
+  return localized(state.catalog.providers.find((p) => p.id === id)?.name) || id;
+}
+
+/** The chosen time and every cached month: after a change of service or a taken slot. */
+export function forgetTimes() {
+  state.months.clear();
+  state.day = null;
+  state.slot = null;
+}
+
+/** Says `message` to screen readers (the live region), even when it repeats. */
+export function announce(message) {
+  const region = document.getElementById("announce");
+  region.textContent = "";
+  setTimeout(() => {
+    region.textContent = message;
+  }, 50);
+}

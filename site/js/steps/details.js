@@ -1,0 +1,154 @@
+// Step 3: your details — the form, its errors next to the fields and in a summary that
+// takes the focus.
+
+import { h, fill } from "../dom.js";
+import { backButton, frame, nav, register, show } from "../flow.js";
+import { FIELD_IDS, main, state, t } from "../state.js";
+import { validate } from "../validate.js";
+
+register(3, renderDetails);
+
+function renderDetails() {
+  const text = t();
+  const required = state.catalog.policy.required_fields || ["name", "email"];
+  const library = state.catalog.library;
+  const errorFor = (field) => state.errors.find((e) => e.field === field);
+  const describedBy = (id, hint, field) =>
+    [hint ? `${id}-hint` : null, errorFor(field) ? `${id}-error` : null].filter(Boolean).join(" ") || null;
+  const errorLine = (id, field) => {
+    const error = errorFor(field);
+    return error ? h("p", { id: `${id}-error`, class: "field-error" }, messageFor(error)) : null;
+  };
+  const input = (key, field, { type = "text", autocomplete, hint, inputmode } = {}) => {
+    const id = FIELD_IDS[field];
+    const isRequired = required.includes(key);
+    return h(
+      "div",
+      { class: "field" },
+      h("label", { for: id }, text[key], isRequired ? h("span", { class: "req" }, " *") : null),
+      hint ? h("p", { id: `${id}-hint`, class: "hint" }, hint) : null,
+      errorLine(id, field),
+      h("input", {
+        id,
+        name: key,
+        type,
+        autocomplete,
+        inputmode,
+        spellcheck: type === "email" ? "false" : null,
+        required: isRequired,
+        value: state.form[key],
+        "aria-invalid": errorFor(field) ? "true" : null,
+        "aria-describedby": describedBy(id, hint, field),
+        oninput: (e) => (state.form[key] = e.target.value),
+      }),
+    );
+  };
+  const check = (key, field, label, href, linkText) => {
+    const id = FIELD_IDS[field];
+    return h(
+      "div",
+      { class: "field" },
+      errorLine(id, field),
+      h(
+        "div",
+        { class: "check" },
+        h("input", {
+          type: "checkbox",
+          id,
+          name: key,
+          required: true,
+          checked: state.form[key],
+          "aria-invalid": errorFor(field) ? "true" : null,
+          "aria-describedby": errorFor(field) ? `${id}-error` : null,
+          onchange: (e) => (state.form[key] = e.target.checked),
+        }),
+        h("label", { for: id }, label, h("span", { class: "req" }, " *")),
+      ),
+      h("p", { class: "doc-link" }, h("a", { href, target: "_blank", rel: "noopener" }, linkText)),
+    );
+  };
+  const notesId = FIELD_IDS.notes;
+  const form = h(
+    "form",
+    { novalidate: true, onsubmit: detailsNext },
+    input("name", "customer.name", { autocomplete: "name" }),
+    input("email", "customer.email", { type: "email", autocomplete: "email", hint: text.emailHint }),
+    input("phone", "customer.phone", { type: "tel", autocomplete: "tel", hint: text.phoneHint, inputmode: "tel" }),
+    h(
+      "div",
+      { class: "field" },
+      h("label", { for: notesId }, text.notes, required.includes("notes") ? h("span", { class: "req" }, " *") : null),
+      h("p", { id: `${notesId}-hint`, class: "hint" }, text.notesHint),
+      errorLine(notesId, "notes"),
+      h(
+        "textarea",
+        {
+          id: notesId,
+          name: "notes",
+          rows: "4",
+          maxlength: "1000",
+          required: required.includes("notes"),
+          "aria-invalid": errorFor("notes") ? "true" : null,
+          "aria-describedby": describedBy(notesId, true, "notes"),
+          oninput: (e) => (state.form.notes = e.target.value),
+        },
+        state.form.notes,
+      ),
+    ),
+    check("accept_terms", "accept_terms", text.acceptTerms, library.terms_url, text.termsLink),
+    check("accept_privacy", "accept_privacy", text.acceptPrivacy, library.privacy_url, text.privacyLink),
+    nav(backButton(), h("button", { type: "submit", class: "primary" }, text.next)),
+  );
+  fill(main, frame(3, text.detailsHeading), errorSummary(), h("p", null, text.detailsIntro), form);
+}
+
+/** The list of mistakes at the top of the form, each a link to its field. */
+export function errorSummary() {
+  if (!state.errors.length) return null;
+  return h(
+    "div",
+    { class: "error-summary", id: "error-summary", role: "alert", tabindex: "-1", "aria-labelledby": "error-summary-title" },
+    h("h2", { id: "error-summary-title" }, t().errorSummary),
+    h(
+      "ul",
+      null,
+      state.errors.map((error) => {
+        const id = FIELD_IDS[error.field];
+        const message = messageFor(error);
+        return h(
+          "li",
+          null,
+          id
+            ? h(
+                "a",
+                {
+                  href: `#${id}`,
+                  onclick: (e) => {
+                    e.preventDefault();
+                    document.getElementById(id)?.focus();
+                  },
+                },
+                message,
+              )
+            : message,
+        );
+      }),
+    ),
+  );
+}
+
+/** The message for a field error in the page's language; the server's own when unknown. */
+export function messageFor(error) {
+  return t().errors[error.field]?.[error.code] || error.message || error.code;
+}
+
+function detailsNext(event) {
+  event.preventDefault();
+  state.errors = validate(state.form, state.catalog.policy);
+  if (state.errors.length) {
+    renderDetails();
+    document.getElementById("error-summary")?.focus();
+    return;
+  }
+  show(4);
+}
