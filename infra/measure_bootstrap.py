@@ -74,12 +74,17 @@ class Runtime(BaseHTTPRequestHandler):
 
 
 def create_table(name):
+    """The table, with the sample configuration pushed to it (as `rantevou config push` does):
+    without one the functions refuse to serve."""
     import boto3
     client = boto3.client("dynamodb", endpoint_url=os.environ["AWS_ENDPOINT_URL"], region_name=os.environ.get("AWS_REGION", "eu-central-1"))
-    definition = json.load(open(os.path.join(os.path.dirname(__file__), "dynamodb-table.json")))
+    here = os.path.dirname(__file__)
+    definition = json.load(open(os.path.join(here, "dynamodb-table.json")))
     definition.pop("_comment")
     definition.pop("TimeToLiveAttribute")
     client.create_table(TableName=name, **definition)
+    source = open(os.path.join(here, "library.toml"), encoding="utf-8").read()
+    client.put_item(TableName=name, Item={"PK": {"S": "CONFIG"}, "SK": {"S": "LIBRARY"}, "source": {"S": source}})
 
 
 def main():

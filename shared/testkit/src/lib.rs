@@ -17,6 +17,19 @@ use std::path::{Path, PathBuf};
 /// The sample configuration's source: myLIBRARYlive as `infra/library.toml` describes it.
 pub const SAMPLE_TOML: &str = include_str!("../../../infra/library.toml");
 
+/// The `[library]` table of the tests' own small configurations (in Athens, Greek first): the
+/// services, providers and policy follow it.
+pub const TEST_LIBRARY: &str = r#"
+[library]
+name = { el = "Β", en = "L" }
+email = "lib@example.org"
+site_url = "https://book.example.org"
+timezone = "Europe/Athens"
+languages = ["el", "en"]
+terms_url = "https://example.org/terms"
+privacy_url = "https://example.org/privacy"
+"#;
+
 /// The sample configuration, parsed.
 pub fn sample_config() -> LibraryConfig {
     LibraryConfig::from_toml_str(SAMPLE_TOML).expect("infra/library.toml is valid")

@@ -18,17 +18,9 @@ pub fn with_plans(
     horizon: u32,
 ) -> LibraryConfig {
     let ids: Vec<String> = plans.iter().map(|(id, _)| format!("\"{id}\"")).collect();
-    let mut s = format!(
+    let mut s = rantevou_testkit::TEST_LIBRARY.to_owned();
+    s += &format!(
         r#"
-[library]
-name = {{ el = "Β", en = "L" }}
-email = "lib@example.org"
-site_url = "https://book.example.org"
-timezone = "Europe/Athens"
-languages = ["el", "en"]
-terms_url = "https://example.org/terms"
-privacy_url = "https://example.org/privacy"
-
 [[services]]
 id = "svc"
 name = {{ el = "Υ", en = "S" }}

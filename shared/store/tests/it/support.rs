@@ -11,16 +11,7 @@ use std::sync::atomic::{AtomicU32, Ordering};
 
 /// One provider `sip` offering a 20-minute and a 40-minute service (lock unit 20 minutes),
 /// and a second provider `ana`.
-pub const CONFIG: &str = r#"
-[library]
-name = { el = "Β", en = "L" }
-email = "lib@example.org"
-site_url = "https://book.example.org"
-timezone = "Europe/Athens"
-languages = ["el", "en"]
-terms_url = "https://example.org/terms"
-privacy_url = "https://example.org/privacy"
-
+pub const SERVICES: &str = r#"
 [[services]]
 id = "short"
 name = { el = "Σ", en = "S" }
@@ -59,7 +50,7 @@ retention_days = 90
 "#;
 
 pub fn config() -> LibraryConfig {
-    LibraryConfig::from_toml_str(CONFIG).unwrap()
+    LibraryConfig::from_toml_str(&format!("{}{SERVICES}", rantevou_testkit::TEST_LIBRARY)).unwrap()
 }
 
 /// 07:00 UTC (09:00 Athens) on Monday 7 December 2026, plus `minutes`.
