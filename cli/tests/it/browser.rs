@@ -20,16 +20,14 @@ fn browser_dir() -> PathBuf {
 fn run(file: &str) {
     let _turn = ONE_AT_A_TIME.lock().unwrap_or_else(|e| e.into_inner());
     let dir = browser_dir();
-    assert!(
-        dir.join("node_modules/playwright-core").is_dir()
-            && dir.join("node_modules/axe-core").is_dir(),
-        "the browser test packages are missing: run infra/bin/browser-deps (infra/bin/test does)"
-    );
-    assert!(
-        std::path::Path::new("/usr/bin/chromium").exists()
-            || std::env::var_os("CHROMIUM").is_some(),
-        "Chromium is missing: run infra/bin/browser-deps (infra/bin/test does)"
-    );
+    let ready = dir.join("node_modules/playwright-core").is_dir()
+        && dir.join("node_modules/axe-core").is_dir()
+        && (std::path::Path::new("/usr/bin/chromium").exists()
+            || std::env::var_os("CHROMIUM").is_some());
+    let how = "run infra/bin/browser-deps once";
+    if !rantevou_testkit::available(ready, "Chromium and the browser test packages", how) {
+        return;
+    }
     let data = tempfile::tempdir().unwrap();
     let server = Server::start(data.path());
     let output = Command::new("node")

@@ -109,24 +109,42 @@ pub fn appointment(
     )
 }
 
+/// Whether a test that needs `what` may run. Without it the test skips, saying so once per
+/// test binary (past the harness's capture, so it is seen): plain `cargo test` passes on a
+/// machine without moto, Chromium or cargo-lambda. `infra/bin/test` sets
+/// `RANTEVOU_TEST_EVERYTHING=1`, and there a missing tool fails the test instead.
+pub fn available(ready: bool, what: &str, how: &str) -> bool {
+    if ready {
+        return true;
+    }
+    assert!(
+        std::env::var_os("RANTEVOU_TEST_EVERYTHING").is_none(),
+        "{what} is missing ({how}), and RANTEVOU_TEST_EVERYTHING asks for every test"
+    );
+    static SAID: std::sync::Mutex<Vec<String>> = std::sync::Mutex::new(Vec::new());
+    let mut said = SAID.lock().unwrap_or_else(|e| e.into_inner());
+    if !said.iter().any(|w| w == what) {
+        said.push(what.to_owned());
+        use std::io::Write;
+        let _ = writeln!(
+            std::io::stderr(),
+            "note: tests that need {what} are skipped ({how}; infra/bin/test provides it)"
+        );
+    }
+    false
+}
+
 /// The local DynamoDB/SES endpoint started by `infra/bin/moto exec` (`infra/bin/test` runs
-/// every test that way). Without it, tests that need it print one line and pass by skipping:
-/// plain `cargo test` works on a machine with no moto.
+/// every test that way); `None`, and the test skips, without it.
 pub fn moto_url() -> Option<String> {
     let url = std::env::var("RANTEVOU_MOTO_URL").ok();
-    if url.is_none() {
-        static SAID: std::sync::Once = std::sync::Once::new();
-        // Written past the test harness's capture, once per test binary, so it is seen.
-        SAID.call_once(|| {
-            use std::io::Write;
-            let _ = writeln!(
-                std::io::stderr(),
-                "note: tests that need the local DynamoDB/SES endpoint are skipped (no RANTEVOU_MOTO_URL); \
-                 infra/bin/test runs them through `infra/bin/moto exec`"
-            );
-        });
-    }
-    url
+    available(
+        url.is_some(),
+        "the local DynamoDB/SES endpoint",
+        "run through `infra/bin/moto exec`",
+    )
+    .then_some(url)
+    .flatten()
 }
 
 /// The `.eml` files under `dir/outbox`, oldest first, as bytes.

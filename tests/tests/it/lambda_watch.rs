@@ -61,6 +61,15 @@ async fn fixtures_and_a_patron_walk_through_cargo_lambda_watch() {
     let Some(moto) = rantevou_testkit::moto_url() else {
         return;
     };
+    let lambda = Command::new("cargo").args(["lambda", "--version"]).output();
+    let how = "pip install cargo-lambda";
+    if !rantevou_testkit::available(
+        lambda.is_ok_and(|o| o.status.success()),
+        "cargo lambda",
+        how,
+    ) {
+        return;
+    }
     let table = format!("e2e-{}", std::process::id());
     let sdk = aws_sdk_config(&moto).await;
     let client = aws_sdk_dynamodb::Client::new(&sdk);
