@@ -23,7 +23,7 @@ pub enum Action {
 
 /// Reads and validates a configuration file.
 pub fn load(file: &Path) -> Result<(String, LibraryConfig), String> {
-    rantevou_wiring::local::config_file(file)
+    rantevou_wiring::library::config_file(file)
 }
 
 pub async fn run(action: Action) -> Result<(), String> {

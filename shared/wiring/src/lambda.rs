@@ -7,7 +7,7 @@
 
 use crate::settings::{Settings, SettingsError};
 use crate::wiring::{Mail, Wiring};
-use crate::{clock, local, logging};
+use crate::{clock, library, logging};
 use rantevou_app::{Context, Links};
 use rantevou_domain::ports::{ConfigSource, StoreError};
 use rantevou_domain::LibraryConfig;
@@ -79,7 +79,7 @@ impl Lambda {
 
     async fn configure(&self) -> Result<Wiring<DynamoStore>, Unconfigured> {
         let config = match &self.settings.config_file {
-            Some(path) => local::config_file(path).map_err(Unconfigured::Invalid)?.1,
+            Some(path) => library::config_file(path).map_err(Unconfigured::Invalid)?.1,
             None => {
                 let source = self
                     .store
@@ -100,7 +100,7 @@ impl Lambda {
         let clock = self.settings.now.map_or_else(clock::system, clock::pinned);
         let mail = Mail::Ses {
             sdk: Box::new(self.sdk.clone()),
-            from: local::sender(&config, self.settings.sender.as_deref()),
+            from: library::sender(&config, self.settings.sender.as_deref()),
             configuration_set: self.settings.ses_configuration_set.clone(),
         };
         let ctx = Context::new(Arc::new(config), clock, links);
@@ -140,6 +140,7 @@ where
 {
     let lambda = Lambda::start().await?;
     let (cell, build, handle) = (leak(OnceCell::new()), leak(build), leak(handle));
+    let _ = lambda.use_case(cell, build).await;
     lambda_runtime::run(lambda_runtime::service_fn(
         move |_: lambda_runtime::LambdaEvent<serde::de::IgnoredAny>| async move {
             match lambda.use_case(cell, build).await {
@@ -171,6 +172,8 @@ where
 {
     let lambda = Lambda::start().await?;
     let (cell, build, handle) = (leak(OnceCell::new()), leak(build), leak(handle));
+    // Built now when the configuration is there, so that the first request does not wait.
+    let _ = lambda.use_case(cell, build).await;
     lambda_http::run(lambda_http::service_fn(move |req| async move {
         let answer = match lambda.use_case(cell, build).await {
             Ok(use_case) => handle(req, use_case).await,

@@ -2,13 +2,15 @@
 //! clock ([`clock`]), builds the adapters once, and hands each use case only the ports it
 //! needs ([`Wiring`]). Two starts use it: a Lambda ([`lambda`]: DynamoDB and SES, the library
 //! configuration from the table, failing closed without one) and the local service
-//! ([`local`]: SQLite and an outbox folder, for `rantevou serve` and the tests).
+//! ([`local`]: SQLite and an outbox folder, for `rantevou serve` and the tests); both read a
+//! configuration file and name the sender the same way ([`library`]).
 //!
 //! Below this crate nothing reads the environment or the clock: clippy's
 //! `disallowed-methods` (see `clippy.toml`) refuses `std::env::var` and `Utc::now` elsewhere.
 
 pub mod clock;
 pub mod lambda;
+pub mod library;
 pub mod local;
 pub mod logging;
 pub mod settings;
