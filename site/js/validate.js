@@ -3,13 +3,18 @@
 // about a mistake at step 3 rather than after Confirm. The server checks again; its answer
 // wins if the two ever disagree. tests/cases/email.json holds the email cases both pass.
 
-const FORBIDDEN_IN_LINE = /[\u0000-\u001f\u007f-\u009f\u2028\u2029\u202a-\u202e\u2066-\u2069]/u;
+// One-line values: control and line-separator characters, and every format character (Cf:
+// bidi marks, zero-width characters, the BOM, tag characters), as on the server.
+const FORBIDDEN_IN_LINE = /[\p{Cc}\u2028\u2029\p{Cf}]/u;
 const FORBIDDEN_IN_TEXT = /[\u0000-\u0008\u000b-\u001f\u007f-\u009f\u2028\u2029\u202a-\u202e\u2066-\u2069]/u;
 // Characters a URL parser reads as structure: never part of a domain.
 const URL_STRUCTURE = /[%/?#\\:@[\]]/u;
 const LABEL = /^[A-Za-z0-9-]+$/u;
 
 const chars = (s) => [...s].length;
+// Trims what the server's `str::trim` trims (Unicode White_Space); JavaScript's own trim()
+// also strips U+FEFF, which the server refuses instead.
+const trim = (s) => s.replace(/^\p{White_Space}+|\p{White_Space}+$/gu, "");
 const bytes = (s) => new TextEncoder().encode(s).length;
 
 /**
@@ -53,17 +58,17 @@ export function validate(form, policy) {
   const required = policy.required_fields || ["name", "email"];
   const errors = [];
   const add = (field, code) => errors.push({ field, code });
-  const name = form.name.trim();
+  const name = trim(form.name);
   if (!name) add("customer.name", "required");
   else if (FORBIDDEN_IN_LINE.test(name)) add("customer.name", "invalid");
   else if (chars(name) > limits.name_max) add("customer.name", "too_long");
 
-  const email = form.email.trim();
+  const email = trim(form.email);
   if (!email) add("customer.email", "required");
   else if (bytes(email) > limits.email.max_bytes) add("customer.email", "too_long");
   else if (!emailAscii(email, limits.email)) add("customer.email", "invalid");
 
-  const phone = form.phone.trim();
+  const phone = trim(form.phone);
   if (!phone) {
     if (required.includes("phone")) add("customer.phone", "required");
   } else {
@@ -73,7 +78,7 @@ export function validate(form, policy) {
     else if (!allowed || digits < limits.phone_digits_min || digits > limits.phone_digits_max) add("customer.phone", "invalid");
   }
 
-  const notes = form.notes.trim().replace(/\r\n/g, "\n");
+  const notes = trim(form.notes).replace(/\r\n/g, "\n");
   if (!notes) {
     if (required.includes("notes")) add("notes", "required");
   } else if (FORBIDDEN_IN_TEXT.test(notes)) add("notes", "invalid");

@@ -72,7 +72,7 @@ export default {
     "customer.name": {
       required: "Please enter your name.",
       too_long: "Your name can be at most 100 characters long.",
-      invalid: "Your name contains characters that are not allowed; write it on one line.",
+      invalid: "Your name contains characters that are not allowed (invisible ones or a line break); type it again on one line.",
     },
     "customer.email": {
       required: "Please enter your email address.",

@@ -81,6 +81,10 @@ test("the form rules match the server's", () => {
   assert.deepEqual(codes({ ...good, name: "  " }), ["customer.name:required"]);
   assert.deepEqual(codes({ ...good, name: "a".repeat(101) }), ["customer.name:too_long"]);
   assert.deepEqual(codes({ ...good, name: "a\u202eb" }), ["customer.name:invalid"]);
+  for (const invisible of ["Eve\u200e", "Eve\u200f", "Eve\u061c", "E\u200bve", "\ufeffEve", "Eve\u{e0041}"]) {
+    assert.deepEqual(codes({ ...good, name: invisible }), ["customer.name:invalid"], JSON.stringify(invisible));
+  }
+  assert.deepEqual(codes({ ...good, notes: "θέμα: 👩\u200d💻 Scopus" }), [], "free text keeps joiners");
   assert.deepEqual(codes({ ...good, email: "k@localhost" }), ["customer.email:invalid"]);
   assert.deepEqual(codes({ ...good, email: "k @example.org" }), ["customer.email:invalid"]);
   assert.deepEqual(codes({ ...good, phone: "" }), ["customer.phone:required"]);

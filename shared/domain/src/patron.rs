@@ -130,10 +130,25 @@ text_newtype!(PatronEmail, PatronEmail::parse);
 text_newtype!(PhoneNumber, PhoneNumber::parse);
 text_newtype!(FreeText, FreeText::parse);
 
-/// Characters that must never appear in one-line values: control characters, and the
-/// Unicode line separators and bidirectional overrides that can disguise text.
+/// Characters that must never appear in one-line values (a name, an address): control
+/// characters, the Unicode line separators, and every format character (category Cf: the
+/// bidirectional marks and overrides, zero-width spaces and joiners, the BOM, tag characters),
+/// which are invisible or turn text around and can disguise it in a mail.
 fn is_forbidden_in_line(c: char) -> bool {
-    c.is_control()
+    c.is_control() || matches!(c, '\u{2028}' | '\u{2029}') || is_format(c)
+}
+
+/// A Unicode format character (general category Cf).
+fn is_format(c: char) -> bool {
+    use unicode_properties::{GeneralCategory, UnicodeGeneralCategory};
+    c.general_category() == GeneralCategory::Format
+}
+
+/// Characters that must never appear in free text (a topic, a reason): as in one line, but
+/// line breaks and tabs are text, and the zero-width joiners stay (emoji sequences and several
+/// scripts need them); the bidirectional controls do not.
+fn is_forbidden_in_text(c: char) -> bool {
+    (c != '\n' && c != '\t' && c.is_control())
         || matches!(c, '\u{2028}' | '\u{2029}' | '\u{202A}'..='\u{202E}' | '\u{2066}'..='\u{2069}')
 }
 
@@ -180,10 +195,9 @@ impl PatronEmail {
 impl EmailRule {
     /// `email` with its domain in ASCII form, if it follows the rule.
     pub fn ascii(&self, email: &str) -> Option<String> {
-        // U+FEFF counts as a space here as it does in the site's check (JavaScript's `\s`).
         if email
             .chars()
-            .any(|c| is_forbidden_in_line(c) || c.is_whitespace() || c == '\u{feff}')
+            .any(|c| is_forbidden_in_line(c) || c.is_whitespace())
         {
             return None;
         }
@@ -252,10 +266,7 @@ impl FreeText {
     /// here; whether the field is required is the caller's rule.
     pub fn parse(raw: &str) -> Result<Self, FieldCode> {
         let text = raw.trim().replace("\r\n", "\n");
-        if text
-            .chars()
-            .any(|c| c != '\n' && c != '\t' && is_forbidden_in_line(c))
-        {
+        if text.chars().any(is_forbidden_in_text) {
             return Err(FieldCode::Invalid);
         }
         if text.chars().count() > LIMITS.text_max {

@@ -194,3 +194,26 @@ fn the_limits_served_to_the_site_are_the_ones_its_tests_use() {
         serde_json::from_str(include_str!("../../../../tests/cases/limits.json")).unwrap();
     assert_eq!(serde_json::to_value(LIMITS).unwrap(), file);
 }
+
+#[test]
+fn names_refuse_invisible_and_direction_changing_characters() {
+    for evil in [
+        "Eve\u{200E}",  // left-to-right mark
+        "Eve\u{200F}",  // right-to-left mark
+        "Eve\u{061C}",  // Arabic letter mark
+        "E\u{200B}ve",  // zero-width space
+        "\u{FEFF}Eve",  // byte-order mark
+        "Eve\u{E0041}", // a tag character
+        "Eve\u{2066}x", // an isolate
+    ] {
+        assert_eq!(PatronName::parse(evil), Err(FieldCode::Invalid), "{evil:?}");
+    }
+    assert!(PatronName::parse("Ελένη Παπαδοπούλου-Smith").is_ok());
+    assert!(
+        PatronName::parse("محمد عبد الله").is_ok(),
+        "right-to-left scripts themselves are fine"
+    );
+    // Free text keeps what real text needs: an emoji sequence joined by U+200D.
+    assert!(FreeText::parse("θέμα: 👩\u{200D}💻 Scopus").is_ok());
+    assert_eq!(FreeText::parse("a\u{202E}b"), Err(FieldCode::Invalid));
+}
