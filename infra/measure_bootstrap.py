@@ -87,6 +87,15 @@ def create_table(name):
     client.put_item(TableName=name, Item={"PK": {"S": "CONFIG"}, "SK": {"S": "LIBRARY"}, "source": {"S": source}})
 
 
+def keys_file():
+    """A manage-key file for the functions that make links (on AWS, the stack's secret)."""
+    import secrets, tempfile
+    handle, path = tempfile.mkstemp(prefix="rantevou-keys-")
+    os.write(handle, (secrets.token_urlsafe(48) + "\n").encode())
+    os.close(handle)
+    return path
+
+
 def main():
     server = ThreadingHTTPServer(("127.0.0.1", 0), Runtime)
     threading.Thread(target=server.serve_forever, daemon=True).start()
@@ -102,6 +111,7 @@ def main():
         "AWS_LAMBDA_LOG_STREAM_NAME": "measure",
         "RANTEVOU_TABLE": table,
         "RANTEVOU_NOW": "2026-11-28T10:00:00Z",
+        "RANTEVOU_KEYS_FILE": keys_file(),
         "RUST_LOG": "error",
     })
     started = time.perf_counter()

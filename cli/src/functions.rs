@@ -6,7 +6,7 @@ use rantevou_app::{Booking, Cancelling, Fetching, FreeSlots};
 use rantevou_http::routes::function_for;
 use rantevou_http::{ApiError, Function};
 use rantevou_store::Store;
-use rantevou_wiring::Wiring;
+use rantevou_wiring::{NoKeys, Wiring};
 
 /// Every HTTP function's use case, built once.
 #[derive(Clone)]
@@ -18,14 +18,14 @@ pub struct Functions {
 }
 
 impl Functions {
-    /// The functions over one wiring (one store, one mailer).
-    pub fn new<S: Store + 'static>(wiring: &Wiring<S>) -> Self {
-        Functions {
+    /// The functions over one wiring (one store, one mailer, the keys).
+    pub fn new<S: Store + 'static>(wiring: &Wiring<S>) -> Result<Self, NoKeys> {
+        Ok(Functions {
             free_slots: wiring.free_slots(),
-            booking: wiring.booking(),
+            booking: wiring.booking()?,
             fetching: wiring.fetching(),
             cancelling: wiring.cancelling(),
-        }
+        })
     }
 
     /// `req` handled by `function`.

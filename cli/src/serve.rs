@@ -51,9 +51,10 @@ pub async fn run(options: Options) -> Result<(), String> {
         rantevou_wiring::clock::system(),
     )
     .map_err(|e| e.to_string())?;
-    tokio::spawn(retry_every_minute(wiring.mail_retry()));
+    let retry = wiring.mail_retry().map_err(|e| e.to_string())?;
+    tokio::spawn(retry_every_minute(retry));
     let app = Arc::new(App {
-        functions: Functions::new(&wiring),
+        functions: Functions::new(&wiring).map_err(|e| e.to_string())?,
         outbox: options.data.join("outbox"),
         site: options.site,
     });

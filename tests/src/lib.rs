@@ -53,8 +53,13 @@ impl Deps {
         )
     }
 
+    /// The retry of pending mail.
+    pub fn mail_retry(&self) -> rantevou_app::MailRetry {
+        self.wiring.mail_retry().expect("the local wiring has keys")
+    }
+
     fn of(wiring: Wiring<SqliteStore>) -> Deps {
-        let functions = Functions::new(&wiring);
+        let functions = Functions::new(&wiring).expect("the local wiring has keys");
         Deps { wiring, functions }
     }
 }

@@ -5,7 +5,7 @@ async fn main() -> Result<(), lambda_http::Error> {
     use rantevou_wiring::{lambda, Wiring};
     lambda::run_http(
         rantevou_http::Function::CancelAppointment,
-        Wiring::cancelling,
+        |w: &Wiring<_>| Ok(w.cancelling()),
         cancel_appointment::handle,
     )
     .await

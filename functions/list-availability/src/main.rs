@@ -5,7 +5,7 @@ async fn main() -> Result<(), lambda_http::Error> {
     use rantevou_wiring::{lambda, Wiring};
     lambda::run_http(
         rantevou_http::Function::ListAvailability,
-        Wiring::free_slots,
+        |w: &Wiring<_>| Ok(w.free_slots()),
         list_availability::handle,
     )
     .await

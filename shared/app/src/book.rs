@@ -10,7 +10,7 @@ use rantevou_domain::appointment::{Appointment, BookingRequest, MailKind};
 use rantevou_domain::availability::{offers, resolve, AvailabilityError};
 use rantevou_domain::patron::{parse_patron_input, FieldCode, FieldErrors, PatronInput};
 use rantevou_domain::ports::{Bookings, Created, IdempotencyKey, StoreError};
-use rantevou_domain::ProviderChoice;
+use rantevou_domain::{ManageKeys, ProviderChoice};
 use std::sync::Arc;
 
 /// Books appointments and sends their confirmations.
@@ -19,6 +19,7 @@ pub struct Booking {
     ctx: Context,
     bookings: Arc<dyn Bookings>,
     mail: MailDelivery,
+    keys: Arc<ManageKeys>,
 }
 
 /// What a patron asks to book, as sent (the use case parses and checks every part).
@@ -47,7 +48,13 @@ pub enum Booked {
         manage_url: String,
     },
     /// A repeat of an earlier request with the same idempotency key: nothing new happened.
-    Replayed(Appointment),
+    Replayed {
+        /// The appointment booked the first time.
+        appointment: Appointment,
+        /// Its manage link, the same as the first time (`None` only if the key that made it
+        /// was retired since).
+        manage_url: Option<String>,
+    },
 }
 
 /// Why a booking was not made.
@@ -88,12 +95,18 @@ fn parse_start(raw: Option<&str>, errors: &mut FieldErrors) -> Option<DateTime<U
 }
 
 impl Booking {
-    /// Booking through `bookings`, confirmations through `mail`.
-    pub fn new(ctx: Context, bookings: Arc<dyn Bookings>, mail: MailDelivery) -> Self {
+    /// Booking through `bookings`, confirmations through `mail`, manage links under `keys`.
+    pub fn new(
+        ctx: Context,
+        bookings: Arc<dyn Bookings>,
+        mail: MailDelivery,
+        keys: Arc<ManageKeys>,
+    ) -> Self {
         Booking {
             ctx,
             bookings,
             mail,
+            keys,
         }
     }
 
@@ -146,7 +159,8 @@ impl Booking {
                 slot,
                 patron: patron.clone(),
             };
-            let (appointment, token) = Appointment::book(request, &config.policy, now, &mut OsRng);
+            let (appointment, token) =
+                Appointment::book(request, &self.keys, &config.policy, now, &mut OsRng);
             match self.bookings.create(&appointment, key).await {
                 Ok(Created::New(stored)) => {
                     tracing::info!(appointment = %stored.id, provider = %stored.provider, "booked");
@@ -162,7 +176,14 @@ impl Booking {
                 }
                 Ok(Created::Replayed(first)) => {
                     tracing::info!(appointment = %first.id, "idempotent replay");
-                    return Ok(Booked::Replayed(first));
+                    let manage_url = self
+                        .keys
+                        .token_of(&first.id, &first.token_hash)
+                        .map(|t| self.ctx.links.manage_url(&first.id, &t));
+                    return Ok(Booked::Replayed {
+                        appointment: first,
+                        manage_url,
+                    });
                 }
                 // With "any", someone took this provider's time: try the next one.
                 Err(StoreError::SlotTaken) => continue,

@@ -7,10 +7,9 @@
 
 use crate::context::Context;
 use crate::messages::messages;
-use rand::rngs::OsRng;
 use rantevou_domain::appointment::{Appointment, MailKind};
 use rantevou_domain::ports::{MailLog, MailQueue, Mailer, StoreError};
-use rantevou_domain::ManageToken;
+use rantevou_domain::ManageKeys;
 use std::sync::Arc;
 
 /// Sends one appointment's mail and records it sent.
@@ -75,18 +74,25 @@ pub struct Delivery {
 pub struct MailRetry {
     delivery: MailDelivery,
     queue: Arc<dyn MailQueue>,
+    keys: Arc<ManageKeys>,
 }
 
 impl MailRetry {
-    /// Retries `queue`'s pending mail through `delivery`.
-    pub fn new(delivery: MailDelivery, queue: Arc<dyn MailQueue>) -> Self {
-        MailRetry { delivery, queue }
+    /// Retries `queue`'s pending mail through `delivery`; confirmations carry the link `keys`
+    /// re-derive.
+    pub fn new(delivery: MailDelivery, queue: Arc<dyn MailQueue>, keys: Arc<ManageKeys>) -> Self {
+        MailRetry {
+            delivery,
+            queue,
+            keys,
+        }
     }
 
     /// Sends every pending message (up to `limit` appointments). A confirmation sent late
-    /// carries a fresh manage link: only the token's hash is stored, so a new token replaces
-    /// the old one (on condition the confirmation is still unsent, so two runs cannot both
-    /// send it).
+    /// carries the same manage link as the booking's answer: it is derived again from the
+    /// appointment under the key that made it. Only if that key was retired meanwhile does a
+    /// fresh token replace the stored one (on condition it is still the old one and the
+    /// confirmation still unsent, so two runs cannot both send it).
     #[tracing::instrument(skip(self))]
     pub async fn retry_pending(&self, limit: usize) -> Result<Delivery, StoreError> {
         let mut report = Delivery::default();
@@ -99,17 +105,22 @@ impl MailRetry {
                         continue;
                     }
                     MailKind::Confirmation => {
-                        let token = ManageToken::generate(&mut OsRng);
-                        match self
-                            .queue
-                            .replace_token(a.id, a.token_hash, token.hash())
-                            .await
-                        {
-                            Ok(()) => {}
-                            // Another run took it.
-                            Err(StoreError::NotBooked) => continue,
-                            Err(e) => return Err(e),
-                        }
+                        let token = match self.keys.token_of(&a.id, &a.token_hash) {
+                            Some(token) => token,
+                            None => {
+                                let token = self.keys.token(&a.id);
+                                match self
+                                    .queue
+                                    .replace_token(a.id, a.token_hash, token.hash())
+                                    .await
+                                {
+                                    Ok(()) => token,
+                                    // Another run took it.
+                                    Err(StoreError::NotBooked) => continue,
+                                    Err(e) => return Err(e),
+                                }
+                            }
+                        };
                         let url = self.delivery.ctx.links.manage_url(&a.id, &token);
                         self.delivery.deliver(&a, kind, Some(&url)).await
                     }

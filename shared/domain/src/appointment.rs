@@ -5,7 +5,7 @@ use crate::ids::{AppointmentId, ProviderId, ServiceId};
 use crate::patron::{FreeText, PatronDetails};
 use crate::policy::Policy;
 use crate::slot_lock::SlotLock;
-use crate::token::{ManageToken, TokenHash};
+use crate::token::{ManageKeys, ManageToken, TokenHash};
 use chrono::{DateTime, Utc};
 use rand::{CryptoRng, RngCore};
 
@@ -72,18 +72,21 @@ pub struct BookingRequest<'a> {
 }
 
 impl Appointment {
-    /// A new booked appointment and the manage token for the patron's link (shown once).
+    /// A new booked appointment and the manage token for the patron's link, derived from its
+    /// id under the current key (so every later mail can carry the same link).
     pub fn book<R: RngCore + CryptoRng>(
         request: BookingRequest<'_>,
+        keys: &ManageKeys,
         policy: &Policy,
         now: DateTime<Utc>,
         rng: &mut R,
     ) -> (Appointment, ManageToken) {
-        let token = ManageToken::generate(rng);
+        let id = AppointmentId::generate(now, rng);
+        let token = keys.token(&id);
         let slot = request.slot;
         let end = slot.start + slot.service.duration();
         let appointment = Appointment {
-            id: AppointmentId::generate(now, rng),
+            id,
             service: slot.service.id.clone(),
             provider: slot.provider.id.clone(),
             start: slot.start,

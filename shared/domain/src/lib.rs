@@ -12,7 +12,7 @@
 //! | [`slot_lock`] | the units of time an appointment holds; the double-booking guard |
 //! | [`appointment`] | an appointment and its lifecycle `booked → cancelled` |
 //! | [`patron`] | the patron's input, parsed into types that only hold valid values |
-//! | [`token`] | manage tokens for the cancel link |
+//! | [`token`] | manage tokens for the cancel link, derived under rotating keys |
 //! | [`ids`], [`language`] | identifiers and languages |
 //! | [`ports`] | the traits the store and mail adapters implement, and the clock |
 
@@ -39,4 +39,4 @@ pub use config::{ConfigError, LibraryConfig};
 pub use ids::{AppointmentId, ProviderId, ServiceId};
 pub use language::{Language, Localized};
 pub use slot_lock::{BookedLocks, LockMonth, SlotLock};
-pub use token::{ManageToken, TokenHash};
+pub use token::{ManageKey, ManageKeys, ManageToken, TokenHash};

@@ -1,28 +1,35 @@
-//! Manage tokens: the secret in a patron's cancel link. Only a hash is ever stored.
+//! Manage tokens: the secret in a patron's manage (cancel) link.
+//!
+//! A token is derived from the appointment's id under a secret key, HMAC-SHA-256, and names
+//! its key: `<key id>.<MAC>`. So every mail about one appointment — a retried confirmation, a
+//! repeated request — carries the same link, and an idempotent replay can show it again.
+//! Keys rotate: the first key of [`ManageKeys`] makes new tokens, the others still re-derive
+//! the links of appointments booked under them. Only the token's SHA-256 is stored (it is what
+//! requests are checked against, in constant time, and what a cancel is conditioned on);
+//! nothing stored can be turned back into a token.
 
 use base64::engine::general_purpose::URL_SAFE_NO_PAD;
 use base64::Engine;
-use rand::{CryptoRng, RngCore};
+use hmac::{Hmac, KeyInit, Mac};
 use sha2::{Digest, Sha256};
 use std::fmt;
 use subtle::ConstantTimeEq;
 
-/// Random bytes in a token: 256 bits, well above the 128 the threat model needs.
-const TOKEN_BYTES: usize = 32;
+use crate::ids::AppointmentId;
 
-/// The plaintext token, shown once (in the manage link) and never stored.
+/// Bytes of a key: 256 bits.
+pub const KEY_BYTES: usize = 32;
+
+/// The shortest key text: 43 characters of 64 possible ones carry 256 bits, as do 43 random
+/// letters and digits of a generated secret (AWS Secrets Manager's, a key file's).
+pub const KEY_TEXT_MIN: usize = 43;
+
+/// The plaintext token, shown in the manage link and never stored.
 #[derive(Clone, PartialEq, Eq)]
 pub struct ManageToken(String);
 
 impl ManageToken {
-    /// A fresh token from a cryptographically secure generator.
-    pub fn generate<R: RngCore + CryptoRng>(rng: &mut R) -> Self {
-        let mut bytes = [0u8; TOKEN_BYTES];
-        rng.fill_bytes(&mut bytes);
-        ManageToken(URL_SAFE_NO_PAD.encode(bytes))
-    }
-
-    /// The token as it goes into a URL (URL-safe base64, no padding, 43 characters).
+    /// The token as it goes into a URL (hex key id, a dot, URL-safe base64 without padding).
     pub fn expose(&self) -> &str {
         &self.0
     }
@@ -39,8 +46,129 @@ impl fmt::Debug for ManageToken {
     }
 }
 
-/// SHA-256 of a token. A fast hash is enough: the token has 256 random bits, so there is
-/// nothing to brute-force, and a leaked table yields no usable link.
+/// One secret key and its public id (the first 4 bytes of its SHA-256, in hex).
+#[derive(Clone)]
+pub struct ManageKey {
+    id: String,
+    secret: [u8; KEY_BYTES],
+}
+
+impl ManageKey {
+    /// A key of these bytes.
+    pub fn new(secret: [u8; KEY_BYTES]) -> Self {
+        let digest = Sha256::digest(secret);
+        let id = digest[..4].iter().map(|b| format!("{b:02x}")).collect();
+        ManageKey { id, secret }
+    }
+
+    /// The key's public id, as tokens name it.
+    pub fn id(&self) -> &str {
+        &self.id
+    }
+
+    /// The key a key text stands for: the SHA-256 of the text, which must be at least
+    /// [`KEY_TEXT_MIN`] characters of letters, digits, `-` and `_`.
+    pub fn from_text(text: &str) -> Option<Self> {
+        let ok = text.len() >= KEY_TEXT_MIN
+            && text
+                .bytes()
+                .all(|b| b.is_ascii_alphanumeric() || b == b'-' || b == b'_');
+        ok.then(|| ManageKey::new(Sha256::digest(text.as_bytes()).into()))
+    }
+
+    fn mac(&self, purpose: &str, subject: &[u8]) -> Vec<u8> {
+        // `new_from_slice` accepts any length for HMAC: this cannot fail.
+        let mut mac = <Hmac<Sha256> as KeyInit>::new_from_slice(&self.secret)
+            .unwrap_or_else(|_| unreachable!("HMAC takes keys of any length"));
+        mac.update(purpose.as_bytes());
+        mac.update(&[0]);
+        mac.update(subject);
+        mac.finalize().into_bytes().to_vec()
+    }
+
+    fn token(&self, id: &AppointmentId) -> ManageToken {
+        let mac = self.mac("manage", id.to_string().as_bytes());
+        ManageToken(format!("{}.{}", self.id, URL_SAFE_NO_PAD.encode(mac)))
+    }
+}
+
+impl fmt::Debug for ManageKey {
+    fn fmt(&self, f: &mut fmt::Formatter<'_>) -> fmt::Result {
+        write!(f, "ManageKey({})", self.id)
+    }
+}
+
+/// The keys: the first makes new tokens; the rest are kept to re-derive older links.
+#[derive(Clone, Debug)]
+pub struct ManageKeys {
+    current: ManageKey,
+    older: Vec<ManageKey>,
+}
+
+/// Why a key text cannot be used.
+#[derive(Debug, Clone, PartialEq, Eq, thiserror::Error)]
+pub enum KeyError {
+    /// No key at all.
+    #[error("no key: expected one or more keys of at least {KEY_TEXT_MIN} letters, digits, - or _, one per line")]
+    Empty,
+    /// A key too short or with other characters.
+    #[error("key {0} is not at least {KEY_TEXT_MIN} letters, digits, - or _")]
+    Malformed(usize),
+}
+
+impl ManageKeys {
+    /// One key.
+    pub fn one(key: ManageKey) -> Self {
+        ManageKeys {
+            current: key,
+            older: Vec::new(),
+        }
+    }
+
+    /// Keys as stored (a key file, a secret): key texts separated by white space, the current
+    /// one first (see [`ManageKey::from_text`]).
+    pub fn parse(text: &str) -> Result<Self, KeyError> {
+        let mut keys = text
+            .split_whitespace()
+            .enumerate()
+            .map(|(i, word)| ManageKey::from_text(word).ok_or(KeyError::Malformed(i + 1)))
+            .collect::<Result<Vec<_>, _>>()?
+            .into_iter();
+        let current = keys.next().ok_or(KeyError::Empty)?;
+        Ok(ManageKeys {
+            current,
+            older: keys.collect(),
+        })
+    }
+
+    /// The key new tokens are made with.
+    pub fn current(&self) -> &ManageKey {
+        &self.current
+    }
+
+    /// The token of a new appointment `id`.
+    pub fn token(&self, id: &AppointmentId) -> ManageToken {
+        self.current().token(id)
+    }
+
+    /// The token of appointment `id` whose stored hash is `hash`: re-derived under the key that
+    /// made it (`None` if no key here did).
+    pub fn token_of(&self, id: &AppointmentId, hash: &TokenHash) -> Option<ManageToken> {
+        std::iter::once(&self.current)
+            .chain(&self.older)
+            .map(|k| k.token(id))
+            .find(|t| t.hash() == *hash)
+    }
+
+    /// A keyed digest of `subject` for `purpose` (e.g. the patron item's key from an email):
+    /// stable under the current key, meaningless without it.
+    pub fn digest(&self, purpose: &str, subject: &str) -> String {
+        URL_SAFE_NO_PAD.encode(self.current().mac(purpose, subject.as_bytes()))
+    }
+}
+
+/// SHA-256 of a token. A fast hash is enough: the token carries 256 bits of keyed MAC, so
+/// there is nothing to brute-force, and a leaked table yields no usable link.
 #[derive(Clone, Copy, PartialEq, Eq, Hash)]
 pub struct TokenHash([u8; 32]);
 

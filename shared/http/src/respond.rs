@@ -24,17 +24,19 @@ pub fn json<T: Serialize>(status: StatusCode, value: &T) -> Response<Body> {
 }
 
 /// The answer to a booking: 201 with the manage link, or 200 `Idempotent-Replayed: true`
-/// with the first appointment (its link was shown once), each with its `Location`.
+/// with the first appointment and its same link, each with its `Location`.
 pub fn booked(booked: Booked, tz: Tz) -> Response<Body> {
-    let (status, appointment, manage_url) = match booked {
+    let (status, appointment, manage_url, replayed) = match booked {
         Booked::New {
             appointment,
             manage_url,
-        } => (StatusCode::CREATED, appointment, Some(manage_url)),
-        Booked::Replayed(first) => (StatusCode::OK, first, None),
+        } => (StatusCode::CREATED, appointment, Some(manage_url), false),
+        Booked::Replayed {
+            appointment,
+            manage_url,
+        } => (StatusCode::OK, appointment, manage_url, true),
     };
     let mut view = AppointmentView::of(&appointment, tz);
-    let replayed = manage_url.is_none();
     view.manage_url = Some(manage_url);
     let mut response = json(status, &view);
     let headers = response.headers_mut();

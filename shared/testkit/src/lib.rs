@@ -11,7 +11,7 @@ use rand::rngs::OsRng;
 use rantevou_domain::appointment::{Appointment, BookingRequest};
 use rantevou_domain::patron::{parse_patron_input, PatronDetails, PatronInput};
 use rantevou_domain::slot_lock::locks_for;
-use rantevou_domain::{Language, LibraryConfig, ManageToken, OfferedSlot};
+use rantevou_domain::{Language, LibraryConfig, ManageKey, ManageKeys, ManageToken, OfferedSlot};
 use std::path::{Path, PathBuf};
 
 /// The sample configuration's source: myLIBRARYlive as `infra/library.toml` describes it.
@@ -103,6 +103,7 @@ pub fn appointment(
     };
     Appointment::book(
         request,
+        &keys(),
         &config.policy,
         start - Duration::days(1),
         &mut OsRng,
@@ -132,6 +133,11 @@ pub fn available(ready: bool, what: &str, how: &str) -> bool {
         );
     }
     false
+}
+
+/// The tests' manage key (fixed, so that a test can derive the link a mail carries).
+pub fn keys() -> ManageKeys {
+    ManageKeys::one(ManageKey::new([7; rantevou_domain::token::KEY_BYTES]))
 }
 
 /// The local DynamoDB/SES endpoint started by `infra/bin/moto exec` (`infra/bin/test` runs

@@ -6,8 +6,8 @@
 //! configuration pushed after the deploy is picked up without a restart.
 
 use crate::settings::{Settings, SettingsError};
-use crate::wiring::{Mail, Wiring};
-use crate::{clock, library, logging};
+use crate::wiring::{Mail, NoKeys, Wiring};
+use crate::{clock, keys, library, logging};
 use rantevou_app::{Context, Links};
 use rantevou_domain::ports::{ConfigSource, StoreError};
 use rantevou_domain::LibraryConfig;
@@ -28,6 +28,15 @@ pub enum Unconfigured {
     /// The table could not be read; try again.
     #[error("the configuration could not be read: {0}")]
     Store(StoreError),
+    /// This function makes manage links and was given no keys (or they cannot be read).
+    #[error("{0}")]
+    Keys(String),
+}
+
+impl From<NoKeys> for Unconfigured {
+    fn from(e: NoKeys) -> Self {
+        Unconfigured::Keys(e.to_string())
+    }
 }
 
 /// Why a Lambda did not start at all.
@@ -103,8 +112,23 @@ impl Lambda {
             from: library::sender(&config, self.settings.sender.as_deref()),
             configuration_set: self.settings.ses_configuration_set.clone(),
         };
+        // Only the functions that make links are given a keys setting (and may read the secret).
+        let keys = match (&self.settings.keys_file, &self.settings.keys_secret) {
+            (Some(path), _) => Some(keys::from_file(path).map_err(Unconfigured::Keys)?),
+            (None, Some(secret)) => Some(
+                keys::from_secret(&self.sdk, secret)
+                    .await
+                    .map_err(Unconfigured::Keys)?,
+            ),
+            (None, None) => None,
+        };
         let ctx = Context::new(Arc::new(config), clock, links);
-        Ok(Wiring::new(ctx, Arc::clone(&self.store), mail))
+        Ok(Wiring::new(
+            ctx,
+            Arc::clone(&self.store),
+            mail,
+            keys.map(Arc::new),
+        ))
     }
 
     /// The use case `build` makes from the wiring, built once per process.
@@ -114,9 +138,9 @@ impl Lambda {
         build: &B,
     ) -> Result<&'static U, Unconfigured>
     where
-        B: Fn(&Wiring<DynamoStore>) -> U,
+        B: Fn(&Wiring<DynamoStore>) -> Result<U, NoKeys>,
     {
-        cell.get_or_try_init(|| async { self.wiring().await.map(build) })
+        cell.get_or_try_init(|| async { Ok(build(self.wiring().await?)?) })
             .await
     }
 }
@@ -133,7 +157,7 @@ pub async fn run_scheduled<U, B, H, Fut, O>(
 ) -> Result<(), lambda_runtime::Error>
 where
     U: Send + Sync + 'static,
-    B: Fn(&Wiring<DynamoStore>) -> U + Send + Sync + 'static,
+    B: Fn(&Wiring<DynamoStore>) -> Result<U, NoKeys> + Send + Sync + 'static,
     H: Fn(&'static U) -> Fut + Send + Sync + 'static,
     Fut: Future<Output = Result<O, String>> + Send,
     O: serde::Serialize,
@@ -166,7 +190,7 @@ pub async fn run_http<U, B, H, Fut>(
 ) -> Result<(), lambda_http::Error>
 where
     U: Send + Sync + 'static,
-    B: Fn(&Wiring<DynamoStore>) -> U + Send + Sync + 'static,
+    B: Fn(&Wiring<DynamoStore>) -> Result<U, NoKeys> + Send + Sync + 'static,
     H: Fn(lambda_http::Request, &'static U) -> Fut + Send + Sync + 'static,
     Fut: Future<Output = lambda_http::Response<lambda_http::Body>> + Send,
 {

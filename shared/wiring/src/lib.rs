@@ -9,6 +9,7 @@
 //! `disallowed-methods` (see `clippy.toml`) refuses `std::env::var` and `Utc::now` elsewhere.
 
 pub mod clock;
+pub mod keys;
 pub mod lambda;
 pub mod library;
 pub mod local;
@@ -17,4 +18,4 @@ pub mod settings;
 mod wiring;
 
 pub use settings::{Settings, SettingsError};
-pub use wiring::Wiring;
+pub use wiring::{NoKeys, Wiring};

@@ -1,5 +1,6 @@
-//! The local service: SQLite in a data folder and mail as `.eml` files in its `outbox/`, for
-//! `rantevou serve` and the tests. No AWS.
+//! The local service: SQLite in a data folder, mail as `.eml` files in its `outbox/`, the
+//! manage keys in its `keys` file (made on first start), for `rantevou serve` and the tests.
+//! No AWS.
 
 use crate::library::sender;
 use crate::wiring::{Mail, Wiring};
@@ -22,11 +23,14 @@ pub fn wiring(
     std::fs::create_dir_all(data)
         .map_err(|e| StoreError::Unavailable(format!("cannot create {}: {e}", data.display())))?;
     let store = SqliteStore::open(data.join("rantevou.sqlite3"))?;
+    let keys =
+        crate::keys::from_file_or_new(&data.join("keys")).map_err(StoreError::Unavailable)?;
     let mailer = OutboxMailer::new(data.join("outbox"), sender(&config, None));
     let ctx = Context::new(Arc::new(config), clock, links);
     Ok(Wiring::new(
         ctx,
         Arc::new(store),
         Mail::Built(Arc::new(mailer)),
+        Some(Arc::new(keys)),
     ))
 }

@@ -41,6 +41,15 @@ pub const VARIABLES: &[Variable] = &[
         meaning: "the SES configuration set (optional)",
     },
     Variable {
+        name: "RANTEVOU_KEYS_SECRET",
+        meaning:
+            "the Secrets Manager secret holding the manage keys (the functions that make links)",
+    },
+    Variable {
+        name: "RANTEVOU_KEYS_FILE",
+        meaning: "a file holding the manage keys instead (local runs)",
+    },
+    Variable {
         name: "RANTEVOU_NOW",
         meaning: "pins the clock (RFC 3339) for fixture replays; never set in AWS",
     },
@@ -61,6 +70,10 @@ pub struct Settings {
     pub sender: Option<String>,
     /// `RANTEVOU_SES_CONFIGURATION_SET`.
     pub ses_configuration_set: Option<String>,
+    /// `RANTEVOU_KEYS_SECRET`.
+    pub keys_secret: Option<String>,
+    /// `RANTEVOU_KEYS_FILE`.
+    pub keys_file: Option<PathBuf>,
     /// `RANTEVOU_NOW`.
     pub now: Option<DateTime<Utc>>,
 }
@@ -133,6 +146,8 @@ impl Settings {
             site_origin: url("RANTEVOU_SITE_ORIGIN")?,
             sender,
             ses_configuration_set: get("RANTEVOU_SES_CONFIGURATION_SET"),
+            keys_secret: get("RANTEVOU_KEYS_SECRET"),
+            keys_file: get("RANTEVOU_KEYS_FILE").map(PathBuf::from),
             now,
         })
     }

@@ -3,6 +3,7 @@
 
 use rantevou_app::{Booking, Cancelling, Context, Fetching, FreeSlots, MailDelivery, MailRetry};
 use rantevou_domain::ports::{Clock, Mailer};
+use rantevou_domain::ManageKeys;
 use rantevou_mail::{Sender, SesMailer};
 use rantevou_store::Store;
 use std::sync::Arc;
@@ -19,17 +20,39 @@ pub(crate) enum Mail {
     },
 }
 
-/// A store, a mail route and the shared context; the use cases come from here.
+/// A store, a mail route, the manage keys (where the function may read them) and the shared
+/// context; the use cases come from here.
 #[derive(Clone)]
 pub struct Wiring<S> {
     ctx: Context,
     store: Arc<S>,
     mail: Mail,
+    keys: Option<Arc<ManageKeys>>,
 }
 
+/// A use case that needs the manage keys, in a process that was given none: it refuses to
+/// serve (fail closed) rather than invent a key.
+#[derive(Debug, Clone, PartialEq, Eq, thiserror::Error)]
+#[error("no manage keys: set RANTEVOU_KEYS_SECRET (AWS) or RANTEVOU_KEYS_FILE")]
+pub struct NoKeys;
+
 impl<S: Store + 'static> Wiring<S> {
-    pub(crate) fn new(ctx: Context, store: Arc<S>, mail: Mail) -> Self {
-        Wiring { ctx, store, mail }
+    pub(crate) fn new(
+        ctx: Context,
+        store: Arc<S>,
+        mail: Mail,
+        keys: Option<Arc<ManageKeys>>,
+    ) -> Self {
+        Wiring {
+            ctx,
+            store,
+            mail,
+            keys,
+        }
+    }
+
+    fn keys(&self) -> Result<Arc<ManageKeys>, NoKeys> {
+        self.keys.clone().ok_or(NoKeys)
     }
 
     /// The same wiring with mail sent through `mailer` (tests: a failing mailer, SES on moto).
@@ -59,9 +82,14 @@ impl<S: Store + 'static> Wiring<S> {
         FreeSlots::new(self.ctx.clone(), self.store.clone())
     }
 
-    /// Booking: the bookings port and mail.
-    pub fn booking(&self) -> Booking {
-        Booking::new(self.ctx.clone(), self.store.clone(), self.mail_delivery())
+    /// Booking: the bookings port, mail, and the keys that make manage links.
+    pub fn booking(&self) -> Result<Booking, NoKeys> {
+        Ok(Booking::new(
+            self.ctx.clone(),
+            self.store.clone(),
+            self.mail_delivery(),
+            self.keys()?,
+        ))
     }
 
     /// Fetching: the appointment reader only.
@@ -84,9 +112,13 @@ impl<S: Store + 'static> Wiring<S> {
         MailDelivery::new(self.ctx.clone(), self.mailer(), self.store.clone())
     }
 
-    /// The retry of pending mail: delivery and the mail queue.
-    pub fn mail_retry(&self) -> MailRetry {
-        MailRetry::new(self.mail_delivery(), self.store.clone())
+    /// The retry of pending mail: delivery, the mail queue, and the keys that re-derive links.
+    pub fn mail_retry(&self) -> Result<MailRetry, NoKeys> {
+        Ok(MailRetry::new(
+            self.mail_delivery(),
+            self.store.clone(),
+            self.keys()?,
+        ))
     }
 
     fn mailer(&self) -> Arc<dyn Mailer> {

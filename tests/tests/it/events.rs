@@ -111,6 +111,11 @@ async fn create_appointment_fixtures() {
     assert_eq!(status(&again), 200);
     assert_eq!(json(&again)["id"], id);
     assert_eq!(header(&again, "idempotent-replayed"), "true");
+    assert_eq!(
+        json(&again)["manage_url"],
+        manage,
+        "the replay shows the same manage link"
+    );
 
     let r = invoke("create-appointment.slot-taken", &deps).await;
     assert_eq!(status(&r), 409);

@@ -81,6 +81,17 @@ async fn fixtures_and_a_patron_walk_through_cargo_lambda_watch() {
     store.create(&seeded, None).await.unwrap();
 
     // SES on moto sends only from a created identity: the library's address.
+    // The manage keys, as the stack's generated secret holds them.
+    let secrets = aws_sdk_secretsmanager::Client::new(&sdk);
+    let secret = format!("rantevou-keys-{}", std::process::id());
+    secrets
+        .create_secret()
+        .name(&secret)
+        .secret_string("e2eKeyText".repeat(7))
+        .send()
+        .await
+        .unwrap();
+
     let ses = aws_sdk_sesv2::Client::new(&sdk);
     ses.create_email_identity()
         .email_identity("library@uom.edu.gr")
@@ -106,6 +117,7 @@ async fn fixtures_and_a_patron_walk_through_cargo_lambda_watch() {
         .env("RANTEVOU_PUBLIC_URL", &base)
         .env("AWS_ENDPOINT_URL", &moto)
         .env("RANTEVOU_SENDER", "library@uom.edu.gr")
+        .env("RANTEVOU_KEYS_SECRET", &secret)
         .env("RUST_LOG", "warn")
         .stdout(Stdio::null())
         .stderr(Stdio::null())

@@ -49,9 +49,7 @@ async fn ses_refusal_then_retry_delivers_the_confirmation() {
         .send()
         .await
         .unwrap();
-    let report = send_pending_mail::handle(&deps.wiring.mail_retry())
-        .await
-        .unwrap();
+    let report = send_pending_mail::handle(&deps.mail_retry()).await.unwrap();
     assert_eq!((report.sent, report.failed), (1, 0));
     assert!(deps.store().pending_mail(10).await.unwrap().is_empty());
 

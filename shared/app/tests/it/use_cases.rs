@@ -54,7 +54,12 @@ impl World {
         MailDelivery::new(self.ctx.clone(), self.mailer.clone(), self.store.clone())
     }
     fn booking(&self) -> Booking {
-        Booking::new(self.ctx.clone(), self.store.clone(), self.mail())
+        Booking::new(
+            self.ctx.clone(),
+            self.store.clone(),
+            self.mail(),
+            Arc::new(rantevou_testkit::keys()),
+        )
     }
     fn cancelling(&self) -> Cancelling {
         Cancelling::new(
@@ -180,10 +185,25 @@ async fn a_repeat_with_the_same_key_is_replayed_and_sends_nothing_again() {
     r.idempotency_key = IdempotencyKey::parse("key-1");
     let first = w.booking().book(r.clone()).await.unwrap();
     let again = w.booking().book(r.clone()).await.unwrap();
-    let (Booked::New { appointment, .. }, Booked::Replayed(replayed)) = (first, again) else {
+    let (
+        Booked::New {
+            appointment,
+            manage_url,
+        },
+        Booked::Replayed {
+            appointment: replayed,
+            manage_url: again_url,
+        },
+    ) = (first, again)
+    else {
         panic!("new, then replayed");
     };
     assert_eq!(replayed.id, appointment.id);
+    assert_eq!(
+        again_url,
+        Some(manage_url),
+        "the replay shows the same link again"
+    );
     assert_eq!(w.sent().len(), 2, "one confirmation and its copy");
     r.patron.notes = Some("another topic".into());
     assert_eq!(
@@ -255,7 +275,7 @@ async fn cancelling_is_once_then_idempotent_refused_past_the_cutoff_and_needs_th
 }
 
 #[tokio::test]
-async fn mail_that_failed_stays_pending_and_the_retry_sends_it_with_a_fresh_link_once() {
+async fn mail_that_failed_stays_pending_and_the_retry_sends_it_once_with_the_same_link() {
     let down = World::new(true);
     let Booked::New {
         appointment: a,
@@ -269,7 +289,11 @@ async fn mail_that_failed_stays_pending_and_the_retry_sends_it_with_a_fresh_link
         mailer: Arc::new(Recorder::default()),
         ..down
     };
-    let retry = MailRetry::new(up.mail(), up.store.clone());
+    let retry = MailRetry::new(
+        up.mail(),
+        up.store.clone(),
+        Arc::new(rantevou_testkit::keys()),
+    );
     assert_eq!(
         retry.retry_pending(10).await.unwrap(),
         Delivery { sent: 1, failed: 0 }
@@ -286,12 +310,66 @@ async fn mail_that_failed_stays_pending_and_the_retry_sends_it_with_a_fresh_link
                 .map(|(_, rest)| format!("https://{rest}"))
         })
         .unwrap();
-    assert_ne!(link, manage_url, "a late confirmation carries a fresh link");
-    assert!(up.fetching().fetch(a.id, &token_of(&link)).await.is_ok());
     assert_eq!(
-        up.fetching().fetch(a.id, &token_of(&manage_url)).await,
+        link, manage_url,
+        "a late confirmation carries the link the booking showed"
+    );
+    assert!(up.fetching().fetch(a.id, &token_of(&link)).await.is_ok());
+
+    // With the key retired meanwhile, the link cannot be made again: a fresh one replaces it.
+    let Booked::New {
+        appointment: b,
+        manage_url: first,
+    } = down_booking(&up)
+        .book(request(&start(12, 20)))
+        .await
+        .unwrap()
+    else {
+        panic!("new");
+    };
+    let rotated = Arc::new(rantevou_domain::ManageKeys::one(
+        rantevou_domain::ManageKey::new([9; 32]),
+    ));
+    let retry = MailRetry::new(up.mail(), up.store.clone(), rotated);
+    assert_eq!(
+        retry.retry_pending(10).await.unwrap(),
+        Delivery { sent: 1, failed: 0 }
+    );
+    let fresh = up
+        .sent()
+        .iter()
+        .find_map(|m| {
+            m.text.lines().find_map(|l| {
+                l.split_once(": https://")
+                    .map(|(_, rest)| format!("https://{rest}"))
+                    .filter(|url| url.contains(&b.id.to_string()))
+            })
+        })
+        .expect("b's confirmation with its link");
+    assert_ne!(fresh, first, "a fresh link, since the old key is gone");
+    assert!(up.fetching().fetch(b.id, &token_of(&fresh)).await.is_ok());
+    assert_eq!(
+        up.fetching().fetch(b.id, &token_of(&first)).await,
         Err(FetchError::NotFound)
     );
+}
+
+/// Booking through a mailer that refuses, over `w`'s store.
+fn down_booking(w: &World) -> Booking {
+    let down = MailDelivery::new(
+        w.ctx.clone(),
+        Arc::new(Recorder {
+            refuse: true,
+            ..Recorder::default()
+        }),
+        w.store.clone(),
+    );
+    Booking::new(
+        w.ctx.clone(),
+        w.store.clone(),
+        down,
+        Arc::new(rantevou_testkit::keys()),
+    )
 }
 
 #[tokio::test]

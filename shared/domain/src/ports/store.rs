@@ -146,8 +146,8 @@ pub trait MailQueue: Send + Sync {
     async fn pending_mail(&self, limit: usize) -> Result<Vec<Appointment>, StoreError>;
 
     /// Replaces the token hash of an appointment whose confirmation is still unsent, on
-    /// condition that the hash is still `old`: a retried confirmation carries a fresh link,
-    /// since only hashes are kept. [`StoreError::NotBooked`] when the condition fails.
+    /// condition that the hash is still `old`: a retried confirmation whose key was retired
+    /// carries a fresh link. [`StoreError::NotBooked`] when the condition fails.
     async fn replace_token(
         &self,
         id: AppointmentId,

@@ -25,7 +25,13 @@ fn booked(start: DateTime<Utc>) -> (Appointment, ManageToken, LibraryConfig) {
         slot,
         patron: patron("Κατερίνα"),
     };
-    let (a, t) = Appointment::book(request, &config.policy, now, &mut OsRng);
+    let (a, t) = Appointment::book(
+        request,
+        &rantevou_testkit::keys(),
+        &config.policy,
+        now,
+        &mut OsRng,
+    );
     assert_eq!(a.locks, locks, "the locks checked are the locks booked");
     (a, t, config)
 }
