@@ -104,7 +104,7 @@ pub async fn seed_event_appointment(deps: &Deps) -> Appointment {
     a.id = EVENT_ID.parse().expect("fixture id");
     a.token_hash = TokenHash::of(EVENT_TOKEN);
     a.created_at = fixture_now();
-    deps.store().create(&a, None).await.expect("seeded");
+    deps.store().create(&a, None, None).await.expect("seeded");
     a
 }
 

@@ -4,11 +4,13 @@
 
 use crate::context::Context;
 use crate::mail::MailDelivery;
-use chrono::{DateTime, Utc};
+use chrono::{DateTime, Duration, Utc};
 use rand::rngs::OsRng;
-use rantevou_domain::appointment::{Appointment, BookingRequest, MailKind};
+use rantevou_domain::appointment::{Appointment, BookingRequest, MailKind, PatronLimit};
 use rantevou_domain::availability::{offers, resolve, AvailabilityError};
-use rantevou_domain::patron::{parse_patron_input, FieldCode, FieldErrors, PatronInput};
+use rantevou_domain::patron::{
+    parse_patron_input, FieldCode, FieldErrors, PatronEmail, PatronInput,
+};
 use rantevou_domain::ports::{Bookings, Created, IdempotencyKey, StoreError};
 use rantevou_domain::{ManageKeys, ProviderChoice};
 use std::sync::Arc;
@@ -72,6 +74,12 @@ pub enum BookError {
     /// Someone else holds part of that time (with every candidate provider).
     #[error("the slot is taken")]
     SlotTaken,
+    /// The patron already holds as many upcoming appointments as the library allows.
+    #[error("the patron holds {max} upcoming appointments already")]
+    TooManyActive {
+        /// The library's limit.
+        max: u32,
+    },
     /// The idempotency key was used before for another request.
     #[error("the idempotency key was used for another request")]
     IdempotencyKeyReused,
@@ -115,6 +123,17 @@ impl Booking {
         &self.ctx
     }
 
+    /// The per-patron limit of a booking by `email` at `now` (none when the library sets 0):
+    /// the patron is a keyed digest of the normalised address, remembered past the horizon.
+    fn patron_limit(&self, email: &PatronEmail, now: DateTime<Utc>) -> Option<PatronLimit> {
+        let policy = &self.ctx.config.policy;
+        (policy.max_active_per_patron > 0).then(|| PatronLimit {
+            key: self.keys.digest("patron", &email.normalized()),
+            max: policy.max_active_per_patron,
+            keep_until: now + Duration::days(i64::from(policy.horizon_days) + 2),
+        })
+    }
+
     /// Books `request`. Fields at fault are reported together (the service first); an unknown
     /// service or provider ends the check early.
     #[tracing::instrument(skip_all, fields(service = request.service.as_deref().unwrap_or("")))]
@@ -154,6 +173,7 @@ impl Booking {
             return Err(BookError::Invalid(errors));
         };
         let key = request.idempotency_key.as_ref();
+        let limit = self.patron_limit(&patron.customer.email, now);
         for slot in candidates {
             let request = BookingRequest {
                 slot,
@@ -161,7 +181,11 @@ impl Booking {
             };
             let (appointment, token) =
                 Appointment::book(request, &self.keys, &config.policy, now, &mut OsRng);
-            match self.bookings.create(&appointment, key).await {
+            match self
+                .bookings
+                .create(&appointment, key, limit.as_ref())
+                .await
+            {
                 Ok(Created::New(stored)) => {
                     tracing::info!(appointment = %stored.id, provider = %stored.provider, "booked");
                     let manage_url = self.ctx.links.manage_url(&stored.id, &token);
@@ -187,6 +211,10 @@ impl Booking {
                 }
                 // With "any", someone took this provider's time: try the next one.
                 Err(StoreError::SlotTaken) => continue,
+                Err(StoreError::PatronLimit) => {
+                    let max = config.policy.max_active_per_patron;
+                    return Err(BookError::TooManyActive { max });
+                }
                 Err(StoreError::IdempotencyMismatch) => {
                     return Err(BookError::IdempotencyKeyReused)
                 }

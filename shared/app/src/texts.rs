@@ -35,6 +35,8 @@ pub struct FieldTexts {
     pub email_required: String,
     pub email_too_long: String,
     pub email_invalid: String,
+    /// `{max}` filled in with the library's limit.
+    pub email_too_many_active: String,
     pub phone_required: String,
     pub phone_invalid: String,
     pub notes_required: String,
@@ -149,6 +151,7 @@ impl Texts {
             ("customer.name", _) => &f.name_invalid,
             ("customer.email", Required) => &f.email_required,
             ("customer.email", TooLong) => &f.email_too_long,
+            ("customer.email", TooManyActive) => &f.email_too_many_active,
             ("customer.email", _) => &f.email_invalid,
             ("customer.phone", Required) => &f.phone_required,
             ("customer.phone", _) => &f.phone_invalid,

@@ -60,6 +60,31 @@ pub struct Appointment {
     /// Mail not yet sent. Recorded with the booking (and the cancellation) in the same write,
     /// so a failed or interrupted send is never lost: the retry path sends what is listed here.
     pub pending_mail: Vec<MailKind>,
+    /// The place it takes among its patron's active appointments (set by the store when it is
+    /// booked under a per-patron limit); a cancellation gives the place back.
+    pub patron_place: Option<PatronPlace>,
+}
+
+/// A patron's limit, as a booking asks the store to keep it.
+#[derive(Debug, Clone, PartialEq, Eq)]
+pub struct PatronLimit {
+    /// The patron's key: a keyed digest of the normalised email (no address in the store).
+    pub key: String,
+    /// How many active appointments the patron may hold (at least 1).
+    pub max: u32,
+    /// Until when the store must remember the patron's places (past every appointment the
+    /// booking horizon allows); then it may forget them.
+    pub keep_until: DateTime<Utc>,
+}
+
+/// One of a patron's places: the `index`-th of at most `max`, held by an appointment until it
+/// starts (or is cancelled).
+#[derive(Debug, Clone, PartialEq, Eq)]
+pub struct PatronPlace {
+    /// The patron's key.
+    pub key: String,
+    /// Which place, from 0.
+    pub index: u32,
 }
 
 /// What a booking needs that the patron chose.
@@ -98,6 +123,7 @@ impl Appointment {
             locks: slot.locks,
             expires_at: end + policy.retention(),
             pending_mail: vec![MailKind::Confirmation],
+            patron_place: None,
         };
         (appointment, token)
     }

@@ -31,7 +31,9 @@ pub mod slot_lock;
 pub mod token;
 pub mod working_plan;
 
-pub use appointment::{Appointment, BookingRequest, CancelDecision, Status, TooLate};
+pub use appointment::{
+    Appointment, BookingRequest, CancelDecision, PatronLimit, PatronPlace, Status, TooLate,
+};
 pub use availability::{
     availability, check_slot, AvailabilityQuery, DayAvailability, OfferedSlot, ProviderChoice, Slot,
 };

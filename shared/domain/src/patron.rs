@@ -183,6 +183,19 @@ impl PatronEmail {
         Ok(PatronEmail(email.to_owned()))
     }
 
+    /// The address as one patron: the mailbox in lower case without a `+tag`, so that
+    /// `K.Papa+1@Example.org` and `k.papa@example.org` count as the same person.
+    pub fn normalized(&self) -> String {
+        let mailbox = self.mailbox().to_lowercase();
+        match mailbox.split_once('@') {
+            Some((local, domain)) => {
+                let local = local.split_once('+').map_or(local, |(base, _)| base);
+                format!("{local}@{domain}")
+            }
+            None => mailbox,
+        }
+    }
+
     /// The address to deliver to: the domain in its ASCII (IDNA) form, the local part as typed.
     pub fn mailbox(&self) -> String {
         LIMITS
@@ -299,6 +312,8 @@ pub enum FieldCode {
     TooSoon,
     /// A start past the booking horizon.
     BeyondHorizon,
+    /// The patron already holds as many upcoming appointments as the library allows.
+    TooManyActive,
 }
 
 impl fmt::Display for FieldCode {
@@ -311,6 +326,7 @@ impl fmt::Display for FieldCode {
             FieldCode::NotOffered => "not_offered",
             FieldCode::TooSoon => "too_soon",
             FieldCode::BeyondHorizon => "beyond_horizon",
+            FieldCode::TooManyActive => "too_many_active",
         })
     }
 }

@@ -1,4 +1,5 @@
-//! The library's booking policy: notice, horizon, cutoff, retention, required fields.
+//! The library's booking policy: notice, horizon, cutoff, retention, required fields, and how
+//! many upcoming appointments one patron may hold.
 
 use chrono::Duration;
 
@@ -15,7 +16,14 @@ pub struct Policy {
     pub retention_days: u32,
     /// Which optional patron fields this library requires.
     pub required: RequiredFields,
+    /// How many booked appointments that have not started one patron (one normalised email)
+    /// may hold at once; 0 = no limit.
+    pub max_active_per_patron: u32,
 }
+
+/// The default of `policy.max_active_per_patron` when the configuration leaves it out: a
+/// patron may hold two upcoming consultations.
+pub const DEFAULT_MAX_ACTIVE_PER_PATRON: u32 = 2;
 
 impl Policy {
     /// Minimum notice as a duration.

@@ -5,6 +5,7 @@
 
 use lambda_http::http::{header, StatusCode};
 use lambda_http::{Body, Response};
+use rantevou_app::texts::fill;
 use rantevou_app::{texts, BookError, CancelError, FetchError, FreeSlotsError};
 use rantevou_domain::availability::MAX_RANGE_DAYS;
 use rantevou_domain::patron::{FieldCode, FieldErrors};
@@ -249,6 +250,11 @@ impl From<StoreError> for ApiError {
                 tracing::error!(error = %e, "corrupt data in the store");
                 ApiError::Internal
             }
+            // Only a booking meets the limit, and it answers it itself (BookError::TooManyActive).
+            StoreError::PatronLimit => {
+                tracing::error!(error = %e, "a patron limit reached the HTTP layer unmapped");
+                ApiError::Internal
+            }
         }
     }
 }
@@ -279,6 +285,19 @@ impl ApiError {
             }
             BookError::UnknownService | BookError::UnknownProvider => ApiError::NotFound,
             BookError::SlotTaken => ApiError::SlotTaken,
+            BookError::TooManyActive { max } => {
+                let code = FieldCode::TooManyActive;
+                let message = fill(
+                    texts(language).field_message("customer.email", code),
+                    "max",
+                    max,
+                );
+                ApiError::Validation(vec![FieldProblem::new(
+                    "customer.email",
+                    code.to_string(),
+                    message,
+                )])
+            }
             BookError::IdempotencyKeyReused => ApiError::IdempotencyKeyReused,
             BookError::Store(e) => e.into(),
         }

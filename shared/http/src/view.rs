@@ -131,6 +131,8 @@ struct PolicyView {
     min_notice_minutes: u32,
     horizon_days: u32,
     cancel_cutoff_minutes: u32,
+    /// How many upcoming appointments one email may hold (0: no limit).
+    max_active_per_patron: u32,
     /// The booking form's fields a patron must fill in (the site marks and checks them).
     required_fields: Vec<&'static str>,
     /// The limits of every field and the email rule: the site checks exactly these.
@@ -172,6 +174,7 @@ impl<'a> ServicesView<'a> {
                 min_notice_minutes: c.policy.min_notice_minutes,
                 horizon_days: c.policy.horizon_days,
                 cancel_cutoff_minutes: c.policy.cancel_cutoff_minutes,
+                max_active_per_patron: c.policy.max_active_per_patron,
                 required_fields: c.policy.required.names(),
                 limits: LIMITS,
             },

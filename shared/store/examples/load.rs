@@ -92,7 +92,7 @@ async fn main() -> Result<(), Box<dyn std::error::Error>> {
         let store = Arc::clone(&store);
         tasks.push(tokio::spawn(async move {
             for a in chunk {
-                store.create(&a, None).await?;
+                store.create(&a, None, None).await?;
             }
             Ok::<_, rantevou_domain::ports::StoreError>(())
         }));

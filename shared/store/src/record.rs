@@ -2,7 +2,7 @@
 //! read back through the domain's parsers so that a malformed item is an error, not a panic.
 
 use chrono::{DateTime, Utc};
-use rantevou_domain::appointment::{Appointment, MailKind, Status};
+use rantevou_domain::appointment::{Appointment, MailKind, PatronPlace, Status};
 use rantevou_domain::ids::{AppointmentId, ProviderId, ServiceId};
 use rantevou_domain::patron::{
     Customer, FreeText, PatronDetails, PatronEmail, PatronName, PhoneNumber,
@@ -44,6 +44,12 @@ pub struct AppointmentRecord {
     /// The cancellation mail is still to send.
     #[serde(default)]
     pub cancellation_pending: bool,
+    /// The patron's key, when booked under a per-patron limit (a keyed digest, no address).
+    #[serde(default)]
+    pub patron_key: Option<String>,
+    /// Which of the patron's places it holds.
+    #[serde(default)]
+    pub patron_place: Option<u32>,
 }
 
 impl AppointmentRecord {
@@ -104,6 +110,8 @@ impl From<&Appointment> for AppointmentRecord {
             expires_at: a.expires_at.timestamp(),
             confirmation_pending: a.mail_pending(MailKind::Confirmation),
             cancellation_pending: a.mail_pending(MailKind::Cancellation),
+            patron_key: a.patron_place.as_ref().map(|p| p.key.clone()),
+            patron_place: a.patron_place.as_ref().map(|p| p.index),
         }
     }
 }
@@ -166,6 +174,10 @@ impl TryFrom<AppointmentRecord> for Appointment {
             .into_iter()
             .filter_map(|(pending, kind)| pending.then_some(kind))
             .collect(),
+            patron_place: match (r.patron_key, r.patron_place) {
+                (Some(key), Some(index)) => Some(PatronPlace { key, index }),
+                _ => None,
+            },
         })
     }
 }
@@ -208,4 +220,15 @@ pub fn pending_field(kind: MailKind) -> &'static str {
         MailKind::Confirmation => "confirmation_pending",
         MailKind::Cancellation => "cancellation_pending",
     }
+}
+
+/// A patron's place as both stores keep it: `<start, Unix seconds, 12 digits>#<appointment id>`,
+/// so that text order is start order and "free" is "before now" (see [`place_free_before`]).
+pub fn place_value(start: DateTime<Utc>, id: &str) -> String {
+    format!("{:012}#{id}", start.timestamp().max(0))
+}
+
+/// The bound below which a place's value is free at `now`: its appointment has started.
+pub fn place_free_before(now: DateTime<Utc>) -> String {
+    format!("{:012}#", now.timestamp().max(0) + 1)
 }

@@ -6,10 +6,12 @@
 //! concurrent callers in one process (one connection behind a mutex) and across processes
 //! (SQLite's file locks).
 
-use crate::record::{key_digest, request_fingerprint, AppointmentRecord, BOOKED};
+use crate::record::{
+    key_digest, place_free_before, place_value, request_fingerprint, AppointmentRecord, BOOKED,
+};
 use async_trait::async_trait;
 use chrono::{DateTime, Utc};
-use rantevou_domain::appointment::{Appointment, MailKind};
+use rantevou_domain::appointment::{Appointment, MailKind, PatronLimit, PatronPlace};
 use rantevou_domain::ids::{AppointmentId, ProviderId};
 use rantevou_domain::patron::FreeText;
 use rantevou_domain::ports::{
@@ -49,6 +51,13 @@ CREATE TABLE IF NOT EXISTS idempotency (
     fingerprint    TEXT NOT NULL,
     expires_at     INTEGER NOT NULL
 );
+CREATE TABLE IF NOT EXISTS patron_places (
+    patron     TEXT NOT NULL,
+    place      INTEGER NOT NULL,
+    value      TEXT NOT NULL,
+    expires_at INTEGER NOT NULL,
+    PRIMARY KEY (patron, place)
+) WITHOUT ROWID;
 CREATE TABLE IF NOT EXISTS config (
     name   TEXT PRIMARY KEY,
     source TEXT NOT NULL
@@ -136,6 +145,8 @@ impl SqliteStore {
                 .map_err(unavailable)?;
             tx.execute("DELETE FROM idempotency WHERE expires_at <= ?1", params![now])
                 .map_err(unavailable)?;
+            tx.execute("DELETE FROM patron_places WHERE expires_at <= ?1", params![now])
+                .map_err(unavailable)?;
             tx.commit().map_err(unavailable)?;
             Ok(n)
         })
@@ -169,6 +180,30 @@ fn read_appointment(tx: &Connection, id: &str) -> Result<Option<Appointment>, St
         Appointment::try_from(record)
     })
     .transpose()
+}
+
+/// The first of the patron's places free for `a` (unused, or its appointment has started by
+/// the time `a` is booked), if any.
+fn free_place(
+    tx: &Connection,
+    a: &Appointment,
+    limit: &PatronLimit,
+) -> Result<Option<u32>, StoreError> {
+    let free = place_free_before(a.created_at);
+    for index in 0..limit.max.max(1) {
+        let value: Option<String> = tx
+            .query_row(
+                "SELECT value FROM patron_places WHERE patron = ?1 AND place = ?2",
+                params![limit.key, index],
+                |r| r.get(0),
+            )
+            .optional()
+            .map_err(unavailable)?;
+        if value.map_or(true, |v| v < free) {
+            return Ok(Some(index));
+        }
+    }
+    Ok(None)
 }
 
 /// Rewrites an existing appointment's row from the appointment.
@@ -205,8 +240,10 @@ impl Bookings for SqliteStore {
         &self,
         appointment: &Appointment,
         idempotency_key: Option<&IdempotencyKey>,
+        limit: Option<&PatronLimit>,
     ) -> Result<Created, StoreError> {
-        let appointment = appointment.clone();
+        let mut appointment = appointment.clone();
+        let limit = limit.cloned();
         let key = idempotency_key.map(|k| key_digest(k.as_str()));
         self.with_conn(move |c| {
             let tx = c.transaction_with_behavior(TransactionBehavior::Immediate).map_err(unavailable)?;
@@ -230,6 +267,21 @@ impl Bookings for SqliteStore {
                         None => Err(StoreError::Corrupt("idempotency key names no appointment".into())),
                     };
                 }
+            }
+            if let Some(limit) = &limit {
+                let index = free_place(&tx, &appointment, limit)?.ok_or(StoreError::PatronLimit)?;
+                appointment.patron_place = Some(PatronPlace { key: limit.key.clone(), index });
+                tx.execute(
+                    "INSERT INTO patron_places (patron, place, value, expires_at) VALUES (?1, ?2, ?3, ?4)
+                     ON CONFLICT (patron, place) DO UPDATE SET value = excluded.value, expires_at = excluded.expires_at",
+                    params![
+                        limit.key,
+                        index,
+                        place_value(appointment.start, &appointment.id.to_string()),
+                        limit.keep_until.timestamp()
+                    ],
+                )
+                .map_err(unavailable)?;
             }
             let record = AppointmentRecord::from(&appointment);
             let json = serde_json::to_string(&record).map_err(|e| StoreError::Corrupt(e.to_string()))?;
@@ -311,6 +363,18 @@ impl Cancellations for SqliteStore {
             }
             let cancelled = current.cancelled(at, reason);
             write_appointment(&tx, &cancelled)?;
+            // The place is given back before the start; once started it is free by itself.
+            if let Some(place) = cancelled
+                .patron_place
+                .as_ref()
+                .filter(|_| at < cancelled.start)
+            {
+                tx.execute(
+                    "DELETE FROM patron_places WHERE patron = ?1 AND place = ?2 AND value = ?3",
+                    params![place.key, place.index, place_value(cancelled.start, &id)],
+                )
+                .map_err(unavailable)?;
+            }
             tx.execute(
                 "DELETE FROM slot_locks WHERE appointment_id = ?1",
                 params![id],

@@ -19,7 +19,7 @@ fn two_providers() -> (Deps, tempfile::TempDir) {
 fn booking(name: &str, provider: &str) -> Request<Body> {
     let body = serde_json::json!({
         "service": "mylibrarylive", "provider": provider, "start": "2026-12-01T09:00:00+02:00",
-        "customer": {"name": name, "email": "p@example.org", "phone": "6900000000"},
+        "customer": {"name": name, "email": format!("{}@example.org", name.to_lowercase()), "phone": "6900000000"},
         "notes": "topic", "language": "en", "accept_terms": true, "accept_privacy": true
     });
     Request::builder()

@@ -78,7 +78,7 @@ async fn fixtures_and_a_patron_walk_through_cargo_lambda_watch() {
     // The appointment the get/cancel fixtures name.
     let (deps, _dir) = rantevou_tests::deps();
     let seeded = rantevou_tests::seed_event_appointment(&deps).await;
-    store.create(&seeded, None).await.unwrap();
+    store.create(&seeded, None, None).await.unwrap();
 
     // SES on moto sends only from a created identity: the library's address.
     // The manage keys, as the stack's generated secret holds them.

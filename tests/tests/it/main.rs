@@ -6,6 +6,7 @@
 mod any_provider;
 mod events;
 mod lambda_watch;
+mod limits;
 mod mail;
 mod robustness;
 mod routes;

@@ -95,4 +95,5 @@ pub(super) struct RawPolicy {
     pub(super) cancel_cutoff_minutes: Option<i64>,
     pub(super) retention_days: Option<i64>,
     pub(super) required_fields: Option<Vec<String>>,
+    pub(super) max_active_per_patron: Option<i64>,
 }

@@ -3,7 +3,7 @@
 //! names; cancelling first `get`s the appointment (to check the token and the cutoff and to
 //! know its locks), then `cancel`s it.
 
-use crate::appointment::{Appointment, MailKind};
+use crate::appointment::{Appointment, MailKind, PatronLimit};
 use crate::ids::{AppointmentId, ProviderId};
 use crate::patron::FreeText;
 use crate::slot_lock::{LockMonth, SlotLock};
@@ -55,6 +55,9 @@ pub enum StoreError {
     /// Another appointment holds at least one of the slot locks; nothing was written.
     #[error("the slot is taken")]
     SlotTaken,
+    /// The patron holds as many active appointments as the limit allows; nothing was written.
+    #[error("the patron holds as many appointments as allowed")]
+    PatronLimit,
     /// The idempotency key was used before for a different request.
     #[error("the idempotency key was used for a different request")]
     IdempotencyMismatch,
@@ -99,11 +102,15 @@ pub trait Bookings: Send + Sync {
     /// Stores a new booked appointment together with every one of its locks, atomically:
     /// either all are written or none. Refuses with [`StoreError::SlotTaken`] when any lock is
     /// held. With an idempotency key, a repeat of the same request returns
-    /// [`Created::Replayed`] with the first appointment.
+    /// [`Created::Replayed`] with the first appointment. With a patron `limit`, the same write
+    /// takes one of the patron's `max` places (a place is free when unused, or when the
+    /// appointment holding it has started); none free is [`StoreError::PatronLimit`]. The
+    /// stored appointment names its place.
     async fn create(
         &self,
         appointment: &Appointment,
         idempotency_key: Option<&IdempotencyKey>,
+        limit: Option<&PatronLimit>,
     ) -> Result<Created, StoreError>;
 }
 
@@ -122,7 +129,8 @@ pub trait Appointments: Send + Sync {
 #[async_trait]
 pub trait Cancellations: Send + Sync {
     /// Marks a booked appointment (as read by [`Appointments::get`]) cancelled and frees its
-    /// locks, atomically, on condition that it is still booked with the same token hash.
+    /// locks and its patron's place, atomically, on condition that it is still booked with the
+    /// same token hash.
     /// Returns the cancelled appointment; [`StoreError::NotBooked`] when the condition fails.
     async fn cancel(
         &self,

@@ -58,6 +58,13 @@ pub fn idempotency_pk(key_digest: &str) -> String {
 /// Sort key of an idempotency item.
 pub const IDEMPOTENCY_SK: &str = "IDEM";
 
+/// `PATRON#<keyed digest of the normalised email>`: a patron's places (`p0`, `p1`, …).
+pub fn patron_pk(key: &str) -> String {
+    format!("PATRON#{key}")
+}
+/// Sort key of a patron item.
+pub const PATRON_SK: &str = "ACTIVE";
+
 /// Key of the configuration item.
 pub const CONFIG_PK: &str = "CONFIG";
 /// Sort key of the configuration item.

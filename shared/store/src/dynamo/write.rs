@@ -1,18 +1,20 @@
 //! The two transactions, their items in a known order, and the one way to run a transaction.
 //!
-//! A create is `[appointment, lock…, idempotency key?]`; a cancel is `[appointment, lock…]`.
-//! The layouts name those indexes, and a refusal's failed conditions are read against them.
+//! A create is `[appointment, lock…, idempotency key?, patron place?]`; a cancel is
+//! `[appointment, lock…, patron place?]`. The layouts name those indexes, and a refusal's
+//! failed conditions are read against them.
 
 use super::error::{self, Refusal};
 use super::item::*;
 use super::DynamoStore;
 use crate::record::{
-    instant_text, key_digest, request_fingerprint, AppointmentRecord, BOOKED, CANCELLED,
+    instant_text, key_digest, place_free_before, place_value, request_fingerprint,
+    AppointmentRecord, BOOKED, CANCELLED,
 };
 use async_trait::async_trait;
 use aws_sdk_dynamodb::types::{AttributeValue, Delete, Put, TransactWriteItem, Update};
 use chrono::{DateTime, Utc};
-use rantevou_domain::appointment::Appointment;
+use rantevou_domain::appointment::{Appointment, PatronLimit, PatronPlace};
 use rantevou_domain::patron::FreeText;
 use rantevou_domain::ports::{
     Bookings, Cancellations, Created, IdempotencyKey, StoreError, IDEMPOTENCY_KEY_TTL_SECONDS,
@@ -34,6 +36,8 @@ struct Layout {
     locks: Range<usize>,
     /// Index of the idempotency item, if any.
     idempotency: Option<usize>,
+    /// Index of the patron's place, if any.
+    patron: Option<usize>,
 }
 
 impl Layout {
@@ -51,12 +55,21 @@ impl Layout {
             items,
             locks,
             idempotency: None,
+            patron: None,
         })
     }
 
     fn with_idempotency(mut self, item: TransactWriteItem) -> Layout {
         self.idempotency = Some(self.items.len());
         self.items.push(item);
+        self
+    }
+
+    fn with_patron(mut self, item: Option<TransactWriteItem>) -> Layout {
+        if let Some(item) = item {
+            self.patron = Some(self.items.len());
+            self.items.push(item);
+        }
         self
     }
 }
@@ -154,6 +167,62 @@ impl DynamoStore {
         Ok(layout.with_idempotency(TransactWriteItem::builder().put(put).build()))
     }
 
+    /// Taking the patron's place `index` for `a`: free when unused or when the appointment
+    /// holding it has started.
+    fn take_place(
+        &self,
+        a: &Appointment,
+        place: &PatronPlace,
+        limit: &PatronLimit,
+    ) -> Result<TransactWriteItem, StoreError> {
+        let update = Update::builder()
+            .table_name(&self.table)
+            .set_key(Some(key(patron_pk(&place.key), PATRON_SK)))
+            .update_expression("SET #p = :mine, expires_at = :keep")
+            .condition_expression("attribute_not_exists(#p) OR #p < :free")
+            .expression_attribute_names("#p", format!("p{}", place.index))
+            .expression_attribute_values(
+                ":mine",
+                AttributeValue::S(place_value(a.start, &a.id.to_string())),
+            )
+            .expression_attribute_values(
+                ":free",
+                AttributeValue::S(place_free_before(a.created_at)),
+            )
+            .expression_attribute_values(
+                ":keep",
+                AttributeValue::N(limit.keep_until.timestamp().to_string()),
+            )
+            .build()
+            .map_err(corrupt)?;
+        Ok(TransactWriteItem::builder().update(update).build())
+    }
+
+    /// Giving `a`'s place back, if it holds one and has not started at `at` (once started, the
+    /// place is free by itself and may already be someone else's).
+    fn release_place(
+        &self,
+        a: &Appointment,
+        at: DateTime<Utc>,
+    ) -> Result<Option<TransactWriteItem>, StoreError> {
+        let Some(place) = a.patron_place.as_ref().filter(|_| at < a.start) else {
+            return Ok(None);
+        };
+        let update = Update::builder()
+            .table_name(&self.table)
+            .set_key(Some(key(patron_pk(&place.key), PATRON_SK)))
+            .update_expression("REMOVE #p")
+            .condition_expression("#p = :mine")
+            .expression_attribute_names("#p", format!("p{}", place.index))
+            .expression_attribute_values(
+                ":mine",
+                AttributeValue::S(place_value(a.start, &a.id.to_string())),
+            )
+            .build()
+            .map_err(corrupt)?;
+        Ok(Some(TransactWriteItem::builder().update(update).build()))
+    }
+
     fn cancel_layout(
         &self,
         appointment: &Appointment,
@@ -200,7 +269,10 @@ impl DynamoStore {
                 .map_err(corrupt)?;
             Ok(TransactWriteItem::builder().delete(delete).build())
         });
-        Layout::new(TransactWriteItem::builder().update(update).build(), locks)
+        Ok(
+            Layout::new(TransactWriteItem::builder().update(update).build(), locks)?
+                .with_patron(self.release_place(appointment, at)?),
+        )
     }
 
     /// The appointment a remembered idempotency key points at (the replay of a create).
@@ -235,34 +307,60 @@ impl Bookings for DynamoStore {
         &self,
         appointment: &Appointment,
         idempotency_key: Option<&IdempotencyKey>,
+        limit: Option<&PatronLimit>,
     ) -> Result<Created, StoreError> {
         let digest = idempotency_key.map(|k| key_digest(k.as_str()));
-        let layout = self.create_layout(appointment, digest.as_deref())?;
-        // DynamoDB's own idempotency window (10 minutes) for SDK-level retries.
-        let token = digest.as_ref().map(|d| &d[..36]);
-        match self.transact(&layout.items, token).await {
-            Ok(()) => Ok(Created::New(appointment.clone())),
-            Err(Refusal::Conditions(failed)) => {
-                if layout.idempotency.is_some_and(|i| failed.contains(&i)) {
-                    self.replay(digest.as_deref().unwrap_or_default(), appointment)
-                        .await
-                } else if failed.iter().any(|i| layout.locks.contains(i)) {
-                    Err(StoreError::SlotTaken)
-                } else {
+        // One attempt per place of the patron's, until one is free; one in all without a limit.
+        let places = limit.map_or(1, |l| l.max.max(1));
+        for index in 0..places {
+            let mut a = appointment.clone();
+            a.patron_place = limit.map(|l| PatronPlace {
+                key: l.key.clone(),
+                index,
+            });
+            let place = match (&a.patron_place, limit) {
+                (Some(place), Some(limit)) => Some(self.take_place(&a, place, limit)?),
+                _ => None,
+            };
+            let layout = self
+                .create_layout(&a, digest.as_deref())?
+                .with_patron(place);
+            // DynamoDB's own idempotency window (10 minutes) for SDK-level retries; each
+            // place's attempt is another request.
+            let token = digest.as_ref().map(|d| format!("{}-{index}", &d[..32]));
+            match self.transact(&layout.items, token.as_deref()).await {
+                Ok(()) => return Ok(Created::New(a)),
+                Err(Refusal::Conditions(failed)) => {
+                    if layout.idempotency.is_some_and(|i| failed.contains(&i)) {
+                        return self
+                            .replay(digest.as_deref().unwrap_or_default(), appointment)
+                            .await;
+                    }
+                    if failed.iter().any(|i| layout.locks.contains(i)) {
+                        return Err(StoreError::SlotTaken);
+                    }
+                    if layout.patron.is_some_and(|i| failed.contains(&i)) {
+                        // That place is someone's upcoming appointment: try the next.
+                        continue;
+                    }
                     // Only the appointment's own key clashed: a reused id, as unlikely as a
                     // conflict and as safe to try again.
-                    Err(StoreError::Conflict)
+                    return Err(StoreError::Conflict);
                 }
+                Err(Refusal::TokenReused) if digest.is_some() => {
+                    return self
+                        .replay(digest.as_deref().unwrap_or_default(), appointment)
+                        .await
+                }
+                Err(Refusal::TokenReused) => {
+                    return Err(StoreError::Unavailable(
+                        "dynamodb: IdempotentParameterMismatchException".into(),
+                    ))
+                }
+                Err(Refusal::Failed(e)) => return Err(e),
             }
-            Err(Refusal::TokenReused) if digest.is_some() => {
-                self.replay(digest.as_deref().unwrap_or_default(), appointment)
-                    .await
-            }
-            Err(Refusal::TokenReused) => Err(StoreError::Unavailable(
-                "dynamodb: IdempotentParameterMismatchException".into(),
-            )),
-            Err(Refusal::Failed(e)) => Err(e),
         }
+        Err(StoreError::PatronLimit)
     }
 }
 
@@ -279,6 +377,13 @@ impl Cancellations for DynamoStore {
             Ok(()) => Ok(appointment.clone().cancelled(at, reason.clone())),
             Err(Refusal::Conditions(failed)) if failed.contains(&APPOINTMENT_ITEM) => {
                 Err(StoreError::NotBooked)
+            }
+            Err(Refusal::Conditions(failed))
+                if layout.patron.is_some_and(|i| failed.contains(&i)) =>
+            {
+                Err(StoreError::Corrupt(
+                    "the patron's place is held by another".into(),
+                ))
             }
             Err(Refusal::Conditions(_)) => Err(StoreError::Corrupt(
                 "a lock of the appointment is held by another".into(),

@@ -23,7 +23,7 @@ async fn stampede(stores: &[Arc<dyn Store>], minutes: i64) {
         let barrier = Arc::clone(&barrier);
         tasks.push(tokio::spawn(async move {
             barrier.wait().await;
-            (a.id, store.create(&a, None).await)
+            (a.id, store.create(&a, None, None).await)
         }));
     }
     let mut won = Vec::new();
@@ -72,7 +72,7 @@ async fn two_hundred_on_different_slots_all_succeed(store: Arc<dyn Store>) {
         let barrier = Arc::clone(&barrier);
         tasks.push(tokio::spawn(async move {
             barrier.wait().await;
-            store.create(&a, None).await
+            store.create(&a, None, None).await
         }));
     }
     for t in tasks {
@@ -95,7 +95,7 @@ async fn cancel_and_rebook_race(store: Arc<dyn Store>) {
     for round in 0..5 {
         let slot = at(round * 20);
         let (first, _) = appointment(&config, "short", "sip", slot, "First");
-        store.create(&first, None).await.unwrap();
+        store.create(&first, None, None).await.unwrap();
         let rebookers = 40;
         let barrier = Arc::new(Barrier::new(rebookers + 1));
         let cancel = {
@@ -119,7 +119,7 @@ async fn cancel_and_rebook_race(store: Arc<dyn Store>) {
                 barrier.wait().await;
                 // Keep trying a little, as patrons refreshing the page would.
                 for _ in 0..5 {
-                    match store.create(&a, None).await {
+                    match store.create(&a, None, None).await {
                         Err(StoreError::SlotTaken) => tokio::task::yield_now().await,
                         other => return (a.id, other),
                     }
@@ -163,6 +163,36 @@ async fn cancel_and_rebook_race(store: Arc<dyn Store>) {
     }
 }
 
+/// Fifty simultaneous bookings of one patron, each on its own time: exactly `max` pass.
+async fn one_patron_stampede(stores: Vec<Arc<dyn Store>>) {
+    let config = config();
+    let limit = rantevou_domain::PatronLimit {
+        key: "one-patron".into(),
+        max: 2,
+        keep_until: at(90 * 24 * 60),
+    };
+    let barrier = Arc::new(Barrier::new(50));
+    let mut tasks = Vec::new();
+    for i in 0..50 {
+        let store = Arc::clone(&stores[i % stores.len()]);
+        let (a, _) = appointment(&config, "short", "sip", at(20 * i as i64), "Same");
+        let (barrier, limit) = (Arc::clone(&barrier), limit.clone());
+        tasks.push(tokio::spawn(async move {
+            barrier.wait().await;
+            store.create(&a, None, Some(&limit)).await
+        }));
+    }
+    let (mut booked, mut refused) = (0, 0);
+    for t in tasks {
+        match t.await.unwrap() {
+            Ok(Created::New(_)) => booked += 1,
+            Err(StoreError::PatronLimit) => refused += 1,
+            other => panic!("unexpected {other:?}"),
+        }
+    }
+    assert_eq!((booked, refused), (2, 48));
+}
+
 mod sqlite {
     use super::*;
 
@@ -194,6 +224,16 @@ mod sqlite {
         let (store, _dir) = crate::support::sqlite();
         cancel_and_rebook_race(Arc::new(store)).await;
     }
+
+    #[tokio::test(flavor = "multi_thread", worker_threads = 4)]
+    async fn fifty_simultaneous_bookings_of_one_patron_book_the_limit() {
+        let dir = tempfile::tempdir().unwrap();
+        let path = dir.path().join("shared.sqlite3");
+        let stores: Vec<Arc<dyn Store>> = (0..4)
+            .map(|_| Arc::new(rantevou_store::SqliteStore::open(&path).unwrap()) as Arc<dyn Store>)
+            .collect();
+        one_patron_stampede(stores).await;
+    }
 }
 
 mod dynamo {
@@ -221,5 +261,13 @@ mod dynamo {
             return;
         };
         cancel_and_rebook_race(Arc::new(store)).await;
+    }
+
+    #[tokio::test(flavor = "multi_thread", worker_threads = 4)]
+    async fn fifty_simultaneous_bookings_of_one_patron_book_the_limit() {
+        let Some((store, _)) = crate::support::dynamo().await else {
+            return;
+        };
+        one_patron_stampede(vec![Arc::new(store)]).await;
     }
 }

@@ -99,7 +99,7 @@ async fn every_operation_fails_with(store: &DynamoStore, expected: fn(&StoreErro
     let (a, _) = appointment(&config, "short", "sip", at(0), "A");
     let sip = ProviderId::parse("sip").unwrap();
     let results = [
-        store.create(&a, None).await.map(drop),
+        store.create(&a, None, None).await.map(drop),
         store.get(a.id, at(0)).await.map(drop),
         store
             .cancel(&a, at(-600), &FreeText::default())
@@ -197,7 +197,10 @@ async fn transaction_conflicts_are_retried_then_reported() {
     let store = store_at(&endpoint, None);
     let config = config();
     let (a, _) = appointment(&config, "short", "sip", at(0), "A");
-    assert_eq!(store.create(&a, None).await, Err(StoreError::Conflict));
+    assert_eq!(
+        store.create(&a, None, None).await,
+        Err(StoreError::Conflict)
+    );
     assert_eq!(
         store.cancel(&a, at(-600), &FreeText::default()).await,
         Err(StoreError::Conflict)
@@ -317,7 +320,7 @@ async fn a_request_that_never_left_stores_nothing() {
     let config = config();
     let (a, _) = appointment(&config, "long", "sip", at(0), "A");
     assert!(matches!(
-        faulty.create(&a, None).await,
+        faulty.create(&a, None, None).await,
         Err(StoreError::Unavailable(_))
     ));
     assert_eq!(healthy.get(a.id, at(0)).await.unwrap(), None);
@@ -342,11 +345,11 @@ async fn a_lost_answer_then_a_retry_with_the_same_key_books_once() {
     let key = IdempotencyKey::parse("retry-me").unwrap();
     let (a, _) = appointment(&config, "short", "sip", at(0), "A");
     // The write happened but its answer was lost: the caller sees an error…
-    assert!(faulty.create(&a, Some(&key)).await.is_err());
+    assert!(faulty.create(&a, Some(&key), None).await.is_err());
     // …and the client's retry (new id, same details, same key) gets the first booking back.
     let (retry, _) = appointment(&config, "short", "sip", at(0), "A");
     assert_eq!(
-        faulty.create(&retry, Some(&key)).await.unwrap(),
+        faulty.create(&retry, Some(&key), None).await.unwrap(),
         Created::Replayed(a.clone())
     );
     assert_eq!(healthy.get(retry.id, at(-60)).await.unwrap(), None);

@@ -24,11 +24,14 @@ async fn create_get_and_cancel_are_one_request_each() {
         "the appointment and two locks still go in one transaction"
     );
 
-    store.create(&a, None).await.unwrap();
+    store.create(&a, None, None).await.unwrap();
     assert_eq!(requests.take(), ["TransactWriteItems"]);
 
     let (b, _) = appointment(&config, "short", "sip", at(20), "B");
-    assert_eq!(store.create(&b, None).await, Err(StoreError::SlotTaken));
+    assert_eq!(
+        store.create(&b, None, None).await,
+        Err(StoreError::SlotTaken)
+    );
     assert_eq!(
         requests.take(),
         ["TransactWriteItems"],

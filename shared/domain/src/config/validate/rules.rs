@@ -3,7 +3,7 @@
 use super::Validator;
 use crate::closure::{AnnualClosure, ClosedPeriod, Closures};
 use crate::config::raw::*;
-use crate::policy::{Policy, RequiredFields};
+use crate::policy::{Policy, RequiredFields, DEFAULT_MAX_ACTIVE_PER_PATRON};
 use chrono::NaiveDate;
 
 impl Validator {
@@ -91,12 +91,17 @@ impl Validator {
         );
         let retention = self.minutes("policy.retention_days", &raw.retention_days, 1, 3660);
         let required = self.required_fields(&raw.required_fields);
+        let max_active = match raw.max_active_per_patron {
+            None => Some(DEFAULT_MAX_ACTIVE_PER_PATRON),
+            value => self.minutes("policy.max_active_per_patron", &value, 0, 100),
+        };
         Some(Policy {
             min_notice_minutes: min_notice?,
             horizon_days: horizon?,
             cancel_cutoff_minutes: cutoff?,
             retention_days: retention?,
             required: required?,
+            max_active_per_patron: max_active?,
         })
     }
 

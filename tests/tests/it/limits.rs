@@ -1,0 +1,70 @@
+//! The abuse limits as a patron meets them through the API: one email holds at most
+//! `policy.max_active_per_patron` upcoming appointments (the sample: 2), whatever its case or
+//! `+tag`; a cancellation gives a place back.
+
+use lambda_http::http::Request;
+use lambda_http::Body;
+use rantevou_tests::{call, deps, json};
+
+fn booking(start: &str, email: &str) -> Request<Body> {
+    let body = serde_json::json!({
+        "service": "mylibrarylive", "start": start,
+        "customer": {"name": "Katerina", "email": email, "phone": "6900000000"},
+        "notes": "topic", "language": "en", "accept_terms": true, "accept_privacy": true
+    });
+    Request::builder()
+        .method("POST")
+        .uri("/api/appointments")
+        .header("content-type", "application/json")
+        .body(Body::Text(body.to_string()))
+        .unwrap()
+}
+
+#[tokio::test]
+async fn one_email_holds_at_most_two_upcoming_appointments() {
+    let (deps, _dir) = deps();
+    let book = |start: &str, email: &str| {
+        let req = booking(start, email);
+        let deps = deps.clone();
+        async move { call("create-appointment", req, &deps).await }
+    };
+    let first = book("2026-12-01T09:00:00+02:00", "k.papa@example.org").await;
+    assert_eq!(first.status().as_u16(), 201);
+    let second = book("2026-12-01T09:20:00+02:00", "K.Papa+2@Example.ORG").await;
+    assert_eq!(second.status().as_u16(), 201, "{}", json(&second));
+
+    let third = book("2026-12-01T09:40:00+02:00", "k.papa+other@example.org").await;
+    assert_eq!(third.status().as_u16(), 422);
+    let problem = json(&third);
+    assert_eq!(problem["type"], "/problems/validation");
+    assert_eq!(problem["errors"][0]["field"], "customer.email");
+    assert_eq!(problem["errors"][0]["code"], "too_many_active");
+    let message = problem["errors"][0]["message"].as_str().unwrap();
+    assert!(
+        message.contains("already has 2 upcoming appointments"),
+        "{message}"
+    );
+
+    let someone_else = book("2026-12-01T09:40:00+02:00", "m.ioannou@example.org").await;
+    assert_eq!(someone_else.status().as_u16(), 201);
+
+    // Cancelling one gives its place back.
+    let manage = json(&first)["manage_url"].as_str().unwrap().to_owned();
+    let (path, token) = manage.split_once("?token=").unwrap();
+    let path = &path[path.find("/api/").unwrap()..];
+    let cancel = Request::builder()
+        .method("POST")
+        .uri(path)
+        .header("content-type", "application/json")
+        .body(Body::Text(serde_json::json!({"token": token}).to_string()))
+        .unwrap();
+    assert_eq!(
+        call("cancel-appointment", cancel, &deps)
+            .await
+            .status()
+            .as_u16(),
+        200
+    );
+    let again = book("2026-12-01T10:00:00+02:00", "k.papa@example.org").await;
+    assert_eq!(again.status().as_u16(), 201, "{}", json(&again));
+}
