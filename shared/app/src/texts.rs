@@ -91,6 +91,9 @@ pub struct MailTexts {
     pub video_note: String,
     pub video_note_html: String,
     pub staff_copy: String,
+    pub undelivered_heading: String,
+    /// `{reason}` filled in with what the mail service said.
+    pub undelivered_intro: String,
 }
 
 /// The cancel pages' own texts.

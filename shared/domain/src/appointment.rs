@@ -63,6 +63,61 @@ pub struct Appointment {
     /// The place it takes among its patron's active appointments (set by the store when it is
     /// booked under a per-patron limit); a cancellation gives the place back.
     pub patron_place: Option<PatronPlace>,
+    /// The delivery of its pending mail: attempts made, when the next is due, or why it was
+    /// given up.
+    pub delivery: Delivery,
+}
+
+/// Where the delivery of an appointment's pending mail stands.
+#[derive(Debug, Clone, PartialEq, Eq, Default)]
+pub struct Delivery {
+    /// Failed attempts since the mail became pending.
+    pub attempts: u32,
+    /// When the next attempt is due (`None`: nothing to send, or given up).
+    pub due: Option<DateTime<Utc>>,
+    /// Why it was given up: the mail service refused it for good, or it failed too often.
+    pub failure: Option<String>,
+}
+
+/// What a failed attempt leads to.
+#[derive(Debug, Clone, PartialEq, Eq)]
+pub enum DeliveryOutcome {
+    /// Try again then.
+    RetryAt(DateTime<Utc>),
+    /// Stop trying: the mail leaves the queue, marked failed with this reason.
+    GiveUp(String),
+}
+
+/// Attempts after which a mail that keeps failing is given up: the 10th fails about six hours
+/// after the first (1, 2, 4 … minutes apart, at most two hours).
+pub const MAX_DELIVERY_ATTEMPTS: u32 = 10;
+
+impl Delivery {
+    /// Pending from `now`, no attempt yet.
+    pub fn due_at(now: DateTime<Utc>) -> Self {
+        Delivery {
+            attempts: 0,
+            due: Some(now),
+            failure: None,
+        }
+    }
+
+    /// What the failure of one more attempt at `now` leads to: retry after 1, 2, 4 … minutes
+    /// (at most 2 hours), or give up after [`MAX_DELIVERY_ATTEMPTS`]. A refusal for good
+    /// (`permanent`) is given up at once.
+    pub fn after_failure(&self, now: DateTime<Utc>, permanent: Option<&str>) -> DeliveryOutcome {
+        let attempts = self.attempts + 1;
+        match permanent {
+            Some(reason) => DeliveryOutcome::GiveUp(reason.to_owned()),
+            None if attempts >= MAX_DELIVERY_ATTEMPTS => {
+                DeliveryOutcome::GiveUp(format!("still failing after {attempts} attempts"))
+            }
+            None => {
+                let minutes = (1i64 << (attempts - 1).min(7)).min(120);
+                DeliveryOutcome::RetryAt(now + chrono::Duration::minutes(minutes))
+            }
+        }
+    }
 }
 
 /// A patron's limit, as a booking asks the store to keep it.
@@ -124,6 +179,7 @@ impl Appointment {
             expires_at: end + policy.retention(),
             pending_mail: vec![MailKind::Confirmation],
             patron_place: None,
+            delivery: Delivery::due_at(now),
         };
         (appointment, token)
     }
@@ -155,12 +211,14 @@ impl Appointment {
         }
     }
 
-    /// The appointment after cancellation at `at` for `reason` (its locks are released).
+    /// The appointment after cancellation at `at` for `reason` (its locks are released; the
+    /// cancellation mail is due at once).
     pub fn cancelled(mut self, at: DateTime<Utc>, reason: FreeText) -> Appointment {
         self.status = Status::Cancelled { at, reason };
         if !self.pending_mail.contains(&MailKind::Cancellation) {
             self.pending_mail.push(MailKind::Cancellation);
         }
+        self.delivery = Delivery::due_at(at);
         self
     }
 

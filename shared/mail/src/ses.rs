@@ -31,21 +31,16 @@ impl SesMailer {
     }
 }
 
-/// SES error codes that say the message or the account is refused as it is.
-const REJECTED: [&str; 6] = [
-    "MessageRejected",
-    "MailFromDomainNotVerifiedException",
-    "NotFoundException",
-    "AccountSuspendedException",
-    "SendingPausedException",
-    "BadRequestException",
-];
+/// SES error codes that say this message can never be sent as it is (a malformed address).
+/// The others — an unverified sender, a paused or suspended account, a missing configuration
+/// set, throttling — are the library's to fix or wait out: those are retried (a while).
+const UNDELIVERABLE: [&str; 1] = ["BadRequestException"];
 
 fn classify<E: ProvideErrorMetadata, R>(e: &SdkError<E, R>) -> MailError {
     match e {
         SdkError::ServiceError(s) => {
             let code = s.err().code().unwrap_or("UnknownError");
-            if REJECTED.contains(&code) {
+            if UNDELIVERABLE.contains(&code) {
                 MailError::Rejected(format!("ses: {code}"))
             } else {
                 MailError::Unavailable(format!("ses: {code}"))

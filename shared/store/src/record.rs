@@ -2,7 +2,7 @@
 //! read back through the domain's parsers so that a malformed item is an error, not a panic.
 
 use chrono::{DateTime, Utc};
-use rantevou_domain::appointment::{Appointment, MailKind, PatronPlace, Status};
+use rantevou_domain::appointment::{Appointment, Delivery, MailKind, PatronPlace, Status};
 use rantevou_domain::ids::{AppointmentId, ProviderId, ServiceId};
 use rantevou_domain::patron::{
     Customer, FreeText, PatronDetails, PatronEmail, PatronName, PhoneNumber,
@@ -50,12 +50,26 @@ pub struct AppointmentRecord {
     /// Which of the patron's places it holds.
     #[serde(default)]
     pub patron_place: Option<u32>,
+    /// Failed delivery attempts of the pending mail.
+    #[serde(default)]
+    pub mail_attempts: u32,
+    /// When the pending mail is next due (Unix seconds).
+    #[serde(default)]
+    pub mail_due: Option<i64>,
+    /// Why its mail was given up.
+    #[serde(default)]
+    pub mail_failure: Option<String>,
 }
 
 impl AppointmentRecord {
     /// Whether any mail is still to send.
     pub fn mail_pending(&self) -> bool {
         self.confirmation_pending || self.cancellation_pending
+    }
+
+    /// Whether it is in the mail queue: something to send, not given up.
+    pub fn in_mail_queue(&self) -> bool {
+        self.mail_pending() && self.mail_failure.is_none() && self.mail_due.is_some()
     }
 }
 
@@ -112,6 +126,9 @@ impl From<&Appointment> for AppointmentRecord {
             cancellation_pending: a.mail_pending(MailKind::Cancellation),
             patron_key: a.patron_place.as_ref().map(|p| p.key.clone()),
             patron_place: a.patron_place.as_ref().map(|p| p.index),
+            mail_attempts: a.delivery.attempts,
+            mail_due: a.delivery.due.map(|t| t.timestamp()),
+            mail_failure: a.delivery.failure.clone(),
         }
     }
 }
@@ -178,6 +195,14 @@ impl TryFrom<AppointmentRecord> for Appointment {
                 (Some(key), Some(index)) => Some(PatronPlace { key, index }),
                 _ => None,
             },
+            delivery: Delivery {
+                attempts: r.mail_attempts,
+                due: r
+                    .mail_due
+                    .map(|t| DateTime::from_timestamp(t, 0).ok_or_else(|| corrupt("mail_due")))
+                    .transpose()?,
+                failure: r.mail_failure,
+            },
         })
     }
 }
@@ -231,4 +256,15 @@ pub fn place_value(start: DateTime<Utc>, id: &str) -> String {
 /// The bound below which a place's value is free at `now`: its appointment has started.
 pub fn place_free_before(now: DateTime<Utc>) -> String {
     format!("{:012}#", now.timestamp().max(0) + 1)
+}
+
+/// The mail queue's order key of a due instant: `<Unix seconds, 12 digits>#<id>`, so that text
+/// order is due order (DynamoDB's GSI2 sort key).
+pub fn due_key(due: i64, id: &str) -> String {
+    format!("{:012}#{id}", due.max(0))
+}
+
+/// The bound of the keys due at `now` (every id sorts below `~`).
+pub fn due_by(now: DateTime<Utc>) -> String {
+    format!("{:012}#~", now.timestamp().max(0))
 }

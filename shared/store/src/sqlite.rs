@@ -11,7 +11,9 @@ use crate::record::{
 };
 use async_trait::async_trait;
 use chrono::{DateTime, Utc};
-use rantevou_domain::appointment::{Appointment, MailKind, PatronLimit, PatronPlace};
+use rantevou_domain::appointment::{
+    Appointment, Delivery, DeliveryOutcome, MailKind, PatronLimit, PatronPlace,
+};
 use rantevou_domain::ids::{AppointmentId, ProviderId};
 use rantevou_domain::patron::FreeText;
 use rantevou_domain::ports::{
@@ -33,10 +35,10 @@ CREATE TABLE IF NOT EXISTS appointments (
     token_hash  TEXT NOT NULL,
     expires_at  INTEGER NOT NULL,
     mail_pending INTEGER NOT NULL DEFAULT 0,
-    record      TEXT NOT NULL
+    record      TEXT NOT NULL,
+    mail_due    INTEGER
 );
 CREATE INDEX IF NOT EXISTS appointments_by_provider_start ON appointments (provider, start);
-CREATE INDEX IF NOT EXISTS appointments_with_pending_mail ON appointments (mail_pending, id);
 CREATE TABLE IF NOT EXISTS slot_locks (
     provider       TEXT NOT NULL,
     start          INTEGER NOT NULL,
@@ -92,6 +94,7 @@ impl SqliteStore {
         conn.pragma_update(None, "foreign_keys", "ON")
             .map_err(unavailable)?;
         conn.execute_batch(SCHEMA).map_err(unavailable)?;
+        migrate(&conn)?;
         Ok(SqliteStore {
             conn: Arc::new(Mutex::new(conn)),
         })
@@ -154,6 +157,30 @@ impl SqliteStore {
     }
 }
 
+/// Brings a data folder made by an earlier version up to date: the mail queue's due column
+/// (pending mail of that time is due at once).
+fn migrate(conn: &Connection) -> Result<(), StoreError> {
+    let has_due: bool = conn
+        .query_row(
+            "SELECT COUNT(*) > 0 FROM pragma_table_info('appointments') WHERE name = 'mail_due'",
+            [],
+            |r| r.get(0),
+        )
+        .map_err(unavailable)?;
+    if !has_due {
+        conn.execute_batch(
+            "ALTER TABLE appointments ADD COLUMN mail_due INTEGER;
+             UPDATE appointments SET mail_due = CAST(strftime('%s', 'now') AS INTEGER) WHERE mail_pending = 1;",
+        )
+        .map_err(unavailable)?;
+    }
+    conn.execute_batch(
+        "DROP INDEX IF EXISTS appointments_with_pending_mail;
+         CREATE INDEX IF NOT EXISTS appointments_by_mail_due ON appointments (mail_due, id) WHERE mail_due IS NOT NULL;",
+    )
+    .map_err(unavailable)
+}
+
 fn unavailable(e: rusqlite::Error) -> StoreError {
     match e.sqlite_error_code() {
         Some(ErrorCode::DatabaseBusy | ErrorCode::DatabaseLocked) => StoreError::Conflict,
@@ -206,13 +233,18 @@ fn free_place(
     Ok(None)
 }
 
+/// The due column of a record: its due instant while it is in the mail queue.
+fn queued_due(record: &AppointmentRecord) -> Option<i64> {
+    record.mail_due.filter(|_| record.in_mail_queue())
+}
+
 /// Rewrites an existing appointment's row from the appointment.
 fn write_appointment(tx: &Connection, a: &Appointment) -> Result<(), StoreError> {
     let record = AppointmentRecord::from(a);
     let json = serde_json::to_string(&record).map_err(|e| StoreError::Corrupt(e.to_string()))?;
     tx.execute(
-        "UPDATE appointments SET status = ?1, token_hash = ?2, mail_pending = ?3, record = ?4 WHERE id = ?5",
-        params![record.status, record.token_hash, record.mail_pending(), json, record.id],
+        "UPDATE appointments SET status = ?1, token_hash = ?2, mail_pending = ?3, record = ?4, mail_due = ?5 WHERE id = ?6",
+        params![record.status, record.token_hash, record.mail_pending(), json, queued_due(&record), record.id],
     )
     .map_err(unavailable)?;
     Ok(())
@@ -286,8 +318,8 @@ impl Bookings for SqliteStore {
             let record = AppointmentRecord::from(&appointment);
             let json = serde_json::to_string(&record).map_err(|e| StoreError::Corrupt(e.to_string()))?;
             tx.execute(
-                "INSERT INTO appointments (id, provider, start, status, token_hash, expires_at, mail_pending, record)
-                 VALUES (?1, ?2, ?3, ?4, ?5, ?6, ?7, ?8)",
+                "INSERT INTO appointments (id, provider, start, status, token_hash, expires_at, mail_pending, record, mail_due)
+                 VALUES (?1, ?2, ?3, ?4, ?5, ?6, ?7, ?8, ?9)",
                 params![
                     record.id,
                     record.provider,
@@ -296,7 +328,8 @@ impl Bookings for SqliteStore {
                     record.token_hash,
                     record.expires_at,
                     record.mail_pending(),
-                    json
+                    json,
+                    queued_due(&record)
                 ],
             )
             .map_err(unavailable)?;
@@ -397,7 +430,39 @@ impl MailLog for SqliteStore {
                 .map_err(unavailable)?;
             if let Some(mut a) = read_appointment(&tx, &id)? {
                 a.pending_mail.retain(|k| *k != kind);
+                if a.pending_mail.is_empty() {
+                    a.delivery = Delivery::default();
+                }
                 write_appointment(&tx, &a)?;
+            }
+            tx.commit().map_err(unavailable)
+        })
+        .await
+    }
+
+    async fn mail_failed(
+        &self,
+        a: &Appointment,
+        outcome: &DeliveryOutcome,
+    ) -> Result<(), StoreError> {
+        let (id, before, outcome) = (a.id.to_string(), a.delivery.attempts, outcome.clone());
+        self.with_conn(move |c| {
+            let tx = c
+                .transaction_with_behavior(TransactionBehavior::Immediate)
+                .map_err(unavailable)?;
+            // Another run recorded an attempt since `a` was read: that one counts.
+            if let Some(mut current) =
+                read_appointment(&tx, &id)?.filter(|c| c.delivery.attempts == before)
+            {
+                current.delivery.attempts = before + 1;
+                match outcome {
+                    DeliveryOutcome::RetryAt(due) => current.delivery.due = Some(due),
+                    DeliveryOutcome::GiveUp(reason) => {
+                        current.delivery.due = None;
+                        current.delivery.failure = Some(reason);
+                    }
+                }
+                write_appointment(&tx, &current)?;
             }
             tx.commit().map_err(unavailable)
         })
@@ -407,16 +472,22 @@ impl MailLog for SqliteStore {
 
 #[async_trait]
 impl MailQueue for SqliteStore {
-    async fn pending_mail(&self, limit: usize) -> Result<Vec<Appointment>, StoreError> {
+    async fn due_mail(
+        &self,
+        now: DateTime<Utc>,
+        limit: usize,
+    ) -> Result<Vec<Appointment>, StoreError> {
         let limit = i64::try_from(limit).unwrap_or(i64::MAX);
+        let now = now.timestamp();
         self.with_conn(move |c| {
             let mut stmt = c
                 .prepare_cached(
-                    "SELECT id FROM appointments WHERE mail_pending = 1 ORDER BY id LIMIT ?1",
+                    "SELECT id FROM appointments WHERE mail_due IS NOT NULL AND mail_due <= ?1
+                     ORDER BY mail_due, id LIMIT ?2",
                 )
                 .map_err(unavailable)?;
             let ids = stmt
-                .query_map(params![limit], |r| r.get::<_, String>(0))
+                .query_map(params![now, limit], |r| r.get::<_, String>(0))
                 .map_err(unavailable)?
                 .collect::<Result<Vec<_>, _>>()
                 .map_err(unavailable)?;

@@ -1,15 +1,62 @@
 //! JSON logs through `tracing`. Handlers log the request id, route, status and latency,
 //! never personal data (names, emails, phones, notes, tokens are never fields of a log event).
+//! An event's message sits at `fields.message`: the stack's metric filters (e.g. on
+//! `mail given up`) read it there.
 
-/// Installs the JSON subscriber (level from `RUST_LOG`, default `info`). Safe to call twice.
-pub fn init() {
+use tracing_subscriber::fmt::MakeWriter;
+
+/// The format, written to `writer` (stdout in a process; a buffer in the test).
+fn subscriber<W>(writer: W) -> impl tracing::Subscriber + Send + Sync
+where
+    W: for<'a> MakeWriter<'a> + Send + Sync + 'static,
+{
     let filter = tracing_subscriber::EnvFilter::try_from_default_env()
         .unwrap_or_else(|_| tracing_subscriber::EnvFilter::new("info"));
-    let _ = tracing_subscriber::fmt()
+    tracing_subscriber::fmt()
         .json()
         .with_env_filter(filter)
         .with_current_span(true)
         .with_target(false)
         .without_time()
-        .try_init();
+        .with_writer(writer)
+        .finish()
+}
+
+/// Installs the JSON subscriber (level from `RUST_LOG`, default `info`). Safe to call twice.
+pub fn init() {
+    let _ = tracing::subscriber::set_global_default(subscriber(std::io::stdout));
+}
+
+#[cfg(test)]
+mod tests {
+    use std::io::Write;
+    use std::sync::{Arc, Mutex};
+
+    #[derive(Clone, Default)]
+    struct Buffer(Arc<Mutex<Vec<u8>>>);
+
+    impl Write for Buffer {
+        fn write(&mut self, bytes: &[u8]) -> std::io::Result<usize> {
+            self.0.lock().unwrap().extend_from_slice(bytes);
+            Ok(bytes.len())
+        }
+        fn flush(&mut self) -> std::io::Result<()> {
+            Ok(())
+        }
+    }
+
+    #[test]
+    fn an_event_is_one_json_line_with_its_message_where_the_metric_filters_look() {
+        let buffer = Buffer::default();
+        let writer = buffer.clone();
+        let subscriber = super::subscriber(move || writer.clone());
+        tracing::subscriber::with_default(subscriber, || {
+            tracing::error!(reason = "ses: BadRequestException", "mail given up");
+        });
+        let text = String::from_utf8(buffer.0.lock().unwrap().clone()).unwrap();
+        let line: serde_json::Value = serde_json::from_str(text.trim()).unwrap();
+        assert_eq!(line["fields"]["message"], "mail given up");
+        assert_eq!(line["fields"]["reason"], "ses: BadRequestException");
+        assert_eq!(line["level"], "ERROR");
+    }
 }

@@ -1,6 +1,7 @@
 //! Mail through the functions: a booking and a cancellation each send the seed's message to
 //! the patron and a copy to the provider (read back from the outbox with a MIME parser); a
-//! repeat sends nothing; a failed send never undoes the booking, and the retry delivers it.
+//! repeat sends nothing; a failed send never undoes the booking, and the retry delivers it
+//! when it is due; a mail refused for good leaves the queue and the library is told.
 
 use async_trait::async_trait;
 use lambda_http::http::Request;
@@ -156,41 +157,57 @@ async fn a_booking_and_a_cancellation_mail_the_patron_and_the_provider() {
     assert_eq!(outbox(dir.path()).len(), 4);
 }
 
-/// A mailer that refuses everything, as SES does with an unverified sender.
-struct Refusing;
+/// A mailer that cannot reach the mail service (a network or SES outage).
+struct Down;
 
 #[async_trait]
-impl Mailer for Refusing {
+impl Mailer for Down {
     async fn send(&self, _: &OutgoingMail) -> Result<(), MailError> {
-        Err(MailError::Rejected("ses: MessageRejected".into()))
+        Err(MailError::Unavailable("ses: timed out".into()))
     }
 }
 
+/// Minutes after the fixtures' time.
+fn later(minutes: i64) -> chrono::DateTime<chrono::Utc> {
+    rantevou_tests::fixture_now() + chrono::Duration::minutes(minutes)
+}
+
 #[tokio::test]
-async fn a_failed_send_keeps_the_booking_and_the_retry_delivers_once() {
+async fn a_failed_send_keeps_the_booking_and_the_retry_delivers_once_when_due() {
     let (working, dir) = deps();
-    let failing = working.with_mailer(Arc::new(Refusing));
+    let failing = working.with_mailer(Arc::new(Down));
 
     let r = invoke("create-appointment.created", &failing).await;
     assert_eq!(r.status().as_u16(), 201, "the booking stands");
     let first_link = json(&r)["manage_url"].as_str().unwrap().to_owned();
     assert!(outbox(dir.path()).is_empty());
-    let pending = working.store().pending_mail(10).await.unwrap();
-    assert_eq!(pending.len(), 1);
-    assert_eq!(pending[0].pending_mail, vec![MailKind::Confirmation]);
+    let queued = working.store().due_mail(later(1), 10).await.unwrap();
+    assert_eq!(queued.len(), 1, "due again a minute later");
+    assert_eq!(queued[0].pending_mail, vec![MailKind::Confirmation]);
+    assert_eq!(queued[0].delivery.attempts, 1);
+    assert!(working
+        .store()
+        .due_mail(later(0), 10)
+        .await
+        .unwrap()
+        .is_empty());
 
-    // The retry, failing again, keeps it pending.
-    let report = send_pending_mail::handle(&failing.mail_retry())
+    // The retry, failing again, puts it off again (two minutes now).
+    let report = send_pending_mail::handle(&failing.at(later(1)).mail_retry())
         .await
         .unwrap();
     assert_eq!((report.sent, report.failed), (0, 1));
+    let report = send_pending_mail::handle(&working.at(later(2)).mail_retry())
+        .await
+        .unwrap();
+    assert_eq!((report.sent, report.failed), (0, 0), "not due yet");
 
     // With mail working again, the retry delivers it, once.
-    let report = send_pending_mail::handle(&working.mail_retry())
+    let report = send_pending_mail::handle(&working.at(later(3)).mail_retry())
         .await
         .unwrap();
     assert_eq!((report.sent, report.failed), (1, 0));
-    let report = send_pending_mail::handle(&working.mail_retry())
+    let report = send_pending_mail::handle(&working.at(later(4)).mail_retry())
         .await
         .unwrap();
     assert_eq!((report.sent, report.failed), (0, 0));
@@ -226,12 +243,12 @@ async fn a_failed_send_keeps_the_booking_and_the_retry_delivers_once() {
     let r = call(
         "cancel-appointment",
         cancel_form(&path_of(&link), token, ""),
-        &failing,
+        &failing.at(later(10)),
     )
     .await;
     assert_eq!(r.status().as_u16(), 200);
     assert_eq!(outbox(dir.path()).len(), 2);
-    let report = send_pending_mail::handle(&working.mail_retry())
+    let report = send_pending_mail::handle(&working.at(later(12)).mail_retry())
         .await
         .unwrap();
     assert_eq!((report.sent, report.failed), (1, 0));
@@ -241,4 +258,72 @@ async fn a_failed_send_keeps_the_booking_and_the_retry_delivers_once() {
         .subject()
         .unwrap()
         .starts_with("Το ραντεβού ακυρώθηκε"));
+}
+
+/// A mailer that refuses the patron's address for good (SES: a malformed address) and
+/// delivers the library's own mail to the outbox.
+struct RefusesPatrons(rantevou_mail::OutboxMailer);
+
+#[async_trait]
+impl Mailer for RefusesPatrons {
+    async fn send(&self, mail: &OutgoingMail) -> Result<(), MailError> {
+        if mail.to.iter().any(|to| to.ends_with("@example.org")) {
+            return Err(MailError::Rejected("ses: BadRequestException".into()));
+        }
+        self.0.send(mail).await
+    }
+}
+
+#[tokio::test]
+async fn a_mail_refused_for_good_leaves_the_queue_marked_failed_and_the_library_is_told() {
+    let (deps, dir) = deps();
+    let outbox_mailer = rantevou_mail::OutboxMailer::new(
+        dir.path().join("outbox"),
+        rantevou_mail::Sender {
+            name: "Library".into(),
+            address: "library@uom.edu.gr".into(),
+        },
+    );
+    let refusing = deps.with_mailer(Arc::new(RefusesPatrons(outbox_mailer)));
+    let r = invoke("create-appointment.created", &refusing).await;
+    assert_eq!(r.status().as_u16(), 201, "the booking stands");
+    let id = json(&r)["id"].as_str().unwrap().parse().unwrap();
+    let stored = rantevou_domain::ports::Appointments::get(deps.store(), id, later(0))
+        .await
+        .unwrap()
+        .unwrap();
+    assert_eq!(
+        stored.delivery.failure.as_deref(),
+        Some("the mail service rejected the message: ses: BadRequestException")
+    );
+    assert_eq!(
+        stored.pending_mail,
+        vec![MailKind::Confirmation],
+        "still unsent, for staff"
+    );
+    assert!(
+        deps.store()
+            .due_mail(later(600), 10)
+            .await
+            .unwrap()
+            .is_empty(),
+        "out of the queue"
+    );
+
+    let mails = outbox(dir.path());
+    assert_eq!(mails.len(), 1, "only the library's notice");
+    let notice = parse(&mails[0]);
+    assert_eq!(to(&notice), "sip@lib.uom.gr");
+    assert!(notice.subject().unwrap().starts_with("Το email δεν έφτασε"));
+    let text = notice.body_text(0).unwrap();
+    assert!(text.contains("BadRequestException"), "{text}");
+    assert!(
+        text.contains("Τηλέφωνο: "),
+        "the patron's phone, to call them"
+    );
+
+    let report = send_pending_mail::handle(&deps.at(later(600)).mail_retry())
+        .await
+        .unwrap();
+    assert_eq!((report.sent, report.failed, report.given_up), (0, 0, 0));
 }

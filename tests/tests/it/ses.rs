@@ -39,7 +39,8 @@ async fn ses_refusal_then_retry_delivers_the_confirmation() {
         "SES refused the unverified sender; the booking stands"
     );
     let id = json(&r)["id"].as_str().unwrap().to_owned();
-    let pending = deps.store().pending_mail(10).await.unwrap();
+    let soon = rantevou_tests::fixture_now() + chrono::Duration::minutes(1);
+    let pending = deps.store().due_mail(soon, 10).await.unwrap();
     assert_eq!(pending.len(), 1);
     assert_eq!(pending[0].id.to_string(), id);
 
@@ -49,9 +50,11 @@ async fn ses_refusal_then_retry_delivers_the_confirmation() {
         .send()
         .await
         .unwrap();
-    let report = send_pending_mail::handle(&deps.mail_retry()).await.unwrap();
+    let report = send_pending_mail::handle(&deps.at(soon).mail_retry())
+        .await
+        .unwrap();
     assert_eq!((report.sent, report.failed), (1, 0));
-    assert!(deps.store().pending_mail(10).await.unwrap().is_empty());
+    assert!(deps.store().due_mail(soon, 10).await.unwrap().is_empty());
 
     let (_, _, data) = http("GET", &format!("{moto}/moto-api/data.json"), &[], "");
     let data: serde_json::Value = serde_json::from_str(&data).unwrap();

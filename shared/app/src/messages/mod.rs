@@ -6,7 +6,7 @@
 pub mod calendar;
 
 use crate::details::Details;
-use crate::texts::texts;
+use crate::texts::{fill, texts};
 use chrono::{DateTime, Utc};
 use minijinja::{context, Environment};
 use rantevou_domain::appointment::{Appointment, MailKind};
@@ -55,19 +55,31 @@ struct Rendered {
     html: String,
 }
 
+/// A message's heading and introduction, and whom it is for.
+struct Framing<'a> {
+    heading: &'a str,
+    intro: std::borrow::Cow<'a, str>,
+    manage_url: Option<&'a str>,
+    staff: bool,
+}
+
 fn render(
     kind: MailKind,
     a: &Appointment,
     config: &LibraryConfig,
     lang: Language,
-    manage_url: Option<&str>,
-    staff: bool,
+    framing: Framing<'_>,
 ) -> Result<Rendered, RenderError> {
     let fail = |e: minijinja::Error| RenderError {
         kind,
         reason: e.to_string(),
     };
-    let (heading, intro) = heading_intro(kind, lang);
+    let Framing {
+        heading,
+        intro,
+        manage_url,
+        staff,
+    } = framing;
     let d = Details::of(a, config, lang);
     let subject = format!("{heading} – {} {}", d.service, d.start);
     let ctx = context! {
@@ -127,12 +139,73 @@ pub fn messages(
         attachments: vec![attachment.clone()],
         date: now,
     };
-    let patron = render(kind, a, config, a.patron.language, manage_url, false)?;
+    let (heading, intro) = heading_intro(kind, a.patron.language);
+    let patron = render(
+        kind,
+        a,
+        config,
+        a.patron.language,
+        Framing {
+            heading,
+            intro: intro.into(),
+            manage_url,
+            staff: false,
+        },
+    )?;
     let mut out = vec![mail(a.patron.customer.email.mailbox(), patron)];
     if let Some(provider) = config.provider(a.provider.as_str()) {
         let staff_lang = config.library.default_language();
-        let copy = render(kind, a, config, staff_lang, None, true)?;
+        let (heading, intro) = heading_intro(kind, staff_lang);
+        let copy = render(
+            kind,
+            a,
+            config,
+            staff_lang,
+            Framing {
+                heading,
+                intro: intro.into(),
+                manage_url: None,
+                staff: true,
+            },
+        )?;
         out.push(mail(provider.email.clone(), copy));
     }
     Ok(out)
+}
+
+/// The provider's notice that `kind` could not be delivered to the patron for `reason` (no
+/// patron address is mailed), in the library's default language, with the appointment's
+/// details so that a librarian can reach the patron another way. `None` without a provider.
+pub fn undelivered(
+    kind: MailKind,
+    a: &Appointment,
+    config: &LibraryConfig,
+    reason: &str,
+    now: DateTime<Utc>,
+) -> Result<Option<OutgoingMail>, RenderError> {
+    let Some(provider) = config.provider(a.provider.as_str()) else {
+        return Ok(None);
+    };
+    let lang = config.library.default_language();
+    let t = &texts(lang).mail;
+    let notice = render(
+        kind,
+        a,
+        config,
+        lang,
+        Framing {
+            heading: &t.undelivered_heading,
+            intro: fill(&t.undelivered_intro, "reason", reason).into(),
+            manage_url: None,
+            staff: true,
+        },
+    )?;
+    Ok(Some(OutgoingMail {
+        to: vec![provider.email.clone()],
+        subject: notice.subject,
+        text: notice.text,
+        html: notice.html,
+        attachments: Vec::new(),
+        date: now,
+    }))
 }

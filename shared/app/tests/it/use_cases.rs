@@ -50,6 +50,22 @@ impl World {
             }),
         }
     }
+    /// The same world `minutes` later (the same store and mailer).
+    fn at(&self, minutes: i64) -> World {
+        let later = now() + Duration::minutes(minutes);
+        World {
+            ctx: Context::new(
+                self.ctx.config.clone(),
+                Arc::new(move || later),
+                self.ctx.links.clone(),
+            ),
+            store: self.store.clone(),
+            mailer: self.mailer.clone(),
+        }
+    }
+    fn retry(&self, keys: Arc<rantevou_domain::ManageKeys>) -> MailRetry {
+        MailRetry::new(self.mail(), self.store.clone(), keys)
+    }
     fn mail(&self) -> MailDelivery {
         MailDelivery::new(self.ctx.clone(), self.mailer.clone(), self.store.clone())
     }
@@ -118,7 +134,11 @@ async fn booking_stores_sends_the_confirmation_with_the_link_and_dates_it_by_the
         "the use case's clock, not the adapter's"
     );
     assert!(
-        w.store.pending_mail(10).await.unwrap().is_empty(),
+        w.store
+            .due_mail(now() + Duration::days(1), 10)
+            .await
+            .unwrap()
+            .is_empty(),
         "recorded sent"
     );
     let fetched = w
@@ -284,23 +304,44 @@ async fn mail_that_failed_stays_pending_and_the_retry_sends_it_once_with_the_sam
     else {
         panic!("new");
     };
-    assert_eq!(down.store.pending_mail(10).await.unwrap().len(), 1);
+    let keys = Arc::new(rantevou_testkit::keys());
+    assert_eq!(
+        down.store.due_mail(now(), 10).await.unwrap().len(),
+        0,
+        "put off a minute"
+    );
+    assert_eq!(
+        down.at(1)
+            .retry(keys.clone())
+            .retry_pending(10)
+            .await
+            .unwrap(),
+        Delivery {
+            sent: 0,
+            failed: 1,
+            given_up: 0
+        }
+    );
     let up = World {
         mailer: Arc::new(Recorder::default()),
-        ..down
+        ..down.at(3)
     };
-    let retry = MailRetry::new(
-        up.mail(),
-        up.store.clone(),
-        Arc::new(rantevou_testkit::keys()),
+    let retry = up.retry(keys.clone());
+    assert_eq!(
+        retry.retry_pending(10).await.unwrap(),
+        Delivery {
+            sent: 1,
+            failed: 0,
+            given_up: 0
+        }
     );
     assert_eq!(
         retry.retry_pending(10).await.unwrap(),
-        Delivery { sent: 1, failed: 0 }
-    );
-    assert_eq!(
-        retry.retry_pending(10).await.unwrap(),
-        Delivery { sent: 0, failed: 0 }
+        Delivery {
+            sent: 0,
+            failed: 0,
+            given_up: 0
+        }
     );
     let mailed = &up.sent()[0].text;
     let link = mailed
@@ -330,10 +371,14 @@ async fn mail_that_failed_stays_pending_and_the_retry_sends_it_once_with_the_sam
     let rotated = Arc::new(rantevou_domain::ManageKeys::one(
         rantevou_domain::ManageKey::new([9; 32]),
     ));
-    let retry = MailRetry::new(up.mail(), up.store.clone(), rotated);
+    let retry = up.at(5).retry(rotated);
     assert_eq!(
         retry.retry_pending(10).await.unwrap(),
-        Delivery { sent: 1, failed: 0 }
+        Delivery {
+            sent: 1,
+            failed: 0,
+            given_up: 0
+        }
     );
     let fresh = up
         .sent()
@@ -370,6 +415,74 @@ fn down_booking(w: &World) -> Booking {
         down,
         Arc::new(rantevou_testkit::keys()),
     )
+}
+
+#[tokio::test]
+async fn a_queue_of_failing_mail_never_holds_up_the_mail_behind_it() {
+    // 131 bookings during an outage (more than a page of the queue); then mail works again
+    // but for 130 addresses that keep failing, listed first: the retry reaches the last one.
+    let w = World::new(false);
+    let failing = Arc::new(FailsFor(Mutex::new(String::new()), Recorder::default()));
+    let keys = Arc::new(rantevou_testkit::keys());
+    let mail = MailDelivery::new(w.ctx.clone(), failing.clone(), w.store.clone());
+    let booking = Booking::new(w.ctx.clone(), w.store.clone(), mail, keys.clone());
+    let slots = FreeSlots::new(w.ctx.clone(), w.store.clone());
+    let query = SlotsQuery {
+        service: "mylibrarylive".into(),
+        provider: None,
+        from: NaiveDate::from_ymd_opt(2026, 12, 1),
+        to: NaiveDate::from_ymd_opt(2027, 1, 20),
+    };
+    let free: Vec<String> = slots
+        .free_slots(&query)
+        .await
+        .unwrap()
+        .into_iter()
+        .flat_map(|d| d.slots)
+        .map(|s| s.start.to_rfc3339())
+        .collect();
+    assert!(free.len() > 131, "{} free times", free.len());
+    for (i, start) in free.iter().take(131).enumerate() {
+        let mut r = request(start);
+        let who = if i < 130 {
+            format!("fail{i}")
+        } else {
+            "fine".into()
+        };
+        r.patron = rantevou_testkit::patron_input(&who);
+        booking.book(r).await.unwrap();
+    }
+    assert!(failing.1.sent.lock().unwrap().is_empty());
+    *failing.0.lock().unwrap() = "fail".into();
+    let later = w.at(2);
+    let retry = MailRetry::new(
+        MailDelivery::new(later.ctx.clone(), failing.clone(), later.store.clone()),
+        later.store.clone(),
+        keys,
+    );
+    let report = retry.retry_pending(1000).await.unwrap();
+    assert_eq!((report.sent, report.failed), (1, 130), "{report:?}");
+    assert!(failing
+        .1
+        .sent
+        .lock()
+        .unwrap()
+        .iter()
+        .any(|m| m.to == ["fine@example.org"]));
+}
+
+/// Fails (for now) every mail to an address starting with `.0`; records the rest.
+struct FailsFor(Mutex<String>, Recorder);
+
+#[async_trait]
+impl Mailer for FailsFor {
+    async fn send(&self, mail: &OutgoingMail) -> Result<(), MailError> {
+        let prefix = self.0.lock().unwrap().clone();
+        if mail.to.iter().any(|to| to.starts_with(&prefix)) {
+            return Err(MailError::Unavailable("ses: timed out".into()));
+        }
+        self.1.send(mail).await
+    }
 }
 
 #[tokio::test]

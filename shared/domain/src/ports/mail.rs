@@ -34,11 +34,11 @@ pub struct OutgoingMail {
 /// Why a mail was not sent.
 #[derive(Debug, Clone, PartialEq, Eq, thiserror::Error)]
 pub enum MailError {
-    /// The mail service refused the message (e.g. unverified sender); retrying as is won't help
-    /// until staff fix the cause.
+    /// The message can never be sent as it is (e.g. a malformed address): given up at once.
     #[error("the mail service rejected the message: {0}")]
     Rejected(String),
-    /// The mail service could not be reached or failed; retry later.
+    /// The mail service could not be reached, failed, or refuses for now (an unverified
+    /// sender, a paused account): tried again later, for a while.
     #[error("the mail service is unavailable: {0}")]
     Unavailable(String),
 }

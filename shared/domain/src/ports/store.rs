@@ -3,7 +3,7 @@
 //! names; cancelling first `get`s the appointment (to check the token and the cutoff and to
 //! know its locks), then `cancel`s it.
 
-use crate::appointment::{Appointment, MailKind, PatronLimit};
+use crate::appointment::{Appointment, DeliveryOutcome, MailKind, PatronLimit};
 use crate::ids::{AppointmentId, ProviderId};
 use crate::patron::FreeText;
 use crate::slot_lock::{LockMonth, SlotLock};
@@ -140,18 +140,33 @@ pub trait Cancellations: Send + Sync {
     ) -> Result<Appointment, StoreError>;
 }
 
-/// Recording that a message went.
+/// Recording how a message's delivery went.
 #[async_trait]
 pub trait MailLog: Send + Sync {
-    /// Records that `kind` of appointment `id` was sent (it leaves the pending list).
+    /// Records that `kind` of appointment `id` was sent (it leaves the pending list; with
+    /// nothing left pending, the appointment leaves the queue).
     async fn mail_sent(&self, id: AppointmentId, kind: MailKind) -> Result<(), StoreError>;
+
+    /// Records a failed attempt at appointment `a`'s pending mail: due again later, or given up
+    /// (it leaves the queue, marked failed). On condition that no other run recorded one since
+    /// `a` was read; if one did, nothing changes.
+    async fn mail_failed(
+        &self,
+        a: &Appointment,
+        outcome: &DeliveryOutcome,
+    ) -> Result<(), StoreError>;
 }
 
-/// The mail still to send, for the retry path.
+/// The mail due to send, for the retry path.
 #[async_trait]
 pub trait MailQueue: Send + Sync {
-    /// Appointments with mail still to send, oldest first, at most `limit`.
-    async fn pending_mail(&self, limit: usize) -> Result<Vec<Appointment>, StoreError>;
+    /// Appointments whose pending mail is due at `now`, the longest due first, at most
+    /// `limit` (the next call, after these were sent or put off, returns the next ones).
+    async fn due_mail(
+        &self,
+        now: DateTime<Utc>,
+        limit: usize,
+    ) -> Result<Vec<Appointment>, StoreError>;
 
     /// Replaces the token hash of an appointment whose confirmation is still unsent, on
     /// condition that the hash is still `old`: a retried confirmation whose key was retired

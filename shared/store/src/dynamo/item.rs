@@ -1,6 +1,6 @@
 //! Keys and attribute maps of the single DynamoDB table (see `infra/dynamodb-table.json`).
 
-use crate::record::{instant_text, AppointmentRecord};
+use crate::record::{due_key, instant_text, AppointmentRecord};
 use aws_sdk_dynamodb::types::AttributeValue;
 use rantevou_domain::ids::{AppointmentId, ProviderId};
 use rantevou_domain::ports::StoreError;
@@ -20,18 +20,18 @@ pub const GSI1PK: &str = "GSI1PK";
 pub const GSI1SK: &str = "GSI1SK";
 /// The index of appointments by provider and day.
 pub const GSI1: &str = "GSI1";
-/// Sparse index partition key, present only while mail is pending: [`PENDING_MAIL`].
+/// Sparse index partition key, present only while mail is queued: [`PENDING_MAIL`].
 pub const GSI2PK: &str = "GSI2PK";
-/// Sparse index sort key: `<created_at>#<id>`, oldest first.
+/// Sparse index sort key: `<due, Unix seconds>#<id>`, the longest due first.
 pub const GSI2SK: &str = "GSI2SK";
 /// The sparse index of appointments with mail to send.
 pub const GSI2: &str = "GSI2";
 /// The one partition of that index.
 pub const PENDING_MAIL: &str = "MAIL#PENDING";
 
-/// The GSI2 sort key of an appointment.
-pub fn pending_sk(record: &AppointmentRecord) -> String {
-    format!("{}#{}", record.created_at, record.id)
+/// The GSI2 sort key of an appointment whose mail is due at `due`.
+pub fn pending_sk(record: &AppointmentRecord, due: i64) -> String {
+    due_key(due, &record.id)
 }
 
 /// `APPT#<id>`
@@ -101,9 +101,9 @@ pub fn appointment_item(
         GSI1SK.into(),
         AttributeValue::S(format!("{}#{}", record.start, record.id)),
     );
-    if record.mail_pending() {
+    if let (true, Some(due)) = (record.in_mail_queue(), record.mail_due) {
         item.insert(GSI2PK.into(), AttributeValue::S(PENDING_MAIL.into()));
-        item.insert(GSI2SK.into(), AttributeValue::S(pending_sk(record)));
+        item.insert(GSI2SK.into(), AttributeValue::S(pending_sk(record, due)));
     }
     Ok(item)
 }

@@ -4,10 +4,11 @@
 use super::error::{self, is_condition_failure};
 use super::item::*;
 use super::DynamoStore;
-use crate::record::pending_field;
+use crate::record::{due_by, due_key, pending_field};
 use async_trait::async_trait;
 use aws_sdk_dynamodb::types::AttributeValue;
-use rantevou_domain::appointment::{Appointment, MailKind};
+use chrono::{DateTime, Utc};
+use rantevou_domain::appointment::{Appointment, DeliveryOutcome, MailKind};
 use rantevou_domain::ids::AppointmentId;
 use rantevou_domain::ports::{MailLog, MailQueue, StoreError};
 use rantevou_domain::TokenHash;
@@ -30,11 +31,14 @@ impl MailLog for DynamoStore {
                 .expression_attribute_values(":false", AttributeValue::Bool(false));
             if last {
                 // The last pending message leaves the sparse index with it.
-                u.update_expression("SET #sent = :false REMOVE GSI2PK, GSI2SK")
-                    .expression_attribute_names("#other", other)
-                    .condition_expression(
-                        "attribute_exists(PK) AND (attribute_not_exists(#other) OR #other = :false)",
-                    )
+                u.update_expression(
+                    "SET #sent = :false, mail_attempts = :zero REMOVE GSI2PK, GSI2SK, mail_due",
+                )
+                .expression_attribute_values(":zero", AttributeValue::N("0".into()))
+                .expression_attribute_names("#other", other)
+                .condition_expression(
+                    "attribute_exists(PK) AND (attribute_not_exists(#other) OR #other = :false)",
+                )
             } else {
                 u.update_expression("SET #sent = :false")
                     .condition_expression("attribute_exists(PK)")
@@ -51,18 +55,64 @@ impl MailLog for DynamoStore {
             Err(e) => Err(error::from_sdk(e)),
         }
     }
+
+    async fn mail_failed(
+        &self,
+        a: &Appointment,
+        outcome: &DeliveryOutcome,
+    ) -> Result<(), StoreError> {
+        let update = self
+            .client
+            .update_item()
+            .table_name(&self.table)
+            .set_key(Some(key(appointment_pk(&a.id), APPOINTMENT_SK)))
+            // Another run recorded an attempt since `a` was read: that one counts.
+            .condition_expression("attribute_exists(PK) AND mail_attempts = :before")
+            .expression_attribute_values(
+                ":before",
+                AttributeValue::N(a.delivery.attempts.to_string()),
+            )
+            .expression_attribute_values(
+                ":after",
+                AttributeValue::N((a.delivery.attempts + 1).to_string()),
+            );
+        let update = match outcome {
+            DeliveryOutcome::RetryAt(due) => update
+                .update_expression("SET mail_attempts = :after, mail_due = :due, GSI2SK = :key")
+                .expression_attribute_values(":due", AttributeValue::N(due.timestamp().to_string()))
+                .expression_attribute_values(
+                    ":key",
+                    AttributeValue::S(due_key(due.timestamp(), &a.id.to_string())),
+                ),
+            DeliveryOutcome::GiveUp(reason) => update
+                .update_expression(
+                    "SET mail_attempts = :after, mail_failure = :reason REMOVE mail_due, GSI2PK, GSI2SK",
+                )
+                .expression_attribute_values(":reason", AttributeValue::S(reason.clone())),
+        };
+        match update.send().await {
+            Ok(_) => Ok(()),
+            Err(e) if is_condition_failure(&e) => Ok(()),
+            Err(e) => Err(error::from_sdk(e)),
+        }
+    }
 }
 
 #[async_trait]
 impl MailQueue for DynamoStore {
-    async fn pending_mail(&self, limit: usize) -> Result<Vec<Appointment>, StoreError> {
+    async fn due_mail(
+        &self,
+        now: DateTime<Utc>,
+        limit: usize,
+    ) -> Result<Vec<Appointment>, StoreError> {
         let out = self
             .client
             .query()
             .table_name(&self.table)
             .index_name(GSI2)
-            .key_condition_expression("GSI2PK = :pending")
+            .key_condition_expression("GSI2PK = :pending AND GSI2SK <= :due")
             .expression_attribute_values(":pending", AttributeValue::S(PENDING_MAIL.into()))
+            .expression_attribute_values(":due", AttributeValue::S(due_by(now)))
             .limit(i32::try_from(limit).unwrap_or(i32::MAX))
             .send()
             .await

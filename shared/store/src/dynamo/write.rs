@@ -235,13 +235,19 @@ impl DynamoStore {
             .set_key(Some(key(appointment_pk(&appointment.id), APPOINTMENT_SK)))
             .update_expression(
                 "SET #status = :cancelled, cancelled_at = :at, cancel_reason = :reason, \
-                 cancellation_pending = :true, GSI2PK = :pending, GSI2SK = :pending_sk",
+                 cancellation_pending = :true, mail_attempts = :zero, mail_due = :due, \
+                 GSI2PK = :pending, GSI2SK = :pending_sk REMOVE mail_failure",
             )
+            .expression_attribute_values(":zero", AttributeValue::N("0".into()))
+            .expression_attribute_values(":due", AttributeValue::N(at.timestamp().to_string()))
             .expression_attribute_values(":true", AttributeValue::Bool(true))
             .expression_attribute_values(":pending", AttributeValue::S(PENDING_MAIL.into()))
             .expression_attribute_values(
                 ":pending_sk",
-                AttributeValue::S(pending_sk(&AppointmentRecord::from(appointment))),
+                AttributeValue::S(pending_sk(
+                    &AppointmentRecord::from(appointment),
+                    at.timestamp(),
+                )),
             )
             .condition_expression("#status = :booked AND token_hash = :hash")
             .expression_attribute_names("#status", "status")

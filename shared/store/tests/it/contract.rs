@@ -235,8 +235,12 @@ async fn pending_mail_is_recorded_with_the_write_and_cleared_when_sent(store: &d
     let (b, _) = appointment(&config, "short", "sip", at(20), "B");
     store.create(&a, None, None).await.unwrap();
     store.create(&b, None, None).await.unwrap();
+    assert!(
+        store.due_mail(at(-1441), 10).await.unwrap().is_empty(),
+        "due from the moment it was booked"
+    );
     let pending: Vec<_> = store
-        .pending_mail(10)
+        .due_mail(at(0), 10)
         .await
         .unwrap()
         .into_iter()
@@ -252,7 +256,7 @@ async fn pending_mail_is_recorded_with_the_write_and_cleared_when_sent(store: &d
 
     store.mail_sent(a.id, MailKind::Confirmation).await.unwrap();
     let pending: Vec<_> = store
-        .pending_mail(10)
+        .due_mail(at(0), 10)
         .await
         .unwrap()
         .into_iter()
@@ -274,13 +278,13 @@ async fn pending_mail_is_recorded_with_the_write_and_cleared_when_sent(store: &d
     let stored = store.get(a.id, at(-600)).await.unwrap().unwrap();
     assert_eq!(stored.pending_mail, vec![MailKind::Cancellation]);
     assert_eq!(
-        store.pending_mail(1).await.unwrap().len(),
+        store.due_mail(at(0), 1).await.unwrap().len(),
         1,
         "the limit holds"
     );
     store.mail_sent(a.id, MailKind::Cancellation).await.unwrap();
     store.mail_sent(b.id, MailKind::Confirmation).await.unwrap();
-    assert!(store.pending_mail(10).await.unwrap().is_empty());
+    assert!(store.due_mail(at(0), 10).await.unwrap().is_empty());
     // Marking twice, or an unknown appointment, is harmless.
     store.mail_sent(b.id, MailKind::Confirmation).await.unwrap();
 }
@@ -383,6 +387,65 @@ async fn a_place_is_free_again_once_its_appointment_has_started(store: &dyn Stor
     );
 }
 
+async fn failed_mail_is_put_off_or_given_up_once_per_attempt(store: &dyn Store) {
+    use rantevou_domain::appointment::{DeliveryOutcome, MailKind};
+    let config = config();
+    let (a, _) = appointment(&config, "short", "sip", at(0), "A");
+    let (b, _) = appointment(&config, "short", "sip", at(20), "B");
+    store.create(&a, None, None).await.unwrap();
+    store.create(&b, None, None).await.unwrap();
+    let due = |now| async move {
+        let ids: Vec<_> = store
+            .due_mail(now, 10)
+            .await
+            .unwrap()
+            .into_iter()
+            .map(|x| x.id)
+            .collect();
+        ids
+    };
+    assert_eq!(due(at(0)).await, vec![a.id, b.id], "the longest due first");
+
+    // a is put off to at(30); a second run that read the same a counts nothing more.
+    let read = store.get(a.id, at(-60)).await.unwrap().unwrap();
+    store
+        .mail_failed(&read, &DeliveryOutcome::RetryAt(at(30)))
+        .await
+        .unwrap();
+    store
+        .mail_failed(&read, &DeliveryOutcome::RetryAt(at(90)))
+        .await
+        .unwrap();
+    let stored = store.get(a.id, at(-60)).await.unwrap().unwrap();
+    assert_eq!(stored.delivery.attempts, 1);
+    assert_eq!(stored.delivery.due, Some(at(30)));
+    assert_eq!(due(at(0)).await, vec![b.id]);
+    assert_eq!(due(at(30)).await, vec![b.id, a.id]);
+
+    // b is given up: out of the queue, marked, still unsent.
+    let read = store.get(b.id, at(-60)).await.unwrap().unwrap();
+    store
+        .mail_failed(
+            &read,
+            &DeliveryOutcome::GiveUp("ses: BadRequestException".into()),
+        )
+        .await
+        .unwrap();
+    let stored = store.get(b.id, at(-60)).await.unwrap().unwrap();
+    assert_eq!(
+        stored.delivery.failure.as_deref(),
+        Some("ses: BadRequestException")
+    );
+    assert_eq!(stored.pending_mail, vec![MailKind::Confirmation]);
+    assert_eq!(due(at(600)).await, vec![a.id]);
+
+    // Sent at last: out of the queue, the count reset.
+    store.mail_sent(a.id, MailKind::Confirmation).await.unwrap();
+    let stored = store.get(a.id, at(-60)).await.unwrap().unwrap();
+    assert_eq!((stored.delivery.attempts, stored.delivery.due), (0, None));
+    assert!(due(at(600)).await.is_empty());
+}
+
 macro_rules! contract {
     ($($name:ident),* $(,)?) => {
         mod sqlite {
@@ -422,4 +485,5 @@ contract!(
     a_retried_confirmation_gets_a_fresh_token_once,
     a_patron_holds_at_most_max_upcoming_appointments,
     a_place_is_free_again_once_its_appointment_has_started,
+    failed_mail_is_put_off_or_given_up_once_per_attempt,
 );

@@ -5,5 +5,6 @@
 mod concurrency;
 mod contract;
 mod faults;
+mod migration;
 mod round_trips;
 mod support;
