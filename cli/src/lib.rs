@@ -3,6 +3,7 @@
 
 pub mod config_cmd;
 pub mod functions;
+pub mod limits;
 mod outbox_pages;
 pub mod serve;
 

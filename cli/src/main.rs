@@ -33,6 +33,9 @@ enum Command {
         /// Folder of the static booking site.
         #[arg(long, default_value = "site")]
         site: PathBuf,
+        /// Serve without the per-client rate limits (for load tests).
+        #[arg(long)]
+        no_rate_limit: bool,
     },
     /// The library configuration: check a file, or push it to the DynamoDB table.
     Config {
@@ -51,12 +54,14 @@ async fn main() -> ExitCode {
             data,
             config,
             site,
+            no_rate_limit,
         } => {
             serve::run(serve::Options {
                 addr,
                 data,
                 config,
                 site,
+                rate_limits: !no_rate_limit,
             })
             .await
         }

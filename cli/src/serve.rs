@@ -4,9 +4,10 @@
 
 use crate::config_cmd;
 use crate::functions::Functions;
+use crate::limits::RateLimits;
 use crate::outbox_pages;
 use axum::body::{to_bytes, Body as AxumBody};
-use axum::extract::{Request, State};
+use axum::extract::{ConnectInfo, Request, State};
 use axum::http::{header, HeaderValue, StatusCode};
 use axum::response::{IntoResponse, Response};
 use lambda_http::Body;
@@ -19,6 +20,7 @@ use std::time::Duration;
 
 struct App {
     functions: Functions,
+    limits: Option<RateLimits>,
     outbox: PathBuf,
     site: PathBuf,
 }
@@ -33,6 +35,8 @@ pub struct Options {
     pub config: PathBuf,
     /// Folder of the static booking site.
     pub site: PathBuf,
+    /// Per-client rate limits on the API (off for load tests).
+    pub rate_limits: bool,
 }
 
 /// Runs the local service until Ctrl-C.
@@ -55,14 +59,24 @@ pub async fn run(options: Options) -> Result<(), String> {
     tokio::spawn(retry_every_minute(retry));
     let app = Arc::new(App {
         functions: Functions::new(&wiring).map_err(|e| e.to_string())?,
+        limits: options.rate_limits.then(RateLimits::new),
         outbox: options.data.join("outbox"),
         site: options.site,
     });
-    let router = axum::Router::new().fallback(dispatch).with_state(app);
+    if app.limits.is_some() {
+        tokio::spawn(forget_quiet_clients(Arc::clone(&app)));
+    }
+    let router = axum::Router::new()
+        .fallback(dispatch)
+        .with_state(app)
+        .into_make_service_with_connect_info::<SocketAddr>();
     say(&format!(
         "rantevou is serving at http://{bound}/  (mail: http://{bound}/outbox, data: {})",
         options.data.display()
     ));
+    if !options.rate_limits {
+        say("Rate limits are off (--no-rate-limit).");
+    }
     say("Press Ctrl-C to stop.");
     axum::serve(listener, router)
         .with_graceful_shutdown(async {
@@ -86,13 +100,28 @@ async fn retry_every_minute(retry: MailRetry) {
     }
 }
 
+/// Lets the rate limits forget the clients that have been quiet, every minute.
+async fn forget_quiet_clients(app: Arc<App>) {
+    let mut tick = tokio::time::interval(Duration::from_secs(60));
+    loop {
+        tick.tick().await;
+        if let Some(limits) = &app.limits {
+            limits.forget_quiet();
+        }
+    }
+}
+
 /// A line for the person running the server; a closed terminal is no reason to fail.
 fn say(line: &str) {
     use std::io::Write;
     let _ = writeln!(std::io::stdout(), "{line}");
 }
 
-async fn dispatch(State(app): State<Arc<App>>, req: Request) -> Response {
+async fn dispatch(
+    State(app): State<Arc<App>>,
+    ConnectInfo(client): ConnectInfo<SocketAddr>,
+    req: Request,
+) -> Response {
     let path = req.uri().path().to_owned();
     if path == "/outbox" || path == "/outbox/" {
         return page(outbox_pages::list(app.outbox.clone()).await);
@@ -108,6 +137,14 @@ async fn dispatch(State(app): State<Arc<App>>, req: Request) -> Response {
         };
     }
     if path.starts_with("/api/") {
+        if let Some(Err(wait)) = app
+            .limits
+            .as_ref()
+            .map(|l| l.check(client.ip(), req.method().as_str()))
+        {
+            let retry_after_secs = wait.as_secs() + u64::from(wait.subsec_nanos() > 0);
+            return to_axum(ApiError::TooManyRequests { retry_after_secs }.to_response());
+        }
         return api(&app.functions, req).await;
     }
     static_file(&app.site, &path).await

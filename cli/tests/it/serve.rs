@@ -105,7 +105,8 @@ fn first_free(base: &str) -> String {
 #[test]
 fn two_hundred_simultaneous_requests_for_one_time_book_it_once() {
     let data = tempfile::tempdir().unwrap();
-    let server = Server::start(data.path());
+    // One address sends all 200: without the per-client limits, as a load test runs.
+    let server = Server::start_with(data.path(), &["--no-rate-limit"]);
     let start = first_free(&server.1);
     let gate = std::sync::Arc::new(std::sync::Barrier::new(200));
     let answers: Vec<u16> = std::thread::scope(|s| {
@@ -137,4 +138,63 @@ fn two_hundred_simultaneous_requests_for_one_time_book_it_once() {
         .unwrap()
         .count();
     assert_eq!(mails, 2, "one confirmation and its staff copy");
+}
+
+/// One HTTP/1.0 request from the local address `from` (another client than 127.0.0.1: ureq
+/// cannot choose its local address); the status.
+fn status_from(from: &str, base: &str, request: &str) -> u16 {
+    use std::io::{Read, Write};
+    let to: std::net::SocketAddr = base.trim_start_matches("http://").parse().unwrap();
+    let runtime = tokio::runtime::Builder::new_current_thread()
+        .enable_io()
+        .build()
+        .unwrap();
+    let stream = runtime.block_on(async {
+        let socket = tokio::net::TcpSocket::new_v4().unwrap();
+        socket.bind(format!("{from}:0").parse().unwrap()).unwrap();
+        socket.connect(to).await.unwrap().into_std().unwrap()
+    });
+    stream.set_nonblocking(false).unwrap();
+    let mut stream = stream;
+    stream.write_all(request.as_bytes()).unwrap();
+    let mut answer = String::new();
+    stream.read_to_string(&mut answer).unwrap();
+    answer.split_whitespace().nth(1).unwrap().parse().unwrap()
+}
+
+#[test]
+fn a_burst_from_one_address_is_refused_with_retry_after_while_another_is_served() {
+    let data = tempfile::tempdir().unwrap();
+    let server = Server::start(data.path());
+    let base = &server.1;
+    let body = "{}";
+    let post = |_: usize| {
+        http(
+            "POST",
+            &format!("{base}/api/appointments"),
+            &[("content-type", "application/json")],
+            body,
+        )
+    };
+    // Writes: a burst of 5, then 10 a minute.
+    let answers: Vec<_> = (0..8).map(post).collect();
+    let statuses: Vec<u16> = answers.iter().map(|a| a.0).collect();
+    assert_eq!(
+        &statuses[..5],
+        &[422; 5],
+        "the burst is served (and refused for its empty body)"
+    );
+    assert!(statuses[5..].iter().all(|s| *s == 429), "{statuses:?}");
+    let (_, headers, problem) = &answers[7];
+    let retry_after: u64 = headers
+        .iter()
+        .find(|(k, _)| k == "retry-after")
+        .map(|(_, v)| v.parse().unwrap())
+        .expect("Retry-After");
+    assert!((1..=6).contains(&retry_after), "{retry_after}");
+    assert!(problem.contains("/problems/too-many-requests"));
+    // Reads are counted apart, and another address is served.
+    assert_eq!(http("GET", &format!("{base}/api/services"), &[], "").0, 200);
+    let request = "POST /api/appointments HTTP/1.0\r\nContent-Type: application/json\r\nContent-Length: 2\r\n\r\n{}";
+    assert_eq!(status_from("127.0.0.2", base, request), 422);
 }

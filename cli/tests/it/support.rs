@@ -11,9 +11,15 @@ pub struct Server(pub Child, pub String);
 
 impl Server {
     pub fn start(data: &std::path::Path) -> Server {
+        Server::start_with(data, &[])
+    }
+
+    /// As [`Server::start`], with more arguments to `serve`.
+    pub fn start_with(data: &std::path::Path, args: &[&str]) -> Server {
         let mut child = Command::new(env!("CARGO_BIN_EXE_rantevou"))
             .args(["serve", "--addr", "127.0.0.1:0", "--data"])
             .arg(data)
+            .args(args)
             .current_dir(rantevou_testkit::root())
             .env("RUST_LOG", "warn")
             .stdout(Stdio::piped())

@@ -95,9 +95,13 @@ pub enum ApiError {
     /// A method the route does not serve.
     #[error("method not allowed")]
     MethodNotAllowed,
-    /// The store asks us to slow down.
+    /// Too many requests from this client (the local server's limits), or the store asks us to
+    /// slow down; try again after this many seconds.
     #[error("too many requests")]
-    TooManyRequests,
+    TooManyRequests {
+        /// Seconds until a retry is welcome (`Retry-After`).
+        retry_after_secs: u64,
+    },
     /// The store failed; details are logged, not sent.
     #[error("service unavailable")]
     Unavailable,
@@ -163,7 +167,7 @@ impl ApiError {
                 "method-not-allowed",
                 "Method not allowed",
             ),
-            ApiError::TooManyRequests => (
+            ApiError::TooManyRequests { .. } => (
                 StatusCode::TOO_MANY_REQUESTS,
                 "too-many-requests",
                 "Too many requests; try again shortly",
@@ -220,8 +224,12 @@ impl ApiError {
             header::CONTENT_TYPE,
             "application/problem+json; charset=utf-8",
         );
-        if matches!(self, ApiError::TooManyRequests | ApiError::Unavailable) {
-            builder = builder.header(header::RETRY_AFTER, "1");
+        match self {
+            ApiError::TooManyRequests { retry_after_secs } => {
+                builder = builder.header(header::RETRY_AFTER, retry_after_secs.max(&1).to_string());
+            }
+            ApiError::Unavailable => builder = builder.header(header::RETRY_AFTER, "1"),
+            _ => {}
         }
         builder
             .body(Body::Text(body))
@@ -241,7 +249,9 @@ impl From<StoreError> for ApiError {
             StoreError::SlotTaken => ApiError::SlotTaken,
             StoreError::IdempotencyMismatch => ApiError::IdempotencyKeyReused,
             StoreError::NotBooked => ApiError::NotFound,
-            StoreError::Throttled => ApiError::TooManyRequests,
+            StoreError::Throttled => ApiError::TooManyRequests {
+                retry_after_secs: 1,
+            },
             StoreError::Conflict | StoreError::Unavailable(_) => {
                 tracing::error!(error = %e, "store unavailable");
                 ApiError::Unavailable
