@@ -37,6 +37,9 @@ async function call(path, init) {
 
 export const services = () => call("/services");
 
+/** A bot-check challenge (the ALTCHA protocol's fields). */
+export const challenge = () => call("/challenge");
+
 export function availability({ service, provider, from, to }) {
   const q = new URLSearchParams({ service, from, to });
   if (provider && provider !== "any") q.set("provider", provider);

@@ -43,6 +43,7 @@ export const state = {
   booking: false,
   bookingError: null,
   result: null,
+  pow: null,
 };
 
 export const main = document.getElementById("main");

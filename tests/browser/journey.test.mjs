@@ -63,6 +63,12 @@ test("book, read the mail, cancel by its link, read the cancellation, the time i
   const summary = await page.locator("main").innerText();
   assert.ok(summary.includes(PATRON.name) && summary.includes(PATRON.email) && summary.includes(PATRON.notes));
   await audit(page, "step 4 (summary)");
+  // The bot check ran while the form was filled in, and says so (a status line).
+  await page.locator('#pow-status[data-state="ready"]').waitFor();
+  assert.match(await page.locator("#pow-status").innerText(), /ολοκληρώθηκε/);
+  const powMs = Number(await page.evaluate(() => document.documentElement.dataset.powMs));
+  assert.ok(powMs > 0, "the worker solved the challenge");
+  console.log(`bot check solved in ${powMs} ms (difficulty ${(await (await fetch(`${BASE}/api/services`)).json()).policy.proof_of_work_difficulty})`);
   await page.getByRole("button", { name: "Επιβεβαίωση" }).dblclick();
 
   // Done.

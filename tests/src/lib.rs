@@ -7,6 +7,7 @@ use lambda_http::{Body, Request, Response};
 use rantevou::Functions;
 use rantevou_app::Links;
 use rantevou_domain::appointment::Appointment;
+use rantevou_domain::ports::CreateConditions;
 use rantevou_domain::ports::{Bookings, Mailer};
 use rantevou_domain::{LibraryConfig, TokenHash};
 use rantevou_http::Function;
@@ -65,9 +66,11 @@ impl Deps {
 }
 
 /// The service of `config` on a fresh SQLite store in a temporary folder (with its outbox),
-/// the clock fixed at [`fixture_now`], links and CORS on [`SITE`].
+/// the clock fixed at [`fixture_now`], links and CORS on [`SITE`], and the tests' manage key
+/// (the `events/` fixtures' bot-check solutions are signed with it).
 pub fn deps_of(config: LibraryConfig) -> (Deps, tempfile::TempDir) {
     let dir = tempfile::tempdir().expect("temp dir");
+    std::fs::write(dir.path().join("keys"), rantevou_testkit::KEY_TEXT).expect("key file");
     let links = Links::new(SITE, Some(SITE)).expect("links");
     let clock = rantevou_wiring::clock::pinned(fixture_now());
     let wiring =
@@ -75,9 +78,25 @@ pub fn deps_of(config: LibraryConfig) -> (Deps, tempfile::TempDir) {
     (Deps::of(wiring), dir)
 }
 
-/// The sample library's service (see [`deps_of`]).
+/// The sample library's service (see [`deps_of`]), its bot check made light (up to 1,000
+/// hashes) so that tests solve it in a moment.
 pub fn deps() -> (Deps, tempfile::TempDir) {
-    deps_of(config())
+    let mut config = config();
+    config.policy.proof_of_work_difficulty = 1_000;
+    deps_of(config)
+}
+
+/// A solved bot-check challenge from `deps`' own `GET /api/challenge`.
+pub async fn challenge(deps: &Deps) -> String {
+    let req = lambda_http::http::Request::builder()
+        .uri("/api/challenge")
+        .body(Body::Empty)
+        .expect("a request");
+    let answer = call("create-appointment", req, deps).await;
+    assert_eq!(answer.status().as_u16(), 200, "{}", text(&answer));
+    let challenge: rantevou_domain::challenge::Challenge =
+        serde_json::from_str(&text(&answer)).expect("a challenge");
+    rantevou_domain::challenge::solve(&challenge).expect("solvable")
 }
 
 /// Stores the appointment the fixtures name: Tuesday 1 December 2026 10:00 Athens, with
@@ -104,7 +123,10 @@ pub async fn seed_event_appointment(deps: &Deps) -> Appointment {
     a.id = EVENT_ID.parse().expect("fixture id");
     a.token_hash = TokenHash::of(EVENT_TOKEN);
     a.created_at = fixture_now();
-    deps.store().create(&a, None, None).await.expect("seeded");
+    deps.store()
+        .create(&a, &CreateConditions::default())
+        .await
+        .expect("seeded");
     a
 }
 
@@ -163,6 +185,7 @@ pub const EVENT_STATUSES: &[(&str, u16)] = &[
     ("list-availability.bad-range", 400),
     ("list-availability.bad-date", 400),
     ("list-availability.unknown-service", 404),
+    ("create-appointment.challenge", 200),
     ("create-appointment.created", 201),
     ("create-appointment.slot-taken", 409),
     ("create-appointment.malformed-json", 400),

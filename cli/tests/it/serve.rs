@@ -17,7 +17,8 @@ fn serve_books_mails_stops_and_keeps_data() {
     let start = first_free(&base);
     let body = serde_json::json!({"service": "mylibrarylive", "start": start,
         "customer": {"name": "Νέα Χρήστρια", "email": "new@example.org", "phone": "6900000000"},
-        "notes": "first visit", "language": "el", "accept_terms": true, "accept_privacy": true})
+        "notes": "first visit", "language": "el", "accept_terms": true, "accept_privacy": true,
+        "challenge": rantevou_testkit::solved_challenge(&base)})
     .to_string();
     let (status, _, created) = http(
         "POST",
@@ -116,7 +117,8 @@ fn two_hundred_simultaneous_requests_for_one_time_book_it_once() {
                 s.spawn(move || {
                     let body = serde_json::json!({"service": "mylibrarylive", "start": start,
                         "customer": {"name": format!("Patron {i}"), "email": format!("p{i}@example.org"), "phone": "2310891000"},
-                        "notes": "stampede", "language": "el", "accept_terms": true, "accept_privacy": true})
+                        "notes": "stampede", "language": "el", "accept_terms": true, "accept_privacy": true,
+                        "challenge": rantevou_testkit::solved_challenge(base)})
                     .to_string();
                     gate.wait();
                     let headers = [("Content-Type", "application/json")];

@@ -8,10 +8,11 @@ use chrono::{DateTime, Duration, Utc};
 use rand::rngs::OsRng;
 use rantevou_domain::appointment::{Appointment, BookingRequest, MailKind, PatronLimit};
 use rantevou_domain::availability::{offers, resolve, AvailabilityError};
+use rantevou_domain::challenge::{self, Challenge, SolvedChallenge};
 use rantevou_domain::patron::{
     parse_patron_input, FieldCode, FieldErrors, PatronEmail, PatronInput,
 };
-use rantevou_domain::ports::{Bookings, Created, IdempotencyKey, StoreError};
+use rantevou_domain::ports::{Bookings, CreateConditions, Created, IdempotencyKey, StoreError};
 use rantevou_domain::{ManageKeys, ProviderChoice};
 use std::sync::Arc;
 
@@ -37,6 +38,8 @@ pub struct BookRequest {
     pub patron: PatronInput,
     /// Makes a retried request return the first appointment instead of booking again.
     pub idempotency_key: Option<IdempotencyKey>,
+    /// The bot check's solution (base64 of the ALTCHA JSON), when the library asks for one.
+    pub challenge: Option<String>,
 }
 
 /// A booking made.
@@ -123,6 +126,33 @@ impl Booking {
         &self.ctx
     }
 
+    /// A new bot-check challenge (`None`: the library asks for none).
+    pub fn challenge(&self) -> Option<Challenge> {
+        let difficulty = self.ctx.config.policy.proof_of_work_difficulty;
+        (difficulty > 0)
+            .then(|| challenge::issue(&self.keys, difficulty, self.ctx.now(), &mut OsRng))
+    }
+
+    /// The bot check of a booking: its solution verified (when the library asks for one), or
+    /// the reason in `errors`.
+    fn check_challenge(
+        &self,
+        payload: Option<&str>,
+        now: DateTime<Utc>,
+        errors: &mut FieldErrors,
+    ) -> Option<SolvedChallenge> {
+        if self.ctx.config.policy.proof_of_work_difficulty == 0 {
+            return None;
+        }
+        let Some(payload) = payload.filter(|p| !p.trim().is_empty()) else {
+            errors.push("challenge", FieldCode::Required);
+            return None;
+        };
+        challenge::verify(&self.keys, payload, now)
+            .map_err(|code| errors.push("challenge", code))
+            .ok()
+    }
+
     /// The per-patron limit of a booking by `email` at `now` (none when the library sets 0):
     /// the patron is a keyed digest of the normalised address, remembered past the horizon.
     fn patron_limit(&self, email: &PatronEmail, now: DateTime<Utc>) -> Option<PatronLimit> {
@@ -169,11 +199,16 @@ impl Booking {
             }
             None => Vec::new(),
         };
+        let solved = self.check_challenge(request.challenge.as_deref(), now, &mut errors);
         let (Some(patron), true) = (patron, errors.is_empty()) else {
             return Err(BookError::Invalid(errors));
         };
-        let key = request.idempotency_key.as_ref();
         let limit = self.patron_limit(&patron.customer.email, now);
+        let conditions = CreateConditions {
+            idempotency_key: request.idempotency_key.as_ref(),
+            patron: limit.as_ref(),
+            challenge: solved.as_ref(),
+        };
         for slot in candidates {
             let request = BookingRequest {
                 slot,
@@ -181,11 +216,7 @@ impl Booking {
             };
             let (appointment, token) =
                 Appointment::book(request, &self.keys, &config.policy, now, &mut OsRng);
-            match self
-                .bookings
-                .create(&appointment, key, limit.as_ref())
-                .await
-            {
+            match self.bookings.create(&appointment, &conditions).await {
                 Ok(Created::New(stored)) => {
                     tracing::info!(appointment = %stored.id, provider = %stored.provider, "booked");
                     let manage_url = self.ctx.links.manage_url(&stored.id, &token);
@@ -211,6 +242,11 @@ impl Booking {
                 }
                 // With "any", someone took this provider's time: try the next one.
                 Err(StoreError::SlotTaken) => continue,
+                Err(StoreError::ChallengeUsed) => {
+                    let mut errors = FieldErrors::default();
+                    errors.push("challenge", FieldCode::Used);
+                    return Err(BookError::Invalid(errors));
+                }
                 Err(StoreError::PatronLimit) => {
                     let max = config.policy.max_active_per_patron;
                     return Err(BookError::TooManyActive { max });

@@ -12,12 +12,14 @@
 //! | [`slot_lock`] | the units of time an appointment holds; the double-booking guard |
 //! | [`appointment`] | an appointment and its lifecycle `booked → cancelled` |
 //! | [`patron`] | the patron's input, parsed into types that only hold valid values |
+//! | [`challenge`] | the bot check: a proof of work (ALTCHA) the server signs and verifies |
 //! | [`token`] | manage tokens for the cancel link, derived under rotating keys |
 //! | [`ids`], [`language`] | identifiers and languages |
 //! | [`ports`] | the traits the store and mail adapters implement, and the clock |
 
 pub mod appointment;
 pub mod availability;
+pub mod challenge;
 pub mod closure;
 pub mod config;
 pub mod ids;

@@ -314,6 +314,10 @@ pub enum FieldCode {
     BeyondHorizon,
     /// The patron already holds as many upcoming appointments as the library allows.
     TooManyActive,
+    /// Its time is past (the bot check).
+    Expired,
+    /// Used before (the bot check).
+    Used,
 }
 
 impl fmt::Display for FieldCode {
@@ -327,6 +331,8 @@ impl fmt::Display for FieldCode {
             FieldCode::TooSoon => "too_soon",
             FieldCode::BeyondHorizon => "beyond_horizon",
             FieldCode::TooManyActive => "too_many_active",
+            FieldCode::Expired => "expired",
+            FieldCode::Used => "used",
         })
     }
 }

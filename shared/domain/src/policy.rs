@@ -19,7 +19,14 @@ pub struct Policy {
     /// How many booked appointments that have not started one patron (one normalised email)
     /// may hold at once; 0 = no limit.
     pub max_active_per_patron: u32,
+    /// The bot check's work: the largest number a browser may have to try (about half of it on
+    /// average); 0 = no bot check.
+    pub proof_of_work_difficulty: u64,
 }
+
+/// The default of `policy.proof_of_work_difficulty`: about a second of work on a mid-range
+/// phone's browser, a few hundred milliseconds on a laptop (see BENCHMARKS.md).
+pub const DEFAULT_PROOF_OF_WORK_DIFFICULTY: u64 = 50_000;
 
 /// The default of `policy.max_active_per_patron` when the configuration leaves it out: a
 /// patron may hold two upcoming consultations.

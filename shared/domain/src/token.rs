@@ -165,6 +165,26 @@ impl ManageKeys {
     pub fn digest(&self, purpose: &str, subject: &str) -> String {
         URL_SAFE_NO_PAD.encode(self.current().mac(purpose, subject.as_bytes()))
     }
+
+    /// A signature of `subject` for `purpose` under the current key, in hex.
+    pub fn sign(&self, purpose: &str, subject: &str) -> String {
+        hex(&self.current().mac(purpose, subject.as_bytes()))
+    }
+
+    /// Whether `signature` (hex) is `subject`'s for `purpose` under one of the keys (a key
+    /// rotated out a minute ago still verifies what it signed), compared in constant time.
+    pub fn verify(&self, purpose: &str, subject: &str, signature: &str) -> bool {
+        let presented = signature.as_bytes();
+        std::iter::once(&self.current).chain(&self.older).any(|k| {
+            let expected = hex(&k.mac(purpose, subject.as_bytes()));
+            expected.as_bytes().ct_eq(presented).into()
+        })
+    }
+}
+
+/// Lower-case hex.
+pub(crate) fn hex(bytes: &[u8]) -> String {
+    bytes.iter().map(|b| format!("{b:02x}")).collect()
 }
 
 /// SHA-256 of a token. A fast hash is enough: the token carries 256 bits of keyed MAC, so
@@ -185,7 +205,7 @@ impl TokenHash {
 
     /// Lower-case hex, as stored.
     pub fn to_hex(&self) -> String {
-        self.0.iter().map(|b| format!("{b:02x}")).collect()
+        hex(&self.0)
     }
 
     /// Reads a stored hex hash.

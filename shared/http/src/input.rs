@@ -23,6 +23,7 @@ pub struct CreateBody {
     language: Option<String>,
     accept_terms: Option<bool>,
     accept_privacy: Option<bool>,
+    challenge: Option<String>,
 }
 
 /// The patron in that body.
@@ -60,6 +61,7 @@ impl CreateBody {
                 accept_privacy: self.accept_privacy,
             },
             idempotency_key,
+            challenge: self.challenge,
         }
     }
 }

@@ -260,8 +260,8 @@ impl From<StoreError> for ApiError {
                 tracing::error!(error = %e, "corrupt data in the store");
                 ApiError::Internal
             }
-            // Only a booking meets the limit, and it answers it itself (BookError::TooManyActive).
-            StoreError::PatronLimit => {
+            // Only a booking meets these, and it answers them itself (BookError).
+            StoreError::PatronLimit | StoreError::ChallengeUsed => {
                 tracing::error!(error = %e, "a patron limit reached the HTTP layer unmapped");
                 ApiError::Internal
             }

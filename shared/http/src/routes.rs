@@ -8,7 +8,7 @@ use std::fmt;
 pub enum Function {
     /// `GET /api/services`, `GET /api/availability`.
     ListAvailability,
-    /// `POST /api/appointments`.
+    /// `POST /api/appointments`, `GET /api/challenge`.
     CreateAppointment,
     /// `GET /api/appointments/{id}`.
     GetAppointment,
@@ -73,6 +73,11 @@ pub const ROUTES: &[Route] = &[
     Route {
         method: "POST",
         path: "/api/appointments",
+        function: Function::CreateAppointment,
+    },
+    Route {
+        method: "GET",
+        path: "/api/challenge",
         function: Function::CreateAppointment,
     },
     Route {

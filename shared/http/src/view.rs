@@ -133,6 +133,8 @@ struct PolicyView {
     cancel_cutoff_minutes: u32,
     /// How many upcoming appointments one email may hold (0: no limit).
     max_active_per_patron: u32,
+    /// The bot check's work (0: no bot check, no `challenge` in the booking).
+    proof_of_work_difficulty: u64,
     /// The booking form's fields a patron must fill in (the site marks and checks them).
     required_fields: Vec<&'static str>,
     /// The limits of every field and the email rule: the site checks exactly these.
@@ -175,6 +177,7 @@ impl<'a> ServicesView<'a> {
                 horizon_days: c.policy.horizon_days,
                 cancel_cutoff_minutes: c.policy.cancel_cutoff_minutes,
                 max_active_per_patron: c.policy.max_active_per_patron,
+                proof_of_work_difficulty: c.policy.proof_of_work_difficulty,
                 required_fields: c.policy.required.names(),
                 limits: LIMITS,
             },

@@ -13,6 +13,7 @@
 use chrono::{Duration, NaiveDate, TimeZone, Utc};
 use rantevou_domain::appointment::Appointment;
 use rantevou_domain::availability::lock_partitions;
+use rantevou_domain::ports::CreateConditions;
 use rantevou_domain::{availability, AvailabilityQuery, BookedLocks, ProviderChoice};
 use rantevou_store::dynamo::table::create_table;
 use rantevou_store::{DynamoStore, SqliteStore, Store};
@@ -92,7 +93,7 @@ async fn main() -> Result<(), Box<dyn std::error::Error>> {
         let store = Arc::clone(&store);
         tasks.push(tokio::spawn(async move {
             for a in chunk {
-                store.create(&a, None, None).await?;
+                store.create(&a, &CreateConditions::default()).await?;
             }
             Ok::<_, rantevou_domain::ports::StoreError>(())
         }));

@@ -14,10 +14,11 @@ use chrono::{DateTime, Utc};
 use rantevou_domain::appointment::{
     Appointment, Delivery, DeliveryOutcome, MailKind, PatronLimit, PatronPlace,
 };
+use rantevou_domain::challenge::SolvedChallenge;
 use rantevou_domain::ids::{AppointmentId, ProviderId};
 use rantevou_domain::patron::FreeText;
 use rantevou_domain::ports::{
-    Appointments, Bookings, Cancellations, ConfigSource, Created, IdempotencyKey, LockReader,
+    Appointments, Bookings, Cancellations, ConfigSource, CreateConditions, Created, LockReader,
     MailLog, MailQueue, StoreError, IDEMPOTENCY_KEY_TTL_SECONDS,
 };
 use rantevou_domain::{LockMonth, SlotLock, TokenHash};
@@ -60,6 +61,10 @@ CREATE TABLE IF NOT EXISTS patron_places (
     expires_at INTEGER NOT NULL,
     PRIMARY KEY (patron, place)
 ) WITHOUT ROWID;
+CREATE TABLE IF NOT EXISTS used_challenges (
+    challenge  TEXT PRIMARY KEY,
+    expires_at INTEGER NOT NULL
+);
 CREATE TABLE IF NOT EXISTS config (
     name   TEXT PRIMARY KEY,
     source TEXT NOT NULL
@@ -150,6 +155,8 @@ impl SqliteStore {
                 .map_err(unavailable)?;
             tx.execute("DELETE FROM patron_places WHERE expires_at <= ?1", params![now])
                 .map_err(unavailable)?;
+            tx.execute("DELETE FROM used_challenges WHERE expires_at <= ?1", params![now])
+                .map_err(unavailable)?;
             tx.commit().map_err(unavailable)?;
             Ok(n)
         })
@@ -207,6 +214,44 @@ fn read_appointment(tx: &Connection, id: &str) -> Result<Option<Appointment>, St
         Appointment::try_from(record)
     })
     .transpose()
+}
+
+/// Marks the bot check's challenge used; used before is [`StoreError::ChallengeUsed`].
+fn use_challenge(tx: &Connection, c: &SolvedChallenge) -> Result<(), StoreError> {
+    let used = tx.execute(
+        "INSERT INTO used_challenges (challenge, expires_at) VALUES (?1, ?2)",
+        params![c.challenge, c.expires.timestamp()],
+    );
+    match used {
+        Ok(_) => Ok(()),
+        Err(e) if is_unique_violation(&e) => Err(StoreError::ChallengeUsed),
+        Err(e) => Err(unavailable(e)),
+    }
+}
+
+/// The refusal of a booking whose patron has no free place, as DynamoDB would give it: a held
+/// slot, or a used challenge, comes first. Nothing is kept (the caller drops the transaction).
+fn patron_full(
+    tx: &Connection,
+    a: &Appointment,
+    challenge: Option<&SolvedChallenge>,
+) -> Result<Created, StoreError> {
+    for lock in &a.locks {
+        let held: bool = tx
+            .query_row(
+                "SELECT COUNT(*) > 0 FROM slot_locks WHERE provider = ?1 AND start = ?2",
+                params![lock.provider.as_str(), lock.start.timestamp()],
+                |r| r.get(0),
+            )
+            .map_err(unavailable)?;
+        if held {
+            return Err(StoreError::SlotTaken);
+        }
+    }
+    if let Some(c) = challenge {
+        use_challenge(tx, c)?;
+    }
+    Err(StoreError::PatronLimit)
 }
 
 /// The first of the patron's places free for `a` (unused, or its appointment has started by
@@ -271,11 +316,12 @@ impl Bookings for SqliteStore {
     async fn create(
         &self,
         appointment: &Appointment,
-        idempotency_key: Option<&IdempotencyKey>,
-        limit: Option<&PatronLimit>,
+        conditions: &CreateConditions<'_>,
     ) -> Result<Created, StoreError> {
         let mut appointment = appointment.clone();
-        let limit = limit.cloned();
+        let limit = conditions.patron.cloned();
+        let challenge = conditions.challenge.cloned();
+        let idempotency_key = conditions.idempotency_key;
         let key = idempotency_key.map(|k| key_digest(k.as_str()));
         self.with_conn(move |c| {
             let tx = c.transaction_with_behavior(TransactionBehavior::Immediate).map_err(unavailable)?;
@@ -300,8 +346,12 @@ impl Bookings for SqliteStore {
                     };
                 }
             }
+            // Refusals are decided in the order DynamoDB reads its cancellation reasons: a held
+            // slot first, then a used challenge, then a patron without a free place.
             if let Some(limit) = &limit {
-                let index = free_place(&tx, &appointment, limit)?.ok_or(StoreError::PatronLimit)?;
+                let Some(index) = free_place(&tx, &appointment, limit)? else {
+                    return patron_full(&tx, &appointment, challenge.as_ref());
+                };
                 appointment.patron_place = Some(PatronPlace { key: limit.key.clone(), index });
                 tx.execute(
                     "INSERT INTO patron_places (patron, place, value, expires_at) VALUES (?1, ?2, ?3, ?4)
@@ -344,6 +394,9 @@ impl Bookings for SqliteStore {
                     Err(e) if is_unique_violation(&e) => return Err(StoreError::SlotTaken),
                     Err(e) => return Err(unavailable(e)),
                 }
+            }
+            if let Some(c) = &challenge {
+                use_challenge(&tx, c)?;
             }
             if let Some(key) = &key {
                 tx.execute(

@@ -11,7 +11,7 @@ use rand::rngs::OsRng;
 use rantevou_domain::appointment::{Appointment, BookingRequest};
 use rantevou_domain::patron::{parse_patron_input, PatronDetails, PatronInput};
 use rantevou_domain::slot_lock::locks_for;
-use rantevou_domain::{Language, LibraryConfig, ManageKey, ManageKeys, ManageToken, OfferedSlot};
+use rantevou_domain::{Language, LibraryConfig, ManageKeys, ManageToken, OfferedSlot};
 use std::path::{Path, PathBuf};
 
 /// The sample configuration's source: myLIBRARYlive as `infra/library.toml` describes it.
@@ -135,9 +135,24 @@ pub fn available(ready: bool, what: &str, how: &str) -> bool {
     false
 }
 
-/// The tests' manage key (fixed, so that a test can derive the link a mail carries).
+/// The tests' manage key, as a key file or secret holds it (fixed: a test can derive the link
+/// a mail carries, and the `events/` fixtures' bot-check solutions are signed with it). Never
+/// a production key: those are generated.
+pub const KEY_TEXT: &str = "rantevou-test-key-not-for-production-0123456789";
+
+/// The tests' manage keys ([`KEY_TEXT`]).
 pub fn keys() -> ManageKeys {
-    ManageKeys::one(ManageKey::new([7; rantevou_domain::token::KEY_BYTES]))
+    ManageKeys::parse(KEY_TEXT).expect("a valid key text")
+}
+
+/// A solved bot-check challenge from the server at `base` (`GET /api/challenge`), as the
+/// site's worker would send it.
+pub fn solved_challenge(base: &str) -> String {
+    let (status, _, body) = http::http("GET", &format!("{base}/api/challenge"), &[], "");
+    assert_eq!(status, 200, "{body}");
+    let challenge: rantevou_domain::challenge::Challenge =
+        serde_json::from_str(&body).expect("a challenge");
+    rantevou_domain::challenge::solve(&challenge).expect("solvable")
 }
 
 /// The local DynamoDB/SES endpoint started by `infra/bin/moto exec` (`infra/bin/test` runs

@@ -5,6 +5,7 @@ import { h, fill } from "../dom.js";
 import { backButton, frame, nav, register, show } from "../flow.js";
 import { FIELD_IDS, main, state, t } from "../state.js";
 import { validate } from "../validate.js";
+import { powStatus, startPow } from "./pow-status.js";
 
 register(3, renderDetails);
 
@@ -99,7 +100,9 @@ function renderDetails() {
     check("accept_privacy", "accept_privacy", text.acceptPrivacy, library.privacy_url, text.privacyLink),
     nav(backButton(), h("button", { type: "submit", class: "primary" }, text.next)),
   );
-  fill(main, frame(3, text.detailsHeading), errorSummary(), h("p", null, text.detailsIntro), form);
+  fill(main, frame(3, text.detailsHeading), errorSummary(), h("p", null, text.detailsIntro), form, powStatus());
+  // The bot check runs while the patron types.
+  startPow();
 }
 
 /** The list of mistakes at the top of the form, each a link to its field. */

@@ -5,7 +5,9 @@ import * as api from "../api.js";
 import { h, fill } from "../dom.js";
 import * as d from "../dates.js";
 import { backButton, frame, nav, register, show } from "../flow.js";
+import * as pow from "../pow.js";
 import { DONE, SLOT_FIELDS, forgetTimes, localized, main, providerName, service, state, t } from "../state.js";
+import { checkNeeded, powStatus, setPowState } from "./pow-status.js";
 
 register(4, renderSummary);
 
@@ -49,6 +51,7 @@ function renderSummary() {
       [text.phone, f.phone.trim()],
       [text.notes, f.notes.trim()],
     ]),
+    powStatus(),
     h("div", { id: "confirm-error", class: "notice error", role: "alert" }, state.bookingError ? text[state.bookingError] : ""),
     nav(
       backButton(),
@@ -74,7 +77,8 @@ async function confirm() {
     accept_terms: f.accept_terms,
     accept_privacy: f.accept_privacy,
   };
-  // One key per distinct booking: a retry after a lost answer is recognised by the server.
+  // One key per distinct booking: a retry after a lost answer is recognised by the server
+  // (the bot check's solution is not part of what makes a booking distinct).
   const fingerprint = JSON.stringify(body);
   if (state.keyFor !== fingerprint) {
     state.key = api.newKey();
@@ -86,7 +90,7 @@ async function confirm() {
   button.setAttribute("aria-disabled", "true");
   button.textContent = t().confirming;
   try {
-    const appointment = await api.book(body, state.key);
+    const appointment = await bookChecked(body);
     state.booking = false;
     state.result = appointment;
     show(DONE);
@@ -95,6 +99,29 @@ async function confirm() {
     bookingFailed(e);
   }
 }
+
+/** Books with the bot check's solution (when the library asks for one); a solution the
+ * server refuses (expired, used) is replaced and the booking tried once more. */
+async function bookChecked(body) {
+  if (!checkNeeded()) return api.book(body, state.key);
+  for (let attempt = 0; ; attempt += 1) {
+    let challenge;
+    try {
+      challenge = await pow.prepare(setPowState);
+    } catch {
+      throw new CheckFailed();
+    }
+    pow.used();
+    try {
+      return await api.book({ ...body, challenge }, state.key);
+    } catch (e) {
+      const refused = e instanceof api.Problem && (e.body.errors || []).some((error) => error.field === "challenge");
+      if (!refused || attempt > 0) throw e;
+    }
+  }
+}
+
+class CheckFailed extends Error {}
 
 function bookingFailed(e) {
   if (e instanceof api.Problem && e.slug === "slot-taken") {
@@ -113,7 +140,13 @@ function bookingFailed(e) {
     return;
   }
   state.bookingError =
-    e instanceof api.NetworkError ? "networkError" : e instanceof api.Problem && e.status === 429 ? "tooMany" : "serverError";
+    e instanceof CheckFailed
+      ? "checkFailed"
+      : e instanceof api.NetworkError
+        ? "networkError"
+        : e instanceof api.Problem && e.status === 429
+          ? "tooMany"
+          : "serverError";
   renderSummary();
   document.getElementById("confirm")?.focus();
 }

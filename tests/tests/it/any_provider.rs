@@ -16,11 +16,12 @@ fn two_providers() -> (Deps, tempfile::TempDir) {
     rantevou_tests::deps_of(LibraryConfig::from_toml_str(&source).unwrap())
 }
 
-fn booking(name: &str, provider: &str) -> Request<Body> {
+fn booking(name: &str, provider: &str, challenge: String) -> Request<Body> {
     let body = serde_json::json!({
         "service": "mylibrarylive", "provider": provider, "start": "2026-12-01T09:00:00+02:00",
         "customer": {"name": name, "email": format!("{}@example.org", name.to_lowercase()), "phone": "6900000000"},
-        "notes": "topic", "language": "en", "accept_terms": true, "accept_privacy": true
+        "notes": "topic", "language": "en", "accept_terms": true, "accept_privacy": true,
+        "challenge": challenge
     });
     Request::builder()
         .method("POST")
@@ -44,9 +45,19 @@ async fn any_provider_falls_through_to_the_next_free_one() {
     );
 
     // Someone books sip directly; "any" then gets ref; a third patron finds the time full.
-    let first = rantevou_tests::call("create-appointment", booking("First", "sip"), &deps).await;
+    let first = rantevou_tests::call(
+        "create-appointment",
+        booking("First", "sip", rantevou_tests::challenge(&deps).await),
+        &deps,
+    )
+    .await;
     assert_eq!(first.status().as_u16(), 201);
-    let second = rantevou_tests::call("create-appointment", booking("Second", "any"), &deps).await;
+    let second = rantevou_tests::call(
+        "create-appointment",
+        booking("Second", "any", rantevou_tests::challenge(&deps).await),
+        &deps,
+    )
+    .await;
     assert_eq!(
         second.status().as_u16(),
         201,
@@ -54,11 +65,20 @@ async fn any_provider_falls_through_to_the_next_free_one() {
         rantevou_tests::text(&second)
     );
     assert_eq!(rantevou_tests::json(&second)["provider"], "ref");
-    let third = rantevou_tests::call("create-appointment", booking("Third", "any"), &deps).await;
+    let third = rantevou_tests::call(
+        "create-appointment",
+        booking("Third", "any", rantevou_tests::challenge(&deps).await),
+        &deps,
+    )
+    .await;
     assert_eq!(third.status().as_u16(), 409);
     assert_eq!(rantevou_tests::json(&third)["type"], "/problems/slot-taken");
     // Providers that don't offer the service, or don't exist, are 404.
-    let unknown =
-        rantevou_tests::call("create-appointment", booking("Fourth", "nobody"), &deps).await;
+    let unknown = rantevou_tests::call(
+        "create-appointment",
+        booking("Fourth", "nobody", rantevou_tests::challenge(&deps).await),
+        &deps,
+    )
+    .await;
     assert_eq!(unknown.status().as_u16(), 404);
 }

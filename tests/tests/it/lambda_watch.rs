@@ -10,6 +10,7 @@
 //! `infra/bin/moto exec -- cargo test -p rantevou-tests lambda_watch`.
 
 use rantevou_domain::ports::Bookings;
+use rantevou_domain::ports::CreateConditions;
 use rantevou_store::dynamo::table::create_table;
 use rantevou_store::DynamoStore;
 use rantevou_tests::{http, EVENT_STATUSES};
@@ -78,7 +79,10 @@ async fn fixtures_and_a_patron_walk_through_cargo_lambda_watch() {
     // The appointment the get/cancel fixtures name.
     let (deps, _dir) = rantevou_tests::deps();
     let seeded = rantevou_tests::seed_event_appointment(&deps).await;
-    store.create(&seeded, None, None).await.unwrap();
+    store
+        .create(&seeded, &CreateConditions::default())
+        .await
+        .unwrap();
 
     // SES on moto sends only from a created identity: the library's address.
     // The manage keys, as the stack's generated secret holds them.
@@ -87,7 +91,8 @@ async fn fixtures_and_a_patron_walk_through_cargo_lambda_watch() {
     secrets
         .create_secret()
         .name(&secret)
-        .secret_string("e2eKeyText".repeat(7))
+        // The tests' key: the `events/` fixtures' bot-check solutions are signed with it.
+        .secret_string(rantevou_testkit::KEY_TEXT)
         .send()
         .await
         .unwrap();
@@ -190,7 +195,8 @@ async fn fixtures_and_a_patron_walk_through_cargo_lambda_watch() {
     let body = serde_json::json!({
         "service": "mylibrarylive", "provider": "any", "start": start,
         "customer": {"name": "Ελένη Κ.", "email": "eleni@example.org", "phone": "2310 891 000"},
-        "notes": "Mendeley", "language": "el", "accept_terms": true, "accept_privacy": true
+        "notes": "Mendeley", "language": "el", "accept_terms": true, "accept_privacy": true,
+        "challenge": rantevou_testkit::solved_challenge(&base)
     })
     .to_string();
     let json = [

@@ -4,13 +4,14 @@
 
 use lambda_http::http::Request;
 use lambda_http::Body;
-use rantevou_tests::{call, deps, json};
+use rantevou_tests::{call, challenge, deps, json};
 
-fn booking(start: &str, email: &str) -> Request<Body> {
+fn booking(start: &str, email: &str, challenge: String) -> Request<Body> {
     let body = serde_json::json!({
         "service": "mylibrarylive", "start": start,
         "customer": {"name": "Katerina", "email": email, "phone": "6900000000"},
-        "notes": "topic", "language": "en", "accept_terms": true, "accept_privacy": true
+        "notes": "topic", "language": "en", "accept_terms": true, "accept_privacy": true,
+        "challenge": challenge
     });
     Request::builder()
         .method("POST")
@@ -24,9 +25,11 @@ fn booking(start: &str, email: &str) -> Request<Body> {
 async fn one_email_holds_at_most_two_upcoming_appointments() {
     let (deps, _dir) = deps();
     let book = |start: &str, email: &str| {
-        let req = booking(start, email);
-        let deps = deps.clone();
-        async move { call("create-appointment", req, &deps).await }
+        let (start, email, deps) = (start.to_owned(), email.to_owned(), deps.clone());
+        async move {
+            let req = booking(&start, &email, challenge(&deps).await);
+            call("create-appointment", req, &deps).await
+        }
     };
     let first = book("2026-12-01T09:00:00+02:00", "k.papa@example.org").await;
     assert_eq!(first.status().as_u16(), 201);

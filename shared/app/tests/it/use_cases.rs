@@ -38,8 +38,14 @@ struct World {
 }
 
 impl World {
+    /// The sample library without its bot check (its own test below), mail working or not.
     fn new(refuse: bool) -> World {
-        let config = Arc::new(rantevou_testkit::sample_config());
+        let mut config = rantevou_testkit::sample_config();
+        config.policy.proof_of_work_difficulty = 0;
+        World::of(config, refuse)
+    }
+    fn of(config: rantevou_domain::LibraryConfig, refuse: bool) -> World {
+        let config = Arc::new(config);
         let links = Links::same_origin("https://book.example.org").unwrap();
         World {
             ctx: Context::new(config, Arc::new(now), links),
@@ -105,6 +111,7 @@ fn request(start: &str) -> BookRequest {
         start: Some(start.into()),
         patron: rantevou_testkit::patron_input("Katerina"),
         idempotency_key: None,
+        challenge: None,
     }
 }
 
@@ -517,4 +524,46 @@ async fn free_slots_reads_the_locks_and_names_its_refusals() {
         slots.free_slots(&query("", day, far)).await,
         Err(FreeSlotsError::RangeTooLong(91))
     ));
+}
+
+#[tokio::test]
+async fn the_bot_check_is_required_verified_and_used_once() {
+    let mut config = rantevou_testkit::sample_config();
+    config.policy.proof_of_work_difficulty = 500;
+    let w = World::of(config, false);
+    let booking = w.booking();
+    let code = |r: Result<Booked, BookError>| match r {
+        Err(BookError::Invalid(e)) => e.get("challenge").map(|e| e.code),
+        other => panic!("{other:?}"),
+    };
+    assert_eq!(
+        code(booking.book(request(&start(9, 0))).await),
+        Some(FieldCode::Required)
+    );
+
+    let challenge = booking.challenge().expect("the library asks for one");
+    assert_eq!(challenge.maxnumber, 500);
+    let solved = rantevou_domain::challenge::solve(&challenge).unwrap();
+    let mut r = request(&start(9, 0));
+    r.challenge = Some(solved.clone());
+    assert!(matches!(booking.book(r).await, Ok(Booked::New { .. })));
+
+    let mut again = request(&start(9, 20));
+    again.challenge = Some(solved.clone());
+    assert_eq!(code(booking.book(again).await), Some(FieldCode::Used));
+
+    let stale = rantevou_domain::challenge::solve(&booking.challenge().unwrap()).unwrap();
+    let mut late = request(&start(9, 40));
+    late.challenge = Some(stale);
+    assert_eq!(
+        code(w.at(10).booking().book(late).await),
+        Some(FieldCode::Expired)
+    );
+
+    let mut forged = request(&start(10, 0));
+    forged.challenge = Some("eyJhbGdvcml0aG0iOiJTSEEtMjU2In0=".into());
+    assert_eq!(code(booking.book(forged).await), Some(FieldCode::Invalid));
+
+    // Without a bot check, there is no challenge to get.
+    assert!(World::new(false).booking().challenge().is_none());
 }

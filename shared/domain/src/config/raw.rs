@@ -96,4 +96,5 @@ pub(super) struct RawPolicy {
     pub(super) retention_days: Option<i64>,
     pub(super) required_fields: Option<Vec<String>>,
     pub(super) max_active_per_patron: Option<i64>,
+    pub(super) proof_of_work_difficulty: Option<i64>,
 }

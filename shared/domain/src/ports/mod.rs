@@ -24,6 +24,6 @@ mod store;
 pub use clock::Clock;
 pub use mail::{Attachment, MailError, Mailer, OutgoingMail};
 pub use store::{
-    Appointments, Bookings, Cancellations, ConfigSource, Created, IdempotencyKey, LockReader,
-    MailLog, MailQueue, StoreError, IDEMPOTENCY_KEY_TTL_SECONDS,
+    Appointments, Bookings, Cancellations, ConfigSource, CreateConditions, Created, IdempotencyKey,
+    LockReader, MailLog, MailQueue, StoreError, IDEMPOTENCY_KEY_TTL_SECONDS,
 };

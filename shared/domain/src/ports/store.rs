@@ -4,6 +4,7 @@
 //! know its locks), then `cancel`s it.
 
 use crate::appointment::{Appointment, DeliveryOutcome, MailKind, PatronLimit};
+use crate::challenge::SolvedChallenge;
 use crate::ids::{AppointmentId, ProviderId};
 use crate::patron::FreeText;
 use crate::slot_lock::{LockMonth, SlotLock};
@@ -55,6 +56,9 @@ pub enum StoreError {
     /// Another appointment holds at least one of the slot locks; nothing was written.
     #[error("the slot is taken")]
     SlotTaken,
+    /// The bot check's challenge was used before; nothing was written.
+    #[error("the challenge was used before")]
+    ChallengeUsed,
     /// The patron holds as many active appointments as the limit allows; nothing was written.
     #[error("the patron holds as many appointments as allowed")]
     PatronLimit,
@@ -96,21 +100,32 @@ pub trait LockReader: Send + Sync {
     ) -> Result<Vec<SlotLock>, StoreError>;
 }
 
+/// What a booking's write must also hold to, each in the same transaction (`None`: no such
+/// condition).
+#[derive(Debug, Clone, Copy, Default)]
+pub struct CreateConditions<'a> {
+    /// A repeat of the same request returns the first appointment ([`Created::Replayed`]).
+    pub idempotency_key: Option<&'a IdempotencyKey>,
+    /// The patron takes one of a limited number of places ([`StoreError::PatronLimit`]).
+    pub patron: Option<&'a PatronLimit>,
+    /// The bot check's challenge is used now, and never again ([`StoreError::ChallengeUsed`]).
+    pub challenge: Option<&'a SolvedChallenge>,
+}
+
 /// Where bookings are written.
 #[async_trait]
 pub trait Bookings: Send + Sync {
     /// Stores a new booked appointment together with every one of its locks, atomically:
     /// either all are written or none. Refuses with [`StoreError::SlotTaken`] when any lock is
     /// held. With an idempotency key, a repeat of the same request returns
-    /// [`Created::Replayed`] with the first appointment. With a patron `limit`, the same write
+    /// [`Created::Replayed`] with the first appointment. With a patron limit, the same write
     /// takes one of the patron's `max` places (a place is free when unused, or when the
     /// appointment holding it has started); none free is [`StoreError::PatronLimit`]. The
-    /// stored appointment names its place.
+    /// stored appointment names its place. With a challenge, the same write marks it used.
     async fn create(
         &self,
         appointment: &Appointment,
-        idempotency_key: Option<&IdempotencyKey>,
-        limit: Option<&PatronLimit>,
+        conditions: &CreateConditions<'_>,
     ) -> Result<Created, StoreError>;
 }
 

@@ -65,6 +65,13 @@ pub fn patron_pk(key: &str) -> String {
 /// Sort key of a patron item.
 pub const PATRON_SK: &str = "ACTIVE";
 
+/// `CHALLENGE#<challenge>`: a bot check's challenge, used once.
+pub fn challenge_pk(challenge: &str) -> String {
+    format!("CHALLENGE#{challenge}")
+}
+/// Sort key of a used challenge.
+pub const CHALLENGE_SK: &str = "USED";
+
 /// Key of the configuration item.
 pub const CONFIG_PK: &str = "CONFIG";
 /// Sort key of the configuration item.

@@ -15,9 +15,10 @@ use async_trait::async_trait;
 use aws_sdk_dynamodb::types::{AttributeValue, Delete, Put, TransactWriteItem, Update};
 use chrono::{DateTime, Utc};
 use rantevou_domain::appointment::{Appointment, PatronLimit, PatronPlace};
+use rantevou_domain::challenge::SolvedChallenge;
 use rantevou_domain::patron::FreeText;
 use rantevou_domain::ports::{
-    Bookings, Cancellations, Created, IdempotencyKey, StoreError, IDEMPOTENCY_KEY_TTL_SECONDS,
+    Bookings, Cancellations, CreateConditions, Created, StoreError, IDEMPOTENCY_KEY_TTL_SECONDS,
 };
 use rantevou_domain::AppointmentId;
 use std::ops::Range;
@@ -38,6 +39,8 @@ struct Layout {
     idempotency: Option<usize>,
     /// Index of the patron's place, if any.
     patron: Option<usize>,
+    /// Index of the used challenge, if any.
+    challenge: Option<usize>,
 }
 
 impl Layout {
@@ -56,6 +59,7 @@ impl Layout {
             locks,
             idempotency: None,
             patron: None,
+            challenge: None,
         })
     }
 
@@ -68,6 +72,14 @@ impl Layout {
     fn with_patron(mut self, item: Option<TransactWriteItem>) -> Layout {
         if let Some(item) = item {
             self.patron = Some(self.items.len());
+            self.items.push(item);
+        }
+        self
+    }
+
+    fn with_challenge(mut self, item: Option<TransactWriteItem>) -> Layout {
+        if let Some(item) = item {
+            self.challenge = Some(self.items.len());
             self.items.push(item);
         }
         self
@@ -165,6 +177,17 @@ impl DynamoStore {
             .build()
             .map_err(corrupt)?;
         Ok(layout.with_idempotency(TransactWriteItem::builder().put(put).build()))
+    }
+
+    /// Marking the bot check's challenge used: it must be new.
+    fn use_challenge(&self, c: &SolvedChallenge) -> Result<TransactWriteItem, StoreError> {
+        let mut item = key(challenge_pk(&c.challenge), CHALLENGE_SK);
+        // Remembered until it expires; then it is refused as expired anyway.
+        item.insert(
+            "expires_at".into(),
+            AttributeValue::N(c.expires.timestamp().to_string()),
+        );
+        self.put_new(item)
     }
 
     /// Taking the patron's place `index` for `a`: free when unused or when the appointment
@@ -312,10 +335,10 @@ impl Bookings for DynamoStore {
     async fn create(
         &self,
         appointment: &Appointment,
-        idempotency_key: Option<&IdempotencyKey>,
-        limit: Option<&PatronLimit>,
+        conditions: &CreateConditions<'_>,
     ) -> Result<Created, StoreError> {
-        let digest = idempotency_key.map(|k| key_digest(k.as_str()));
+        let limit = conditions.patron;
+        let digest = conditions.idempotency_key.map(|k| key_digest(k.as_str()));
         // One attempt per place of the patron's, until one is free; one in all without a limit.
         let places = limit.map_or(1, |l| l.max.max(1));
         for index in 0..places {
@@ -328,9 +351,14 @@ impl Bookings for DynamoStore {
                 (Some(place), Some(limit)) => Some(self.take_place(&a, place, limit)?),
                 _ => None,
             };
+            let challenge = conditions
+                .challenge
+                .map(|c| self.use_challenge(c))
+                .transpose()?;
             let layout = self
                 .create_layout(&a, digest.as_deref())?
-                .with_patron(place);
+                .with_patron(place)
+                .with_challenge(challenge);
             // DynamoDB's own idempotency window (10 minutes) for SDK-level retries; each
             // place's attempt is another request.
             let token = digest.as_ref().map(|d| format!("{}-{index}", &d[..32]));
@@ -344,6 +372,9 @@ impl Bookings for DynamoStore {
                     }
                     if failed.iter().any(|i| layout.locks.contains(i)) {
                         return Err(StoreError::SlotTaken);
+                    }
+                    if layout.challenge.is_some_and(|i| failed.contains(&i)) {
+                        return Err(StoreError::ChallengeUsed);
                     }
                     if layout.patron.is_some_and(|i| failed.contains(&i)) {
                         // That place is someone's upcoming appointment: try the next.

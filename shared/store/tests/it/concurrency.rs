@@ -2,6 +2,7 @@
 
 use crate::support::{appointment, at, config};
 use rantevou_domain::patron::FreeText;
+use rantevou_domain::ports::CreateConditions;
 use rantevou_domain::ports::{Created, StoreError};
 use rantevou_domain::{LockMonth, ProviderId};
 use rantevou_store::Store;
@@ -23,7 +24,7 @@ async fn stampede(stores: &[Arc<dyn Store>], minutes: i64) {
         let barrier = Arc::clone(&barrier);
         tasks.push(tokio::spawn(async move {
             barrier.wait().await;
-            (a.id, store.create(&a, None, None).await)
+            (a.id, store.create(&a, &CreateConditions::default()).await)
         }));
     }
     let mut won = Vec::new();
@@ -72,7 +73,7 @@ async fn two_hundred_on_different_slots_all_succeed(store: Arc<dyn Store>) {
         let barrier = Arc::clone(&barrier);
         tasks.push(tokio::spawn(async move {
             barrier.wait().await;
-            store.create(&a, None, None).await
+            store.create(&a, &CreateConditions::default()).await
         }));
     }
     for t in tasks {
@@ -95,7 +96,10 @@ async fn cancel_and_rebook_race(store: Arc<dyn Store>) {
     for round in 0..5 {
         let slot = at(round * 20);
         let (first, _) = appointment(&config, "short", "sip", slot, "First");
-        store.create(&first, None, None).await.unwrap();
+        store
+            .create(&first, &CreateConditions::default())
+            .await
+            .unwrap();
         let rebookers = 40;
         let barrier = Arc::new(Barrier::new(rebookers + 1));
         let cancel = {
@@ -119,7 +123,7 @@ async fn cancel_and_rebook_race(store: Arc<dyn Store>) {
                 barrier.wait().await;
                 // Keep trying a little, as patrons refreshing the page would.
                 for _ in 0..5 {
-                    match store.create(&a, None, None).await {
+                    match store.create(&a, &CreateConditions::default()).await {
                         Err(StoreError::SlotTaken) => tokio::task::yield_now().await,
                         other => return (a.id, other),
                     }
@@ -179,7 +183,15 @@ async fn one_patron_stampede(stores: Vec<Arc<dyn Store>>) {
         let (barrier, limit) = (Arc::clone(&barrier), limit.clone());
         tasks.push(tokio::spawn(async move {
             barrier.wait().await;
-            store.create(&a, None, Some(&limit)).await
+            store
+                .create(
+                    &a,
+                    &CreateConditions {
+                        patron: Some(&limit),
+                        ..Default::default()
+                    },
+                )
+                .await
         }));
     }
     let (mut booked, mut refused) = (0, 0);

@@ -5,6 +5,7 @@ use crate::support::{appointment, at, config};
 use chrono::Duration;
 use rantevou_domain::appointment::Status;
 use rantevou_domain::patron::FreeText;
+use rantevou_domain::ports::CreateConditions;
 use rantevou_domain::ports::{Created, IdempotencyKey, StoreError};
 use rantevou_domain::PatronLimit;
 use rantevou_domain::{LockMonth, ProviderId};
@@ -34,7 +35,10 @@ async fn create_fetch_cancel_round_trip(store: &dyn Store) {
     let config = config();
     let (a, token) = appointment(&config, "short", "sip", at(0), "Κατερίνα");
     assert_eq!(
-        store.create(&a, None, None).await.unwrap(),
+        store
+            .create(&a, &CreateConditions::default())
+            .await
+            .unwrap(),
         Created::New(a.clone())
     );
     let now = at(-24 * 60);
@@ -67,9 +71,12 @@ async fn a_held_slot_cannot_be_booked_again_and_nothing_is_stored(store: &dyn St
     let config = config();
     let (first, _) = appointment(&config, "short", "sip", at(20), "First");
     let (second, _) = appointment(&config, "short", "sip", at(20), "Second");
-    store.create(&first, None, None).await.unwrap();
+    store
+        .create(&first, &CreateConditions::default())
+        .await
+        .unwrap();
     assert_eq!(
-        store.create(&second, None, None).await,
+        store.create(&second, &CreateConditions::default()).await,
         Err(StoreError::SlotTaken)
     );
     assert_eq!(
@@ -81,7 +88,7 @@ async fn a_held_slot_cannot_be_booked_again_and_nothing_is_stored(store: &dyn St
     // Another provider's same time is free.
     let (other, _) = appointment(&config, "short", "ana", at(20), "Other");
     assert!(matches!(
-        store.create(&other, None, None).await,
+        store.create(&other, &CreateConditions::default()).await,
         Ok(Created::New(_))
     ));
 }
@@ -91,23 +98,26 @@ async fn partly_overlapping_appointments_of_different_lengths_are_refused(store:
     // 40 minutes from 09:20 holds 09:20 and 09:40.
     let (long, _) = appointment(&config, "long", "sip", at(20), "Long");
     assert_eq!(long.locks.len(), 2);
-    store.create(&long, None, None).await.unwrap();
+    store
+        .create(&long, &CreateConditions::default())
+        .await
+        .unwrap();
     let (short, _) = appointment(&config, "short", "sip", at(40), "Short");
     assert_eq!(
-        store.create(&short, None, None).await,
+        store.create(&short, &CreateConditions::default()).await,
         Err(StoreError::SlotTaken)
     );
     // A 40-minute booking from 09:00 overlaps at 09:20: refused, and its free 09:00 lock is not kept.
     let (early, _) = appointment(&config, "long", "sip", at(0), "Early");
     assert_eq!(
-        store.create(&early, None, None).await,
+        store.create(&early, &CreateConditions::default()).await,
         Err(StoreError::SlotTaken)
     );
     assert_eq!(held(store, &sip()).await, vec![at(20), at(40)]);
     // Adjacent is fine.
     let (after, _) = appointment(&config, "short", "sip", at(60), "After");
     assert!(matches!(
-        store.create(&after, None, None).await,
+        store.create(&after, &CreateConditions::default()).await,
         Ok(Created::New(_))
     ));
 }
@@ -118,7 +128,7 @@ async fn cancel_frees_exactly_its_own_locks(store: &dyn Store) {
     let (b, _) = appointment(&config, "short", "sip", at(40), "B");
     let (c, _) = appointment(&config, "short", "ana", at(0), "C");
     for x in [&a, &b, &c] {
-        store.create(x, None, None).await.unwrap();
+        store.create(x, &CreateConditions::default()).await.unwrap();
     }
     store.cancel(&a, at(-600), &reason("")).await.unwrap();
     assert_eq!(held(store, &sip()).await, vec![at(40)]);
@@ -137,7 +147,10 @@ async fn cancel_frees_exactly_its_own_locks(store: &dyn Store) {
 async fn cancelling_twice_is_harmless(store: &dyn Store) {
     let config = config();
     let (a, _) = appointment(&config, "short", "sip", at(0), "A");
-    store.create(&a, None, None).await.unwrap();
+    store
+        .create(&a, &CreateConditions::default())
+        .await
+        .unwrap();
     let first = store.cancel(&a, at(-600), &reason("first")).await.unwrap();
     // A second cancel, e.g. from a double-submitted form, changes nothing.
     assert_eq!(
@@ -147,7 +160,10 @@ async fn cancelling_twice_is_harmless(store: &dyn Store) {
     assert_eq!(store.get(a.id, at(-400)).await.unwrap(), Some(first));
     // The freed slot can be booked again, and the old cancel cannot free the new booking.
     let (b, _) = appointment(&config, "short", "sip", at(0), "B");
-    store.create(&b, None, None).await.unwrap();
+    store
+        .create(&b, &CreateConditions::default())
+        .await
+        .unwrap();
     assert_eq!(
         store.cancel(&a, at(-300), &reason("third")).await,
         Err(StoreError::NotBooked)
@@ -158,7 +174,10 @@ async fn cancelling_twice_is_harmless(store: &dyn Store) {
 async fn a_wrong_token_cancels_nothing(store: &dyn Store) {
     let config = config();
     let (a, _) = appointment(&config, "short", "sip", at(0), "A");
-    store.create(&a, None, None).await.unwrap();
+    store
+        .create(&a, &CreateConditions::default())
+        .await
+        .unwrap();
     let mut forged = a.clone();
     forged.token_hash = rantevou_domain::TokenHash::of("guessed");
     assert_eq!(
@@ -182,11 +201,29 @@ async fn a_retried_create_with_the_same_key_yields_one_appointment(store: &dyn S
     let (retry, _) = appointment(&config, "short", "sip", at(0), "Same");
     assert_ne!(a.id, retry.id);
     assert_eq!(
-        store.create(&a, Some(&key), None).await.unwrap(),
+        store
+            .create(
+                &a,
+                &CreateConditions {
+                    idempotency_key: Some(&key),
+                    ..Default::default()
+                }
+            )
+            .await
+            .unwrap(),
         Created::New(a.clone())
     );
     assert_eq!(
-        store.create(&retry, Some(&key), None).await.unwrap(),
+        store
+            .create(
+                &retry,
+                &CreateConditions {
+                    idempotency_key: Some(&key),
+                    ..Default::default()
+                }
+            )
+            .await
+            .unwrap(),
         Created::Replayed(a.clone())
     );
     assert_eq!(store.get(retry.id, at(-60)).await.unwrap(), None);
@@ -194,12 +231,29 @@ async fn a_retried_create_with_the_same_key_yields_one_appointment(store: &dyn S
     // The same key for another request is refused; a fresh key books normally.
     let (different, _) = appointment(&config, "short", "sip", at(20), "Other");
     assert_eq!(
-        store.create(&different, Some(&key), None).await,
+        store
+            .create(
+                &different,
+                &CreateConditions {
+                    idempotency_key: Some(&key),
+                    ..Default::default()
+                }
+            )
+            .await,
         Err(StoreError::IdempotencyMismatch)
     );
     let fresh = IdempotencyKey::parse("another-key").unwrap();
     assert_eq!(
-        store.create(&different, Some(&fresh), None).await.unwrap(),
+        store
+            .create(
+                &different,
+                &CreateConditions {
+                    idempotency_key: Some(&fresh),
+                    ..Default::default()
+                }
+            )
+            .await
+            .unwrap(),
         Created::New(different)
     );
 }
@@ -207,7 +261,10 @@ async fn a_retried_create_with_the_same_key_yields_one_appointment(store: &dyn S
 async fn expired_data_is_not_returned(store: &dyn Store) {
     let config = config();
     let (a, _) = appointment(&config, "short", "sip", at(0), "A");
-    store.create(&a, None, None).await.unwrap();
+    store
+        .create(&a, &CreateConditions::default())
+        .await
+        .unwrap();
     assert!(store
         .get(a.id, a.expires_at - Duration::seconds(1))
         .await
@@ -233,8 +290,14 @@ async fn pending_mail_is_recorded_with_the_write_and_cleared_when_sent(store: &d
     let config = config();
     let (a, _) = appointment(&config, "short", "sip", at(0), "A");
     let (b, _) = appointment(&config, "short", "sip", at(20), "B");
-    store.create(&a, None, None).await.unwrap();
-    store.create(&b, None, None).await.unwrap();
+    store
+        .create(&a, &CreateConditions::default())
+        .await
+        .unwrap();
+    store
+        .create(&b, &CreateConditions::default())
+        .await
+        .unwrap();
     assert!(
         store.due_mail(at(-1441), 10).await.unwrap().is_empty(),
         "due from the moment it was booked"
@@ -294,7 +357,10 @@ async fn a_retried_confirmation_gets_a_fresh_token_once(store: &dyn Store) {
     use rantevou_domain::TokenHash;
     let config = config();
     let (a, old) = appointment(&config, "short", "sip", at(0), "A");
-    store.create(&a, None, None).await.unwrap();
+    store
+        .create(&a, &CreateConditions::default())
+        .await
+        .unwrap();
     let new = TokenHash::of("fresh");
     assert_eq!(
         store.replace_token(a.id, TokenHash::of("wrong"), new).await,
@@ -324,12 +390,39 @@ async fn a_patron_holds_at_most_max_upcoming_appointments(store: &dyn Store) {
     let two = limit(2);
     let book = |minutes: i64, who: &str| appointment(&config, "short", "sip", at(minutes), who).0;
     let (a, b, c) = (book(0, "A"), book(20, "B"), book(40, "C"));
-    let Created::New(a) = store.create(&a, None, Some(&two)).await.unwrap() else {
+    let Created::New(a) = store
+        .create(
+            &a,
+            &CreateConditions {
+                patron: Some(&two),
+                ..Default::default()
+            },
+        )
+        .await
+        .unwrap()
+    else {
         panic!("new")
     };
-    store.create(&b, None, Some(&two)).await.unwrap();
+    store
+        .create(
+            &b,
+            &CreateConditions {
+                patron: Some(&two),
+                ..Default::default()
+            },
+        )
+        .await
+        .unwrap();
     assert_eq!(
-        store.create(&c, None, Some(&two)).await,
+        store
+            .create(
+                &c,
+                &CreateConditions {
+                    patron: Some(&two),
+                    ..Default::default()
+                }
+            )
+            .await,
         Err(StoreError::PatronLimit)
     );
     assert_eq!(
@@ -343,16 +436,41 @@ async fn a_patron_holds_at_most_max_upcoming_appointments(store: &dyn Store) {
         key: "someone-else".into(),
         ..two.clone()
     };
-    store.create(&c, None, Some(&other)).await.unwrap();
+    store
+        .create(
+            &c,
+            &CreateConditions {
+                patron: Some(&other),
+                ..Default::default()
+            },
+        )
+        .await
+        .unwrap();
     // A cancellation gives the place back.
     let d = book(60, "D");
     assert_eq!(
-        store.create(&d, None, Some(&two)).await,
+        store
+            .create(
+                &d,
+                &CreateConditions {
+                    patron: Some(&two),
+                    ..Default::default()
+                }
+            )
+            .await,
         Err(StoreError::PatronLimit)
     );
     store.cancel(&a, at(-120), &reason("")).await.unwrap();
     assert!(matches!(
-        store.create(&d, None, Some(&two)).await,
+        store
+            .create(
+                &d,
+                &CreateConditions {
+                    patron: Some(&two),
+                    ..Default::default()
+                }
+            )
+            .await,
         Ok(Created::New(_))
     ));
 }
@@ -361,20 +479,46 @@ async fn a_place_is_free_again_once_its_appointment_has_started(store: &dyn Stor
     let config = config();
     let one = limit(1);
     let (first, _) = appointment(&config, "short", "sip", at(0), "A");
-    let Created::New(first) = store.create(&first, None, Some(&one)).await.unwrap() else {
+    let Created::New(first) = store
+        .create(
+            &first,
+            &CreateConditions {
+                patron: Some(&one),
+                ..Default::default()
+            },
+        )
+        .await
+        .unwrap()
+    else {
         panic!("new")
     };
     assert_eq!(first.patron_place.as_ref().map(|p| p.index), Some(0));
     let (mut later, _) = appointment(&config, "short", "sip", at(7 * 24 * 60), "A");
     later.created_at = at(-1);
     assert_eq!(
-        store.create(&later, None, Some(&one)).await,
+        store
+            .create(
+                &later,
+                &CreateConditions {
+                    patron: Some(&one),
+                    ..Default::default()
+                }
+            )
+            .await,
         Err(StoreError::PatronLimit),
         "booked a minute before the first starts: still held"
     );
     later.created_at = at(1);
     assert!(matches!(
-        store.create(&later, None, Some(&one)).await,
+        store
+            .create(
+                &later,
+                &CreateConditions {
+                    patron: Some(&one),
+                    ..Default::default()
+                }
+            )
+            .await,
         Ok(Created::New(_))
     ));
     // Cancelling the started one (staff, after the fact) leaves the new holder's place alone.
@@ -382,7 +526,15 @@ async fn a_place_is_free_again_once_its_appointment_has_started(store: &dyn Stor
     let (mut third, _) = appointment(&config, "short", "sip", at(8 * 24 * 60), "A");
     third.created_at = at(2);
     assert_eq!(
-        store.create(&third, None, Some(&one)).await,
+        store
+            .create(
+                &third,
+                &CreateConditions {
+                    patron: Some(&one),
+                    ..Default::default()
+                }
+            )
+            .await,
         Err(StoreError::PatronLimit)
     );
 }
@@ -392,8 +544,14 @@ async fn failed_mail_is_put_off_or_given_up_once_per_attempt(store: &dyn Store) 
     let config = config();
     let (a, _) = appointment(&config, "short", "sip", at(0), "A");
     let (b, _) = appointment(&config, "short", "sip", at(20), "B");
-    store.create(&a, None, None).await.unwrap();
-    store.create(&b, None, None).await.unwrap();
+    store
+        .create(&a, &CreateConditions::default())
+        .await
+        .unwrap();
+    store
+        .create(&b, &CreateConditions::default())
+        .await
+        .unwrap();
     let due = |now| async move {
         let ids: Vec<_> = store
             .due_mail(now, 10)

@@ -14,6 +14,7 @@ use aws_smithy_runtime_api::client::orchestrator::Metadata;
 use aws_smithy_runtime_api::client::runtime_components::RuntimeComponents;
 use aws_smithy_types::config_bag::ConfigBag;
 use rantevou_domain::patron::FreeText;
+use rantevou_domain::ports::CreateConditions;
 use rantevou_domain::ports::{
     Appointments as _, Bookings as _, Cancellations as _, LockReader as _,
 };
@@ -99,7 +100,10 @@ async fn every_operation_fails_with(store: &DynamoStore, expected: fn(&StoreErro
     let (a, _) = appointment(&config, "short", "sip", at(0), "A");
     let sip = ProviderId::parse("sip").unwrap();
     let results = [
-        store.create(&a, None, None).await.map(drop),
+        store
+            .create(&a, &CreateConditions::default())
+            .await
+            .map(drop),
         store.get(a.id, at(0)).await.map(drop),
         store
             .cancel(&a, at(-600), &FreeText::default())
@@ -198,7 +202,7 @@ async fn transaction_conflicts_are_retried_then_reported() {
     let config = config();
     let (a, _) = appointment(&config, "short", "sip", at(0), "A");
     assert_eq!(
-        store.create(&a, None, None).await,
+        store.create(&a, &CreateConditions::default()).await,
         Err(StoreError::Conflict)
     );
     assert_eq!(
@@ -320,7 +324,7 @@ async fn a_request_that_never_left_stores_nothing() {
     let config = config();
     let (a, _) = appointment(&config, "long", "sip", at(0), "A");
     assert!(matches!(
-        faulty.create(&a, None, None).await,
+        faulty.create(&a, &CreateConditions::default()).await,
         Err(StoreError::Unavailable(_))
     ));
     assert_eq!(healthy.get(a.id, at(0)).await.unwrap(), None);
@@ -345,11 +349,29 @@ async fn a_lost_answer_then_a_retry_with_the_same_key_books_once() {
     let key = IdempotencyKey::parse("retry-me").unwrap();
     let (a, _) = appointment(&config, "short", "sip", at(0), "A");
     // The write happened but its answer was lost: the caller sees an error…
-    assert!(faulty.create(&a, Some(&key), None).await.is_err());
+    assert!(faulty
+        .create(
+            &a,
+            &CreateConditions {
+                idempotency_key: Some(&key),
+                ..Default::default()
+            }
+        )
+        .await
+        .is_err());
     // …and the client's retry (new id, same details, same key) gets the first booking back.
     let (retry, _) = appointment(&config, "short", "sip", at(0), "A");
     assert_eq!(
-        faulty.create(&retry, Some(&key), None).await.unwrap(),
+        faulty
+            .create(
+                &retry,
+                &CreateConditions {
+                    idempotency_key: Some(&key),
+                    ..Default::default()
+                }
+            )
+            .await
+            .unwrap(),
         Created::Replayed(a.clone())
     );
     assert_eq!(healthy.get(retry.id, at(-60)).await.unwrap(), None);

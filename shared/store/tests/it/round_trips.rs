@@ -5,6 +5,7 @@ use crate::support::{appointment, at, config};
 use chrono::NaiveDate;
 use rantevou_domain::availability::lock_partitions;
 use rantevou_domain::patron::FreeText;
+use rantevou_domain::ports::CreateConditions;
 use rantevou_domain::ports::StoreError;
 use rantevou_domain::ports::{
     Appointments as _, Bookings as _, Cancellations as _, LockReader as _,
@@ -24,12 +25,15 @@ async fn create_get_and_cancel_are_one_request_each() {
         "the appointment and two locks still go in one transaction"
     );
 
-    store.create(&a, None, None).await.unwrap();
+    store
+        .create(&a, &CreateConditions::default())
+        .await
+        .unwrap();
     assert_eq!(requests.take(), ["TransactWriteItems"]);
 
     let (b, _) = appointment(&config, "short", "sip", at(20), "B");
     assert_eq!(
-        store.create(&b, None, None).await,
+        store.create(&b, &CreateConditions::default()).await,
         Err(StoreError::SlotTaken)
     );
     assert_eq!(

@@ -3,7 +3,9 @@
 use super::Validator;
 use crate::closure::{AnnualClosure, ClosedPeriod, Closures};
 use crate::config::raw::*;
-use crate::policy::{Policy, RequiredFields, DEFAULT_MAX_ACTIVE_PER_PATRON};
+use crate::policy::{
+    Policy, RequiredFields, DEFAULT_MAX_ACTIVE_PER_PATRON, DEFAULT_PROOF_OF_WORK_DIFFICULTY,
+};
 use chrono::NaiveDate;
 
 impl Validator {
@@ -91,6 +93,17 @@ impl Validator {
         );
         let retention = self.minutes("policy.retention_days", &raw.retention_days, 1, 3660);
         let required = self.required_fields(&raw.required_fields);
+        let difficulty = match raw.proof_of_work_difficulty {
+            None => Some(DEFAULT_PROOF_OF_WORK_DIFFICULTY),
+            Some(n) if (0..=10_000_000).contains(&n) => u64::try_from(n).ok(),
+            Some(n) => {
+                self.issue(
+                    "policy.proof_of_work_difficulty",
+                    format!("must be between 0 (no bot check) and 10000000, not {n}"),
+                );
+                None
+            }
+        };
         let max_active = match raw.max_active_per_patron {
             None => Some(DEFAULT_MAX_ACTIVE_PER_PATRON),
             value => self.minutes("policy.max_active_per_patron", &value, 0, 100),
@@ -102,6 +115,7 @@ impl Validator {
             retention_days: retention?,
             required: required?,
             max_active_per_patron: max_active?,
+            proof_of_work_difficulty: difficulty?,
         })
     }
 

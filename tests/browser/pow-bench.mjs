@@ -1,0 +1,29 @@
+// The bot check's work in the browser (BENCHMARKS.md): Chromium solves fresh challenges from a
+// running `rantevou serve` (BASE_URL) with the site's own worker; prints the median time and
+// the hashes per second. `node pow-bench.mjs [rounds]` (cli/tests/it/browser.rs does not run it).
+
+import { BASE, launch, open } from "./lib.mjs";
+
+const rounds = Number(process.argv[2] || 20);
+const browser = await launch();
+const page = await open(browser);
+await page.goto(`${BASE}/`);
+const results = await page.evaluate(async (rounds) => {
+  const out = [];
+  for (let i = 0; i < rounds; i += 1) {
+    const challenge = await (await fetch("/api/challenge")).json();
+    const worker = new Worker("/js/pow-worker.js");
+    const answer = await new Promise((resolve) => {
+      worker.onmessage = ({ data }) => data.progress === undefined && resolve(data);
+      worker.postMessage(challenge);
+    });
+    worker.terminate();
+    out.push({ ms: answer.ms, number: answer.number, max: challenge.maxnumber });
+  }
+  return out;
+}, rounds);
+await browser.close();
+const ms = results.map((r) => r.ms).sort((a, b) => a - b);
+const rate = results.reduce((s, r) => s + r.number + 1, 0) / (results.reduce((s, r) => s + r.ms, 0) / 1000);
+const median = ms[Math.floor(ms.length / 2)];
+console.log(`difficulty ${results[0].max}: ${rounds} challenges, median ${median.toFixed(0)} ms, max ${ms.at(-1).toFixed(0)} ms, ${Math.round(rate)} hashes/s, worst case (every number) ≈ ${((results[0].max / rate) * 1000).toFixed(0)} ms`);
