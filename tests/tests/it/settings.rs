@@ -43,3 +43,8 @@ fn the_stack_sets_only_variables_the_code_reads() {
         "the clock is never pinned in AWS, and the configuration comes from the table"
     );
 }
+
+#[test]
+fn the_readme_replays_the_fixtures_with_the_key_that_signed_them() {
+    assert!(read("README.md").contains(rantevou_testkit::KEY_TEXT));
+}
