@@ -2,5 +2,6 @@
 //! and the booking site's browser tests in Chromium against it. One binary.
 
 mod browser;
+mod crash;
 mod serve;
 mod support;
