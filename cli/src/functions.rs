@@ -2,7 +2,7 @@
 //! from a function name (or a route) to its `handle()`, for `rantevou serve` and the tests.
 
 use lambda_http::{Body, Request, Response};
-use rantevou_app::{Booking, Cancelling, Fetching, FreeSlots};
+use rantevou_app::{Booking, Cancelling, Confirming, Fetching, FreeSlots};
 use rantevou_http::routes::function_for;
 use rantevou_http::{ApiError, Function};
 use rantevou_store::Store;
@@ -14,6 +14,7 @@ pub struct Functions {
     free_slots: FreeSlots,
     booking: Booking,
     fetching: Fetching,
+    confirming: Confirming,
     cancelling: Cancelling,
 }
 
@@ -24,6 +25,7 @@ impl Functions {
             free_slots: wiring.free_slots(),
             booking: wiring.booking()?,
             fetching: wiring.fetching(),
+            confirming: wiring.confirming()?,
             cancelling: wiring.cancelling(),
         })
     }
@@ -34,6 +36,9 @@ impl Functions {
             Function::ListAvailability => list_availability::handle(req, &self.free_slots).await,
             Function::CreateAppointment => create_appointment::handle(req, &self.booking).await,
             Function::GetAppointment => get_appointment::handle(req, &self.fetching).await,
+            Function::ConfirmAppointment => {
+                confirm_appointment::handle(req, &self.confirming).await
+            }
             Function::CancelAppointment => cancel_appointment::handle(req, &self.cancelling).await,
         }
     }

@@ -9,7 +9,7 @@ use std::path::{Path, PathBuf};
 
 const LIST: &str = r#"<!doctype html>
 <html lang="en"><head><meta charset="utf-8"><meta name="viewport" content="width=device-width, initial-scale=1">
-<title>Outbox · rantevou</title><link rel="stylesheet" href="/styles.css"></head>
+<title>Outbox · rantevou</title><link rel="stylesheet" href="/styles.css"><link rel="icon" href="/favicon.svg" type="image/svg+xml"></head>
 <body><main class="page"><h1>Outbox</h1>
 <p>Mail the local service has sent, newest first. Nothing leaves this machine.</p>
 {% if mails %}<table class="details"><thead><tr><th scope="col">Date</th><th scope="col">To</th><th scope="col">Subject</th></tr></thead><tbody>
@@ -19,7 +19,7 @@ const LIST: &str = r#"<!doctype html>
 
 const SHOW: &str = r#"<!doctype html>
 <html lang="en"><head><meta charset="utf-8"><meta name="viewport" content="width=device-width, initial-scale=1">
-<title>{{ subject }} · Outbox</title><link rel="stylesheet" href="/styles.css"></head>
+<title>{{ subject }} · Outbox</title><link rel="stylesheet" href="/styles.css"><link rel="icon" href="/favicon.svg" type="image/svg+xml"></head>
 <body><main class="page"><p><a href="/outbox">← Outbox</a></p>
 <h1>{{ subject }}</h1>
 <table class="details"><tr><th scope="row">From</th><td>{{ from }}</td></tr><tr><th scope="row">To</th><td>{{ to }}</td></tr>

@@ -110,6 +110,9 @@ export default {
   doneMail: (email) => `We are sending a confirmation email to ${email} with the details of the appointment and a cancellation link.`,
   doneLink: "Please note: the video-call (Zoom) link will be sent to you in a separate email. At the appointed time, follow it and the librarian will admit you.",
   manageLink: "Cancel this appointment",
+  heldHeading: "Check your email to confirm",
+  heldMail: (email, until) => `We are sending an email to ${email}. Open the link in it and press “Confirm appointment” by ${until}; until then the time is held for you.`,
+  heldLapse: "If it is not confirmed by then, the time is freed and nothing is booked. The confirmation, with the details and a cancellation link, follows once you confirm.",
   bookAnother: "Book another appointment",
 
   // Errors

@@ -100,7 +100,8 @@ pub async fn challenge(deps: &Deps) -> String {
 }
 
 /// Stores the appointment the fixtures name: Tuesday 1 December 2026 10:00 Athens, with
-/// [`EVENT_ID`] and a token hash of [`EVENT_TOKEN`].
+/// [`EVENT_ID`] and a token hash of [`EVENT_TOKEN`]; booked, or held from the fixtures' moment
+/// when `deps`' library holds bookings.
 pub async fn seed_event_appointment(deps: &Deps) -> Appointment {
     let config = &deps.wiring.context().config;
     let start = chrono::DateTime::parse_from_rfc3339("2026-12-01T10:00:00+02:00")
@@ -123,6 +124,13 @@ pub async fn seed_event_appointment(deps: &Deps) -> Appointment {
     a.id = EVENT_ID.parse().expect("fixture id");
     a.token_hash = TokenHash::of(EVENT_TOKEN);
     a.created_at = fixture_now();
+    if let Some(until) = a.hold_until() {
+        // Held from the fixtures' moment, as a booking then would be.
+        let held_for = until - (start - chrono::Duration::days(1));
+        a.status = rantevou_domain::Status::Held {
+            until: fixture_now() + held_for,
+        };
+    }
     deps.store()
         .create(&a, &CreateConditions::default())
         .await
@@ -197,6 +205,12 @@ pub const EVENT_STATUSES: &[(&str, u16)] = &[
     ("get-appointment.wrong-token", 404),
     ("get-appointment.missing-token", 400),
     ("get-appointment.unknown-id", 404),
+    // On a booked appointment: "already confirmed" (the hold flow has its own tests).
+    ("confirm-appointment.page", 200),
+    ("confirm-appointment.page-wrong-token", 404),
+    ("confirm-appointment.wrong-token", 404),
+    ("confirm-appointment.form", 200),
+    ("confirm-appointment.json", 200),
     ("cancel-appointment.page", 200),
     ("cancel-appointment.page-wrong-token", 404),
     ("cancel-appointment.wrong-token", 404),

@@ -16,8 +16,12 @@ fn browser_dir() -> PathBuf {
     rantevou_testkit::root().join("tests/browser")
 }
 
-#[allow(clippy::disallowed_methods)] // a test's own switch: where Chromium is
 fn run(file: &str) {
+    run_with(file, &[]);
+}
+
+#[allow(clippy::disallowed_methods)] // a test's own switch: where Chromium is
+fn run_with(file: &str, serve_args: &[&str]) {
     let _turn = ONE_AT_A_TIME.lock().unwrap_or_else(|e| e.into_inner());
     let dir = browser_dir();
     let ready = dir.join("node_modules/playwright-core").is_dir()
@@ -29,7 +33,7 @@ fn run(file: &str) {
         return;
     }
     let data = tempfile::tempdir().unwrap();
-    let server = Server::start(data.path());
+    let server = Server::start_with(data.path(), serve_args);
     let output = Command::new("node")
         .args(["--test", "--test-reporter=spec", file])
         .current_dir(&dir)
@@ -48,6 +52,18 @@ fn run(file: &str) {
 #[test]
 fn the_whole_journey_book_mail_cancel_by_link_and_the_time_is_free_again() {
     run("journey.test.mjs");
+}
+
+#[test]
+fn a_held_booking_confirmed_from_its_mail() {
+    let dir = tempfile::tempdir().unwrap();
+    let config = dir.path().join("library.toml");
+    let sample = std::fs::read_to_string(rantevou_testkit::root().join("infra/library.toml"))
+        .unwrap()
+        .replace("hold_minutes = 0 ", "hold_minutes = 30 ");
+    assert!(sample.contains("hold_minutes = 30 "));
+    std::fs::write(&config, sample).unwrap();
+    run_with("held.test.mjs", &["--config", config.to_str().unwrap()]);
 }
 
 #[test]

@@ -1,6 +1,7 @@
 //! Booking a time: every field checked at once, the start checked against the rules for the
 //! chosen provider (or every provider, for "any"), then one conditional store write per
-//! candidate until one holds; the confirmation goes out after the write.
+//! candidate until one holds; the confirmation (or, when the library holds bookings until the
+//! patron confirms, the request to confirm) goes out after the write.
 
 use crate::context::Context;
 use crate::mail::MailDelivery;
@@ -45,19 +46,21 @@ pub struct BookRequest {
 /// A booking made.
 #[derive(Debug, Clone, PartialEq, Eq)]
 pub enum Booked {
-    /// Booked now; the confirmation went out (or is pending). The manage link is shown once.
+    /// Booked (or held) now; the confirmation (or the request to confirm) went out, or is
+    /// pending. The manage link is shown once.
     New {
         /// The appointment.
         appointment: Appointment,
-        /// Its manage link, with the token.
-        manage_url: String,
+        /// Its manage link, with the token; `None` for a hold: its token confirms it, and only
+        /// the patron's mailbox may see that.
+        manage_url: Option<String>,
     },
     /// A repeat of an earlier request with the same idempotency key: nothing new happened.
     Replayed {
         /// The appointment booked the first time.
         appointment: Appointment,
-        /// Its manage link, the same as the first time (`None` only if the key that made it
-        /// was retired since).
+        /// Its manage link, the same as the first time (`None` for a hold, or if the key that
+        /// made it was retired since).
         manage_url: Option<String>,
     },
 }
@@ -218,12 +221,23 @@ impl Booking {
                 Appointment::book(request, &self.keys, &config.policy, now, &mut OsRng);
             match self.bookings.create(&appointment, &conditions).await {
                 Ok(Created::New(stored)) => {
-                    tracing::info!(appointment = %stored.id, provider = %stored.provider, "booked");
-                    let manage_url = self.ctx.links.manage_url(&stored.id, &token);
-                    // A failed send leaves the confirmation pending; the booking stands.
-                    self.mail
-                        .deliver(&stored, MailKind::Confirmation, Some(&manage_url))
-                        .await;
+                    let links = &self.ctx.links;
+                    // A failed send leaves the mail pending; the booking stands.
+                    let manage_url = if stored.hold_until().is_some() {
+                        tracing::info!(appointment = %stored.id, provider = %stored.provider, "held");
+                        let confirm_url = links.confirm_url(&stored.id, &token);
+                        self.mail
+                            .deliver(&stored, MailKind::ConfirmRequest, Some(&confirm_url))
+                            .await;
+                        None
+                    } else {
+                        tracing::info!(appointment = %stored.id, provider = %stored.provider, "booked");
+                        let manage_url = links.manage_url(&stored.id, &token);
+                        self.mail
+                            .deliver(&stored, MailKind::Confirmation, Some(&manage_url))
+                            .await;
+                        Some(manage_url)
+                    };
                     return Ok(Booked::New {
                         appointment: stored,
                         manage_url,
@@ -234,6 +248,8 @@ impl Booking {
                     let manage_url = self
                         .keys
                         .token_of(&first.id, &first.token_hash)
+                        // Under holds only the patron's mailbox sees a link, even once confirmed.
+                        .filter(|_| config.policy.hold_minutes == 0 && first.hold_until().is_none())
                         .map(|t| self.ctx.links.manage_url(&first.id, &t));
                     return Ok(Booked::Replayed {
                         appointment: first,

@@ -4,7 +4,7 @@
 use crate::context::Context;
 use crate::fetch::{find, FetchError};
 use crate::mail::MailDelivery;
-use rantevou_domain::appointment::{Appointment, CancelDecision, MailKind};
+use rantevou_domain::appointment::{Appointment, CancelDecision, MailKind, Status};
 use rantevou_domain::patron::FreeText;
 use rantevou_domain::ports::{Appointments, Cancellations, StoreError};
 use rantevou_domain::AppointmentId;
@@ -28,6 +28,8 @@ pub enum CancelState {
     AlreadyCancelled,
     /// Past the cutoff (or started).
     TooLate,
+    /// A hold that ran out before it was confirmed: nothing to cancel.
+    Lapsed,
 }
 
 /// A cancellation done.
@@ -61,6 +63,12 @@ pub enum CancelError {
         appointment: Box<Appointment>,
         /// The policy's cutoff in minutes.
         cutoff_minutes: u32,
+    },
+    /// A hold that ran out before it was confirmed: nothing holds its time any more.
+    #[error("the hold has lapsed")]
+    Lapsed {
+        /// The appointment, as it stands.
+        appointment: Box<Appointment>,
     },
     /// The store failed; nothing changed.
     #[error(transparent)]
@@ -108,6 +116,7 @@ impl Cancelling {
         let state = match a.may_cancel(&self.ctx.config.policy, self.ctx.now()) {
             Ok(CancelDecision::Cancel) => CancelState::Cancellable,
             Ok(CancelDecision::AlreadyCancelled) => CancelState::AlreadyCancelled,
+            Ok(CancelDecision::Lapsed) => CancelState::Lapsed,
             Err(_) => CancelState::TooLate,
         };
         Ok((a, state))
@@ -130,20 +139,28 @@ impl Cancelling {
                 cutoff_minutes: too_late.cutoff_minutes,
             }),
             Ok(CancelDecision::AlreadyCancelled) => Ok(Cancelled::Before(appointment)),
+            Ok(CancelDecision::Lapsed) => Err(CancelError::Lapsed {
+                appointment: Box::new(appointment),
+            }),
             Ok(CancelDecision::Cancel) => {
                 match self.cancellations.cancel(&appointment, now, &reason).await {
                     Ok(cancelled) => {
                         tracing::info!("cancelled");
-                        // A failed send leaves the cancellation pending; it stands.
-                        self.mail
-                            .deliver(&cancelled, MailKind::Cancellation, None)
-                            .await;
+                        // A failed send leaves the cancellation pending; it stands. (A hold
+                        // never confirmed gets no mail.)
+                        if cancelled.mail_pending(MailKind::Cancellation) {
+                            self.mail
+                                .deliver(&cancelled, MailKind::Cancellation, None)
+                                .await;
+                        }
                         Ok(Cancelled::Now(cancelled))
                     }
                     // Cancelled by a concurrent request meanwhile: answer as that one did.
                     Err(StoreError::NotBooked) => {
                         match self.appointments.get(appointment.id, now).await? {
-                            Some(current) if !current.is_booked() => Ok(Cancelled::Before(current)),
+                            Some(current) if matches!(current.status, Status::Cancelled { .. }) => {
+                                Ok(Cancelled::Before(current))
+                            }
                             _ => Err(CancelError::NotFound),
                         }
                     }

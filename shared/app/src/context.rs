@@ -105,6 +105,16 @@ impl Links {
 
     /// The manage (cancel) link of an appointment: `<public>/api/appointments/<id>/cancel?token=…`.
     pub fn manage_url(&self, id: &AppointmentId, token: &ManageToken) -> String {
+        self.appointment_link(id, "cancel", token)
+    }
+
+    /// The link that confirms a held appointment:
+    /// `<public>/api/appointments/<id>/confirm?token=…`.
+    pub fn confirm_url(&self, id: &AppointmentId, token: &ManageToken) -> String {
+        self.appointment_link(id, "confirm", token)
+    }
+
+    fn appointment_link(&self, id: &AppointmentId, action: &str, token: &ManageToken) -> String {
         // A token is hex, a dot and URL-safe base64: it needs no escaping.
         let mut url = self.public_url.clone();
         url.set_query(None);
@@ -112,7 +122,7 @@ impl Links {
         if let Ok(mut path) = url.path_segments_mut() {
             let id = id.to_string();
             path.pop_if_empty()
-                .extend(["api", "appointments", id.as_str(), "cancel"]);
+                .extend(["api", "appointments", id.as_str(), action]);
         }
         url.query_pairs_mut().append_pair("token", token.expose());
         url.into()

@@ -100,7 +100,7 @@ impl FreeSlots {
         };
         let mut booked = BookedLocks::new();
         for (provider, month) in lock_partitions(config, &query)? {
-            booked.extend(self.locks.locks(&provider, month).await?);
+            booked.extend(self.locks.locks(&provider, month, now).await?);
         }
         Ok(availability(config, &query, &booked)?)
     }

@@ -6,6 +6,7 @@
 //! | [`free_slots`] | the catalogue and the free times of a service | [`LockReader`](rantevou_domain::ports::LockReader) |
 //! | [`book`] | book a time (one provider or any) and send the confirmation | [`Bookings`](rantevou_domain::ports::Bookings), mail |
 //! | [`fetch`] | an appointment, for whoever holds its token | [`Appointments`](rantevou_domain::ports::Appointments) |
+//! | [`confirm`] | confirm a held booking and send the confirmation | [`Appointments`](rantevou_domain::ports::Appointments), [`Confirmations`](rantevou_domain::ports::Confirmations), mail |
 //! | [`cancel`] | cancel with a reason and send the cancellation | [`Appointments`](rantevou_domain::ports::Appointments), [`Cancellations`](rantevou_domain::ports::Cancellations), mail |
 //! | [`mail`] | deliver a message, and retry what is pending | [`Mailer`](rantevou_domain::ports::Mailer), [`MailLog`](rantevou_domain::ports::MailLog), [`MailQueue`](rantevou_domain::ports::MailQueue) |
 //!
@@ -16,6 +17,7 @@
 
 pub mod book;
 pub mod cancel;
+pub mod confirm;
 pub mod context;
 pub mod details;
 pub mod fetch;
@@ -26,6 +28,7 @@ pub mod texts;
 
 pub use book::{BookError, BookRequest, Booked, Booking};
 pub use cancel::{CancelError, CancelState, Cancelled, Cancelling};
+pub use confirm::{ConfirmError, ConfirmState, Confirmed, Confirming};
 pub use context::{Context, Links, LinksError};
 pub use fetch::{FetchError, Fetching};
 pub use free_slots::{FreeSlots, FreeSlotsError, SlotsQuery};

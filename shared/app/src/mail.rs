@@ -1,4 +1,5 @@
-//! Delivering the confirmation and cancellation, and the retry path for what could not be sent.
+//! Delivering the request to confirm, the confirmation and the cancellation, and the retry path
+//! for what could not be sent.
 //!
 //! The store records pending mail in the same write as the booking or the cancellation, so a
 //! failed (or interrupted) send is never lost. A send marks the mail sent once the patron's
@@ -42,12 +43,13 @@ impl MailDelivery {
         MailDelivery { ctx, mailer, log }
     }
 
-    /// Sends `kind` for `a` (with the manage link, for a confirmation) and records how it
-    /// went. Never fails the caller: a failure is recorded for the retry path.
+    /// Sends `kind` for `a` (with `link`: the manage link of a confirmation, the confirm link of
+    /// a request to confirm) and records how it went. Never fails the caller: a failure is
+    /// recorded for the retry path.
     #[tracing::instrument(skip_all, fields(appointment = %a.id, kind = ?kind))]
-    pub async fn deliver(&self, a: &Appointment, kind: MailKind, manage_url: Option<&str>) -> Sent {
+    pub async fn deliver(&self, a: &Appointment, kind: MailKind, link: Option<&str>) -> Sent {
         let now = self.ctx.now();
-        let mails = match messages(kind, a, &self.ctx.config, manage_url, now) {
+        let mails = match messages(kind, a, &self.ctx.config, link, now) {
             Ok(m) => m,
             Err(e) => {
                 tracing::error!(error = %e, "mail not rendered");
@@ -88,6 +90,10 @@ impl MailDelivery {
             return Sent::PutOff;
         };
         tracing::error!(reason = %reason, attempts = a.delivery.attempts + 1, "mail given up");
+        if kind == MailKind::ConfirmRequest {
+            // An unverified address that does not work: nobody to tell, the hold just lapses.
+            return Sent::GaveUp;
+        }
         match undelivered(kind, a, &self.ctx.config, &reason, now) {
             Ok(Some(notice)) => {
                 if let Err(e) = self.mailer.send(&notice).await {
@@ -173,13 +179,21 @@ impl MailRetry {
     /// Sends `a`'s pending messages in order; after a failure the rest wait with it.
     async fn send_due(&self, a: &Appointment, report: &mut Delivery) -> Result<(), StoreError> {
         for kind in a.pending_mail.clone() {
-            let sent = match kind {
+            let now = self.delivery.ctx.now();
+            let stale = match kind {
                 // Cancelled before its confirmation went out: the cancellation says it all.
-                MailKind::Confirmation if !a.is_booked() => {
-                    self.delivery.log.mail_sent(a.id, kind).await?;
-                    continue;
-                }
-                MailKind::Confirmation => {
+                MailKind::Confirmation => !a.is_booked(),
+                // Confirmed, cancelled or lapsed meanwhile: the request has no use any more.
+                MailKind::ConfirmRequest => a.hold_until().is_none() || a.is_lapsed(now),
+                MailKind::Cancellation => false,
+            };
+            if stale {
+                self.delivery.log.mail_sent(a.id, kind).await?;
+                continue;
+            }
+            let link = match kind {
+                MailKind::Cancellation => None,
+                MailKind::Confirmation | MailKind::ConfirmRequest => {
                     let token = match self.keys.token_of(&a.id, &a.token_hash) {
                         Some(token) => token,
                         None => {
@@ -196,11 +210,14 @@ impl MailRetry {
                             }
                         }
                     };
-                    let url = self.delivery.ctx.links.manage_url(&a.id, &token);
-                    self.delivery.deliver(a, kind, Some(&url)).await
+                    let links = &self.delivery.ctx.links;
+                    Some(match kind {
+                        MailKind::ConfirmRequest => links.confirm_url(&a.id, &token),
+                        _ => links.manage_url(&a.id, &token),
+                    })
                 }
-                MailKind::Cancellation => self.delivery.deliver(a, kind, None).await,
             };
+            let sent = self.delivery.deliver(a, kind, link.as_deref()).await;
             match sent {
                 Sent::Yes => report.sent += 1,
                 Sent::PutOff => {

@@ -98,9 +98,14 @@ pub struct MailTexts {
     pub undelivered_heading: String,
     /// `{reason}` filled in with what the mail service said.
     pub undelivered_intro: String,
+    pub confirm_request_heading: String,
+    /// `{until}` filled in with the hold's end, local time.
+    pub confirm_request_intro: String,
+    pub confirm_link: String,
+    pub confirm_ignore: String,
 }
 
-/// The cancel pages' own texts.
+/// The cancel and confirm pages' own texts.
 #[derive(Debug, Clone, Default, Serialize, Deserialize)]
 #[serde(deny_unknown_fields)]
 #[allow(missing_docs)]
@@ -118,6 +123,14 @@ pub struct PageTexts {
     pub too_late_message: String,
     pub not_found_heading: String,
     pub not_found_message: String,
+    pub confirm_button: String,
+    pub confirm_heading: String,
+    pub confirm_message: String,
+    pub confirmed_heading: String,
+    pub confirmed_message: String,
+    pub already_confirmed_heading: String,
+    pub lapsed_heading: String,
+    pub lapsed_message: String,
 }
 
 /// The catalogue files, compiled in.

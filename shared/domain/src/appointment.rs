@@ -1,4 +1,6 @@
-//! The appointment and its lifecycle: `booked → cancelled`.
+//! The appointment and its lifecycle: `booked → cancelled`, or, when the library asks patrons
+//! to confirm from the mail (`policy.hold_minutes`), `held → booked → cancelled`, a hold lapsing
+//! by itself at its end.
 
 use crate::availability::OfferedSlot;
 use crate::ids::{AppointmentId, ProviderId, ServiceId};
@@ -12,6 +14,12 @@ use rand::{CryptoRng, RngCore};
 /// Where an appointment is in its life.
 #[derive(Debug, Clone, PartialEq, Eq)]
 pub enum Status {
+    /// Holds its slot until the patron confirms from the mail, at most until `until`; then it
+    /// lapses by itself (the store treats its locks and place as free from that instant).
+    Held {
+        /// When the hold lapses.
+        until: DateTime<Utc>,
+    },
     /// Holds its slot.
     Booked,
     /// Cancelled by the patron; its slot is free again.
@@ -26,10 +34,22 @@ pub enum Status {
 /// A message the patron (and the provider's mailbox) gets.
 #[derive(Debug, Clone, Copy, PartialEq, Eq, Hash)]
 pub enum MailKind {
+    /// "Confirm your appointment": the date, the time and the confirm link, nothing the patron
+    /// typed (the address is not verified yet); to the patron only.
+    ConfirmRequest,
     /// "Your appointment has been booked", with the manage link.
     Confirmation,
     /// "Your appointment was cancelled", with the reason.
     Cancellation,
+}
+
+impl MailKind {
+    /// Every kind, in the order a life sends them.
+    pub const ALL: [MailKind; 3] = [
+        MailKind::ConfirmRequest,
+        MailKind::Confirmation,
+        MailKind::Cancellation,
+    ];
 }
 
 /// A booked (or once booked) consultation.
@@ -49,7 +69,7 @@ pub struct Appointment {
     pub patron: PatronDetails,
     /// When it was booked.
     pub created_at: DateTime<Utc>,
-    /// Booked or cancelled.
+    /// Held, booked or cancelled.
     pub status: Status,
     /// Hash of the manage token; the token itself is only in the patron's link.
     pub token_hash: TokenHash,
@@ -152,8 +172,10 @@ pub struct BookingRequest<'a> {
 }
 
 impl Appointment {
-    /// A new booked appointment and the manage token for the patron's link, derived from its
-    /// id under the current key (so every later mail can carry the same link).
+    /// A new appointment and the manage token for the patron's link, derived from its id under
+    /// the current key (so every later mail can carry the same link). Booked at once, with its
+    /// confirmation due; or, when the policy holds bookings, held for `hold_minutes` (never past
+    /// its start) with the request to confirm due.
     pub fn book<R: RngCore + CryptoRng>(
         request: BookingRequest<'_>,
         keys: &ManageKeys,
@@ -165,6 +187,12 @@ impl Appointment {
         let token = keys.token(&id);
         let slot = request.slot;
         let end = slot.start + slot.service.duration();
+        let (status, mail) = if policy.hold_minutes > 0 {
+            let until = (now + policy.hold()).min(slot.start);
+            (Status::Held { until }, MailKind::ConfirmRequest)
+        } else {
+            (Status::Booked, MailKind::Confirmation)
+        };
         let appointment = Appointment {
             id,
             service: slot.service.id.clone(),
@@ -173,20 +201,62 @@ impl Appointment {
             end,
             patron: request.patron,
             created_at: now,
-            status: Status::Booked,
+            status,
             token_hash: token.hash(),
             locks: slot.locks,
             expires_at: end + policy.retention(),
-            pending_mail: vec![MailKind::Confirmation],
+            pending_mail: vec![mail],
             patron_place: None,
             delivery: Delivery::due_at(now),
         };
         (appointment, token)
     }
 
-    /// Whether it still holds its slot.
+    /// Whether it is booked (confirmed, not cancelled).
     pub fn is_booked(&self) -> bool {
         self.status == Status::Booked
+    }
+
+    /// When its hold lapses, while it is held (confirmed or not, at any time).
+    pub fn hold_until(&self) -> Option<DateTime<Utc>> {
+        match self.status {
+            Status::Held { until } => Some(until),
+            _ => None,
+        }
+    }
+
+    /// Whether it is an unconfirmed hold that has lapsed at `now` (its time is free again).
+    pub fn is_lapsed(&self, now: DateTime<Utc>) -> bool {
+        self.hold_until().is_some_and(|until| now >= until)
+    }
+
+    /// Until when it counts among its patron's active appointments: its start, or its hold's
+    /// end while held (whichever comes first). The stores keep this instant in the place.
+    pub fn active_until(&self) -> DateTime<Utc> {
+        self.hold_until()
+            .map_or(self.start, |until| until.min(self.start))
+    }
+
+    /// Decides whether the patron may confirm the hold at `now`.
+    pub fn may_confirm(&self, now: DateTime<Utc>) -> Result<ConfirmDecision, NotConfirmable> {
+        match self.status {
+            Status::Booked => Ok(ConfirmDecision::AlreadyConfirmed),
+            Status::Held { until } if now < until => Ok(ConfirmDecision::Confirm),
+            Status::Held { .. } => Err(NotConfirmable::Lapsed),
+            Status::Cancelled { .. } => Err(NotConfirmable::Cancelled),
+        }
+    }
+
+    /// The appointment after its hold is confirmed at `at`: booked, the request to confirm no
+    /// longer pending, the confirmation due at once.
+    pub fn confirmed(mut self, at: DateTime<Utc>) -> Appointment {
+        self.status = Status::Booked;
+        self.pending_mail.retain(|k| *k != MailKind::ConfirmRequest);
+        if !self.pending_mail.contains(&MailKind::Confirmation) {
+            self.pending_mail.push(MailKind::Confirmation);
+        }
+        self.delivery = Delivery::due_at(at);
+        self
     }
 
     /// Whether the personal data has passed its retention date (the store hides it then, even
@@ -204,17 +274,27 @@ impl Appointment {
     ) -> Result<CancelDecision, TooLate> {
         match self.status {
             Status::Cancelled { .. } => Ok(CancelDecision::AlreadyCancelled),
-            Status::Booked if now >= self.start - policy.cancel_cutoff() => Err(TooLate {
+            Status::Held { .. } if self.is_lapsed(now) => Ok(CancelDecision::Lapsed),
+            _ if now >= self.start - policy.cancel_cutoff() => Err(TooLate {
                 cutoff_minutes: policy.cancel_cutoff_minutes,
             }),
-            Status::Booked => Ok(CancelDecision::Cancel),
+            Status::Booked | Status::Held { .. } => Ok(CancelDecision::Cancel),
         }
     }
 
     /// The appointment after cancellation at `at` for `reason` (its locks are released; the
-    /// cancellation mail is due at once).
+    /// cancellation mail is due at once). A hold never confirmed gets no cancellation mail (its
+    /// address was never verified) and its request to confirm is no longer sent.
     pub fn cancelled(mut self, at: DateTime<Utc>, reason: FreeText) -> Appointment {
+        let was_held = self.hold_until().is_some();
         self.status = Status::Cancelled { at, reason };
+        self.pending_mail.retain(|k| *k != MailKind::ConfirmRequest);
+        if was_held {
+            if self.pending_mail.is_empty() {
+                self.delivery = Delivery::default();
+            }
+            return self;
+        }
         if !self.pending_mail.contains(&MailKind::Cancellation) {
             self.pending_mail.push(MailKind::Cancellation);
         }
@@ -235,6 +315,28 @@ pub enum CancelDecision {
     Cancel,
     /// Nothing to do; answer as if it had just been cancelled, and send no second mail.
     AlreadyCancelled,
+    /// An unconfirmed hold that lapsed: nothing holds its time any more.
+    Lapsed,
+}
+
+/// What confirming a hold at a given moment would do.
+#[derive(Debug, Clone, Copy, PartialEq, Eq)]
+pub enum ConfirmDecision {
+    /// Go ahead: book it and send the confirmation.
+    Confirm,
+    /// Confirmed before: answer as then, and send no second mail.
+    AlreadyConfirmed,
+}
+
+/// Why a hold cannot be confirmed.
+#[derive(Debug, Clone, Copy, PartialEq, Eq, thiserror::Error)]
+pub enum NotConfirmable {
+    /// Its time ran out; the time may be someone else's now.
+    #[error("the hold has lapsed")]
+    Lapsed,
+    /// It was cancelled.
+    #[error("the appointment was cancelled")]
+    Cancelled,
 }
 
 /// Why an appointment cannot be cancelled: past the cancellation cutoff (or started).

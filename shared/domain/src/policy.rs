@@ -22,6 +22,9 @@ pub struct Policy {
     /// The bot check's work: the largest number a browser may have to try (about half of it on
     /// average); 0 = no bot check.
     pub proof_of_work_difficulty: u64,
+    /// Email-verified bookings: a new booking holds its time this many minutes until the
+    /// patron confirms it from the mail; 0 = off (booked at once, as the seed does).
+    pub hold_minutes: u32,
 }
 
 /// The default of `policy.proof_of_work_difficulty`: about a second of work on a mid-range
@@ -41,6 +44,11 @@ impl Policy {
     /// Cancellation cutoff as a duration.
     pub fn cancel_cutoff(&self) -> Duration {
         Duration::minutes(i64::from(self.cancel_cutoff_minutes))
+    }
+
+    /// How long an unconfirmed hold keeps its time.
+    pub fn hold(&self) -> Duration {
+        Duration::minutes(i64::from(self.hold_minutes))
     }
 
     /// Data retention as a duration.

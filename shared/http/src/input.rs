@@ -85,6 +85,14 @@ pub fn idempotency_key(req: &Request) -> Result<Option<IdempotencyKey>, ApiError
         })
 }
 
+/// The JSON body of a confirm (the form sends the same field).
+#[derive(Debug, Deserialize)]
+#[serde(deny_unknown_fields)]
+pub struct ConfirmBody {
+    /// The token from the confirm link.
+    pub token: String,
+}
+
 /// The JSON body of a cancel (the form sends the same two fields).
 #[derive(Debug, Deserialize)]
 #[serde(deny_unknown_fields)]

@@ -1,4 +1,4 @@
-//! The HTML pages the cancel link shows, rendered by minijinja with auto-escaping (every
+//! The HTML pages the cancel and confirm links show, rendered by minijinja with auto-escaping (every
 //! value a patron typed is escaped), in the appointment's language.
 
 use crate::respond;
@@ -8,23 +8,31 @@ use lambda_http::{Body, Response};
 use minijinja::{context, Environment};
 use rantevou_app::details::Details;
 use rantevou_app::texts::{fill, texts};
-use rantevou_app::{CancelError, CancelState, Cancelled};
-use rantevou_domain::appointment::Appointment;
+use rantevou_app::{CancelError, CancelState, Cancelled, ConfirmError, ConfirmState, Confirmed};
+use rantevou_domain::appointment::{Appointment, NotConfirmable};
 use rantevou_domain::patron::FieldCode;
 use rantevou_domain::{Language, LibraryConfig};
 use std::sync::OnceLock;
 
 /// Which page to show.
 #[derive(Debug, Clone, Copy, PartialEq, Eq)]
-pub enum CancelPage {
-    /// Details, reason field and the button.
-    Form,
+pub enum Page {
+    /// Details, reason field and the cancel button.
+    CancelForm,
     /// Just cancelled.
     Cancelled,
     /// It was cancelled before.
     AlreadyCancelled,
     /// Past the cutoff.
     TooLate,
+    /// Details and the confirm button (a held booking).
+    ConfirmForm,
+    /// Just confirmed: booked.
+    Confirmed,
+    /// It was confirmed before.
+    AlreadyConfirmed,
+    /// A hold that ran out before it was confirmed.
+    Lapsed,
     /// Unknown id or wrong token.
     NotFound,
 }
@@ -34,36 +42,36 @@ fn environment() -> &'static Environment<'static> {
     ENV.get_or_init(|| {
         let mut env = Environment::new();
         // `.html` templates are auto-escaped by minijinja's default callback.
-        if let Err(e) = env.add_template("cancel.html", include_str!("../templates/cancel.html")) {
-            tracing::error!(error = %e, "cancel template does not parse");
+        if let Err(e) = env.add_template("page.html", include_str!("../templates/page.html")) {
+            tracing::error!(error = %e, "page template does not parse");
         }
         env
     })
 }
 
 /// The page's heading and message, from the catalogue.
-fn heading_and_message(
-    page: CancelPage,
-    lang: Language,
-    cutoff: u32,
-) -> (&'static str, Option<String>) {
+fn heading_and_message(page: Page, lang: Language, cutoff: u32) -> (&'static str, Option<String>) {
     let t = &texts(lang).page;
     match page {
-        CancelPage::Form => (&t.form_heading, Some(t.form_message.clone())),
-        CancelPage::Cancelled => (&t.cancelled_heading, Some(t.cancelled_message.clone())),
-        CancelPage::AlreadyCancelled => (&t.already_heading, None),
-        CancelPage::TooLate => (
+        Page::CancelForm => (&t.form_heading, Some(t.form_message.clone())),
+        Page::Cancelled => (&t.cancelled_heading, Some(t.cancelled_message.clone())),
+        Page::AlreadyCancelled => (&t.already_heading, None),
+        Page::TooLate => (
             &t.too_late_heading,
             Some(fill(&t.too_late_message, "cutoff", cutoff)),
         ),
-        CancelPage::NotFound => (&t.not_found_heading, Some(t.not_found_message.clone())),
+        Page::ConfirmForm => (&t.confirm_heading, Some(t.confirm_message.clone())),
+        Page::Confirmed => (&t.confirmed_heading, Some(t.confirmed_message.clone())),
+        Page::AlreadyConfirmed => (&t.already_confirmed_heading, None),
+        Page::Lapsed => (&t.lapsed_heading, Some(t.lapsed_message.clone())),
+        Page::NotFound => (&t.not_found_heading, Some(t.not_found_message.clone())),
     }
 }
 
-/// What a cancel page shows.
-pub struct CancelPageInput<'a> {
+/// What a page shows.
+pub struct PageInput<'a> {
     /// Which page.
-    pub page: CancelPage,
+    pub page: Page,
     /// The appointment, when known (not for `NotFound`).
     pub appointment: Option<&'a Appointment>,
     /// The page's language.
@@ -76,10 +84,10 @@ pub struct CancelPageInput<'a> {
     pub error: Option<String>,
 }
 
-impl<'a> CancelPageInput<'a> {
+impl<'a> PageInput<'a> {
     /// `page` about `appointment`, in its language, with nothing typed and no error.
-    pub fn about(page: CancelPage, appointment: &'a Appointment, token: &'a str) -> Self {
-        CancelPageInput {
+    pub fn about(page: Page, appointment: &'a Appointment, token: &'a str) -> Self {
+        PageInput {
             page,
             appointment: Some(appointment),
             language: appointment.patron.language,
@@ -91,8 +99,8 @@ impl<'a> CancelPageInput<'a> {
 
     /// The page for a link that names no appointment, in `language`.
     pub fn not_found(language: Language) -> Self {
-        CancelPageInput {
-            page: CancelPage::NotFound,
+        PageInput {
+            page: Page::NotFound,
             appointment: None,
             language,
             token: "",
@@ -102,12 +110,24 @@ impl<'a> CancelPageInput<'a> {
     }
 }
 
-impl From<CancelState> for CancelPage {
+impl From<CancelState> for Page {
     fn from(state: CancelState) -> Self {
         match state {
-            CancelState::Cancellable => CancelPage::Form,
-            CancelState::AlreadyCancelled => CancelPage::AlreadyCancelled,
-            CancelState::TooLate => CancelPage::TooLate,
+            CancelState::Cancellable => Page::CancelForm,
+            CancelState::AlreadyCancelled => Page::AlreadyCancelled,
+            CancelState::TooLate => Page::TooLate,
+            CancelState::Lapsed => Page::Lapsed,
+        }
+    }
+}
+
+impl From<ConfirmState> for Page {
+    fn from(state: ConfirmState) -> Self {
+        match state {
+            ConfirmState::Confirmable => Page::ConfirmForm,
+            ConfirmState::AlreadyConfirmed => Page::AlreadyConfirmed,
+            ConfirmState::Lapsed => Page::Lapsed,
+            ConfirmState::Cancelled => Page::AlreadyCancelled,
         }
     }
 }
@@ -128,21 +148,21 @@ pub fn looked(
         Err(e) => return Err(e.into()),
     };
     Ok(match retry {
-        None => cancel_response(
+        None => page_response(
             config,
             StatusCode::OK,
-            CancelPageInput::about(state.into(), &a, token),
+            PageInput::about(state.into(), &a, token),
         ),
         Some((reason, code)) => {
             let error = texts(a.patron.language)
                 .field_message("reason", code)
                 .to_owned();
-            let input = CancelPageInput {
+            let input = PageInput {
                 reason,
                 error: Some(error),
-                ..CancelPageInput::about(CancelPage::Form, &a, token)
+                ..PageInput::about(Page::CancelForm, &a, token)
             };
-            cancel_response(config, StatusCode::UNPROCESSABLE_ENTITY, input)
+            page_response(config, StatusCode::UNPROCESSABLE_ENTITY, input)
         }
     })
 }
@@ -154,60 +174,105 @@ pub fn cancelled(
     language: Language,
 ) -> Result<Response<Body>, ApiError> {
     let (status, page, a) = match &outcome {
-        Ok(Cancelled::Now(a)) => (StatusCode::OK, CancelPage::Cancelled, a),
-        Ok(Cancelled::Before(a)) => (StatusCode::OK, CancelPage::AlreadyCancelled, a),
+        Ok(Cancelled::Now(a)) => (StatusCode::OK, Page::Cancelled, a),
+        Ok(Cancelled::Before(a)) => (StatusCode::OK, Page::AlreadyCancelled, a),
         Err(CancelError::TooLate { appointment, .. }) => {
-            (StatusCode::CONFLICT, CancelPage::TooLate, &**appointment)
+            (StatusCode::CONFLICT, Page::TooLate, &**appointment)
         }
         Err(CancelError::NotFound) => return Ok(not_found(config, language)),
         Err(e) => return Err(e.clone().into()),
     };
-    Ok(cancel_response(
-        config,
-        status,
-        CancelPageInput::about(page, a, ""),
-    ))
+    Ok(page_response(config, status, PageInput::about(page, a, "")))
+}
+
+/// The page for a confirm link as looked up: its button, "already confirmed", "expired",
+/// "already cancelled", or "not valid".
+pub fn confirm_looked(
+    config: &LibraryConfig,
+    looked: Result<(Appointment, ConfirmState), ConfirmError>,
+    token: &str,
+    language: Language,
+) -> Result<Response<Body>, ApiError> {
+    match looked {
+        Ok((a, state)) => Ok(page_response(
+            config,
+            StatusCode::OK,
+            PageInput::about(state.into(), &a, token),
+        )),
+        Err(ConfirmError::NotFound) => Ok(not_found(config, language)),
+        Err(e) => Err(e.into()),
+    }
+}
+
+/// The page after the form's confirm: booked, booked before, expired (410), cancelled (409) or
+/// not valid.
+pub fn confirmed(
+    config: &LibraryConfig,
+    outcome: Result<Confirmed, ConfirmError>,
+    language: Language,
+) -> Result<Response<Body>, ApiError> {
+    let (page, a) = match &outcome {
+        Ok(Confirmed::Now(a)) => (Page::Confirmed, a),
+        Ok(Confirmed::Before(a)) => (Page::AlreadyConfirmed, a),
+        Err(ConfirmError::NotConfirmable {
+            appointment,
+            reason,
+        }) => (
+            match reason {
+                NotConfirmable::Lapsed => Page::Lapsed,
+                NotConfirmable::Cancelled => Page::AlreadyCancelled,
+            },
+            &**appointment,
+        ),
+        Err(ConfirmError::NotFound) => return Ok(not_found(config, language)),
+        Err(e) => return Err(e.clone().into()),
+    };
+    let status = match &outcome {
+        Ok(_) => StatusCode::OK,
+        Err(e) => ApiError::from(e.clone()).parts().0,
+    };
+    Ok(page_response(config, status, PageInput::about(page, a, "")))
 }
 
 /// The page for a link that names no appointment (404), in `language`.
 pub fn not_found(config: &LibraryConfig, language: Language) -> Response<Body> {
-    cancel_response(
+    page_response(
         config,
         StatusCode::NOT_FOUND,
-        CancelPageInput::not_found(language),
+        PageInput::not_found(language),
     )
 }
 
-/// A cancel page as an HTML response with `status` (404 for [`CancelPage::NotFound`]).
-pub fn cancel_response(
+/// A page as an HTML response with `status` (404 for [`Page::NotFound`]).
+pub fn page_response(
     config: &LibraryConfig,
     status: StatusCode,
-    input: CancelPageInput<'_>,
+    input: PageInput<'_>,
 ) -> Response<Body> {
     let status = match input.page {
-        CancelPage::NotFound => StatusCode::NOT_FOUND,
+        Page::NotFound => StatusCode::NOT_FOUND,
         _ => status,
     };
-    respond::html(status, cancel_page(config, input))
+    respond::html(status, render_page(config, input))
 }
 
-/// Renders a cancel page.
-pub fn cancel_page(config: &LibraryConfig, input: CancelPageInput<'_>) -> String {
+/// Renders a page. A hold's pages show no more than its request to confirm did (the service
+/// and the time): the address it went to is not verified until it is confirmed.
+pub fn render_page(config: &LibraryConfig, input: PageInput<'_>) -> String {
     let lang = input.language;
     let (heading, message) =
         heading_and_message(input.page, lang, config.policy.cancel_cutoff_minutes);
+    let (state, verb) = match input.page {
+        Page::CancelForm => ("cancel_form", "cancel"),
+        Page::ConfirmForm => ("confirm_form", "confirm"),
+        _ => ("done", ""),
+    };
     let action = input
         .appointment
-        .map(|a| format!("/api/appointments/{}/cancel", a.id))
+        .map(|a| format!("/api/appointments/{}/{verb}", a.id))
         .unwrap_or_default();
-    let state = match input.page {
-        CancelPage::Form => "form",
-        CancelPage::Cancelled => "cancelled",
-        CancelPage::AlreadyCancelled => "already",
-        CancelPage::TooLate => "too_late",
-        CancelPage::NotFound => "not_found",
-    };
-    let rendered = environment().get_template("cancel.html").and_then(|t| {
+    let unverified = input.appointment.is_some_and(|a| a.hold_until().is_some());
+    let rendered = environment().get_template("page.html").and_then(|t| {
         t.render(context! {
             lang => lang.code(),
             library => config.library.name.get(lang),
@@ -218,6 +283,7 @@ pub fn cancel_page(config: &LibraryConfig, input: CancelPageInput<'_>) -> String
             l => &texts(lang).details,
             t => &texts(lang).page,
             appointment => input.appointment.map(|a| Details::of(a, config, lang)),
+            unverified,
             token => input.token,
             reason => input.reason,
             error => input.error,
@@ -225,7 +291,7 @@ pub fn cancel_page(config: &LibraryConfig, input: CancelPageInput<'_>) -> String
         })
     });
     rendered.unwrap_or_else(|e| {
-        tracing::error!(error = %e, "cancel page failed to render");
+        tracing::error!(error = %e, "page failed to render");
         "<!doctype html><title>Error</title><p>Something went wrong.</p>".to_owned()
     })
 }

@@ -6,7 +6,8 @@
 use lambda_http::http::{header, StatusCode};
 use lambda_http::{Body, Response};
 use rantevou_app::texts::fill;
-use rantevou_app::{texts, BookError, CancelError, FetchError, FreeSlotsError};
+use rantevou_app::{texts, BookError, CancelError, ConfirmError, FetchError, FreeSlotsError};
+use rantevou_domain::appointment::NotConfirmable;
 use rantevou_domain::availability::MAX_RANGE_DAYS;
 use rantevou_domain::patron::{FieldCode, FieldErrors};
 use rantevou_domain::ports::StoreError;
@@ -83,6 +84,12 @@ pub enum ApiError {
         /// The policy's cutoff, in minutes.
         cutoff_minutes: u32,
     },
+    /// A held booking that was not confirmed in time: its time was freed.
+    #[error("hold expired")]
+    HoldExpired,
+    /// A held booking that was cancelled before it was confirmed.
+    #[error("cancelled")]
+    Cancelled,
     /// The idempotency key was used for another request.
     #[error("idempotency key reused")]
     IdempotencyKeyReused,
@@ -146,6 +153,16 @@ impl ApiError {
                 StatusCode::CONFLICT,
                 "too-late",
                 "It is too late to cancel this appointment",
+            ),
+            ApiError::HoldExpired => (
+                StatusCode::GONE,
+                "hold-expired",
+                "The booking was not confirmed in time and its time was freed; book again",
+            ),
+            ApiError::Cancelled => (
+                StatusCode::CONFLICT,
+                "cancelled",
+                "This appointment was cancelled",
             ),
             ApiError::IdempotencyKeyReused => (
                 StatusCode::UNPROCESSABLE_ENTITY,
@@ -328,7 +345,21 @@ impl From<CancelError> for ApiError {
         match e {
             CancelError::NotFound => ApiError::NotFound,
             CancelError::TooLate { cutoff_minutes, .. } => ApiError::TooLate { cutoff_minutes },
+            CancelError::Lapsed { .. } => ApiError::HoldExpired,
             CancelError::Store(e) => e.into(),
+        }
+    }
+}
+
+impl From<ConfirmError> for ApiError {
+    fn from(e: ConfirmError) -> Self {
+        match e {
+            ConfirmError::NotFound => ApiError::NotFound,
+            ConfirmError::NotConfirmable { reason, .. } => match reason {
+                NotConfirmable::Lapsed => ApiError::HoldExpired,
+                NotConfirmable::Cancelled => ApiError::Cancelled,
+            },
+            ConfirmError::Store(e) => e.into(),
         }
     }
 }

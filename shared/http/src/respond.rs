@@ -30,7 +30,7 @@ pub fn booked(booked: Booked, tz: Tz) -> Response<Body> {
         Booked::New {
             appointment,
             manage_url,
-        } => (StatusCode::CREATED, appointment, Some(manage_url), false),
+        } => (StatusCode::CREATED, appointment, manage_url, false),
         Booked::Replayed {
             appointment,
             manage_url,

@@ -12,16 +12,19 @@ pub enum Function {
     CreateAppointment,
     /// `GET /api/appointments/{id}`.
     GetAppointment,
+    /// `GET|POST /api/appointments/{id}/confirm`.
+    ConfirmAppointment,
     /// `GET|POST /api/appointments/{id}/cancel`.
     CancelAppointment,
 }
 
 impl Function {
     /// Every HTTP function.
-    pub const ALL: [Function; 4] = [
+    pub const ALL: [Function; 5] = [
         Function::ListAvailability,
         Function::CreateAppointment,
         Function::GetAppointment,
+        Function::ConfirmAppointment,
         Function::CancelAppointment,
     ];
 
@@ -31,6 +34,7 @@ impl Function {
             Function::ListAvailability => "list-availability",
             Function::CreateAppointment => "create-appointment",
             Function::GetAppointment => "get-appointment",
+            Function::ConfirmAppointment => "confirm-appointment",
             Function::CancelAppointment => "cancel-appointment",
         }
     }
@@ -84,6 +88,16 @@ pub const ROUTES: &[Route] = &[
         method: "GET",
         path: "/api/appointments/{id}",
         function: Function::GetAppointment,
+    },
+    Route {
+        method: "GET",
+        path: "/api/appointments/{id}/confirm",
+        function: Function::ConfirmAppointment,
+    },
+    Route {
+        method: "POST",
+        path: "/api/appointments/{id}/confirm",
+        function: Function::ConfirmAppointment,
     },
     Route {
         method: "GET",

@@ -13,8 +13,11 @@ use serde::Serialize;
 pub struct AppointmentView {
     /// Id.
     pub id: String,
-    /// `booked` or `cancelled`.
+    /// `held` (until confirmed from the mail), `booked` or `cancelled`.
     pub status: &'static str,
+    /// While held: when the hold lapses unless confirmed.
+    #[serde(skip_serializing_if = "Option::is_none")]
+    pub hold_expires_at: Option<String>,
     /// Service id.
     pub service: String,
     /// Provider id.
@@ -35,7 +38,8 @@ pub struct AppointmentView {
     pub cancelled_at: Option<String>,
     /// Why, if cancelled.
     pub cancel_reason: Option<String>,
-    /// The manage link (only right after booking: the token is not kept).
+    /// The manage link (only right after booking, and never for a hold: the token is not
+    /// kept).
     #[serde(skip_serializing_if = "Option::is_none")]
     pub manage_url: Option<Option<String>>,
 }
@@ -61,6 +65,7 @@ impl AppointmentView {
     /// The view of `a`, times in `tz`.
     pub fn of(a: &Appointment, tz: Tz) -> Self {
         let (status, cancelled_at, cancel_reason) = match &a.status {
+            Status::Held { .. } => ("held", None, None),
             Status::Booked => ("booked", None, None),
             Status::Cancelled { at, reason } => (
                 "cancelled",
@@ -72,6 +77,7 @@ impl AppointmentView {
         AppointmentView {
             id: a.id.to_string(),
             status,
+            hold_expires_at: a.hold_until().map(|t| instant(t, tz)),
             service: a.service.to_string(),
             provider: a.provider.to_string(),
             start: instant(a.start, tz),
@@ -135,6 +141,9 @@ struct PolicyView {
     max_active_per_patron: u32,
     /// The bot check's work (0: no bot check, no `challenge` in the booking).
     proof_of_work_difficulty: u64,
+    /// Minutes a booking is held until the patron confirms it from the mail (0: booked at
+    /// once).
+    hold_minutes: u32,
     /// The booking form's fields a patron must fill in (the site marks and checks them).
     required_fields: Vec<&'static str>,
     /// The limits of every field and the email rule: the site checks exactly these.
@@ -178,6 +187,7 @@ impl<'a> ServicesView<'a> {
                 cancel_cutoff_minutes: c.policy.cancel_cutoff_minutes,
                 max_active_per_patron: c.policy.max_active_per_patron,
                 proof_of_work_difficulty: c.policy.proof_of_work_difficulty,
+                hold_minutes: c.policy.hold_minutes,
                 required_fields: c.policy.required.names(),
                 limits: LIMITS,
             },

@@ -125,7 +125,7 @@ async fn main() -> Result<(), Box<dyn std::error::Error>> {
                 {
                     booked.extend(
                         store
-                            .locks(&provider, month)
+                            .locks(&provider, month, query.now)
                             .await
                             .map_err(|e| e.to_string())?,
                     );

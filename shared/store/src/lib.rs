@@ -13,17 +13,32 @@ pub use dynamo::DynamoStore;
 pub use sqlite::SqliteStore;
 
 use rantevou_domain::ports::{
-    Appointments, Bookings, Cancellations, ConfigSource, LockReader, MailLog, MailQueue,
+    Appointments, Bookings, Cancellations, ConfigSource, Confirmations, LockReader, MailLog,
+    MailQueue,
 };
 
 /// Every store port at once: what an adapter implements, and what the wiring and the contract
 /// tests hold. A use case is given only the ports it needs.
 pub trait Store:
-    ConfigSource + LockReader + Bookings + Appointments + Cancellations + MailLog + MailQueue
+    ConfigSource
+    + LockReader
+    + Bookings
+    + Appointments
+    + Confirmations
+    + Cancellations
+    + MailLog
+    + MailQueue
 {
 }
 
 impl<T> Store for T where
-    T: ConfigSource + LockReader + Bookings + Appointments + Cancellations + MailLog + MailQueue
+    T: ConfigSource
+        + LockReader
+        + Bookings
+        + Appointments
+        + Confirmations
+        + Cancellations
+        + MailLog
+        + MailQueue
 {
 }

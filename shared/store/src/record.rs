@@ -28,8 +28,11 @@ pub struct AppointmentRecord {
     pub notes: String,
     pub language: String,
     pub created_at: String,
-    /// `booked` or `cancelled`.
+    /// `held`, `booked` or `cancelled`.
     pub status: String,
+    /// When a hold lapses (RFC 3339, UTC), while held.
+    #[serde(default)]
+    pub held_until: Option<String>,
     pub cancelled_at: Option<String>,
     pub cancel_reason: Option<String>,
     /// Hex SHA-256 of the manage token.
@@ -38,6 +41,9 @@ pub struct AppointmentRecord {
     pub locks: Vec<String>,
     /// Unix seconds; DynamoDB's TTL attribute.
     pub expires_at: i64,
+    /// The request to confirm a hold is still to send.
+    #[serde(default)]
+    pub confirm_request_pending: bool,
     /// The confirmation mail is still to send.
     #[serde(default)]
     pub confirmation_pending: bool,
@@ -64,7 +70,7 @@ pub struct AppointmentRecord {
 impl AppointmentRecord {
     /// Whether any mail is still to send.
     pub fn mail_pending(&self) -> bool {
-        self.confirmation_pending || self.cancellation_pending
+        self.confirm_request_pending || self.confirmation_pending || self.cancellation_pending
     }
 
     /// Whether it is in the mail queue: something to send, not given up.
@@ -73,6 +79,8 @@ impl AppointmentRecord {
     }
 }
 
+/// Status text of a held appointment.
+pub const HELD: &str = "held";
 /// Status text of a booked appointment.
 pub const BOOKED: &str = "booked";
 /// Status text of a cancelled appointment.
@@ -97,6 +105,7 @@ fn corrupt(field: &str) -> StoreError {
 impl From<&Appointment> for AppointmentRecord {
     fn from(a: &Appointment) -> Self {
         let (status, cancelled_at, cancel_reason) = match &a.status {
+            Status::Held { .. } => (HELD, None, None),
             Status::Booked => (BOOKED, None, None),
             Status::Cancelled { at, reason } => (
                 CANCELLED,
@@ -117,11 +126,13 @@ impl From<&Appointment> for AppointmentRecord {
             language: a.patron.language.code().to_owned(),
             created_at: instant_text(a.created_at),
             status: status.to_owned(),
+            held_until: a.hold_until().map(instant_text),
             cancelled_at,
             cancel_reason,
             token_hash: a.token_hash.to_hex(),
             locks: a.locks.iter().map(|l| instant_text(l.start)).collect(),
             expires_at: a.expires_at.timestamp(),
+            confirm_request_pending: a.mail_pending(MailKind::ConfirmRequest),
             confirmation_pending: a.mail_pending(MailKind::Confirmation),
             cancellation_pending: a.mail_pending(MailKind::Cancellation),
             patron_key: a.patron_place.as_ref().map(|p| p.key.clone()),
@@ -139,6 +150,14 @@ impl TryFrom<AppointmentRecord> for Appointment {
     fn try_from(r: AppointmentRecord) -> Result<Self, StoreError> {
         let provider = ProviderId::parse(&r.provider).ok_or_else(|| corrupt("provider"))?;
         let status = match (r.status.as_str(), &r.cancelled_at, &r.cancel_reason) {
+            (HELD, _, _) => Status::Held {
+                until: parse_instant(
+                    "held_until",
+                    r.held_until
+                        .as_deref()
+                        .ok_or_else(|| corrupt("held_until"))?,
+                )?,
+            },
             (BOOKED, _, _) => Status::Booked,
             (CANCELLED, Some(at), reason) => Status::Cancelled {
                 at: parse_instant("cancelled_at", at)?,
@@ -185,6 +204,7 @@ impl TryFrom<AppointmentRecord> for Appointment {
             expires_at: DateTime::from_timestamp(r.expires_at, 0)
                 .ok_or_else(|| corrupt("expires_at"))?,
             pending_mail: [
+                (r.confirm_request_pending, MailKind::ConfirmRequest),
                 (r.confirmation_pending, MailKind::Confirmation),
                 (r.cancellation_pending, MailKind::Cancellation),
             ]
@@ -242,15 +262,17 @@ fn hex(bytes: &[u8]) -> String {
 /// The record field that flags `kind` as pending.
 pub fn pending_field(kind: MailKind) -> &'static str {
     match kind {
+        MailKind::ConfirmRequest => "confirm_request_pending",
         MailKind::Confirmation => "confirmation_pending",
         MailKind::Cancellation => "cancellation_pending",
     }
 }
 
-/// A patron's place as both stores keep it: `<start, Unix seconds, 12 digits>#<appointment id>`,
-/// so that text order is start order and "free" is "before now" (see [`place_free_before`]).
-pub fn place_value(start: DateTime<Utc>, id: &str) -> String {
-    format!("{:012}#{id}", start.timestamp().max(0))
+/// A patron's place as both stores keep it for `a`: `<until, Unix seconds, 12 digits>#<id>`,
+/// where until is [`Appointment::active_until`] (its start, or its hold's end), so that text order
+/// is time order and "free" is "before now" (see [`place_free_before`]).
+pub fn place_value(a: &Appointment) -> String {
+    format!("{:012}#{}", a.active_until().timestamp().max(0), a.id)
 }
 
 /// The bound below which a place's value is free at `now`: its appointment has started.

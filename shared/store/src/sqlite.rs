@@ -7,19 +7,19 @@
 //! (SQLite's file locks).
 
 use crate::record::{
-    key_digest, place_free_before, place_value, request_fingerprint, AppointmentRecord, BOOKED,
+    key_digest, place_free_before, place_value, request_fingerprint, AppointmentRecord,
 };
 use async_trait::async_trait;
 use chrono::{DateTime, Utc};
 use rantevou_domain::appointment::{
-    Appointment, Delivery, DeliveryOutcome, MailKind, PatronLimit, PatronPlace,
+    Appointment, Delivery, DeliveryOutcome, MailKind, PatronLimit, PatronPlace, Status,
 };
 use rantevou_domain::challenge::SolvedChallenge;
 use rantevou_domain::ids::{AppointmentId, ProviderId};
 use rantevou_domain::patron::FreeText;
 use rantevou_domain::ports::{
-    Appointments, Bookings, Cancellations, ConfigSource, CreateConditions, Created, LockReader,
-    MailLog, MailQueue, StoreError, IDEMPOTENCY_KEY_TTL_SECONDS,
+    Appointments, Bookings, Cancellations, ConfigSource, Confirmations, CreateConditions, Created,
+    LockReader, MailLog, MailQueue, StoreError, IDEMPOTENCY_KEY_TTL_SECONDS,
 };
 use rantevou_domain::{LockMonth, SlotLock, TokenHash};
 use rusqlite::{params, Connection, ErrorCode, OptionalExtension, TransactionBehavior};
@@ -45,6 +45,7 @@ CREATE TABLE IF NOT EXISTS slot_locks (
     start          INTEGER NOT NULL,
     month          TEXT NOT NULL,
     appointment_id TEXT NOT NULL REFERENCES appointments (id),
+    held_until     INTEGER,
     PRIMARY KEY (provider, start)
 ) WITHOUT ROWID;
 CREATE INDEX IF NOT EXISTS slot_locks_by_month ON slot_locks (provider, month);
@@ -164,17 +165,24 @@ impl SqliteStore {
     }
 }
 
+/// Whether `table` has a column called `column`.
+fn has_column(conn: &Connection, table: &str, column: &str) -> Result<bool, StoreError> {
+    conn.query_row(
+        "SELECT COUNT(*) > 0 FROM pragma_table_info(?1) WHERE name = ?2",
+        params![table, column],
+        |r| r.get(0),
+    )
+    .map_err(unavailable)
+}
+
 /// Brings a data folder made by an earlier version up to date: the mail queue's due column
-/// (pending mail of that time is due at once).
+/// (pending mail of that time is due at once), the locks' hold column.
 fn migrate(conn: &Connection) -> Result<(), StoreError> {
-    let has_due: bool = conn
-        .query_row(
-            "SELECT COUNT(*) > 0 FROM pragma_table_info('appointments') WHERE name = 'mail_due'",
-            [],
-            |r| r.get(0),
-        )
-        .map_err(unavailable)?;
-    if !has_due {
+    if !has_column(conn, "slot_locks", "held_until")? {
+        conn.execute_batch("ALTER TABLE slot_locks ADD COLUMN held_until INTEGER;")
+            .map_err(unavailable)?;
+    }
+    if !has_column(conn, "appointments", "mail_due")? {
         conn.execute_batch(
             "ALTER TABLE appointments ADD COLUMN mail_due INTEGER;
              UPDATE appointments SET mail_due = CAST(strftime('%s', 'now') AS INTEGER) WHERE mail_pending = 1;",
@@ -239,8 +247,13 @@ fn patron_full(
     for lock in &a.locks {
         let held: bool = tx
             .query_row(
-                "SELECT COUNT(*) > 0 FROM slot_locks WHERE provider = ?1 AND start = ?2",
-                params![lock.provider.as_str(), lock.start.timestamp()],
+                "SELECT COUNT(*) > 0 FROM slot_locks WHERE provider = ?1 AND start = ?2
+                 AND (held_until IS NULL OR held_until > ?3)",
+                params![
+                    lock.provider.as_str(),
+                    lock.start.timestamp(),
+                    a.created_at.timestamp()
+                ],
                 |r| r.get(0),
             )
             .map_err(unavailable)?;
@@ -359,7 +372,7 @@ impl Bookings for SqliteStore {
                     params![
                         limit.key,
                         index,
-                        place_value(appointment.start, &appointment.id.to_string()),
+                        place_value(&appointment),
                         limit.keep_until.timestamp()
                     ],
                 )
@@ -374,7 +387,7 @@ impl Bookings for SqliteStore {
                     record.id,
                     record.provider,
                     appointment.start.timestamp(),
-                    BOOKED,
+                    record.status,
                     record.token_hash,
                     record.expires_at,
                     record.mail_pending(),
@@ -383,10 +396,17 @@ impl Bookings for SqliteStore {
                 ],
             )
             .map_err(unavailable)?;
+            let held_until = appointment.hold_until().map(|t| t.timestamp());
             for lock in &appointment.locks {
+                // A unit held by a hold that has lapsed by now is free: taken over.
+                tx.execute(
+                    "DELETE FROM slot_locks WHERE provider = ?1 AND start = ?2 AND held_until <= ?3",
+                    params![lock.provider.as_str(), lock.start.timestamp(), now],
+                )
+                .map_err(unavailable)?;
                 let inserted = tx.execute(
-                    "INSERT INTO slot_locks (provider, start, month, appointment_id) VALUES (?1, ?2, ?3, ?4)",
-                    params![lock.provider.as_str(), lock.start.timestamp(), lock.month().to_string(), record.id],
+                    "INSERT INTO slot_locks (provider, start, month, appointment_id, held_until) VALUES (?1, ?2, ?3, ?4, ?5)",
+                    params![lock.provider.as_str(), lock.start.timestamp(), lock.month().to_string(), record.id, held_until],
                 );
                 match inserted {
                     Ok(_) => {}
@@ -428,6 +448,60 @@ impl Appointments for SqliteStore {
 }
 
 #[async_trait]
+impl Confirmations for SqliteStore {
+    async fn confirm(
+        &self,
+        held: &Appointment,
+        at: DateTime<Utc>,
+    ) -> Result<Appointment, StoreError> {
+        let id = held.id.to_string();
+        let (expected_hash, expected_status) = (held.token_hash, held.status.clone());
+        self.with_conn(move |c| {
+            let tx = c
+                .transaction_with_behavior(TransactionBehavior::Immediate)
+                .map_err(unavailable)?;
+            let current = read_appointment(&tx, &id)?.ok_or(StoreError::NotBooked)?;
+            if current.status != expected_status
+                || current.hold_until().is_none()
+                || current.is_lapsed(at)
+                || current.token_hash != expected_hash
+            {
+                return Err(StoreError::NotBooked);
+            }
+            for lock in &current.locks {
+                let own: bool = tx
+                    .query_row(
+                        "SELECT COUNT(*) > 0 FROM slot_locks WHERE provider = ?1 AND start = ?2 AND appointment_id = ?3",
+                        params![lock.provider.as_str(), lock.start.timestamp(), id],
+                        |r| r.get(0),
+                    )
+                    .map_err(unavailable)?;
+                if !own {
+                    return Err(StoreError::SlotTaken);
+                }
+            }
+            tx.execute(
+                "UPDATE slot_locks SET held_until = NULL WHERE appointment_id = ?1",
+                params![id],
+            )
+            .map_err(unavailable)?;
+            let booked = current.clone().confirmed(at);
+            if let Some(place) = &current.patron_place {
+                tx.execute(
+                    "UPDATE patron_places SET value = ?1 WHERE patron = ?2 AND place = ?3 AND value = ?4",
+                    params![place_value(&booked), place.key, place.index, place_value(&current)],
+                )
+                .map_err(unavailable)?;
+            }
+            write_appointment(&tx, &booked)?;
+            tx.commit().map_err(unavailable)?;
+            Ok(booked)
+        })
+        .await
+    }
+}
+
+#[async_trait]
 impl Cancellations for SqliteStore {
     async fn cancel(
         &self,
@@ -436,7 +510,7 @@ impl Cancellations for SqliteStore {
         reason: &FreeText,
     ) -> Result<Appointment, StoreError> {
         let id = appointment.id.to_string();
-        let expected_hash = appointment.token_hash;
+        let (expected_hash, expected_status) = (appointment.token_hash, appointment.status.clone());
         let reason = reason.clone();
         self.with_conn(move |c| {
             let tx = c
@@ -444,23 +518,27 @@ impl Cancellations for SqliteStore {
                 .map_err(unavailable)?;
             // Read inside the transaction, so the change applies to the current record.
             let current = read_appointment(&tx, &id)?.ok_or(StoreError::NotBooked)?;
-            if !current.is_booked() || current.token_hash != expected_hash {
+            if current.status != expected_status
+                || matches!(current.status, Status::Cancelled { .. })
+                || current.token_hash != expected_hash
+            {
                 return Err(StoreError::NotBooked);
             }
-            let cancelled = current.cancelled(at, reason);
-            write_appointment(&tx, &cancelled)?;
-            // The place is given back before the start; once started it is free by itself.
-            if let Some(place) = cancelled
+            // The place is given back while active; once started (or lapsed) it is free by
+            // itself.
+            if let Some(place) = current
                 .patron_place
                 .as_ref()
-                .filter(|_| at < cancelled.start)
+                .filter(|_| at < current.active_until())
             {
                 tx.execute(
                     "DELETE FROM patron_places WHERE patron = ?1 AND place = ?2 AND value = ?3",
-                    params![place.key, place.index, place_value(cancelled.start, &id)],
+                    params![place.key, place.index, place_value(&current)],
                 )
                 .map_err(unavailable)?;
             }
+            let cancelled = current.cancelled(at, reason);
+            write_appointment(&tx, &cancelled)?;
             tx.execute(
                 "DELETE FROM slot_locks WHERE appointment_id = ?1",
                 params![id],
@@ -565,7 +643,9 @@ impl MailQueue for SqliteStore {
                 .transaction_with_behavior(TransactionBehavior::Immediate)
                 .map_err(unavailable)?;
             let mut a = read_appointment(&tx, &id)?.ok_or(StoreError::NotBooked)?;
-            if a.token_hash != old || !a.mail_pending(MailKind::Confirmation) {
+            let linked =
+                a.mail_pending(MailKind::Confirmation) || a.mail_pending(MailKind::ConfirmRequest);
+            if a.token_hash != old || !linked {
                 return Err(StoreError::NotBooked);
             }
             a.token_hash = new;
@@ -582,14 +662,21 @@ impl LockReader for SqliteStore {
         &self,
         provider: &ProviderId,
         month: LockMonth,
+        now: DateTime<Utc>,
     ) -> Result<Vec<SlotLock>, StoreError> {
         let provider = provider.clone();
+        let now = now.timestamp();
         self.with_conn(move |c| {
             let mut stmt = c
-                .prepare_cached("SELECT start FROM slot_locks WHERE provider = ?1 AND month = ?2 ORDER BY start")
+                .prepare_cached(
+                    "SELECT start FROM slot_locks WHERE provider = ?1 AND month = ?2
+                     AND (held_until IS NULL OR held_until > ?3) ORDER BY start",
+                )
                 .map_err(unavailable)?;
             let rows = stmt
-                .query_map(params![provider.as_str(), month.to_string()], |r| r.get::<_, i64>(0))
+                .query_map(params![provider.as_str(), month.to_string(), now], |r| {
+                    r.get::<_, i64>(0)
+                })
                 .map_err(unavailable)?;
             let mut locks = Vec::new();
             for row in rows {

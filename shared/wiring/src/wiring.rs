@@ -1,7 +1,9 @@
 //! One library's adapters, built once, and the use cases built from them: each gets only the
 //! ports its function may touch (as the function's IAM policy in `template.yaml` allows).
 
-use rantevou_app::{Booking, Cancelling, Context, Fetching, FreeSlots, MailDelivery, MailRetry};
+use rantevou_app::{
+    Booking, Cancelling, Confirming, Context, Fetching, FreeSlots, MailDelivery, MailRetry,
+};
 use rantevou_domain::ports::{Clock, Mailer};
 use rantevou_domain::ManageKeys;
 use rantevou_mail::{Sender, SesMailer};
@@ -95,6 +97,18 @@ impl<S: Store + 'static> Wiring<S> {
     /// Fetching: the appointment reader only.
     pub fn fetching(&self) -> Fetching {
         Fetching::new(self.ctx.clone(), self.store.clone())
+    }
+
+    /// Confirming held bookings: the reader, the confirmations port, mail, and the keys that
+    /// make the confirmation's manage link.
+    pub fn confirming(&self) -> Result<Confirming, NoKeys> {
+        Ok(Confirming::new(
+            self.ctx.clone(),
+            self.store.clone(),
+            self.store.clone(),
+            self.mail_delivery(),
+            self.keys()?,
+        ))
     }
 
     /// Cancelling: the reader, the cancellations port and mail.

@@ -1,7 +1,9 @@
 //! Every handler on its `events/` fixtures, in-process on a SQLite store with the clock fixed
 //! at the fixtures' time: each fixture gives the answer its name promises.
 
-use rantevou_tests::{deps, html_text, invoke, json, seed_event_appointment, text, EVENT_TOKEN};
+use rantevou_tests::{
+    deps, deps_of, fixture_now, html_text, invoke, json, seed_event_appointment, text, EVENT_TOKEN,
+};
 
 fn status(r: &lambda_http::Response<lambda_http::Body>) -> u16 {
     r.status().as_u16()
@@ -314,4 +316,80 @@ async fn cors_answers_the_site_origin_only() {
         .insert("origin", "https://evil.example".parse().unwrap());
     let r = rantevou_tests::call("list-availability", req, &deps).await;
     assert_eq!(header(&r, "access-control-allow-origin"), "");
+}
+
+/// The sample library holding bookings 30 minutes until confirmed.
+fn holding() -> (rantevou_tests::Deps, tempfile::TempDir) {
+    let mut config = rantevou_tests::config();
+    config.policy.hold_minutes = 30;
+    deps_of(config)
+}
+
+#[tokio::test]
+async fn confirm_page_shows_only_the_time_and_the_form_books_it_once() {
+    let (deps, _dir) = holding();
+    seed_event_appointment(&deps).await;
+    let r = invoke("get-appointment.found", &deps).await;
+    assert_eq!(json(&r)["status"], "held");
+    assert_eq!(json(&r)["hold_expires_at"], "2026-11-28T12:30:00+02:00");
+    for _ in 0..2 {
+        let r = invoke("confirm-appointment.page", &deps).await;
+        assert_eq!(status(&r), 200);
+        let html = html_text(&r);
+        assert!(html.contains("01/12/2026 10:00"));
+        assert!(html.contains("Επιβεβαίωση ραντεβού"), "the button");
+        assert!(
+            !html.contains("Μαρία") && !html.contains("Scopus"),
+            "nothing typed into the form is shown before the address is verified"
+        );
+        assert!(header(&r, "content-security-policy").contains("default-src 'none'"));
+    }
+    assert_eq!(
+        json(&invoke("get-appointment.found", &deps).await)["status"],
+        "held",
+        "showing the page confirmed nothing"
+    );
+    let r = invoke("confirm-appointment.page-wrong-token", &deps).await;
+    assert_eq!(status(&r), 404);
+    let r = invoke("confirm-appointment.wrong-token", &deps).await;
+    assert_eq!(status(&r), 404);
+
+    let r = invoke("confirm-appointment.form", &deps).await;
+    assert_eq!(status(&r), 200, "{}", text(&r));
+    assert!(text(&r).contains("Το ραντεβού σας κρατήθηκε επιτυχώς!"));
+    assert_eq!(
+        json(&invoke("get-appointment.found", &deps).await)["status"],
+        "booked"
+    );
+    let r = invoke("confirm-appointment.json", &deps).await;
+    assert_eq!(status(&r), 200);
+    assert_eq!(json(&r)["status"], "booked");
+    let r = invoke("confirm-appointment.page", &deps).await;
+    assert!(text(&r).contains("έχει ήδη επιβεβαιωθεί"));
+    assert!(!text(&r).contains("<form"));
+}
+
+#[tokio::test]
+async fn a_hold_not_confirmed_in_time_is_gone_and_its_time_free() {
+    let (deps, _dir) = holding();
+    seed_event_appointment(&deps).await;
+    let r = invoke("list-availability.availability", &deps).await;
+    assert_eq!(json(&r)["days"][0]["slots"].as_array().unwrap().len(), 17);
+    let later = deps.at(fixture_now() + chrono::Duration::minutes(30));
+    let r = invoke("list-availability.availability", &later).await;
+    assert_eq!(
+        json(&r)["days"][0]["slots"].as_array().unwrap().len(),
+        18,
+        "free again the moment the hold ends, with no sweep"
+    );
+    let r = invoke("confirm-appointment.page", &later).await;
+    assert!(text(&r).contains("Το αίτημα έληξε"));
+    let r = invoke("confirm-appointment.json", &later).await;
+    assert_eq!(status(&r), 410);
+    assert_eq!(json(&r)["type"], "/problems/hold-expired");
+    let r = invoke("confirm-appointment.form", &later).await;
+    assert_eq!(status(&r), 410);
+    assert!(text(&r).contains("Το αίτημα έληξε"));
+    let r = invoke("cancel-appointment.json", &later).await;
+    assert_eq!(status(&r), 410, "nothing left to cancel");
 }

@@ -6,11 +6,32 @@ use rantevou_domain::appointment::Appointment;
 use rantevou_domain::appointment::MailKind;
 use rantevou_domain::LibraryConfig;
 
-/// The iTIP method of a message.
-pub fn method(kind: MailKind) -> &'static str {
-    match kind {
-        MailKind::Confirmation => "REQUEST",
-        MailKind::Cancellation => "CANCEL",
+/// What a message's calendar file does to the patron's calendar.
+#[derive(Debug, Clone, Copy, PartialEq, Eq)]
+pub enum Update {
+    /// Adds the event (the confirmation).
+    Request,
+    /// Removes it (the cancellation).
+    Cancel,
+}
+
+impl Update {
+    /// The update a message of `kind` carries: none for the request to confirm (nothing is
+    /// booked yet).
+    pub fn of(kind: MailKind) -> Option<Update> {
+        match kind {
+            MailKind::ConfirmRequest => None,
+            MailKind::Confirmation => Some(Update::Request),
+            MailKind::Cancellation => Some(Update::Cancel),
+        }
+    }
+
+    /// The iTIP method.
+    pub fn method(self) -> &'static str {
+        match self {
+            Update::Request => "REQUEST",
+            Update::Cancel => "CANCEL",
+        }
     }
 }
 
@@ -19,8 +40,8 @@ pub fn uid(a: &Appointment) -> String {
     format!("{}@rantevou", a.id)
 }
 
-/// The calendar file for `kind`.
-pub fn ics(kind: MailKind, a: &Appointment, config: &LibraryConfig) -> String {
+/// The calendar file of `update`.
+pub fn ics(update: Update, a: &Appointment, config: &LibraryConfig) -> String {
     let lang = a.patron.language;
     let service = config
         .service(a.service.as_str())
@@ -36,13 +57,13 @@ pub fn ics(kind: MailKind, a: &Appointment, config: &LibraryConfig) -> String {
         .ends(a.end)
         .summary(&format!("{service} – {provider}"))
         .description(a.patron.notes.as_str())
-        .sequence(match kind {
-            MailKind::Confirmation => 0,
-            MailKind::Cancellation => 1,
+        .sequence(match update {
+            Update::Request => 0,
+            Update::Cancel => 1,
         })
-        .status(match kind {
-            MailKind::Confirmation => EventStatus::Confirmed,
-            MailKind::Cancellation => EventStatus::Cancelled,
+        .status(match update {
+            Update::Request => EventStatus::Confirmed,
+            Update::Cancel => EventStatus::Cancelled,
         })
         .append_property(Property::new(
             "ORGANIZER",
@@ -54,7 +75,7 @@ pub fn ics(kind: MailKind, a: &Appointment, config: &LibraryConfig) -> String {
         ));
     let mut calendar = Calendar::new();
     calendar
-        .append_property(Property::new("METHOD", method(kind)))
+        .append_property(Property::new("METHOD", update.method()))
         .push(event.done());
     calendar.done().to_string()
 }

@@ -1,11 +1,14 @@
 //! The two messages of the seed, rendered in the appointment's language as text and HTML
 //! with an `.ics`: the confirmation and the cancellation, each for the patron and as a copy
 //! for the provider's mailbox (in the library's default language, without the cancel link).
+//! And, when bookings are held until confirmed, the request to confirm: to the patron only,
+//! with the service, the time and the link, and nothing the patron typed (the address is not
+//! verified yet, so the mail must be useless to anyone who would send it to someone else).
 //! Texts come from the catalogue ([`crate::texts`]); HTML is escaped by minijinja.
 
 pub mod calendar;
 
-use crate::details::Details;
+use crate::details::{local_time, Details};
 use crate::texts::{fill, texts};
 use chrono::{DateTime, Utc};
 use minijinja::{context, Environment};
@@ -30,6 +33,14 @@ fn environment() -> &'static Environment<'static> {
         for (name, source) in [
             ("message.txt", include_str!("../../templates/message.txt")),
             ("message.html", include_str!("../../templates/message.html")),
+            (
+                "confirm-request.txt",
+                include_str!("../../templates/confirm-request.txt"),
+            ),
+            (
+                "confirm-request.html",
+                include_str!("../../templates/confirm-request.html"),
+            ),
         ] {
             if let Err(e) = env.add_template(name, source) {
                 tracing::error!(error = %e, template = name, "mail template does not parse");
@@ -43,6 +54,7 @@ fn environment() -> &'static Environment<'static> {
 fn heading_intro(kind: MailKind, lang: Language) -> (&'static str, &'static str) {
     let t = &texts(lang).mail;
     match kind {
+        MailKind::ConfirmRequest => (&t.confirm_request_heading, &t.confirm_request_intro),
         MailKind::Confirmation => (&t.confirmation_heading, &t.confirmation_intro),
         MailKind::Cancellation => (&t.cancellation_heading, &t.cancellation_intro),
     }
@@ -110,26 +122,72 @@ fn render(
     })
 }
 
+/// The request to confirm a hold, to the patron only: the service, the time, the link and how
+/// long it works; nothing the patron typed, no calendar file.
+fn confirm_request(
+    a: &Appointment,
+    config: &LibraryConfig,
+    confirm_url: Option<&str>,
+    now: DateTime<Utc>,
+) -> Result<OutgoingMail, RenderError> {
+    let kind = MailKind::ConfirmRequest;
+    let fail = |e: minijinja::Error| RenderError {
+        kind,
+        reason: e.to_string(),
+    };
+    let lang = a.patron.language;
+    let (heading, intro) = heading_intro(kind, lang);
+    let tz = config.library.timezone;
+    let until = a.hold_until().unwrap_or(now);
+    let d = Details::of(a, config, lang);
+    let ctx = context! {
+        lang => lang.code(),
+        library => config.library.name.get(lang),
+        heading,
+        intro => fill(intro, "until", local_time(until, tz)),
+        l => &texts(lang).details,
+        t => &texts(lang).mail,
+        service => d.service,
+        start => d.start,
+        confirm_url,
+    };
+    let env = environment();
+    let render = |name: &str| {
+        env.get_template(name)
+            .and_then(|t| t.render(&ctx))
+            .map_err(fail)
+    };
+    Ok(OutgoingMail {
+        to: vec![a.patron.customer.email.mailbox()],
+        subject: format!("{heading} – {} {}", d.service, d.start),
+        text: render("confirm-request.txt")?,
+        html: render("confirm-request.html")?,
+        attachments: Vec::new(),
+        date: now,
+    })
+}
+
 /// The patron's message and the provider's copy for `kind`, dated `now`. The confirmation
 /// carries the manage link (patron only) and an `.ics` invitation; the cancellation an `.ics`
-/// cancel.
+/// cancel; the request to confirm a hold goes to the patron alone, with `link` to confirm.
 pub fn messages(
     kind: MailKind,
     a: &Appointment,
     config: &LibraryConfig,
-    manage_url: Option<&str>,
+    link: Option<&str>,
     now: DateTime<Utc>,
 ) -> Result<Vec<OutgoingMail>, RenderError> {
+    let manage_url = link;
+    let Some(update) = calendar::Update::of(kind) else {
+        return Ok(vec![confirm_request(a, config, link, now)?]);
+    };
     let attachment = Attachment {
-        filename: match kind {
-            MailKind::Confirmation => "invite.ics".into(),
-            MailKind::Cancellation => "cancel.ics".into(),
+        filename: match update {
+            calendar::Update::Request => "invite.ics".into(),
+            calendar::Update::Cancel => "cancel.ics".into(),
         },
-        content_type: format!(
-            "text/calendar; charset=utf-8; method={}",
-            calendar::method(kind)
-        ),
-        content: calendar::ics(kind, a, config).into_bytes(),
+        content_type: format!("text/calendar; charset=utf-8; method={}", update.method()),
+        content: calendar::ics(update, a, config).into_bytes(),
     };
     let mail = |to: String, r: Rendered| OutgoingMail {
         to: vec![to],

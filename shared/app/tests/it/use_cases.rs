@@ -91,8 +91,36 @@ impl World {
             self.mail(),
         )
     }
+    fn confirming(&self) -> Confirming {
+        Confirming::new(
+            self.ctx.clone(),
+            self.store.clone(),
+            self.store.clone(),
+            self.mail(),
+            Arc::new(rantevou_testkit::keys()),
+        )
+    }
     fn fetching(&self) -> Fetching {
         Fetching::new(self.ctx.clone(), self.store.clone())
+    }
+    /// The free starts of 1 December 2026, as the API writes them.
+    async fn free_slots_of_dec_1(&self) -> Vec<String> {
+        let day = NaiveDate::from_ymd_opt(2026, 12, 1).unwrap();
+        let query = SlotsQuery {
+            service: "mylibrarylive".into(),
+            provider: None,
+            from: Some(day),
+            to: Some(day),
+        };
+        let tz = self.ctx.config.library.timezone;
+        FreeSlots::new(self.ctx.clone(), self.store.clone())
+            .free_slots(&query)
+            .await
+            .unwrap()
+            .into_iter()
+            .flat_map(|d| d.slots)
+            .map(|s| s.start.with_timezone(&tz).to_rfc3339())
+            .collect()
     }
     fn sent(&self) -> Vec<OutgoingMail> {
         self.mailer.sent.lock().unwrap().clone()
@@ -124,7 +152,7 @@ async fn booking_stores_sends_the_confirmation_with_the_link_and_dates_it_by_the
     let w = World::new(false);
     let Booked::New {
         appointment,
-        manage_url,
+        manage_url: Some(manage_url),
     } = w.booking().book(request(&start(9, 0))).await.unwrap()
     else {
         panic!("a new booking");
@@ -215,7 +243,7 @@ async fn a_repeat_with_the_same_key_is_replayed_and_sends_nothing_again() {
     let (
         Booked::New {
             appointment,
-            manage_url,
+            manage_url: Some(manage_url),
         },
         Booked::Replayed {
             appointment: replayed,
@@ -244,7 +272,7 @@ async fn cancelling_is_once_then_idempotent_refused_past_the_cutoff_and_needs_th
     let w = World::new(false);
     let Booked::New {
         appointment: a,
-        manage_url,
+        manage_url: Some(manage_url),
     } = w.booking().book(request(&start(10, 0))).await.unwrap()
     else {
         panic!("new");
@@ -306,7 +334,7 @@ async fn mail_that_failed_stays_pending_and_the_retry_sends_it_once_with_the_sam
     let down = World::new(true);
     let Booked::New {
         appointment: a,
-        manage_url,
+        manage_url: Some(manage_url),
     } = down.booking().book(request(&start(12, 0))).await.unwrap()
     else {
         panic!("new");
@@ -367,7 +395,7 @@ async fn mail_that_failed_stays_pending_and_the_retry_sends_it_once_with_the_sam
     // With the key retired meanwhile, the link cannot be made again: a fresh one replaces it.
     let Booked::New {
         appointment: b,
-        manage_url: first,
+        manage_url: Some(first),
     } = down_booking(&up)
         .book(request(&start(12, 20)))
         .await
@@ -566,4 +594,176 @@ async fn the_bot_check_is_required_verified_and_used_once() {
 
     // Without a bot check, there is no challenge to get.
     assert!(World::new(false).booking().challenge().is_none());
+}
+
+/// The sample library holding bookings 30 minutes until confirmed, no bot check.
+fn holding(refuse: bool) -> World {
+    let mut config = rantevou_testkit::sample_config();
+    config.policy.proof_of_work_difficulty = 0;
+    config.policy.hold_minutes = 30;
+    World::of(config, refuse)
+}
+
+/// The service's link in a mail's text.
+fn link_in(text: &str) -> String {
+    text.split_whitespace()
+        .find(|w| w.starts_with("https://book.example.org/"))
+        .expect("a link")
+        .to_owned()
+}
+
+#[tokio::test]
+async fn a_held_booking_mails_only_the_time_and_a_link_and_books_when_confirmed() {
+    let w = holding(false);
+    let mut r = request(&start(9, 0));
+    r.patron.name = Some("Visit https://evil.example now".into());
+    r.patron.notes = Some("Click https://evil.example/login".into());
+    let Booked::New {
+        appointment: held,
+        manage_url,
+    } = w.booking().book(r).await.unwrap()
+    else {
+        panic!("new");
+    };
+    assert_eq!(manage_url, None, "the answer carries no link that confirms");
+    assert_eq!(held.hold_until(), Some(now() + Duration::minutes(30)));
+    let sent = w.sent();
+    assert_eq!(sent.len(), 1, "to the patron only, no copy to the library");
+    let request_mail = &sent[0];
+    assert_eq!(request_mail.to, vec![held.patron.customer.email.mailbox()]);
+    assert!(request_mail.attachments.is_empty(), "no calendar entry yet");
+    for part in [
+        &request_mail.subject,
+        &request_mail.text,
+        &request_mail.html,
+    ] {
+        assert!(!part.contains("evil"), "nothing the patron typed: {part}");
+        assert!(part.contains("09:00"), "the time: {part}");
+    }
+    let link = link_in(&request_mail.text);
+    assert!(link.starts_with(&format!(
+        "https://book.example.org/api/appointments/{}/confirm?token=",
+        held.id
+    )));
+    let token = token_of(&link);
+
+    let c = w.at(10).confirming();
+    assert_eq!(c.look(held.id, "wrong").await, Err(ConfirmError::NotFound));
+    assert_eq!(
+        c.look(held.id, &token).await.unwrap().1,
+        ConfirmState::Confirmable
+    );
+    assert_eq!(w.sent().len(), 1, "looking changes nothing");
+    let Confirmed::Now(booked) = c.confirm(held.id, &token).await.unwrap() else {
+        panic!("confirmed now");
+    };
+    assert!(booked.is_booked());
+    let sent = w.sent();
+    assert_eq!(sent.len(), 3, "the confirmation and the library's copy");
+    assert_eq!(
+        link_in(&sent[1].text),
+        format!(
+            "https://book.example.org/api/appointments/{}/cancel?token={token}",
+            held.id
+        ),
+        "the confirmation's manage link is the same token"
+    );
+    assert!(matches!(
+        c.confirm(held.id, &token).await,
+        Ok(Confirmed::Before(_))
+    ));
+    assert_eq!(w.sent().len(), 3, "confirmed once, mailed once");
+    // Booked: its time stays taken past the hold's end.
+    assert_eq!(
+        w.at(60).booking().book(request(&start(9, 0))).await,
+        Err(BookError::SlotTaken)
+    );
+}
+
+#[tokio::test]
+async fn an_unconfirmed_hold_lapses_and_its_time_is_free_again_with_no_sweep() {
+    let w = holding(false);
+    let Booked::New {
+        appointment: held, ..
+    } = w.booking().book(request(&start(9, 20))).await.unwrap()
+    else {
+        panic!("new");
+    };
+    let token = token_of(&link_in(&w.sent()[0].text));
+    let free = |w: World| async move {
+        let days = w.free_slots_of_dec_1().await;
+        days.contains(&"2026-12-01T09:20:00+02:00".to_owned())
+    };
+    assert!(!free(w.at(29)).await, "held for 30 minutes");
+    assert_eq!(
+        w.at(29).booking().book(request(&start(9, 20))).await,
+        Err(BookError::SlotTaken)
+    );
+    assert!(free(w.at(30)).await, "free again the moment the hold ends");
+    let c = w.at(30).confirming();
+    assert_eq!(
+        c.look(held.id, &token).await.unwrap().1,
+        ConfirmState::Lapsed
+    );
+    assert!(matches!(
+        c.confirm(held.id, &token).await,
+        Err(ConfirmError::NotConfirmable {
+            reason: rantevou_domain::NotConfirmable::Lapsed,
+            ..
+        })
+    ));
+    // Someone else books it; the old link still cannot take it back.
+    assert!(matches!(
+        w.at(31).booking().book(request(&start(9, 20))).await,
+        Ok(Booked::New { .. })
+    ));
+    assert!(c.confirm(held.id, &token).await.is_err());
+}
+
+#[tokio::test]
+async fn a_failed_request_to_confirm_is_retried_with_the_same_link_until_the_hold_ends() {
+    let down = holding(true);
+    let Booked::New { appointment: a, .. } =
+        down.booking().book(request(&start(10, 0))).await.unwrap()
+    else {
+        panic!("new");
+    };
+    let keys = Arc::new(rantevou_testkit::keys());
+    let up = World {
+        mailer: Arc::new(Recorder::default()),
+        ..down.at(2)
+    };
+    assert_eq!(
+        up.retry(keys.clone()).retry_pending(10).await.unwrap().sent,
+        1
+    );
+    let link = link_in(&up.sent()[0].text);
+    assert!(link.contains(&format!("/api/appointments/{}/confirm?token=", a.id)));
+    assert!(matches!(
+        up.confirming().confirm(a.id, &token_of(&link)).await,
+        Ok(Confirmed::Now(_))
+    ));
+    // Another whose mail never got through: after its hold ends the retry drops it unsent.
+    let Booked::New { appointment: b, .. } =
+        down.booking().book(request(&start(10, 20))).await.unwrap()
+    else {
+        panic!("new");
+    };
+    let late = World {
+        mailer: Arc::new(Recorder::default()),
+        ..down.at(31)
+    };
+    late.retry(keys).retry_pending(10).await.unwrap();
+    assert!(
+        late.sent()
+            .iter()
+            .all(|m| !m.text.contains(&b.id.to_string())),
+        "no request to confirm a lapsed hold"
+    );
+    assert!(late
+        .store
+        .due_mail(now() + Duration::days(1), 10)
+        .await
+        .unwrap()
+        .is_empty());
 }

@@ -97,4 +97,5 @@ pub(super) struct RawPolicy {
     pub(super) required_fields: Option<Vec<String>>,
     pub(super) max_active_per_patron: Option<i64>,
     pub(super) proof_of_work_difficulty: Option<i64>,
+    pub(super) hold_minutes: Option<i64>,
 }

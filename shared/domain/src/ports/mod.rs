@@ -5,16 +5,17 @@
 //! | port | operations | DynamoDB permissions |
 //! |---|---|---|
 //! | [`ConfigSource`] | the pushed configuration | `GetItem` |
-//! | [`LockReader`] | the locks of a provider-month | `Query` |
+//! | [`LockReader`] | the locks of a provider-month held now | `Query` |
 //! | [`Bookings`] | store a booking atomically | `TransactWriteItems` (Put), `GetItem` |
 //! | [`Appointments`] | read one appointment | `GetItem` |
+//! | [`Confirmations`] | book a held appointment atomically | `TransactWriteItems` (Update) |
 //! | [`Cancellations`] | cancel atomically | `TransactWriteItems` (Update, Delete) |
 //! | [`MailLog`] | record a message sent | `UpdateItem` |
 //! | [`MailQueue`] | the pending mail; fresh tokens for late confirmations | `Query` (GSI2), `UpdateItem` |
 //! | [`Mailer`] | send one message | SES `SendEmail` |
 //! | [`Clock`] | now | — |
 //!
-//! Each store method is one round trip: `create` and `cancel` are one `TransactWriteItems`
+//! Each store method is one round trip: `create`, `confirm` and `cancel` are one `TransactWriteItems`
 //! each, `get` one `GetItem`, `locks` one `Query` on a provider-month partition.
 
 mod clock;
@@ -24,6 +25,6 @@ mod store;
 pub use clock::Clock;
 pub use mail::{Attachment, MailError, Mailer, OutgoingMail};
 pub use store::{
-    Appointments, Bookings, Cancellations, ConfigSource, CreateConditions, Created, IdempotencyKey,
-    LockReader, MailLog, MailQueue, StoreError, IDEMPOTENCY_KEY_TTL_SECONDS,
+    Appointments, Bookings, Cancellations, ConfigSource, Confirmations, CreateConditions, Created,
+    IdempotencyKey, LockReader, MailLog, MailQueue, StoreError, IDEMPOTENCY_KEY_TTL_SECONDS,
 };

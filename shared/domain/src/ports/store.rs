@@ -92,11 +92,12 @@ pub trait ConfigSource: Send + Sync {
 /// The slot locks held: what availability subtracts.
 #[async_trait]
 pub trait LockReader: Send + Sync {
-    /// The locks held on `provider`'s time in `month`.
+    /// The locks held on `provider`'s time in `month` at `now` (a lapsed hold's are free).
     async fn locks(
         &self,
         provider: &ProviderId,
         month: LockMonth,
+        now: DateTime<Utc>,
     ) -> Result<Vec<SlotLock>, StoreError>;
 }
 
@@ -115,12 +116,13 @@ pub struct CreateConditions<'a> {
 /// Where bookings are written.
 #[async_trait]
 pub trait Bookings: Send + Sync {
-    /// Stores a new booked appointment together with every one of its locks, atomically:
-    /// either all are written or none. Refuses with [`StoreError::SlotTaken`] when any lock is
-    /// held. With an idempotency key, a repeat of the same request returns
+    /// Stores a new booked (or held) appointment together with every one of its locks,
+    /// atomically: either all are written or none. Refuses with [`StoreError::SlotTaken`] when
+    /// any lock is held (a lock whose hold lapsed by the appointment's `created_at` is free and
+    /// is taken over). A held appointment's locks and place are marked with its hold's end. With an idempotency key, a repeat of the same request returns
     /// [`Created::Replayed`] with the first appointment. With a patron limit, the same write
     /// takes one of the patron's `max` places (a place is free when unused, or when the
-    /// appointment holding it has started); none free is [`StoreError::PatronLimit`]. The
+    /// appointment holding it has started or its hold lapsed); none free is [`StoreError::PatronLimit`]. The
     /// stored appointment names its place. With a challenge, the same write marks it used.
     async fn create(
         &self,
@@ -140,12 +142,28 @@ pub trait Appointments: Send + Sync {
     ) -> Result<Option<Appointment>, StoreError>;
 }
 
+/// Where held bookings are confirmed.
+#[async_trait]
+pub trait Confirmations: Send + Sync {
+    /// Books a held appointment (as read by [`Appointments::get`]) at `at`: booked, its locks
+    /// and its patron's place kept until cancelled or started, the confirmation pending; on
+    /// condition that it is still held with the same token hash, its hold has not lapsed at
+    /// `at`, and every lock is still its own. Returns the booked appointment;
+    /// [`StoreError::NotBooked`] when the appointment's condition fails, and
+    /// [`StoreError::SlotTaken`] when a lock was taken over after the hold lapsed.
+    async fn confirm(
+        &self,
+        appointment: &Appointment,
+        at: DateTime<Utc>,
+    ) -> Result<Appointment, StoreError>;
+}
+
 /// Where cancellations are written.
 #[async_trait]
 pub trait Cancellations: Send + Sync {
-    /// Marks a booked appointment (as read by [`Appointments::get`]) cancelled and frees its
-    /// locks and its patron's place, atomically, on condition that it is still booked with the
-    /// same token hash.
+    /// Marks a booked or held appointment (as read by [`Appointments::get`]) cancelled and
+    /// frees its locks and its patron's place, atomically, on condition that it is still in the
+    /// same status with the same token hash.
     /// Returns the cancelled appointment; [`StoreError::NotBooked`] when the condition fails.
     async fn cancel(
         &self,
@@ -183,9 +201,9 @@ pub trait MailQueue: Send + Sync {
         limit: usize,
     ) -> Result<Vec<Appointment>, StoreError>;
 
-    /// Replaces the token hash of an appointment whose confirmation is still unsent, on
-    /// condition that the hash is still `old`: a retried confirmation whose key was retired
-    /// carries a fresh link. [`StoreError::NotBooked`] when the condition fails.
+    /// Replaces the token hash of an appointment whose confirmation (or request to confirm) is
+    /// still unsent, on condition that the hash is still `old`: a retried mail whose key was
+    /// retired carries a fresh link. [`StoreError::NotBooked`] when the condition fails.
     async fn replace_token(
         &self,
         id: AppointmentId,

@@ -51,6 +51,10 @@ pub fn lock_sk(lock: &SlotLock) -> String {
     instant_text(lock.start)
 }
 
+/// A lock's attribute while its appointment is held: when the hold lapses (Unix seconds); from
+/// then on the lock is free.
+pub const HELD_UNTIL: &str = "held_until";
+
 /// `IDEM#<digest of the key>`
 pub fn idempotency_pk(key_digest: &str) -> String {
     format!("IDEM#{key_digest}")

@@ -17,10 +17,11 @@ use rantevou_domain::TokenHash;
 impl MailLog for DynamoStore {
     async fn mail_sent(&self, id: AppointmentId, kind: MailKind) -> Result<(), StoreError> {
         let field = pending_field(kind);
-        let other = pending_field(match kind {
-            MailKind::Confirmation => MailKind::Cancellation,
-            MailKind::Cancellation => MailKind::Confirmation,
-        });
+        let others: Vec<&str> = MailKind::ALL
+            .into_iter()
+            .filter(|k| *k != kind)
+            .map(pending_field)
+            .collect();
         let update = |last: bool| {
             let u = self
                 .client
@@ -31,14 +32,19 @@ impl MailLog for DynamoStore {
                 .expression_attribute_values(":false", AttributeValue::Bool(false));
             if last {
                 // The last pending message leaves the sparse index with it.
-                u.update_expression(
-                    "SET #sent = :false, mail_attempts = :zero REMOVE GSI2PK, GSI2SK, mail_due",
-                )
-                .expression_attribute_values(":zero", AttributeValue::N("0".into()))
-                .expression_attribute_names("#other", other)
-                .condition_expression(
-                    "attribute_exists(PK) AND (attribute_not_exists(#other) OR #other = :false)",
-                )
+                let mut condition = String::from("attribute_exists(PK)");
+                let mut u = u
+                    .update_expression(
+                        "SET #sent = :false, mail_attempts = :zero REMOVE GSI2PK, GSI2SK, mail_due",
+                    )
+                    .expression_attribute_values(":zero", AttributeValue::N("0".into()));
+                for (i, other) in others.iter().enumerate() {
+                    condition.push_str(&format!(
+                        " AND (attribute_not_exists(#o{i}) OR #o{i} = :false)"
+                    ));
+                    u = u.expression_attribute_names(format!("#o{i}"), *other);
+                }
+                u.condition_expression(condition)
             } else {
                 u.update_expression("SET #sent = :false")
                     .condition_expression("attribute_exists(PK)")
@@ -135,7 +141,9 @@ impl MailQueue for DynamoStore {
             .table_name(&self.table)
             .set_key(Some(key(appointment_pk(&id), APPOINTMENT_SK)))
             .update_expression("SET token_hash = :new")
-            .condition_expression("token_hash = :old AND confirmation_pending = :true")
+            .condition_expression(
+                "token_hash = :old AND (confirmation_pending = :true OR confirm_request_pending = :true)",
+            )
             .expression_attribute_values(":new", AttributeValue::S(new.to_hex()))
             .expression_attribute_values(":old", AttributeValue::S(old.to_hex()))
             .expression_attribute_values(":true", AttributeValue::Bool(true))

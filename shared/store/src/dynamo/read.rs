@@ -1,4 +1,4 @@
-//! Reads: one appointment (`GetItem`) and the locks of a provider-month (`Query`).
+//! Reads: one appointment (`GetItem`) and the locks of a provider-month held now (`Query`).
 
 use super::error;
 use super::item::*;
@@ -46,6 +46,7 @@ impl LockReader for DynamoStore {
         &self,
         provider: &ProviderId,
         month: LockMonth,
+        now: DateTime<Utc>,
     ) -> Result<Vec<SlotLock>, StoreError> {
         let mut locks = Vec::new();
         let mut start_key = None;
@@ -56,13 +57,25 @@ impl LockReader for DynamoStore {
                 .table_name(&self.table)
                 .key_condition_expression("PK = :pk")
                 .expression_attribute_values(":pk", AttributeValue::S(lock_pk(provider, month)))
-                .projection_expression("SK")
+                .projection_expression("SK, held_until")
                 .consistent_read(true)
                 .set_exclusive_start_key(start_key)
                 .send()
                 .await
                 .map_err(error::from_sdk)?;
             for item in out.items() {
+                let lapsed = match item.get(HELD_UNTIL).map(AttributeValue::as_n) {
+                    None => false,
+                    Some(Ok(n)) => {
+                        n.parse::<i64>()
+                            .map_err(|_| StoreError::Corrupt("lock held_until".into()))?
+                            <= now.timestamp()
+                    }
+                    Some(Err(_)) => return Err(StoreError::Corrupt("lock held_until".into())),
+                };
+                if lapsed {
+                    continue;
+                }
                 let sk = string_attr(item, SK)?;
                 let start = DateTime::parse_from_rfc3339(sk)
                     .map_err(|_| StoreError::Corrupt("lock sort key".into()))?

@@ -1,7 +1,7 @@
 //! The two transactions, their items in a known order, and the one way to run a transaction.
 //!
-//! A create is `[appointment, lock…, idempotency key?, patron place?]`; a cancel is
-//! `[appointment, lock…, patron place?]`. The layouts name those indexes, and a refusal's
+//! A create is `[appointment, lock…, idempotency key?, patron place?, challenge?]`; a confirm
+//! and a cancel are `[appointment, lock…, patron place?]`. The layouts name those indexes, and a refusal's
 //! failed conditions are read against them.
 
 use super::error::{self, Refusal};
@@ -9,7 +9,7 @@ use super::item::*;
 use super::DynamoStore;
 use crate::record::{
     instant_text, key_digest, place_free_before, place_value, request_fingerprint,
-    AppointmentRecord, BOOKED, CANCELLED,
+    AppointmentRecord, BOOKED, CANCELLED, HELD,
 };
 use async_trait::async_trait;
 use aws_sdk_dynamodb::types::{AttributeValue, Delete, Put, TransactWriteItem, Update};
@@ -18,7 +18,8 @@ use rantevou_domain::appointment::{Appointment, PatronLimit, PatronPlace};
 use rantevou_domain::challenge::SolvedChallenge;
 use rantevou_domain::patron::FreeText;
 use rantevou_domain::ports::{
-    Bookings, Cancellations, CreateConditions, Created, StoreError, IDEMPOTENCY_KEY_TTL_SECONDS,
+    Bookings, Cancellations, Confirmations, CreateConditions, Created, StoreError,
+    IDEMPOTENCY_KEY_TTL_SECONDS,
 };
 use rantevou_domain::AppointmentId;
 use std::ops::Range;
@@ -134,6 +135,7 @@ impl DynamoStore {
         key_digest: Option<&str>,
     ) -> Result<Layout, StoreError> {
         let record = AppointmentRecord::from(appointment);
+        let now = appointment.created_at.timestamp().to_string();
         let locks = appointment.locks.iter().map(|lock| {
             let mut item = key(lock_pk(&lock.provider, lock.month()), lock_sk(lock));
             item.insert(
@@ -145,7 +147,21 @@ impl DynamoStore {
                 "expires_at".into(),
                 AttributeValue::N(appointment.end.timestamp().to_string()),
             );
-            self.put_new(item)
+            if let Some(until) = appointment.hold_until() {
+                item.insert(
+                    HELD_UNTIL.into(),
+                    AttributeValue::N(until.timestamp().to_string()),
+                );
+            }
+            // New, or held by a hold that has lapsed by now: its time is free.
+            let put = Put::builder()
+                .table_name(&self.table)
+                .set_item(Some(item))
+                .condition_expression("attribute_not_exists(PK) OR held_until <= :now")
+                .expression_attribute_values(":now", AttributeValue::N(now.clone()))
+                .build()
+                .map_err(corrupt)?;
+            Ok(TransactWriteItem::builder().put(put).build())
         });
         let layout = Layout::new(
             self.put_new(appointment_item(&record, &appointment.id)?)?,
@@ -191,7 +207,7 @@ impl DynamoStore {
     }
 
     /// Taking the patron's place `index` for `a`: free when unused or when the appointment
-    /// holding it has started.
+    /// holding it has started (or its hold lapsed).
     fn take_place(
         &self,
         a: &Appointment,
@@ -204,10 +220,7 @@ impl DynamoStore {
             .update_expression("SET #p = :mine, expires_at = :keep")
             .condition_expression("attribute_not_exists(#p) OR #p < :free")
             .expression_attribute_names("#p", format!("p{}", place.index))
-            .expression_attribute_values(
-                ":mine",
-                AttributeValue::S(place_value(a.start, &a.id.to_string())),
-            )
+            .expression_attribute_values(":mine", AttributeValue::S(place_value(a)))
             .expression_attribute_values(
                 ":free",
                 AttributeValue::S(place_free_before(a.created_at)),
@@ -221,29 +234,82 @@ impl DynamoStore {
         Ok(TransactWriteItem::builder().update(update).build())
     }
 
-    /// Giving `a`'s place back, if it holds one and has not started at `at` (once started, the
-    /// place is free by itself and may already be someone else's).
-    fn release_place(
+    /// Giving `a`'s place back, if it holds one still active at `at` (once started, or its
+    /// hold lapsed, the place is free by itself and may already be someone else's); or, with
+    /// `then`, keeping it for `then` (a confirmed hold keeps its place until it starts).
+    fn move_place(
         &self,
         a: &Appointment,
         at: DateTime<Utc>,
+        then: Option<&Appointment>,
     ) -> Result<Option<TransactWriteItem>, StoreError> {
-        let Some(place) = a.patron_place.as_ref().filter(|_| at < a.start) else {
+        let Some(place) = a.patron_place.as_ref().filter(|_| at < a.active_until()) else {
             return Ok(None);
         };
-        let update = Update::builder()
+        let builder = Update::builder()
             .table_name(&self.table)
             .set_key(Some(key(patron_pk(&place.key), PATRON_SK)))
-            .update_expression("REMOVE #p")
             .condition_expression("#p = :mine")
             .expression_attribute_names("#p", format!("p{}", place.index))
-            .expression_attribute_values(
-                ":mine",
-                AttributeValue::S(place_value(a.start, &a.id.to_string())),
+            .expression_attribute_values(":mine", AttributeValue::S(place_value(a)));
+        let builder = match then {
+            None => builder.update_expression("REMOVE #p"),
+            Some(then) => builder
+                .update_expression("SET #p = :then")
+                .expression_attribute_values(":then", AttributeValue::S(place_value(then))),
+        };
+        let update = builder.build().map_err(corrupt)?;
+        Ok(Some(TransactWriteItem::builder().update(update).build()))
+    }
+
+    fn confirm_layout(&self, held: &Appointment, at: DateTime<Utc>) -> Result<Layout, StoreError> {
+        let id = held.id.to_string();
+        let booked = held.clone().confirmed(at);
+        let record = AppointmentRecord::from(&booked);
+        let update = Update::builder()
+            .table_name(&self.table)
+            .set_key(Some(key(appointment_pk(&held.id), APPOINTMENT_SK)))
+            .update_expression(
+                "SET #status = :booked, confirm_request_pending = :false, \
+                 confirmation_pending = :true, mail_attempts = :zero, mail_due = :due, \
+                 GSI2PK = :pending, GSI2SK = :pending_sk REMOVE held_until, mail_failure",
             )
+            .condition_expression("#status = :held AND token_hash = :hash AND held_until > :at")
+            .expression_attribute_names("#status", "status")
+            .expression_attribute_values(":booked", AttributeValue::S(BOOKED.into()))
+            .expression_attribute_values(":held", AttributeValue::S(HELD.into()))
+            .expression_attribute_values(":false", AttributeValue::Bool(false))
+            .expression_attribute_values(":true", AttributeValue::Bool(true))
+            .expression_attribute_values(":zero", AttributeValue::N("0".into()))
+            .expression_attribute_values(":due", AttributeValue::N(at.timestamp().to_string()))
+            .expression_attribute_values(":pending", AttributeValue::S(PENDING_MAIL.into()))
+            .expression_attribute_values(
+                ":pending_sk",
+                AttributeValue::S(pending_sk(&record, at.timestamp())),
+            )
+            .expression_attribute_values(":hash", AttributeValue::S(held.token_hash.to_hex()))
+            .expression_attribute_values(":at", AttributeValue::S(instant_text(at)))
             .build()
             .map_err(corrupt)?;
-        Ok(Some(TransactWriteItem::builder().update(update).build()))
+        let locks = held.locks.iter().map(|lock| {
+            let update = Update::builder()
+                .table_name(&self.table)
+                .set_key(Some(key(
+                    lock_pk(&lock.provider, lock.month()),
+                    lock_sk(lock),
+                )))
+                .update_expression("REMOVE held_until")
+                // Still its own: not taken over after the hold lapsed.
+                .condition_expression("appointment_id = :id")
+                .expression_attribute_values(":id", AttributeValue::S(id.clone()))
+                .build()
+                .map_err(corrupt)?;
+            Ok(TransactWriteItem::builder().update(update).build())
+        });
+        Ok(
+            Layout::new(TransactWriteItem::builder().update(update).build(), locks)?
+                .with_patron(self.move_place(held, at, Some(&booked))?),
+        )
     }
 
     fn cancel_layout(
@@ -253,37 +319,47 @@ impl DynamoStore {
         reason: &FreeText,
     ) -> Result<Layout, StoreError> {
         let id = appointment.id.to_string();
-        let update = Update::builder()
+        let record = AppointmentRecord::from(appointment);
+        let builder = Update::builder()
             .table_name(&self.table)
             .set_key(Some(key(appointment_pk(&appointment.id), APPOINTMENT_SK)))
-            .update_expression(
-                "SET #status = :cancelled, cancelled_at = :at, cancel_reason = :reason, \
-                 cancellation_pending = :true, mail_attempts = :zero, mail_due = :due, \
-                 GSI2PK = :pending, GSI2SK = :pending_sk REMOVE mail_failure",
-            )
-            .expression_attribute_values(":zero", AttributeValue::N("0".into()))
-            .expression_attribute_values(":due", AttributeValue::N(at.timestamp().to_string()))
-            .expression_attribute_values(":true", AttributeValue::Bool(true))
-            .expression_attribute_values(":pending", AttributeValue::S(PENDING_MAIL.into()))
-            .expression_attribute_values(
-                ":pending_sk",
-                AttributeValue::S(pending_sk(
-                    &AppointmentRecord::from(appointment),
-                    at.timestamp(),
-                )),
-            )
-            .condition_expression("#status = :booked AND token_hash = :hash")
+            .condition_expression("#status = :was AND token_hash = :hash")
             .expression_attribute_names("#status", "status")
+            .expression_attribute_values(":was", AttributeValue::S(record.status.clone()))
             .expression_attribute_values(":cancelled", AttributeValue::S(CANCELLED.into()))
-            .expression_attribute_values(":booked", AttributeValue::S(BOOKED.into()))
             .expression_attribute_values(":at", AttributeValue::S(instant_text(at)))
             .expression_attribute_values(":reason", AttributeValue::S(reason.as_str().to_owned()))
+            .expression_attribute_values(":zero", AttributeValue::N("0".into()))
+            .expression_attribute_values(":false", AttributeValue::Bool(false))
             .expression_attribute_values(
                 ":hash",
                 AttributeValue::S(appointment.token_hash.to_hex()),
+            );
+        let cancelled = AppointmentRecord::from(&appointment.clone().cancelled(at, reason.clone()));
+        let builder = if cancelled.in_mail_queue() {
+            builder
+                .update_expression(
+                    "SET #status = :cancelled, cancelled_at = :at, cancel_reason = :reason, \
+                     confirm_request_pending = :false, cancellation_pending = :true, \
+                     mail_attempts = :zero, mail_due = :due, GSI2PK = :pending, \
+                     GSI2SK = :pending_sk REMOVE mail_failure, held_until",
+                )
+                .expression_attribute_values(":due", AttributeValue::N(at.timestamp().to_string()))
+                .expression_attribute_values(":true", AttributeValue::Bool(true))
+                .expression_attribute_values(":pending", AttributeValue::S(PENDING_MAIL.into()))
+                .expression_attribute_values(
+                    ":pending_sk",
+                    AttributeValue::S(pending_sk(&record, at.timestamp())),
+                )
+        } else {
+            // A hold never confirmed: nothing is mailed about it, it leaves the queue.
+            builder.update_expression(
+                "SET #status = :cancelled, cancelled_at = :at, cancel_reason = :reason, \
+                 confirm_request_pending = :false, mail_attempts = :zero \
+                 REMOVE mail_failure, held_until, mail_due, GSI2PK, GSI2SK",
             )
-            .build()
-            .map_err(corrupt)?;
+        };
+        let update = builder.build().map_err(corrupt)?;
         let locks = appointment.locks.iter().map(|lock| {
             let delete = Delete::builder()
                 .table_name(&self.table)
@@ -300,7 +376,7 @@ impl DynamoStore {
         });
         Ok(
             Layout::new(TransactWriteItem::builder().update(update).build(), locks)?
-                .with_patron(self.release_place(appointment, at)?),
+                .with_patron(self.move_place(appointment, at, None)?),
         )
     }
 
@@ -424,6 +500,33 @@ impl Cancellations for DynamoStore {
             }
             Err(Refusal::Conditions(_)) => Err(StoreError::Corrupt(
                 "a lock of the appointment is held by another".into(),
+            )),
+            Err(Refusal::TokenReused) => Err(StoreError::Unavailable(
+                "dynamodb: IdempotentParameterMismatchException".into(),
+            )),
+            Err(Refusal::Failed(e)) => Err(e),
+        }
+    }
+}
+
+#[async_trait]
+impl Confirmations for DynamoStore {
+    async fn confirm(
+        &self,
+        held: &Appointment,
+        at: DateTime<Utc>,
+    ) -> Result<Appointment, StoreError> {
+        let layout = self.confirm_layout(held, at)?;
+        match self.transact(&layout.items, None).await {
+            Ok(()) => Ok(held.clone().confirmed(at)),
+            Err(Refusal::Conditions(failed)) if failed.contains(&APPOINTMENT_ITEM) => {
+                Err(StoreError::NotBooked)
+            }
+            Err(Refusal::Conditions(failed)) if failed.iter().any(|i| layout.locks.contains(i)) => {
+                Err(StoreError::SlotTaken)
+            }
+            Err(Refusal::Conditions(_)) => Err(StoreError::Corrupt(
+                "the patron's place is held by another".into(),
             )),
             Err(Refusal::TokenReused) => Err(StoreError::Unavailable(
                 "dynamodb: IdempotentParameterMismatchException".into(),

@@ -44,7 +44,11 @@ async fn stampede(stores: &[Arc<dyn Store>], minutes: i64) {
     );
     let store = &stores[0];
     let locks = store
-        .locks(&ProviderId::parse("sip").unwrap(), LockMonth::of(at(0)))
+        .locks(
+            &ProviderId::parse("sip").unwrap(),
+            LockMonth::of(at(0)),
+            at(-24 * 60),
+        )
         .await
         .unwrap();
     assert_eq!(locks.iter().filter(|l| l.start == at(minutes)).count(), 1);
@@ -80,9 +84,12 @@ async fn two_hundred_on_different_slots_all_succeed(store: Arc<dyn Store>) {
         assert!(matches!(t.await.unwrap(), Ok(Created::New(_))));
     }
     let sip = ProviderId::parse("sip").unwrap();
-    let locks = store.locks(&sip, LockMonth::of(at(0))).await.unwrap();
+    let locks = store
+        .locks(&sip, LockMonth::of(at(0)), at(-24 * 60))
+        .await
+        .unwrap();
     let next = store
-        .locks(&sip, LockMonth::of(at(0)).next())
+        .locks(&sip, LockMonth::of(at(0)).next(), at(-24 * 60))
         .await
         .unwrap();
     assert_eq!(locks.len() + next.len(), ATTEMPTS);
@@ -162,7 +169,10 @@ async fn cancel_and_rebook_race(store: Arc<dyn Store>) {
             live.len(),
             "the winner (if any) is the only booked one"
         );
-        let locks = store.locks(&sip, LockMonth::of(slot)).await.unwrap();
+        let locks = store
+            .locks(&sip, LockMonth::of(slot), at(-24 * 60))
+            .await
+            .unwrap();
         assert_eq!(locks.iter().filter(|l| l.start == slot).count(), live.len());
     }
 }

@@ -3,7 +3,7 @@
 
 use crate::support::{appointment, at, config};
 use chrono::Duration;
-use rantevou_domain::appointment::Status;
+use rantevou_domain::appointment::{MailKind, Status};
 use rantevou_domain::patron::FreeText;
 use rantevou_domain::ports::CreateConditions;
 use rantevou_domain::ports::{Created, IdempotencyKey, StoreError};
@@ -16,8 +16,17 @@ fn sip() -> ProviderId {
 }
 
 async fn held(store: &dyn Store, provider: &ProviderId) -> Vec<chrono::DateTime<chrono::Utc>> {
+    held_at(store, provider, at(-24 * 60)).await
+}
+
+/// The starts of the locks held on `provider`'s time at `now`.
+async fn held_at(
+    store: &dyn Store,
+    provider: &ProviderId,
+    now: chrono::DateTime<chrono::Utc>,
+) -> Vec<chrono::DateTime<chrono::Utc>> {
     let mut starts: Vec<_> = store
-        .locks(provider, LockMonth::of(at(0)))
+        .locks(provider, LockMonth::of(at(0)), now)
         .await
         .unwrap()
         .into_iter()
@@ -59,7 +68,7 @@ async fn create_fetch_cancel_round_trip(store: &dyn Store) {
             assert_eq!(when, now);
             assert_eq!(reason.as_str(), "αλλαγή ημερομηνίας");
         }
-        Status::Booked => panic!("not cancelled"),
+        other => panic!("not cancelled: {other:?}"),
     }
     assert!(
         held(store, &sip()).await.is_empty(),
@@ -604,6 +613,173 @@ async fn failed_mail_is_put_off_or_given_up_once_per_attempt(store: &dyn Store) 
     assert!(due(at(600)).await.is_empty());
 }
 
+/// The sample configuration with bookings held `minutes` until confirmed.
+fn holding(minutes: u32) -> rantevou_domain::LibraryConfig {
+    let mut c = config();
+    c.policy.hold_minutes = minutes;
+    c
+}
+
+fn one_place(limit: &PatronLimit) -> CreateConditions<'_> {
+    CreateConditions {
+        patron: Some(limit),
+        ..Default::default()
+    }
+}
+
+async fn a_hold_keeps_its_time_and_place_until_it_lapses_with_no_sweep(store: &dyn Store) {
+    let one = limit(1);
+    let (h, _) = appointment(&holding(30), "short", "sip", at(0), "Held");
+    let until = h.hold_until().expect("held");
+    let Created::New(h) = store.create(&h, &one_place(&one)).await.unwrap() else {
+        panic!("not new")
+    };
+    assert_eq!(store.get(h.id, until).await.unwrap().as_ref(), Some(&h));
+    assert_eq!(
+        held_at(store, &sip(), until - Duration::seconds(1)).await,
+        vec![at(0)]
+    );
+    // While held, its time and its patron's place are taken.
+    let plain = config();
+    let (mut early, _) = appointment(&plain, "short", "sip", at(0), "Early");
+    early.created_at = until - Duration::seconds(1);
+    assert_eq!(
+        store.create(&early, &CreateConditions::default()).await,
+        Err(StoreError::SlotTaken)
+    );
+    let (mut same_patron, _) = appointment(&plain, "short", "sip", at(100), "Same");
+    same_patron.created_at = until - Duration::seconds(1);
+    assert_eq!(
+        store.create(&same_patron, &one_place(&one)).await,
+        Err(StoreError::PatronLimit)
+    );
+    // Once lapsed: free to see and to take, though nothing swept it.
+    assert!(held_at(store, &sip(), until).await.is_empty());
+    let (mut late, _) = appointment(&plain, "short", "sip", at(0), "Late");
+    late.created_at = until;
+    assert!(matches!(
+        store.create(&late, &CreateConditions::default()).await,
+        Ok(Created::New(_))
+    ));
+    same_patron.created_at = until;
+    assert!(matches!(
+        store.create(&same_patron, &one_place(&one)).await,
+        Ok(Created::New(_))
+    ));
+    assert_eq!(held_at(store, &sip(), until).await, vec![at(0), at(100)]);
+    // And the lapsed hold can no longer be confirmed.
+    assert_eq!(store.confirm(&h, until).await, Err(StoreError::NotBooked));
+    // A confirm whose clock runs behind still cannot take back a time someone else holds.
+    assert_eq!(
+        store.confirm(&h, until - Duration::seconds(1)).await,
+        Err(StoreError::SlotTaken)
+    );
+}
+
+async fn a_confirmed_hold_keeps_its_time_and_place_until_it_starts(store: &dyn Store) {
+    let one = limit(1);
+    let (h, _) = appointment(&holding(30), "short", "sip", at(40), "Held");
+    let until = h.hold_until().expect("held");
+    let Created::New(h) = store.create(&h, &one_place(&one)).await.unwrap() else {
+        panic!("not new")
+    };
+    let now = until - Duration::minutes(20);
+    assert_eq!(
+        store
+            .due_mail(now, 10)
+            .await
+            .unwrap()
+            .iter()
+            .map(|a| a.id)
+            .collect::<Vec<_>>(),
+        vec![h.id],
+        "the request to confirm is queued with the write"
+    );
+    let booked = store.confirm(&h, now).await.unwrap();
+    assert!(booked.is_booked());
+    assert_eq!(booked.pending_mail, vec![MailKind::Confirmation]);
+    assert_eq!(store.get(h.id, now).await.unwrap().as_ref(), Some(&booked));
+    assert_eq!(
+        store.confirm(&h, now).await,
+        Err(StoreError::NotBooked),
+        "confirmed once"
+    );
+    // Past the hold's end the time and the place are still its own.
+    let later = until + Duration::hours(1);
+    assert_eq!(held_at(store, &sip(), later).await, vec![at(40)]);
+    let (mut other, _) = appointment(&config(), "short", "sip", at(40), "Other");
+    other.created_at = later;
+    assert_eq!(
+        store.create(&other, &CreateConditions::default()).await,
+        Err(StoreError::SlotTaken)
+    );
+    let (mut same_patron, _) = appointment(&config(), "short", "sip", at(100), "Same");
+    same_patron.created_at = later;
+    assert_eq!(
+        store.create(&same_patron, &one_place(&one)).await,
+        Err(StoreError::PatronLimit)
+    );
+    // Its confirmation is due; sent, it leaves the queue.
+    let due: Vec<_> = store.due_mail(now, 10).await.unwrap();
+    assert_eq!(due.iter().map(|a| a.id).collect::<Vec<_>>(), vec![h.id]);
+    store.mail_sent(h.id, MailKind::Confirmation).await.unwrap();
+    assert!(store.due_mail(later, 10).await.unwrap().is_empty());
+    // Cancelled like any booking: time and place given back.
+    store.cancel(&booked, later, &reason("")).await.unwrap();
+    assert!(held_at(store, &sip(), later).await.is_empty());
+    assert!(matches!(
+        store.create(&same_patron, &one_place(&one)).await,
+        Ok(Created::New(_))
+    ));
+}
+
+async fn a_cancelled_hold_frees_everything_and_mails_nothing(store: &dyn Store) {
+    let one = limit(1);
+    let (h, _) = appointment(&holding(30), "short", "sip", at(60), "Held");
+    let until = h.hold_until().expect("held");
+    let Created::New(h) = store.create(&h, &one_place(&one)).await.unwrap() else {
+        panic!("not new")
+    };
+    let now = until - Duration::minutes(20);
+    let cancelled = store.cancel(&h, now, &reason("")).await.unwrap();
+    assert!(cancelled.pending_mail.is_empty());
+    assert_eq!(
+        store.get(h.id, now).await.unwrap().as_ref(),
+        Some(&cancelled)
+    );
+    assert!(store.due_mail(until, 10).await.unwrap().is_empty());
+    assert!(held_at(store, &sip(), now).await.is_empty());
+    let (mut same_patron, _) = appointment(&config(), "short", "sip", at(60), "Same");
+    same_patron.created_at = now;
+    assert!(matches!(
+        store.create(&same_patron, &one_place(&one)).await,
+        Ok(Created::New(_))
+    ));
+    // A request to confirm recorded sent leaves the queue too.
+    let (h2, _) = appointment(&holding(30), "short", "sip", at(80), "Held 2");
+    store
+        .create(&h2, &CreateConditions::default())
+        .await
+        .unwrap();
+    store
+        .mail_sent(h2.id, MailKind::ConfirmRequest)
+        .await
+        .unwrap();
+    assert!(store
+        .due_mail(until, 10)
+        .await
+        .unwrap()
+        .iter()
+        .all(|a| a.id != h2.id));
+    assert!(store
+        .get(h2.id, now)
+        .await
+        .unwrap()
+        .unwrap()
+        .pending_mail
+        .is_empty());
+}
+
 macro_rules! contract {
     ($($name:ident),* $(,)?) => {
         mod sqlite {
@@ -644,4 +820,7 @@ contract!(
     a_patron_holds_at_most_max_upcoming_appointments,
     a_place_is_free_again_once_its_appointment_has_started,
     failed_mail_is_put_off_or_given_up_once_per_attempt,
+    a_hold_keeps_its_time_and_place_until_it_lapses_with_no_sweep,
+    a_confirmed_hold_keeps_its_time_and_place_until_it_starts,
+    a_cancelled_hold_frees_everything_and_mails_nothing,
 );

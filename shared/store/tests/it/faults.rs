@@ -109,7 +109,10 @@ async fn every_operation_fails_with(store: &DynamoStore, expected: fn(&StoreErro
             .cancel(&a, at(-600), &FreeText::default())
             .await
             .map(drop),
-        store.locks(&sip, LockMonth::of(at(0))).await.map(drop),
+        store
+            .locks(&sip, LockMonth::of(at(0)), at(-24 * 60))
+            .await
+            .map(drop),
     ];
     for r in results {
         let e = r.expect_err("must fail");
@@ -185,7 +188,9 @@ async fn server_errors_and_garbage_are_unavailable() {
         Err(StoreError::Unavailable(_))
     ));
     assert!(matches!(
-        store.locks(&a.provider, LockMonth::of(at(0))).await,
+        store
+            .locks(&a.provider, LockMonth::of(at(0)), at(-24 * 60))
+            .await,
         Err(StoreError::Unavailable(_))
     ));
 }
@@ -236,7 +241,7 @@ async fn a_malformed_item_is_corrupt_not_a_panic() {
     let store = store_at(&endpoint, None);
     let sip = ProviderId::parse("sip").unwrap();
     assert!(matches!(
-        store.locks(&sip, LockMonth::of(at(0))).await,
+        store.locks(&sip, LockMonth::of(at(0)), at(-24 * 60)).await,
         Err(StoreError::Corrupt(_))
     ));
 }
@@ -330,7 +335,7 @@ async fn a_request_that_never_left_stores_nothing() {
     assert_eq!(healthy.get(a.id, at(0)).await.unwrap(), None);
     let sip = ProviderId::parse("sip").unwrap();
     assert!(healthy
-        .locks(&sip, LockMonth::of(at(0)))
+        .locks(&sip, LockMonth::of(at(0)), at(-24 * 60))
         .await
         .unwrap()
         .is_empty());
@@ -378,7 +383,7 @@ async fn a_lost_answer_then_a_retry_with_the_same_key_books_once() {
     let sip = ProviderId::parse("sip").unwrap();
     assert_eq!(
         healthy
-            .locks(&sip, LockMonth::of(at(0)))
+            .locks(&sip, LockMonth::of(at(0)), at(-24 * 60))
             .await
             .unwrap()
             .len(),

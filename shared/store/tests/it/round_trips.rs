@@ -69,7 +69,7 @@ async fn availability_reads_one_query_per_provider_month() {
     // Two providers × (Nov 30 22:00 UTC … Jan 31 22:00 UTC) = Nov, Dec, Jan each.
     assert_eq!(partitions.len(), 6);
     for (provider, month) in &partitions {
-        store.locks(provider, *month).await.unwrap();
+        store.locks(provider, *month, at(-24 * 60)).await.unwrap();
     }
     let sent = requests.take();
     assert_eq!(sent.len(), partitions.len());

@@ -108,6 +108,10 @@ impl Validator {
             None => Some(DEFAULT_MAX_ACTIVE_PER_PATRON),
             value => self.minutes("policy.max_active_per_patron", &value, 0, 100),
         };
+        let hold = match raw.hold_minutes {
+            None => Some(0),
+            value => self.minutes("policy.hold_minutes", &value, 0, 24 * 60),
+        };
         Some(Policy {
             min_notice_minutes: min_notice?,
             horizon_days: horizon?,
@@ -116,6 +120,7 @@ impl Validator {
             required: required?,
             max_active_per_patron: max_active?,
             proof_of_work_difficulty: difficulty?,
+            hold_minutes: hold?,
         })
     }
 

@@ -1,0 +1,12 @@
+//! The `confirm-appointment` Lambda: started once, then every request through `handle`.
+
+#[tokio::main]
+async fn main() -> Result<(), lambda_http::Error> {
+    use rantevou_wiring::{lambda, Wiring};
+    lambda::run_http(
+        rantevou_http::Function::ConfirmAppointment,
+        |w: &Wiring<_>| w.confirming(),
+        confirm_appointment::handle,
+    )
+    .await
+}
