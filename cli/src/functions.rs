@@ -2,7 +2,7 @@
 //! from a function name (or a route) to its `handle()`, for `rantevou serve` and the tests.
 
 use lambda_http::{Body, Request, Response};
-use rantevou_app::{Booking, Cancelling, Confirming, Fetching, FreeSlots};
+use rantevou_app::{Cancelling, Confirming, Fetching, FreeSlots};
 use rantevou_http::routes::function_for;
 use rantevou_http::{ApiError, Function};
 use rantevou_store::Store;
@@ -12,7 +12,7 @@ use rantevou_wiring::{NoKeys, Wiring};
 #[derive(Clone)]
 pub struct Functions {
     free_slots: FreeSlots,
-    booking: Booking,
+    booking: create_appointment::UseCases,
     fetching: Fetching,
     confirming: Confirming,
     cancelling: Cancelling,
@@ -23,7 +23,10 @@ impl Functions {
     pub fn new<S: Store + 'static>(wiring: &Wiring<S>) -> Result<Self, NoKeys> {
         Ok(Functions {
             free_slots: wiring.free_slots(),
-            booking: wiring.booking()?,
+            booking: create_appointment::UseCases {
+                booking: wiring.booking()?,
+                resending: wiring.resending()?,
+            },
             fetching: wiring.fetching(),
             confirming: wiring.confirming()?,
             cancelling: wiring.cancelling(),

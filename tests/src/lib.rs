@@ -194,6 +194,8 @@ pub const EVENT_STATUSES: &[(&str, u16)] = &[
     ("list-availability.bad-date", 400),
     ("list-availability.unknown-service", 404),
     ("create-appointment.challenge", 200),
+    ("create-appointment.resend", 202),
+    ("create-appointment.resend-invalid-email", 422),
     ("create-appointment.created", 201),
     ("create-appointment.slot-taken", 409),
     ("create-appointment.malformed-json", 400),

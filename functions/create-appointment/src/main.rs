@@ -5,7 +5,12 @@ async fn main() -> Result<(), lambda_http::Error> {
     use rantevou_wiring::{lambda, Wiring};
     lambda::run_http(
         rantevou_http::Function::CreateAppointment,
-        Wiring::booking,
+        |w: &Wiring<_>| {
+            Ok(create_appointment::UseCases {
+                booking: w.booking()?,
+                resending: w.resending()?,
+            })
+        },
         create_appointment::handle,
     )
     .await

@@ -3,16 +3,15 @@
 //! candidate until one holds; the confirmation (or, when the library holds bookings until the
 //! patron confirms, the request to confirm) goes out after the write.
 
+use crate::bot_check;
 use crate::context::Context;
 use crate::mail::MailDelivery;
 use chrono::{DateTime, Duration, Utc};
 use rand::rngs::OsRng;
 use rantevou_domain::appointment::{Appointment, BookingRequest, MailKind, PatronLimit};
 use rantevou_domain::availability::{offers, resolve, AvailabilityError};
-use rantevou_domain::challenge::{self, Challenge, SolvedChallenge};
-use rantevou_domain::patron::{
-    parse_patron_input, FieldCode, FieldErrors, PatronEmail, PatronInput,
-};
+use rantevou_domain::challenge::{self, Challenge};
+use rantevou_domain::patron::{parse_patron_input, FieldCode, FieldErrors, PatronInput};
 use rantevou_domain::ports::{Bookings, CreateConditions, Created, IdempotencyKey, StoreError};
 use rantevou_domain::{ManageKeys, ProviderChoice};
 use std::sync::Arc;
@@ -136,32 +135,12 @@ impl Booking {
             .then(|| challenge::issue(&self.keys, difficulty, self.ctx.now(), &mut OsRng))
     }
 
-    /// The bot check of a booking: its solution verified (when the library asks for one), or
-    /// the reason in `errors`.
-    fn check_challenge(
-        &self,
-        payload: Option<&str>,
-        now: DateTime<Utc>,
-        errors: &mut FieldErrors,
-    ) -> Option<SolvedChallenge> {
-        if self.ctx.config.policy.proof_of_work_difficulty == 0 {
-            return None;
-        }
-        let Some(payload) = payload.filter(|p| !p.trim().is_empty()) else {
-            errors.push("challenge", FieldCode::Required);
-            return None;
-        };
-        challenge::verify(&self.keys, payload, now)
-            .map_err(|code| errors.push("challenge", code))
-            .ok()
-    }
-
-    /// The per-patron limit of a booking by `email` at `now` (none when the library sets 0):
-    /// the patron is a keyed digest of the normalised address, remembered past the horizon.
-    fn patron_limit(&self, email: &PatronEmail, now: DateTime<Utc>) -> Option<PatronLimit> {
+    /// The per-patron limit of a booking by the patron `key` at `now` (none when the library
+    /// sets 0), remembered past the horizon.
+    fn patron_limit(&self, key: &str, now: DateTime<Utc>) -> Option<PatronLimit> {
         let policy = &self.ctx.config.policy;
         (policy.max_active_per_patron > 0).then(|| PatronLimit {
-            key: self.keys.digest("patron", &email.normalized()),
+            key: key.to_owned(),
             max: policy.max_active_per_patron,
             keep_until: now + Duration::days(i64::from(policy.horizon_days) + 2),
         })
@@ -202,11 +181,17 @@ impl Booking {
             }
             None => Vec::new(),
         };
-        let solved = self.check_challenge(request.challenge.as_deref(), now, &mut errors);
+        let solved = bot_check::verify(
+            &self.ctx,
+            &self.keys,
+            request.challenge.as_deref(),
+            &mut errors,
+        );
         let (Some(patron), true) = (patron, errors.is_empty()) else {
             return Err(BookError::Invalid(errors));
         };
-        let limit = self.patron_limit(&patron.customer.email, now);
+        let patron_key = bot_check::patron_key(&self.keys, &patron.customer.email);
+        let limit = self.patron_limit(&patron_key, now);
         let conditions = CreateConditions {
             idempotency_key: request.idempotency_key.as_ref(),
             patron: limit.as_ref(),
@@ -217,8 +202,9 @@ impl Booking {
                 slot,
                 patron: patron.clone(),
             };
-            let (appointment, token) =
+            let (mut appointment, token) =
                 Appointment::book(request, &self.keys, &config.policy, now, &mut OsRng);
+            appointment.patron_key = Some(patron_key.clone());
             match self.bookings.create(&appointment, &conditions).await {
                 Ok(Created::New(stored)) => {
                     let links = &self.ctx.links;

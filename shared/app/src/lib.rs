@@ -8,6 +8,7 @@
 //! | [`fetch`] | an appointment, for whoever holds its token | [`Appointments`](rantevou_domain::ports::Appointments) |
 //! | [`confirm`] | confirm a held booking and send the confirmation | [`Appointments`](rantevou_domain::ports::Appointments), [`Confirmations`](rantevou_domain::ports::Confirmations), mail |
 //! | [`cancel`] | cancel with a reason and send the cancellation | [`Appointments`](rantevou_domain::ports::Appointments), [`Cancellations`](rantevou_domain::ports::Cancellations), mail |
+//! | [`resend`] | mail a patron the links of their upcoming appointments again | [`Resends`](rantevou_domain::ports::Resends), [`Mailer`](rantevou_domain::ports::Mailer) |
 //! | [`mail`] | deliver a message, and retry what is pending | [`Mailer`](rantevou_domain::ports::Mailer), [`MailLog`](rantevou_domain::ports::MailLog), [`MailQueue`](rantevou_domain::ports::MailQueue) |
 //!
 //! Each use case is a struct built once by the wiring with only the ports it needs, and each
@@ -16,6 +17,7 @@
 //! [`messages`].
 
 pub mod book;
+mod bot_check;
 pub mod cancel;
 pub mod confirm;
 pub mod context;
@@ -24,6 +26,7 @@ pub mod fetch;
 pub mod free_slots;
 pub mod mail;
 pub mod messages;
+pub mod resend;
 pub mod texts;
 
 pub use book::{BookError, BookRequest, Booked, Booking};
@@ -33,4 +36,5 @@ pub use context::{Context, Links, LinksError};
 pub use fetch::{FetchError, Fetching};
 pub use free_slots::{FreeSlots, FreeSlotsError, SlotsQuery};
 pub use mail::{Delivery, MailDelivery, MailRetry};
+pub use resend::{ResendError, ResendRequest, Resending, Resent};
 pub use texts::{texts, Texts};

@@ -103,6 +103,9 @@ pub struct MailTexts {
     pub confirm_request_intro: String,
     pub confirm_link: String,
     pub confirm_ignore: String,
+    pub links_again_heading: String,
+    pub links_again_intro: String,
+    pub links_again_ignore: String,
 }
 
 /// The cancel and confirm pages' own texts.
@@ -169,10 +172,10 @@ impl Texts {
             ("customer.name", Required) => &f.name_required,
             ("customer.name", TooLong) => &f.name_too_long,
             ("customer.name", _) => &f.name_invalid,
-            ("customer.email", Required) => &f.email_required,
-            ("customer.email", TooLong) => &f.email_too_long,
+            ("customer.email" | "email", Required) => &f.email_required,
+            ("customer.email" | "email", TooLong) => &f.email_too_long,
             ("customer.email", TooManyActive) => &f.email_too_many_active,
-            ("customer.email", _) => &f.email_invalid,
+            ("customer.email" | "email", _) => &f.email_invalid,
             ("customer.phone", Required) => &f.phone_required,
             ("customer.phone", _) => &f.phone_invalid,
             ("notes", Required) => &f.notes_required,

@@ -80,6 +80,9 @@ pub struct Appointment {
     /// Mail not yet sent. Recorded with the booking (and the cancellation) in the same write,
     /// so a failed or interrupted send is never lost: the retry path sends what is listed here.
     pub pending_mail: Vec<MailKind>,
+    /// Its patron's key: a keyed digest of the normalised email (no address), by which the
+    /// store finds a patron's appointments (the resend of links). Set by the booking.
+    pub patron_key: Option<String>,
     /// The place it takes among its patron's active appointments (set by the store when it is
     /// booked under a per-patron limit); a cancellation gives the place back.
     pub patron_place: Option<PatronPlace>,
@@ -206,6 +209,7 @@ impl Appointment {
             locks: slot.locks,
             expires_at: end + policy.retention(),
             pending_mail: vec![mail],
+            patron_key: None,
             patron_place: None,
             delivery: Delivery::due_at(now),
         };

@@ -5,11 +5,18 @@
 use crate::problem::ApiError;
 use crate::request;
 use lambda_http::Request;
-use rantevou_app::BookRequest;
+use rantevou_app::{BookRequest, ResendRequest};
 use rantevou_domain::patron::PatronInput;
 use rantevou_domain::ports::IdempotencyKey;
 use rantevou_domain::Language;
 use serde::Deserialize;
+
+/// The language a body names, if valid, else `Accept-Language`'s.
+fn answer_language(named: Option<&str>, req: &Request, default: Language) -> Language {
+    named
+        .and_then(|l| l.parse::<Language>().ok())
+        .unwrap_or_else(|| request::language(req, default))
+}
 
 /// The body of `POST /api/appointments`.
 #[derive(Debug, Deserialize)]
@@ -26,6 +33,31 @@ pub struct CreateBody {
     challenge: Option<String>,
 }
 
+/// The body of `POST /api/appointments/resend`.
+#[derive(Debug, Deserialize)]
+#[serde(deny_unknown_fields)]
+pub struct ResendBody {
+    email: Option<String>,
+    language: Option<String>,
+    challenge: Option<String>,
+}
+
+impl ResendBody {
+    /// The language of the answer's messages: the patron's, if valid, else `Accept-Language`'s.
+    pub fn language(&self, req: &Request, default: Language) -> Language {
+        answer_language(self.language.as_deref(), req, default)
+    }
+
+    /// The resend request.
+    pub fn into_request(self) -> ResendRequest {
+        ResendRequest {
+            email: self.email,
+            language: self.language,
+            challenge: self.challenge,
+        }
+    }
+}
+
 /// The patron in that body.
 #[derive(Debug, Default, Deserialize)]
 #[serde(deny_unknown_fields)]
@@ -38,10 +70,7 @@ struct CustomerBody {
 impl CreateBody {
     /// The language of the answer's messages: the patron's, if valid, else `Accept-Language`'s.
     pub fn language(&self, req: &Request, default: Language) -> Language {
-        self.language
-            .as_deref()
-            .and_then(|l| l.parse::<Language>().ok())
-            .unwrap_or_else(|| request::language(req, default))
+        answer_language(self.language.as_deref(), req, default)
     }
 
     /// The booking request, with the request's `Idempotency-Key`.

@@ -6,7 +6,9 @@
 use lambda_http::http::{header, StatusCode};
 use lambda_http::{Body, Response};
 use rantevou_app::texts::fill;
-use rantevou_app::{texts, BookError, CancelError, ConfirmError, FetchError, FreeSlotsError};
+use rantevou_app::{
+    texts, BookError, CancelError, ConfirmError, FetchError, FreeSlotsError, ResendError,
+};
 use rantevou_domain::appointment::NotConfirmable;
 use rantevou_domain::availability::MAX_RANGE_DAYS;
 use rantevou_domain::patron::{FieldCode, FieldErrors};
@@ -327,6 +329,18 @@ impl ApiError {
             }
             BookError::IdempotencyKeyReused => ApiError::IdempotencyKeyReused,
             BookError::Store(e) => e.into(),
+        }
+    }
+}
+
+impl ApiError {
+    /// A resend's refusal, field messages in `language`.
+    pub fn of_resend(e: ResendError, language: Language) -> Self {
+        match e {
+            ResendError::Invalid(errors) => {
+                ApiError::Validation(FieldProblem::all(&errors, language))
+            }
+            ResendError::Store(e) => e.into(),
         }
     }
 }

@@ -23,6 +23,11 @@ pub fn json<T: Serialize>(status: StatusCode, value: &T) -> Response<Body> {
     }
 }
 
+/// 202 with an empty JSON object: accepted, and nothing more to say.
+pub fn accepted() -> Response<Body> {
+    json(StatusCode::ACCEPTED, &serde_json::Map::new())
+}
+
 /// The answer to a booking: 201 with the manage link, or 200 `Idempotent-Replayed: true`
 /// with the first appointment and its same link, each with its `Location`.
 pub fn booked(booked: Booked, tz: Tz) -> Response<Body> {

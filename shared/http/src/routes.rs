@@ -8,7 +8,7 @@ use std::fmt;
 pub enum Function {
     /// `GET /api/services`, `GET /api/availability`.
     ListAvailability,
-    /// `POST /api/appointments`, `GET /api/challenge`.
+    /// `POST /api/appointments`, `POST /api/appointments/resend`, `GET /api/challenge`.
     CreateAppointment,
     /// `GET /api/appointments/{id}`.
     GetAppointment,
@@ -77,6 +77,11 @@ pub const ROUTES: &[Route] = &[
     Route {
         method: "POST",
         path: "/api/appointments",
+        function: Function::CreateAppointment,
+    },
+    Route {
+        method: "POST",
+        path: "/api/appointments/resend",
         function: Function::CreateAppointment,
     },
     Route {

@@ -14,7 +14,7 @@ pub use sqlite::SqliteStore;
 
 use rantevou_domain::ports::{
     Appointments, Bookings, Cancellations, ConfigSource, Confirmations, LockReader, MailLog,
-    MailQueue,
+    MailQueue, Resends,
 };
 
 /// Every store port at once: what an adapter implements, and what the wiring and the contract
@@ -28,6 +28,7 @@ pub trait Store:
     + Cancellations
     + MailLog
     + MailQueue
+    + Resends
 {
 }
 
@@ -40,5 +41,6 @@ impl<T> Store for T where
         + Cancellations
         + MailLog
         + MailQueue
+        + Resends
 {
 }

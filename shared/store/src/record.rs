@@ -50,7 +50,7 @@ pub struct AppointmentRecord {
     /// The cancellation mail is still to send.
     #[serde(default)]
     pub cancellation_pending: bool,
-    /// The patron's key, when booked under a per-patron limit (a keyed digest, no address).
+    /// The patron's key (a keyed digest of the normalised email, no address).
     #[serde(default)]
     pub patron_key: Option<String>,
     /// Which of the patron's places it holds.
@@ -135,7 +135,10 @@ impl From<&Appointment> for AppointmentRecord {
             confirm_request_pending: a.mail_pending(MailKind::ConfirmRequest),
             confirmation_pending: a.mail_pending(MailKind::Confirmation),
             cancellation_pending: a.mail_pending(MailKind::Cancellation),
-            patron_key: a.patron_place.as_ref().map(|p| p.key.clone()),
+            patron_key: a
+                .patron_key
+                .clone()
+                .or_else(|| a.patron_place.as_ref().map(|p| p.key.clone())),
             patron_place: a.patron_place.as_ref().map(|p| p.index),
             mail_attempts: a.delivery.attempts,
             mail_due: a.delivery.due.map(|t| t.timestamp()),
@@ -211,6 +214,7 @@ impl TryFrom<AppointmentRecord> for Appointment {
             .into_iter()
             .filter_map(|(pending, kind)| pending.then_some(kind))
             .collect(),
+            patron_key: r.patron_key.clone(),
             patron_place: match (r.patron_key, r.patron_place) {
                 (Some(key), Some(index)) => Some(PatronPlace { key, index }),
                 _ => None,

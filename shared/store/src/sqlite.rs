@@ -19,7 +19,7 @@ use rantevou_domain::ids::{AppointmentId, ProviderId};
 use rantevou_domain::patron::FreeText;
 use rantevou_domain::ports::{
     Appointments, Bookings, Cancellations, ConfigSource, Confirmations, CreateConditions, Created,
-    LockReader, MailLog, MailQueue, StoreError, IDEMPOTENCY_KEY_TTL_SECONDS,
+    LockReader, MailLog, MailQueue, Resends, StoreError, IDEMPOTENCY_KEY_TTL_SECONDS,
 };
 use rantevou_domain::{LockMonth, SlotLock, TokenHash};
 use rusqlite::{params, Connection, ErrorCode, OptionalExtension, TransactionBehavior};
@@ -37,7 +37,8 @@ CREATE TABLE IF NOT EXISTS appointments (
     expires_at  INTEGER NOT NULL,
     mail_pending INTEGER NOT NULL DEFAULT 0,
     record      TEXT NOT NULL,
-    mail_due    INTEGER
+    mail_due    INTEGER,
+    patron_key  TEXT
 );
 CREATE INDEX IF NOT EXISTS appointments_by_provider_start ON appointments (provider, start);
 CREATE TABLE IF NOT EXISTS slot_locks (
@@ -62,6 +63,10 @@ CREATE TABLE IF NOT EXISTS patron_places (
     expires_at INTEGER NOT NULL,
     PRIMARY KEY (patron, place)
 ) WITHOUT ROWID;
+CREATE TABLE IF NOT EXISTS resend_marks (
+    patron     TEXT PRIMARY KEY,
+    expires_at INTEGER NOT NULL
+);
 CREATE TABLE IF NOT EXISTS used_challenges (
     challenge  TEXT PRIMARY KEY,
     expires_at INTEGER NOT NULL
@@ -158,6 +163,8 @@ impl SqliteStore {
                 .map_err(unavailable)?;
             tx.execute("DELETE FROM used_challenges WHERE expires_at <= ?1", params![now])
                 .map_err(unavailable)?;
+            tx.execute("DELETE FROM resend_marks WHERE expires_at <= ?1", params![now])
+                .map_err(unavailable)?;
             tx.commit().map_err(unavailable)?;
             Ok(n)
         })
@@ -176,8 +183,19 @@ fn has_column(conn: &Connection, table: &str, column: &str) -> Result<bool, Stor
 }
 
 /// Brings a data folder made by an earlier version up to date: the mail queue's due column
-/// (pending mail of that time is due at once), the locks' hold column.
+/// (pending mail of that time is due at once), the locks' hold column, the patron index.
 fn migrate(conn: &Connection) -> Result<(), StoreError> {
+    if !has_column(conn, "appointments", "patron_key")? {
+        conn.execute_batch(
+            "ALTER TABLE appointments ADD COLUMN patron_key TEXT;
+             UPDATE appointments SET patron_key = json_extract(record, '$.patron_key');",
+        )
+        .map_err(unavailable)?;
+    }
+    conn.execute_batch(
+        "CREATE INDEX IF NOT EXISTS appointments_by_patron ON appointments (patron_key, start) WHERE patron_key IS NOT NULL;",
+    )
+    .map_err(unavailable)?;
     if !has_column(conn, "slot_locks", "held_until")? {
         conn.execute_batch("ALTER TABLE slot_locks ADD COLUMN held_until INTEGER;")
             .map_err(unavailable)?;
@@ -366,6 +384,7 @@ impl Bookings for SqliteStore {
                     return patron_full(&tx, &appointment, challenge.as_ref());
                 };
                 appointment.patron_place = Some(PatronPlace { key: limit.key.clone(), index });
+                appointment.patron_key.get_or_insert_with(|| limit.key.clone());
                 tx.execute(
                     "INSERT INTO patron_places (patron, place, value, expires_at) VALUES (?1, ?2, ?3, ?4)
                      ON CONFLICT (patron, place) DO UPDATE SET value = excluded.value, expires_at = excluded.expires_at",
@@ -381,8 +400,8 @@ impl Bookings for SqliteStore {
             let record = AppointmentRecord::from(&appointment);
             let json = serde_json::to_string(&record).map_err(|e| StoreError::Corrupt(e.to_string()))?;
             tx.execute(
-                "INSERT INTO appointments (id, provider, start, status, token_hash, expires_at, mail_pending, record, mail_due)
-                 VALUES (?1, ?2, ?3, ?4, ?5, ?6, ?7, ?8, ?9)",
+                "INSERT INTO appointments (id, provider, start, status, token_hash, expires_at, mail_pending, record, mail_due, patron_key)
+                 VALUES (?1, ?2, ?3, ?4, ?5, ?6, ?7, ?8, ?9, ?10)",
                 params![
                     record.id,
                     record.provider,
@@ -392,7 +411,8 @@ impl Bookings for SqliteStore {
                     record.expires_at,
                     record.mail_pending(),
                     json,
-                    queued_due(&record)
+                    queued_due(&record),
+                    record.patron_key
                 ],
             )
             .map_err(unavailable)?;
@@ -688,6 +708,62 @@ impl LockReader for SqliteStore {
                 });
             }
             Ok(locks)
+        })
+        .await
+    }
+}
+
+#[async_trait]
+impl Resends for SqliteStore {
+    async fn upcoming_of(
+        &self,
+        patron: &str,
+        now: DateTime<Utc>,
+    ) -> Result<Vec<Appointment>, StoreError> {
+        let patron = patron.to_owned();
+        self.with_conn(move |c| {
+            let mut stmt = c
+                .prepare_cached(
+                    "SELECT id FROM appointments WHERE patron_key = ?1 AND start > ?2
+                     ORDER BY start, id LIMIT 50",
+                )
+                .map_err(unavailable)?;
+            let ids = stmt
+                .query_map(params![patron, now.timestamp()], |r| r.get::<_, String>(0))
+                .map_err(unavailable)?
+                .collect::<Result<Vec<_>, _>>()
+                .map_err(unavailable)?;
+            let mut out = Vec::new();
+            for id in ids {
+                out.extend(read_appointment(c, &id)?.filter(|a| !a.is_expired(now)));
+            }
+            Ok(out)
+        })
+        .await
+    }
+
+    async fn use_challenge(&self, challenge: &SolvedChallenge) -> Result<(), StoreError> {
+        let challenge = challenge.clone();
+        self.with_conn(move |c| use_challenge(c, &challenge)).await
+    }
+
+    async fn resend_allowed(
+        &self,
+        patron: &str,
+        until: DateTime<Utc>,
+        now: DateTime<Utc>,
+    ) -> Result<bool, StoreError> {
+        let patron = patron.to_owned();
+        self.with_conn(move |c| {
+            let changed = c
+                .execute(
+                    "INSERT INTO resend_marks (patron, expires_at) VALUES (?1, ?2)
+                     ON CONFLICT (patron) DO UPDATE SET expires_at = excluded.expires_at
+                     WHERE resend_marks.expires_at <= ?3",
+                    params![patron, until.timestamp(), now.timestamp()],
+                )
+                .map_err(unavailable)?;
+            Ok(changed == 1)
         })
         .await
     }

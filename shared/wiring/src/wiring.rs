@@ -3,6 +3,7 @@
 
 use rantevou_app::{
     Booking, Cancelling, Confirming, Context, Fetching, FreeSlots, MailDelivery, MailRetry,
+    Resending,
 };
 use rantevou_domain::ports::{Clock, Mailer};
 use rantevou_domain::ManageKeys;
@@ -90,6 +91,17 @@ impl<S: Store + 'static> Wiring<S> {
             self.ctx.clone(),
             self.store.clone(),
             self.mail_delivery(),
+            self.keys()?,
+        ))
+    }
+
+    /// The resend of a patron's links: the patron index, the mailer, and the keys that make
+    /// the links.
+    pub fn resending(&self) -> Result<Resending, NoKeys> {
+        Ok(Resending::new(
+            self.ctx.clone(),
+            self.store.clone(),
+            self.mailer(),
             self.keys()?,
         ))
     }

@@ -1,10 +1,11 @@
 //! The abuse limits as a patron meets them through the API: one email holds at most
 //! `policy.max_active_per_patron` upcoming appointments (the sample: 2), whatever its case or
-//! `+tag`; a cancellation gives a place back.
+//! `+tag`; a cancellation gives a place back. And the resend of links answers the same
+//! whatever the address.
 
 use lambda_http::http::Request;
 use lambda_http::Body;
-use rantevou_tests::{call, challenge, deps, json};
+use rantevou_tests::{call, challenge, deps, json, outbox, text};
 
 fn booking(start: &str, email: &str, challenge: String) -> Request<Body> {
     let body = serde_json::json!({
@@ -70,4 +71,76 @@ async fn one_email_holds_at_most_two_upcoming_appointments() {
     );
     let again = book("2026-12-01T10:00:00+02:00", "k.papa@example.org").await;
     assert_eq!(again.status().as_u16(), 201, "{}", json(&again));
+}
+
+fn resend(email: &str, challenge: String) -> Request<Body> {
+    let body = serde_json::json!({"email": email, "language": "en", "challenge": challenge});
+    Request::builder()
+        .method("POST")
+        .uri("/api/appointments/resend")
+        .header("content-type", "application/json")
+        .body(Body::Text(body.to_string()))
+        .unwrap()
+}
+
+#[tokio::test]
+async fn a_resend_answers_the_same_whether_or_not_the_address_has_bookings() {
+    let (deps, dir) = deps();
+    let booked = booking(
+        "2026-12-01T09:00:00+02:00",
+        "k.papa@example.org",
+        challenge(&deps).await,
+    );
+    assert_eq!(
+        call("create-appointment", booked, &deps)
+            .await
+            .status()
+            .as_u16(),
+        201
+    );
+    let mails = outbox(dir.path()).len();
+    let mut answers = Vec::new();
+    for email in ["k.papa@example.org", "nobody@example.org"] {
+        let r = call(
+            "create-appointment",
+            resend(email, challenge(&deps).await),
+            &deps,
+        )
+        .await;
+        let headers: Vec<_> = r.headers().keys().map(ToString::to_string).collect();
+        answers.push((r.status().as_u16(), headers, text(&r)));
+    }
+    assert_eq!(answers[0], answers[1], "nothing tells the two apart");
+    assert_eq!(answers[0].0, 202);
+    assert_eq!(answers[0].2, "{}");
+    let sent = outbox(dir.path());
+    assert_eq!(
+        sent.len(),
+        mails + 1,
+        "mail only to the address with a booking"
+    );
+    let last = String::from_utf8_lossy(sent.last().unwrap()).to_string();
+    assert!(last.contains("To: <k.papa@example.org>"), "{last}");
+    assert!(last.contains("/cancel?token="));
+
+    // A used challenge and a malformed address are refused like a booking's.
+    let used = challenge(&deps).await;
+    let r = call(
+        "create-appointment",
+        resend("a@example.org", used.clone()),
+        &deps,
+    )
+    .await;
+    assert_eq!(r.status().as_u16(), 202);
+    let r = call("create-appointment", resend("a@example.org", used), &deps).await;
+    assert_eq!(r.status().as_u16(), 422);
+    assert_eq!(json(&r)["errors"][0]["field"], "challenge");
+    let r = call(
+        "create-appointment",
+        resend("a@[127.0.0.1]", challenge(&deps).await),
+        &deps,
+    )
+    .await;
+    assert_eq!(r.status().as_u16(), 422);
+    assert_eq!(json(&r)["errors"][0]["field"], "email");
 }

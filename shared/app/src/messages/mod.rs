@@ -13,16 +13,39 @@ use crate::texts::{fill, texts};
 use chrono::{DateTime, Utc};
 use minijinja::{context, Environment};
 use rantevou_domain::appointment::{Appointment, MailKind};
+use rantevou_domain::patron::PatronEmail;
 use rantevou_domain::ports::{Attachment, OutgoingMail};
 use rantevou_domain::{Language, LibraryConfig};
 use std::sync::OnceLock;
 
 /// Why a message could not be rendered (a template bug; logged, never shown to patrons).
 #[derive(Debug, thiserror::Error)]
-#[error("cannot render the {kind:?} message: {reason}")]
+#[error("cannot render the {kind} message: {reason}")]
 pub struct RenderError {
-    kind: MailKind,
+    kind: String,
     reason: String,
+}
+
+/// The text and HTML of template pair `name` (`<name>.txt`, `<name>.html`) with `ctx`; `kind`
+/// names the message in an error.
+fn render_pair(
+    name: &str,
+    ctx: &minijinja::Value,
+    kind: impl std::fmt::Debug,
+) -> Result<(String, String), RenderError> {
+    let env = environment();
+    let render = |file: String| {
+        env.get_template(&file)
+            .and_then(|t| t.render(ctx))
+            .map_err(|e| RenderError {
+                kind: format!("{kind:?}"),
+                reason: e.to_string(),
+            })
+    };
+    Ok((
+        render(format!("{name}.txt"))?,
+        render(format!("{name}.html"))?,
+    ))
 }
 
 fn environment() -> &'static Environment<'static> {
@@ -40,6 +63,14 @@ fn environment() -> &'static Environment<'static> {
             (
                 "confirm-request.html",
                 include_str!("../../templates/confirm-request.html"),
+            ),
+            (
+                "links-again.txt",
+                include_str!("../../templates/links-again.txt"),
+            ),
+            (
+                "links-again.html",
+                include_str!("../../templates/links-again.html"),
             ),
         ] {
             if let Err(e) = env.add_template(name, source) {
@@ -82,10 +113,6 @@ fn render(
     lang: Language,
     framing: Framing<'_>,
 ) -> Result<Rendered, RenderError> {
-    let fail = |e: minijinja::Error| RenderError {
-        kind,
-        reason: e.to_string(),
-    };
     let Framing {
         heading,
         intro,
@@ -106,15 +133,7 @@ fn render(
         manage_url,
         staff,
     };
-    let env = environment();
-    let text = env
-        .get_template("message.txt")
-        .and_then(|t| t.render(&ctx))
-        .map_err(fail)?;
-    let html = env
-        .get_template("message.html")
-        .and_then(|t| t.render(&ctx))
-        .map_err(fail)?;
+    let (text, html) = render_pair("message", &ctx, kind)?;
     Ok(Rendered {
         subject,
         text,
@@ -131,10 +150,6 @@ fn confirm_request(
     now: DateTime<Utc>,
 ) -> Result<OutgoingMail, RenderError> {
     let kind = MailKind::ConfirmRequest;
-    let fail = |e: minijinja::Error| RenderError {
-        kind,
-        reason: e.to_string(),
-    };
     let lang = a.patron.language;
     let (heading, intro) = heading_intro(kind, lang);
     let tz = config.library.timezone;
@@ -151,17 +166,12 @@ fn confirm_request(
         start => d.start,
         confirm_url,
     };
-    let env = environment();
-    let render = |name: &str| {
-        env.get_template(name)
-            .and_then(|t| t.render(&ctx))
-            .map_err(fail)
-    };
+    let (text, html) = render_pair("confirm-request", &ctx, kind)?;
     Ok(OutgoingMail {
         to: vec![a.patron.customer.email.mailbox()],
         subject: format!("{heading} – {} {}", d.service, d.start),
-        text: render("confirm-request.txt")?,
-        html: render("confirm-request.html")?,
+        text,
+        html,
         attachments: Vec::new(),
         date: now,
     })
@@ -266,4 +276,45 @@ pub fn undelivered(
         attachments: Vec::new(),
         date: now,
     }))
+}
+
+/// The links of a patron's upcoming appointments again, to `email` in `lang`: for each, the
+/// service, the time and its manage link; nothing the patron typed.
+pub fn links_again(
+    upcoming: &[(Appointment, String)],
+    email: &PatronEmail,
+    config: &LibraryConfig,
+    lang: Language,
+    now: DateTime<Utc>,
+) -> Result<OutgoingMail, RenderError> {
+    let t = &texts(lang).mail;
+    let appointments: Vec<_> = upcoming
+        .iter()
+        .map(|(a, url)| {
+            let d = Details::of(a, config, lang);
+            context! { service => d.service, start => d.start, url }
+        })
+        .collect();
+    let ctx = context! {
+        lang => lang.code(),
+        library => config.library.name.get(lang),
+        heading => &t.links_again_heading,
+        intro => &t.links_again_intro,
+        l => &texts(lang).details,
+        t,
+        appointments,
+    };
+    let (text, html) = render_pair("links-again", &ctx, "links again")?;
+    Ok(OutgoingMail {
+        to: vec![email.mailbox()],
+        subject: format!(
+            "{} – {}",
+            t.links_again_heading,
+            config.library.name.get(lang)
+        ),
+        text,
+        html,
+        attachments: Vec::new(),
+        date: now,
+    })
 }

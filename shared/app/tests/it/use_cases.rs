@@ -100,6 +100,14 @@ impl World {
             Arc::new(rantevou_testkit::keys()),
         )
     }
+    fn resending(&self) -> Resending {
+        Resending::new(
+            self.ctx.clone(),
+            self.store.clone(),
+            self.mailer.clone(),
+            Arc::new(rantevou_testkit::keys()),
+        )
+    }
     fn fetching(&self) -> Fetching {
         Fetching::new(self.ctx.clone(), self.store.clone())
     }
@@ -766,4 +774,103 @@ async fn a_failed_request_to_confirm_is_retried_with_the_same_link_until_the_hol
         .await
         .unwrap()
         .is_empty());
+}
+
+fn resend_to(email: &str) -> ResendRequest {
+    ResendRequest {
+        email: Some(email.into()),
+        language: Some("en".into()),
+        challenge: None,
+    }
+}
+
+#[tokio::test]
+async fn the_links_of_a_patrons_upcoming_bookings_are_mailed_again_to_that_address_only() {
+    let w = World::new(false);
+    let book = |r: BookRequest| async { w.booking().book(r).await.unwrap() };
+    let Booked::New {
+        manage_url: Some(first_url),
+        ..
+    } = book(request(&start(9, 0))).await
+    else {
+        panic!("new");
+    };
+    let Booked::New {
+        appointment: second,
+        manage_url: Some(second_url),
+    } = book(request(&start(9, 20))).await
+    else {
+        panic!("new");
+    };
+    w.cancelling()
+        .cancel(
+            second.id,
+            &token_of(&second_url),
+            FreeText::parse("").unwrap(),
+        )
+        .await
+        .unwrap();
+    let mut other = request(&start(9, 40));
+    other.patron = rantevou_testkit::patron_input("Nikos");
+    book(other).await;
+    let mailed_before = w.sent().len();
+
+    let r = w.resending();
+    assert_eq!(
+        r.resend(resend_to("KATERINA@example.org")).await,
+        Ok(Resent::Mailed(1)),
+        "the address as typed, any case: its one booked appointment"
+    );
+    let sent = w.sent();
+    assert_eq!(sent.len(), mailed_before + 1);
+    let mail = sent.last().unwrap();
+    assert_eq!(mail.to, vec!["katerina@example.org".to_owned()]);
+    assert!(
+        mail.text.contains(&first_url),
+        "the same link as the booking's"
+    );
+    assert!(!mail.text.contains(&second_url), "not the cancelled one");
+    assert!(
+        !mail.text.contains("Αναζήτηση"),
+        "nothing typed into the form"
+    );
+    assert!(mail.text.contains("01/12/2026 09:00"));
+
+    assert_eq!(
+        r.resend(resend_to("katerina@example.org")).await,
+        Ok(Resent::TooSoon)
+    );
+    assert_eq!(
+        w.sent().len(),
+        mailed_before + 1,
+        "not twice in ten minutes"
+    );
+    assert_eq!(
+        w.at(10)
+            .resending()
+            .resend(resend_to("katerina@example.org"))
+            .await,
+        Ok(Resent::Mailed(1))
+    );
+    assert_eq!(
+        r.resend(resend_to("nobody@example.org")).await,
+        Ok(Resent::NothingUpcoming)
+    );
+    assert_eq!(w.sent().len(), mailed_before + 2);
+
+    let Err(ResendError::Invalid(errors)) = r.resend(resend_to("not an address")).await else {
+        panic!("invalid");
+    };
+    assert_eq!(errors.0[0].field, "email");
+}
+
+#[tokio::test]
+async fn a_resend_needs_the_bot_check_when_the_library_asks_for_one() {
+    let w = World::of(rantevou_testkit::sample_config(), false);
+    let Err(ResendError::Invalid(errors)) = w.resending().resend(resend_to("a@example.org")).await
+    else {
+        panic!("refused");
+    };
+    let got: Vec<_> = errors.0.iter().map(|e| (e.field, e.code)).collect();
+    assert_eq!(got, [("challenge", FieldCode::Required)]);
 }

@@ -10,6 +10,7 @@
 //! | [`Appointments`] | read one appointment | `GetItem` |
 //! | [`Confirmations`] | book a held appointment atomically | `TransactWriteItems` (Update) |
 //! | [`Cancellations`] | cancel atomically | `TransactWriteItems` (Update, Delete) |
+//! | [`Resends`] | a patron's upcoming appointments; a challenge used once; one resend per address at a time | `Query` (GSI3), `PutItem` |
 //! | [`MailLog`] | record a message sent | `UpdateItem` |
 //! | [`MailQueue`] | the pending mail; fresh tokens for late confirmations | `Query` (GSI2), `UpdateItem` |
 //! | [`Mailer`] | send one message | SES `SendEmail` |
@@ -26,5 +27,6 @@ pub use clock::Clock;
 pub use mail::{Attachment, MailError, Mailer, OutgoingMail};
 pub use store::{
     Appointments, Bookings, Cancellations, ConfigSource, Confirmations, CreateConditions, Created,
-    IdempotencyKey, LockReader, MailLog, MailQueue, StoreError, IDEMPOTENCY_KEY_TTL_SECONDS,
+    IdempotencyKey, LockReader, MailLog, MailQueue, Resends, StoreError,
+    IDEMPOTENCY_KEY_TTL_SECONDS,
 };

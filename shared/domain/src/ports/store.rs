@@ -142,6 +142,32 @@ pub trait Appointments: Send + Sync {
     ) -> Result<Option<Appointment>, StoreError>;
 }
 
+/// What the resend of a patron's links needs: a patron's upcoming appointments, a bot check's
+/// challenge used once, and a ceiling on how often one address is mailed.
+#[async_trait]
+pub trait Resends: Send + Sync {
+    /// The appointments of the patron with key `patron` (see [`Appointment::patron_key`])
+    /// that start after `now`, in start order, whatever their status (at most a page of them).
+    async fn upcoming_of(
+        &self,
+        patron: &str,
+        now: DateTime<Utc>,
+    ) -> Result<Vec<Appointment>, StoreError>;
+
+    /// Marks the bot check's challenge used; used before is [`StoreError::ChallengeUsed`]
+    /// (the same record a booking's challenge is kept in, so neither can reuse the other's).
+    async fn use_challenge(&self, challenge: &SolvedChallenge) -> Result<(), StoreError>;
+
+    /// Whether `patron` may be mailed their links now: `true` (and remembered until `until`)
+    /// unless an earlier resend's mark is still in force at `now`.
+    async fn resend_allowed(
+        &self,
+        patron: &str,
+        until: DateTime<Utc>,
+        now: DateTime<Utc>,
+    ) -> Result<bool, StoreError>;
+}
+
 /// Where held bookings are confirmed.
 #[async_trait]
 pub trait Confirmations: Send + Sync {

@@ -51,11 +51,9 @@ pub fn classify<E: ProvideErrorMetadata, R>(e: &SdkError<E, R>) -> StoreError {
     }
 }
 
-/// Whether an `UpdateItem` failed its condition.
-pub fn is_condition_failure<R>(
-    e: &SdkError<aws_sdk_dynamodb::operation::update_item::UpdateItemError, R>,
-) -> bool {
-    matches!(e, SdkError::ServiceError(s) if s.err().is_conditional_check_failed_exception())
+/// Whether a conditional `UpdateItem` or `PutItem` failed its condition.
+pub fn is_condition_failure<E: ProvideErrorMetadata, R>(e: &SdkError<E, R>) -> bool {
+    matches!(e, SdkError::ServiceError(s) if s.err().code() == Some("ConditionalCheckFailedException"))
 }
 
 /// Why a transaction was refused, decoded from its per-item cancellation reasons.

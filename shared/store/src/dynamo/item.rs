@@ -29,6 +29,13 @@ pub const GSI2: &str = "GSI2";
 /// The one partition of that index.
 pub const PENDING_MAIL: &str = "MAIL#PENDING";
 
+/// Sparse index partition key, present on appointments with a patron key: `PATRON#<key>`.
+pub const GSI3PK: &str = "GSI3PK";
+/// Its sort key: `<start>#<id>`.
+pub const GSI3SK: &str = "GSI3SK";
+/// The sparse index of appointments by patron.
+pub const GSI3: &str = "GSI3";
+
 /// The GSI2 sort key of an appointment whose mail is due at `due`.
 pub fn pending_sk(record: &AppointmentRecord, due: i64) -> String {
     due_key(due, &record.id)
@@ -76,6 +83,14 @@ pub fn challenge_pk(challenge: &str) -> String {
 /// Sort key of a used challenge.
 pub const CHALLENGE_SK: &str = "USED";
 
+/// `RESEND#<patron key>`: when a patron's links were last mailed again (until when another
+/// resend waits).
+pub fn resend_pk(patron: &str) -> String {
+    format!("RESEND#{patron}")
+}
+/// Sort key of a resend mark.
+pub const RESEND_SK: &str = "LAST";
+
 /// Key of the configuration item.
 pub const CONFIG_PK: &str = "CONFIG";
 /// Sort key of the configuration item.
@@ -112,6 +127,13 @@ pub fn appointment_item(
         GSI1SK.into(),
         AttributeValue::S(format!("{}#{}", record.start, record.id)),
     );
+    if let Some(patron) = &record.patron_key {
+        item.insert(GSI3PK.into(), AttributeValue::S(patron_pk(patron)));
+        item.insert(
+            GSI3SK.into(),
+            AttributeValue::S(format!("{}#{}", record.start, record.id)),
+        );
+    }
     if let (true, Some(due)) = (record.in_mail_queue(), record.mail_due) {
         item.insert(GSI2PK.into(), AttributeValue::S(PENDING_MAIL.into()));
         item.insert(GSI2SK.into(), AttributeValue::S(pending_sk(record, due)));
@@ -121,7 +143,7 @@ pub fn appointment_item(
 
 /// Reads an appointment item back; anything unexpected is [`StoreError::Corrupt`].
 pub fn record_from_item(mut item: Item) -> Result<AppointmentRecord, StoreError> {
-    for k in [PK, SK, GSI1PK, GSI1SK, GSI2PK, GSI2SK] {
+    for k in [PK, SK, GSI1PK, GSI1SK, GSI2PK, GSI2SK, GSI3PK, GSI3SK] {
         item.remove(k);
     }
     let fields = item

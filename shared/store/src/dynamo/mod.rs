@@ -6,7 +6,9 @@
 //! | `Cancellations` | cancel | one `TransactWriteItems`: `booked → cancelled` conditioned on status and token hash, + delete its locks |
 //! | `Appointments` | get | one `GetItem` |
 //! | `LockReader` | locks | one `Query` per provider-month partition |
+//! | `Confirmations` | confirm a hold | one `TransactWriteItems`: `held → booked` conditioned on status, token hash and the hold's end, + each lock's hold mark removed (still its own) |
 //! | `MailLog`, `MailQueue` | mail sent, pending mail, fresh token | one `UpdateItem`, one `Query` on GSI2 |
+//! | `Resends` | a patron's appointments, a challenge used, a resend mark | one `Query` on GSI3, one conditional `PutItem` each |
 //! | `ConfigSource` | the pushed configuration | one `GetItem` |
 //!
 //! A lock's failed condition cancels the whole transaction, so nothing partial is ever written.
@@ -18,6 +20,7 @@ pub mod item;
 mod mail;
 mod read;
 pub mod request_counter;
+mod resend;
 pub mod table;
 mod write;
 

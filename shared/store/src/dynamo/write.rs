@@ -423,6 +423,9 @@ impl Bookings for DynamoStore {
                 key: l.key.clone(),
                 index,
             });
+            if let Some(l) = limit {
+                a.patron_key.get_or_insert_with(|| l.key.clone());
+            }
             let place = match (&a.patron_place, limit) {
                 (Some(place), Some(limit)) => Some(self.take_place(&a, place, limit)?),
                 _ => None,

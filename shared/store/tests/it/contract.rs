@@ -780,6 +780,85 @@ async fn a_cancelled_hold_frees_everything_and_mails_nothing(store: &dyn Store) 
         .is_empty());
 }
 
+async fn a_patrons_upcoming_appointments_are_found_by_their_key_only(store: &dyn Store) {
+    let config = config();
+    let of = |minutes: i64, who: &str, key: &str| {
+        let (mut a, _) = appointment(&config, "short", "sip", at(minutes), who);
+        a.patron_key = Some(key.to_owned());
+        a
+    };
+    let (later, earlier, past, other) = (
+        of(40, "K", "key-k"),
+        of(20, "K", "key-k"),
+        of(-60, "K", "key-k"),
+        of(0, "N", "key-n"),
+    );
+    for a in [&later, &earlier, &past, &other] {
+        store.create(a, &CreateConditions::default()).await.unwrap();
+    }
+    let found = store.upcoming_of("key-k", at(-30)).await.unwrap();
+    assert_eq!(
+        found.iter().map(|a| a.id).collect::<Vec<_>>(),
+        vec![earlier.id, later.id],
+        "start order, only upcoming, only that patron's"
+    );
+    assert_eq!(found[0], earlier, "the whole appointment");
+    assert!(store
+        .upcoming_of("key-x", at(-30))
+        .await
+        .unwrap()
+        .is_empty());
+    // A booking under a per-patron limit is found by the limit's key.
+    let (mut limited, _) = appointment(&config, "short", "sip", at(60), "L");
+    limited.patron_key = None;
+    let two = limit(2);
+    store.create(&limited, &one_place(&two)).await.unwrap();
+    assert_eq!(store.upcoming_of(&two.key, at(0)).await.unwrap().len(), 1);
+}
+
+async fn a_challenge_is_used_once_whether_by_a_booking_or_a_resend(store: &dyn Store) {
+    let solved = |c: &str| rantevou_domain::challenge::SolvedChallenge {
+        challenge: c.to_owned(),
+        expires: at(10),
+    };
+    store.use_challenge(&solved("c1")).await.unwrap();
+    assert_eq!(
+        store.use_challenge(&solved("c1")).await,
+        Err(StoreError::ChallengeUsed)
+    );
+    let (a, _) = appointment(&config(), "short", "sip", at(0), "A");
+    let c1 = solved("c1");
+    let with_c1 = CreateConditions {
+        challenge: Some(&c1),
+        ..Default::default()
+    };
+    assert_eq!(
+        store.create(&a, &with_c1).await,
+        Err(StoreError::ChallengeUsed)
+    );
+    let c2 = solved("c2");
+    let with_c2 = CreateConditions {
+        challenge: Some(&c2),
+        ..Default::default()
+    };
+    store.create(&a, &with_c2).await.unwrap();
+    assert_eq!(
+        store.use_challenge(&c2).await,
+        Err(StoreError::ChallengeUsed)
+    );
+}
+
+async fn a_resend_mark_holds_until_its_end(store: &dyn Store) {
+    assert!(store.resend_allowed("key-k", at(10), at(0)).await.unwrap());
+    assert!(!store.resend_allowed("key-k", at(20), at(9)).await.unwrap());
+    assert!(
+        store.resend_allowed("key-n", at(10), at(9)).await.unwrap(),
+        "per patron"
+    );
+    assert!(store.resend_allowed("key-k", at(20), at(10)).await.unwrap());
+    assert!(!store.resend_allowed("key-k", at(30), at(19)).await.unwrap());
+}
+
 macro_rules! contract {
     ($($name:ident),* $(,)?) => {
         mod sqlite {
@@ -823,4 +902,7 @@ contract!(
     a_hold_keeps_its_time_and_place_until_it_lapses_with_no_sweep,
     a_confirmed_hold_keeps_its_time_and_place_until_it_starts,
     a_cancelled_hold_frees_everything_and_mails_nothing,
+    a_patrons_upcoming_appointments_are_found_by_their_key_only,
+    a_challenge_is_used_once_whether_by_a_booking_or_a_resend,
+    a_resend_mark_holds_until_its_end,
 );
