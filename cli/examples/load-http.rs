@@ -101,7 +101,9 @@ where
                             return seen;
                         }
                         let (method, path, body) = request(i);
-                        let key = format!("load-{i}-{}", std::process::id());
+                        // Unique across phases: each request is a booking of its own.
+                        let n = KEYS.fetch_add(1, Ordering::Relaxed);
+                        let key = format!("load-{n}-{}", std::process::id());
                         let mut headers = vec![("Content-Type", "application/json")];
                         if body.is_some() {
                             headers.push(("Idempotency-Key", key.as_str()));
@@ -122,6 +124,9 @@ where
     let (latencies, statuses) = seen.into_iter().unzip();
     (latencies, statuses, started.elapsed())
 }
+
+/// The idempotency keys handed out so far.
+static KEYS: std::sync::atomic::AtomicUsize = std::sync::atomic::AtomicUsize::new(0);
 
 fn count(statuses: &[u16], code: u16) -> usize {
     statuses.iter().filter(|s| **s == code).count()
