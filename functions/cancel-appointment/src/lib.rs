@@ -4,12 +4,12 @@
 //! button. The button's form `POST`s the token and reason and gets an HTML page back; a JSON
 //! `POST` gets JSON. Cancelling is idempotent; past the cutoff the answer is 409 `too-late`.
 
-use lambda_http::http::{Method, StatusCode};
+use lambda_http::http::StatusCode;
 use lambda_http::{Body, Request, Response};
 use rantevou_app::{CancelError, Cancelling};
 use rantevou_domain::patron::FreeText;
 use rantevou_domain::Language;
-use rantevou_http::body::{self, BodyKind};
+use rantevou_http::body::{self, LinkRequest};
 use rantevou_http::input::CancelBody;
 use rantevou_http::problem::FieldProblem;
 use rantevou_http::view::AppointmentView;
@@ -23,12 +23,10 @@ pub async fn handle(req: Request, cancelling: &Cancelling) -> Response<Body> {
         c.context(),
         Function::CancelAppointment,
         |req| async move {
-            match (req.method(), body::kind(&req)) {
-                (&Method::GET, _) => show(&req, c).await,
-                (&Method::POST, BodyKind::Form) => from_form(&req, c).await,
-                (&Method::POST, BodyKind::Json) => from_json(&req, c).await,
-                (&Method::POST, BodyKind::Other) => Err(ApiError::UnsupportedMediaType),
-                _ => Err(ApiError::MethodNotAllowed),
+            match body::link_request(&req)? {
+                LinkRequest::Show => show(&req, c).await,
+                LinkRequest::Form => from_form(&req, c).await,
+                LinkRequest::Json => from_json(&req, c).await,
             }
         },
     )

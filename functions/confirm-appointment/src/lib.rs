@@ -5,11 +5,11 @@
 //! button's form `POST`s the token and gets an HTML page back; a JSON `POST` gets JSON.
 //! Confirming is idempotent; a hold that ran out is 410 `hold-expired`.
 
-use lambda_http::http::{Method, StatusCode};
+use lambda_http::http::StatusCode;
 use lambda_http::{Body, Request, Response};
 use rantevou_app::{ConfirmError, Confirming};
 use rantevou_domain::Language;
-use rantevou_http::body::{self, BodyKind};
+use rantevou_http::body::{self, LinkRequest};
 use rantevou_http::input::ConfirmBody;
 use rantevou_http::view::AppointmentView;
 use rantevou_http::{pages, request, respond, serve, ApiError, Function};
@@ -22,12 +22,10 @@ pub async fn handle(req: Request, confirming: &Confirming) -> Response<Body> {
         c.context(),
         Function::ConfirmAppointment,
         |req| async move {
-            match (req.method(), body::kind(&req)) {
-                (&Method::GET, _) => show(&req, c).await,
-                (&Method::POST, BodyKind::Form) => from_form(&req, c).await,
-                (&Method::POST, BodyKind::Json) => from_json(&req, c).await,
-                (&Method::POST, BodyKind::Other) => Err(ApiError::UnsupportedMediaType),
-                _ => Err(ApiError::MethodNotAllowed),
+            match body::link_request(&req)? {
+                LinkRequest::Show => show(&req, c).await,
+                LinkRequest::Form => from_form(&req, c).await,
+                LinkRequest::Json => from_json(&req, c).await,
             }
         },
     )

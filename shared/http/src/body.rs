@@ -19,6 +19,30 @@ pub enum BodyKind {
     Other,
 }
 
+/// What a request to an email link's route asks for: the page (`GET`), or the action from the
+/// page's form or as JSON (`POST`).
+#[derive(Debug, Clone, Copy, PartialEq, Eq)]
+pub enum LinkRequest {
+    /// `GET`: show the page; change nothing (mail scanners open links).
+    Show,
+    /// `POST` of the page's form: act, answer a page.
+    Form,
+    /// `POST` of JSON: act, answer JSON.
+    Json,
+}
+
+/// The kind of a request to an email link's route: 405 for other methods, 415 for a `POST`
+/// that is neither a form nor JSON.
+pub fn link_request(req: &Request) -> Result<LinkRequest, ApiError> {
+    match (req.method().as_str(), kind(req)) {
+        ("GET", _) => Ok(LinkRequest::Show),
+        ("POST", BodyKind::Form) => Ok(LinkRequest::Form),
+        ("POST", BodyKind::Json) => Ok(LinkRequest::Json),
+        ("POST", BodyKind::Other) => Err(ApiError::UnsupportedMediaType),
+        _ => Err(ApiError::MethodNotAllowed),
+    }
+}
+
 /// The body's kind, from its `Content-Type`.
 pub fn kind(req: &Request) -> BodyKind {
     let content_type = req

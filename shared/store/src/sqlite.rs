@@ -242,6 +242,15 @@ fn read_appointment(tx: &Connection, id: &str) -> Result<Option<Appointment>, St
     .transpose()
 }
 
+/// The appointment as it is now, read inside the transaction so that a change applies to the
+/// current record; [`StoreError::NotBooked`] unless its status and token hash are still those of
+/// `read` (what the caller decided on).
+fn unchanged_since(tx: &Connection, read: &Appointment) -> Result<Appointment, StoreError> {
+    read_appointment(tx, &read.id.to_string())?
+        .filter(|current| current.status == read.status && current.token_hash == read.token_hash)
+        .ok_or(StoreError::NotBooked)
+}
+
 /// Marks the bot check's challenge used; used before is [`StoreError::ChallengeUsed`].
 fn use_challenge(tx: &Connection, c: &SolvedChallenge) -> Result<(), StoreError> {
     let used = tx.execute(
@@ -474,18 +483,13 @@ impl Confirmations for SqliteStore {
         held: &Appointment,
         at: DateTime<Utc>,
     ) -> Result<Appointment, StoreError> {
-        let id = held.id.to_string();
-        let (expected_hash, expected_status) = (held.token_hash, held.status.clone());
+        let (id, read) = (held.id.to_string(), held.clone());
         self.with_conn(move |c| {
             let tx = c
                 .transaction_with_behavior(TransactionBehavior::Immediate)
                 .map_err(unavailable)?;
-            let current = read_appointment(&tx, &id)?.ok_or(StoreError::NotBooked)?;
-            if current.status != expected_status
-                || current.hold_until().is_none()
-                || current.is_lapsed(at)
-                || current.token_hash != expected_hash
-            {
+            let current = unchanged_since(&tx, &read)?;
+            if current.hold_until().is_none() || current.is_lapsed(at) {
                 return Err(StoreError::NotBooked);
             }
             for lock in &current.locks {
@@ -529,19 +533,14 @@ impl Cancellations for SqliteStore {
         at: DateTime<Utc>,
         reason: &FreeText,
     ) -> Result<Appointment, StoreError> {
-        let id = appointment.id.to_string();
-        let (expected_hash, expected_status) = (appointment.token_hash, appointment.status.clone());
+        let (id, read) = (appointment.id.to_string(), appointment.clone());
         let reason = reason.clone();
         self.with_conn(move |c| {
             let tx = c
                 .transaction_with_behavior(TransactionBehavior::Immediate)
                 .map_err(unavailable)?;
-            // Read inside the transaction, so the change applies to the current record.
-            let current = read_appointment(&tx, &id)?.ok_or(StoreError::NotBooked)?;
-            if current.status != expected_status
-                || matches!(current.status, Status::Cancelled { .. })
-                || current.token_hash != expected_hash
-            {
+            let current = unchanged_since(&tx, &read)?;
+            if matches!(current.status, Status::Cancelled { .. }) {
                 return Err(StoreError::NotBooked);
             }
             // The place is given back while active; once started (or lapsed) it is free by

@@ -54,6 +54,10 @@ fn environment() -> &'static Environment<'static> {
         let mut env = Environment::new();
         // `.html` is auto-escaped; `.txt` is not (plain text shows what the patron typed).
         for (name, source) in [
+            (
+                "mail-layout.html",
+                include_str!("../../templates/mail-layout.html"),
+            ),
             ("message.txt", include_str!("../../templates/message.txt")),
             ("message.html", include_str!("../../templates/message.html")),
             (
