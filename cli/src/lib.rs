@@ -3,7 +3,9 @@
 
 pub mod config_cmd;
 pub mod functions;
+pub mod guard;
 pub mod limits;
+mod listen;
 mod outbox_pages;
 pub mod serve;
 

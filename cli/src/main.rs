@@ -33,9 +33,13 @@ enum Command {
         /// Folder of the static booking site.
         #[arg(long, default_value = "site")]
         site: PathBuf,
-        /// Serve without the per-client rate limits (for load tests).
+        /// Serve without the per-client rate and connection limits (for load tests).
         #[arg(long)]
         no_rate_limit: bool,
+        /// The address patrons reach this server at (the links in mail use it; its host is
+        /// served too), e.g. http://192.168.1.20:8080. Required with --addr 0.0.0.0:….
+        #[arg(long)]
+        public_url: Option<String>,
     },
     /// The library configuration: check a file, or push it to the DynamoDB table.
     Config {
@@ -55,6 +59,7 @@ async fn main() -> ExitCode {
             config,
             site,
             no_rate_limit,
+            public_url,
         } => {
             serve::run(serve::Options {
                 addr,
@@ -62,6 +67,7 @@ async fn main() -> ExitCode {
                 config,
                 site,
                 rate_limits: !no_rate_limit,
+                public_url,
             })
             .await
         }

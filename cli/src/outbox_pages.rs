@@ -12,6 +12,7 @@ const LIST: &str = r#"<!doctype html>
 <title>Outbox · rantevou</title><link rel="stylesheet" href="/styles.css"><link rel="icon" href="/favicon.svg" type="image/svg+xml"></head>
 <body><main class="page"><h1>Outbox</h1>
 <p>Mail the local service has sent, newest first. Nothing leaves this machine.</p>
+{% if total %}<p>{{ first }}–{{ last }} of {{ total }}.{% if newer is not none %} <a href="/outbox?page={{ newer }}">Newer</a>{% endif %}{% if older is not none %} <a href="/outbox?page={{ older }}">Older</a>{% endif %}</p>{% endif %}
 {% if mails %}<table class="details"><thead><tr><th scope="col">Date</th><th scope="col">To</th><th scope="col">Subject</th></tr></thead><tbody>
 {% for m in mails %}<tr><td>{{ m.date }}</td><td>{{ m.to }}</td><td><a href="/outbox/{{ m.file }}">{{ m.subject }}</a></td></tr>
 {% endfor %}</tbody></table>{% else %}<p>No mail yet.</p>{% endif %}
@@ -58,14 +59,27 @@ fn summary(file: &str, bytes: &[u8]) -> Option<Summary> {
     })
 }
 
-/// The listing page.
-pub async fn list(dir: PathBuf) -> String {
-    tokio::task::spawn_blocking(move || list_blocking(&dir))
+/// Messages on one page of the listing.
+pub const PAGE: usize = 50;
+
+/// The listing's page `page` (0: the newest [`PAGE`] messages).
+pub async fn list(dir: PathBuf, page: usize) -> String {
+    tokio::task::spawn_blocking(move || list_blocking(&dir, page))
         .await
         .unwrap_or_else(|e| format!("cannot read the outbox: {e}"))
 }
 
-fn list_blocking(dir: &Path) -> String {
+/// The page for a request without the key.
+pub fn needs_key() -> String {
+    "<!doctype html><html lang=\"en\"><head><meta charset=\"utf-8\"><title>Outbox · rantevou</title>\
+     <link rel=\"stylesheet\" href=\"/styles.css\"><link rel=\"icon\" href=\"/favicon.svg\" type=\"image/svg+xml\">\
+     </head><body><main class=\"page\"><h1>The outbox needs its key</h1><p>It holds every patron's \
+     details and links. Open it with the link <code>rantevou serve</code> printed when it started \
+     (<code>/outbox?key=…</code>).</p></main></body></html>"
+        .to_owned()
+}
+
+fn list_blocking(dir: &Path, page: usize) -> String {
     let mut files: Vec<String> = match std::fs::read_dir(dir) {
         Ok(d) => d
             .filter_map(Result::ok)
@@ -76,14 +90,28 @@ fn list_blocking(dir: &Path) -> String {
     };
     files.sort();
     files.reverse();
-    let mails: Vec<_> = files
+    // Names start with the send time: sorting them needs no file read; only a page is parsed.
+    let total = files.len();
+    let page = page.min(total.saturating_sub(1) / PAGE);
+    let first = page * PAGE;
+    let shown = &files[first.min(total)..(first + PAGE).min(total)];
+    let mails: Vec<_> = shown
         .iter()
         .filter_map(|f| std::fs::read(dir.join(f)).ok().and_then(|b| summary(f, &b)))
         .map(|s| context! { file => s.file, date => s.date, to => s.to, subject => s.subject })
         .collect();
     env()
         .get_template("list.html")
-        .and_then(|t| t.render(context! { mails }))
+        .and_then(|t| {
+            t.render(context! {
+                mails,
+                total,
+                first => first + 1,
+                last => first + shown.len(),
+                newer => page.checked_sub(1),
+                older => (first + PAGE < total).then_some(page + 1),
+            })
+        })
         .unwrap_or_else(|e| format!("cannot render the outbox: {e}"))
 }
 

@@ -1,14 +1,17 @@
 //! `rantevou serve`: the site, the API (through the same `handle()` functions the Lambdas
 //! run), SQLite under the data folder, mail as `.eml` files in `DATA/outbox` listed at
-//! `/outbox`, and the mail retry every minute. Ctrl-C stops it after in-flight requests.
+//! `/outbox` (behind the key printed at start), and the mail retry every minute. Only the
+//! host names it serves are answered; connections are bounded and timed out (`listen`).
+//! Ctrl-C stops it after in-flight requests.
 
 use crate::config_cmd;
 use crate::functions::Functions;
+use crate::guard::{Access, Hosts, StaffKey};
 use crate::limits::RateLimits;
 use crate::outbox_pages;
 use axum::body::{to_bytes, Body as AxumBody};
 use axum::extract::{ConnectInfo, Request, State};
-use axum::http::{header, HeaderValue, StatusCode};
+use axum::http::{header, HeaderValue, Method, StatusCode};
 use axum::response::{IntoResponse, Response};
 use lambda_http::Body;
 use rantevou_app::{Links, MailRetry};
@@ -23,7 +26,12 @@ struct App {
     limits: Option<RateLimits>,
     outbox: PathBuf,
     site: PathBuf,
+    hosts: Hosts,
+    key: StaffKey,
 }
+
+/// Longest wait for a request's body once its head arrived.
+const BODY_TIMEOUT: Duration = Duration::from_secs(10);
 
 /// Where `rantevou serve` listens and what it serves.
 pub struct Options {
@@ -37,6 +45,9 @@ pub struct Options {
     pub site: PathBuf,
     /// Per-client rate limits on the API (off for load tests).
     pub rate_limits: bool,
+    /// The address patrons reach the server at, for the links in mail (default: the bound
+    /// address); its host is served too. Required when listening on all interfaces.
+    pub public_url: Option<String>,
 }
 
 /// Runs the local service until Ctrl-C.
@@ -46,8 +57,20 @@ pub async fn run(options: Options) -> Result<(), String> {
         .await
         .map_err(|e| format!("cannot listen on {}: {e}", options.addr))?;
     let bound = listener.local_addr().map_err(|e| e.to_string())?;
+    let base = match &options.public_url {
+        Some(url) => url.trim_end_matches('/').to_owned(),
+        None if bound.ip().is_unspecified() => {
+            return Err(format!(
+                "listening on all interfaces ({bound}): pass --public-url with the address \
+                 patrons reach this machine at (the links in mail use it)"
+            ))
+        }
+        None => format!("http://{bound}"),
+    };
     // Site and API share this origin: no CORS.
-    let links = Links::same_origin(&format!("http://{bound}")).map_err(|e| e.to_string())?;
+    let links = Links::same_origin(&base).map_err(|e| e.to_string())?;
+    let hosts = Hosts::new(bound, links.public_url().host_str());
+    let key = StaffKey::generate();
     let wiring = rantevou_wiring::local::wiring(
         config,
         &options.data,
@@ -62,29 +85,35 @@ pub async fn run(options: Options) -> Result<(), String> {
         limits: options.rate_limits.then(RateLimits::new),
         outbox: options.data.join("outbox"),
         site: options.site,
+        hosts,
+        key: key.clone(),
     });
     if app.limits.is_some() {
         tokio::spawn(forget_quiet_clients(Arc::clone(&app)));
     }
-    let router = axum::Router::new()
-        .fallback(dispatch)
-        .with_state(app)
-        .into_make_service_with_connect_info::<SocketAddr>();
+    let router = axum::Router::new().fallback(dispatch).with_state(app);
     say(&format!(
-        "rantevou is serving at http://{bound}/  (mail: http://{bound}/outbox, data: {})",
+        "rantevou is serving at {base}/  (mail: {base}/outbox?key={}, data: {})",
+        key.expose(),
         options.data.display()
     ));
+    if !bound.ip().is_loopback() {
+        say(&format!(
+            "WARNING: listening on {bound}, reachable from the network: the booking site and the \
+             API answer anyone who can reach it (as {base}); the outbox, which holds every \
+             patron's details and links, only with the key above."
+        ));
+    }
     if !options.rate_limits {
         say("Rate limits are off (--no-rate-limit).");
     }
     say("Press Ctrl-C to stop.");
-    axum::serve(listener, router)
-        .with_graceful_shutdown(async {
-            let _ = tokio::signal::ctrl_c().await;
-            say("stopping…");
-        })
-        .await
-        .map_err(|e| e.to_string())?;
+    crate::listen::serve(listener, router, options.rate_limits, async {
+        let _ = tokio::signal::ctrl_c().await;
+        say("stopping…");
+    })
+    .await
+    .map_err(|e| e.to_string())?;
     say("stopped; everything booked is in the data folder.");
     Ok(())
 }
@@ -120,21 +149,23 @@ fn say(line: &str) {
 async fn dispatch(
     State(app): State<Arc<App>>,
     ConnectInfo(client): ConnectInfo<SocketAddr>,
-    req: Request,
+    mut req: Request,
 ) -> Response {
-    let path = req.uri().path().to_owned();
-    if path == "/outbox" || path == "/outbox/" {
-        return page(outbox_pages::list(app.outbox.clone()).await);
+    if !app.hosts.allows(req.headers()) {
+        // Another name pointed at this machine (DNS rebinding): not ours to answer.
+        return (
+            StatusCode::MISDIRECTED_REQUEST,
+            "This server does not serve that host name.\n",
+        )
+            .into_response();
     }
-    if let Some(file) = path.strip_prefix("/outbox/") {
-        let raw = req.uri().query() == Some("raw=1");
-        return match outbox_pages::message(app.outbox.clone(), file, raw).await {
-            Some(outbox_pages::Message::Page(html)) => page(html),
-            Some(outbox_pages::Message::Raw(bytes)) => {
-                ([(header::CONTENT_TYPE, "message/rfc822")], bytes).into_response()
-            }
-            None => StatusCode::NOT_FOUND.into_response(),
-        };
+    // HEAD is GET without the body (the connection leaves the body out).
+    if req.method() == Method::HEAD {
+        *req.method_mut() = Method::GET;
+    }
+    let path = req.uri().path().to_owned();
+    if path == "/outbox" || path.starts_with("/outbox/") {
+        return outbox(&app, &path, req).await;
     }
     if path.starts_with("/api/") {
         if let Some(Err(wait)) = app
@@ -154,13 +185,15 @@ async fn dispatch(
 async fn api(functions: &Functions, req: Request) -> Response {
     let (parts, body) = req.into_parts();
     // Bodies over the functions' 16 KiB limit are refused by them; read a little more to know.
-    let body = match to_bytes(body, rantevou_http::body::MAX_BODY_BYTES + 1).await {
-        Ok(b) if b.is_empty() => Body::Empty,
-        Ok(b) => match String::from_utf8(b.to_vec()) {
+    let read = to_bytes(body, rantevou_http::body::MAX_BODY_BYTES + 1);
+    let body = match tokio::time::timeout(BODY_TIMEOUT, read).await {
+        Ok(Ok(b)) if b.is_empty() => Body::Empty,
+        Ok(Ok(b)) => match String::from_utf8(b.to_vec()) {
             Ok(text) => Body::Text(text),
             Err(e) => Body::Binary(e.into_bytes()),
         },
-        Err(_) => return to_axum(ApiError::PayloadTooLarge.to_response()),
+        Ok(Err(_)) => return to_axum(ApiError::PayloadTooLarge.to_response()),
+        Err(_) => return to_axum(ApiError::RequestTimeout.to_response()),
     };
     let request = lambda_http::http::Request::from_parts(parts, body);
     to_axum(functions.route(request).await)
@@ -179,6 +212,51 @@ fn to_axum(response: lambda_http::Response<Body>) -> Response {
 
 fn page(html: String) -> Response {
     to_axum(respond::html(StatusCode::OK, html))
+}
+
+/// `/outbox` and its messages, for whoever holds the printed key (a link with it sets a
+/// cookie, so the pages' own links work); 401 without.
+async fn outbox(app: &App, path: &str, req: Request) -> Response {
+    let access = app.key.carried_by(req.uri().query(), req.headers());
+    if access == Access::Refused {
+        let mut refused = to_axum(respond::html(
+            StatusCode::UNAUTHORIZED,
+            outbox_pages::needs_key(),
+        ));
+        refused.headers_mut().insert(
+            header::WWW_AUTHENTICATE,
+            HeaderValue::from_static("Key realm=\"outbox\""),
+        );
+        return refused;
+    }
+    let query = req.uri().query().unwrap_or("");
+    let param = |name: &str| {
+        query
+            .split('&')
+            .find_map(|pair| pair.strip_prefix(name)?.strip_prefix('='))
+    };
+    let mut response = match path.strip_prefix("/outbox/").filter(|f| !f.is_empty()) {
+        None => {
+            let page_no = param("page").and_then(|p| p.parse().ok()).unwrap_or(0);
+            page(outbox_pages::list(app.outbox.clone(), page_no).await)
+        }
+        Some(file) => {
+            let raw = param("raw") == Some("1");
+            match outbox_pages::message(app.outbox.clone(), file, raw).await {
+                Some(outbox_pages::Message::Page(html)) => page(html),
+                Some(outbox_pages::Message::Raw(bytes)) => {
+                    ([(header::CONTENT_TYPE, "message/rfc822")], bytes).into_response()
+                }
+                None => StatusCode::NOT_FOUND.into_response(),
+            }
+        }
+    };
+    if access == Access::ByLink {
+        response
+            .headers_mut()
+            .insert(header::SET_COOKIE, app.key.cookie());
+    }
+    response
 }
 
 /// A file of the static site; `/` is `index.html`. Paths cannot leave the site folder.
@@ -209,19 +287,36 @@ async fn static_file(site: &Path, path: &str) -> Response {
                 _ => "application/octet-stream",
             };
             let mut response = (StatusCode::OK, bytes).into_response();
-            response
-                .headers_mut()
-                .insert(header::CONTENT_TYPE, HeaderValue::from_static(content_type));
-            response.headers_mut().insert(
+            let headers = response.headers_mut();
+            headers.insert(header::CONTENT_TYPE, HeaderValue::from_static(content_type));
+            headers.insert(
                 header::X_CONTENT_TYPE_OPTIONS,
                 HeaderValue::from_static("nosniff"),
             );
+            headers.insert(header::X_FRAME_OPTIONS, HeaderValue::from_static("DENY"));
+            headers.insert(
+                header::REFERRER_POLICY,
+                HeaderValue::from_static("no-referrer"),
+            );
+            if content_type.starts_with("text/html") {
+                // What the page's own <meta> says, and what a <meta> cannot: no framing.
+                headers.insert(
+                    header::CONTENT_SECURITY_POLICY,
+                    HeaderValue::from_static(SITE_CSP),
+                );
+            }
             response
         }
         Err(_) if relative == "index.html" => page(placeholder()),
         Err(_) => StatusCode::NOT_FOUND.into_response(),
     }
 }
+
+/// The booking site's Content-Security-Policy, sent as a header on its pages: the page's own
+/// `<meta>` policy, with `frame-ancestors 'none'` (which only a header can carry).
+pub const SITE_CSP: &str = "default-src 'none'; script-src 'self'; style-src 'self'; \
+    connect-src 'self'; img-src 'self'; worker-src 'self'; form-action 'self'; base-uri 'none'; \
+    frame-ancestors 'none'";
 
 /// Shown at `/` when the site folder has no `index.html` (started outside the project folder).
 fn placeholder() -> String {

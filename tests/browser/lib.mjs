@@ -8,6 +8,8 @@ import { createRequire } from "node:module";
 import { chromium } from "playwright-core";
 
 export const BASE = process.env.BASE_URL || "http://127.0.0.1:8080";
+/** The outbox, with the key `rantevou serve` printed (it sets a cookie for the pages it links). */
+export const OUTBOX = process.env.OUTBOX_URL || `${BASE}/outbox`;
 
 const require = createRequire(import.meta.url);
 const AXE_SOURCE = readFileSync(require.resolve("axe-core/axe.min.js"), "utf8");
@@ -111,7 +113,7 @@ export async function fillDetails(page, patron = PATRON) {
 
 /** The outbox rows addressed to `to`, newest first: [{subject, href}]. */
 export async function mailsTo(page, to) {
-  await page.goto(`${BASE}/outbox`);
+  await page.goto(OUTBOX);
   const rows = await page.locator("tbody tr").evaluateAll((trs) =>
     trs.map((tr) => ({
       to: tr.children[1].textContent.trim(),

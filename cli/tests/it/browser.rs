@@ -38,6 +38,7 @@ fn run_with(file: &str, serve_args: &[&str]) {
         .args(["--test", "--test-reporter=spec", file])
         .current_dir(&dir)
         .env("BASE_URL", &server.1)
+        .env("OUTBOX_URL", &server.2)
         .output()
         .expect("node runs");
     let report = String::from_utf8_lossy(&output.stdout);
@@ -64,6 +65,11 @@ fn a_held_booking_confirmed_from_its_mail() {
     assert!(sample.contains("hold_minutes = 30 "));
     std::fs::write(&config, sample).unwrap();
     run_with("held.test.mjs", &["--config", config.to_str().unwrap()]);
+}
+
+#[test]
+fn the_booking_page_cannot_be_framed_by_another_site() {
+    run("frame.test.mjs");
 }
 
 #[test]

@@ -3,5 +3,6 @@
 
 mod browser;
 mod crash;
+mod hardening;
 mod serve;
 mod support;

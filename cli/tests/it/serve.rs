@@ -10,6 +10,7 @@ fn serve_books_mails_stops_and_keeps_data() {
     let data = tempfile::tempdir().unwrap();
     let server = Server::start(data.path());
     let base = server.1.clone();
+    let key = server.2.split("key=").nth(1).unwrap().to_owned();
 
     let (status, _, services) = http("GET", &format!("{base}/api/services"), &[], "");
     assert_eq!(status, 200);
@@ -31,7 +32,9 @@ fn serve_books_mails_stops_and_keeps_data() {
     let manage = created["manage_url"].as_str().unwrap().to_owned();
     assert!(manage.starts_with(&base), "the link points at this server");
 
-    let (status, _, list) = http("GET", &format!("{base}/outbox"), &[], "");
+    let (status, _, _) = http("GET", &format!("{base}/outbox"), &[], "");
+    assert_eq!(status, 401, "the outbox needs the printed key");
+    let (status, _, list) = http("GET", &server.2, &[], "");
     assert_eq!(status, 200);
     let first = list
         .split("href=\"/outbox/")
@@ -46,14 +49,21 @@ fn serve_books_mails_stops_and_keeps_data() {
         2,
         "the confirmation and the provider's copy"
     );
-    let (_, _, _) = http("GET", &format!("{base}/outbox/{first}"), &[], "");
+    let (status, _, _) = http("GET", &format!("{base}/outbox/{first}"), &[], "");
+    assert_eq!(status, 401, "each message too");
     let mut found_link = false;
     for file in list
         .split("href=\"/outbox/")
         .skip(1)
         .map(|s| s.split('"').next().unwrap())
     {
-        let (_, _, page) = http("GET", &format!("{base}/outbox/{file}"), &[], "");
+        let cookie = format!("rantevou_key={key}");
+        let (_, _, page) = http(
+            "GET",
+            &format!("{base}/outbox/{file}"),
+            &[("cookie", cookie.as_str())],
+            "",
+        );
         // minijinja escapes `/` too; a browser reads the entities back.
         let page = page.replace("&#x2f;", "/").replace("&amp;", "&");
         found_link |= page.contains(&format!("<a href=\"{manage}\">{manage}</a>"));
@@ -61,7 +71,7 @@ fn serve_books_mails_stops_and_keeps_data() {
     assert!(found_link, "the cancel link is clickable in the outbox");
     let (status, _, _) = http(
         "GET",
-        &format!("{base}/outbox/..%2Frantevou.sqlite3"),
+        &format!("{base}/outbox/..%2Frantevou.sqlite3?key={key}"),
         &[],
         "",
     );
@@ -142,28 +152,6 @@ fn two_hundred_simultaneous_requests_for_one_time_book_it_once() {
     assert_eq!(mails, 2, "one confirmation and its staff copy");
 }
 
-/// One HTTP/1.0 request from the local address `from` (another client than 127.0.0.1: ureq
-/// cannot choose its local address); the status.
-fn status_from(from: &str, base: &str, request: &str) -> u16 {
-    use std::io::{Read, Write};
-    let to: std::net::SocketAddr = base.trim_start_matches("http://").parse().unwrap();
-    let runtime = tokio::runtime::Builder::new_current_thread()
-        .enable_io()
-        .build()
-        .unwrap();
-    let stream = runtime.block_on(async {
-        let socket = tokio::net::TcpSocket::new_v4().unwrap();
-        socket.bind(format!("{from}:0").parse().unwrap()).unwrap();
-        socket.connect(to).await.unwrap().into_std().unwrap()
-    });
-    stream.set_nonblocking(false).unwrap();
-    let mut stream = stream;
-    stream.write_all(request.as_bytes()).unwrap();
-    let mut answer = String::new();
-    stream.read_to_string(&mut answer).unwrap();
-    answer.split_whitespace().nth(1).unwrap().parse().unwrap()
-}
-
 #[test]
 fn a_burst_from_one_address_is_refused_with_retry_after_while_another_is_served() {
     let data = tempfile::tempdir().unwrap();
@@ -197,6 +185,12 @@ fn a_burst_from_one_address_is_refused_with_retry_after_while_another_is_served(
     assert!(problem.contains("/problems/too-many-requests"));
     // Reads are counted apart, and another address is served.
     assert_eq!(http("GET", &format!("{base}/api/services"), &[], "").0, 200);
-    let request = "POST /api/appointments HTTP/1.0\r\nContent-Type: application/json\r\nContent-Length: 2\r\n\r\n{}";
-    assert_eq!(status_from("127.0.0.2", base, request), 422);
+    let request = format!(
+        "POST /api/appointments HTTP/1.0\r\nHost: {}\r\nContent-Type: application/json\r\nContent-Length: 2\r\n\r\n{{}}",
+        base.trim_start_matches("http://")
+    );
+    assert_eq!(
+        crate::support::status_from("127.0.0.2", base, &request),
+        422
+    );
 }

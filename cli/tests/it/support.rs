@@ -6,8 +6,9 @@
 use std::io::{BufRead, BufReader};
 use std::process::{Child, Command, Stdio};
 
-/// The running server and its base URL (`http://127.0.0.1:PORT`); killed when dropped.
-pub struct Server(pub Child, pub String);
+/// The running server, its base URL (`http://127.0.0.1:PORT`) and its outbox's URL with the
+/// key it printed; killed when dropped.
+pub struct Server(pub Child, pub String, pub String);
 
 impl Server {
     pub fn start(data: &std::path::Path) -> Server {
@@ -29,12 +30,18 @@ impl Server {
         let stdout = child.stdout.take().unwrap();
         let mut first = String::new();
         BufReader::new(stdout).read_line(&mut first).unwrap();
-        let base = first
+        let mut urls = first
             .split_whitespace()
-            .find(|w| w.starts_with("http://"))
+            .filter(|w| w.starts_with("http://"));
+        let base = urls
+            .next()
             .map(|u| u.trim_end_matches('/').to_owned())
             .unwrap_or_else(|| panic!("no URL in {first:?}"));
-        Server(child, base)
+        let outbox = urls
+            .find(|u| u.contains("/outbox?key="))
+            .map(|u| u.trim_end_matches(',').to_owned())
+            .unwrap_or_else(|| panic!("no outbox URL in {first:?}"));
+        Server(child, base, outbox)
     }
 
     /// Ctrl-C, as the person running it would press; waits for the exit.
@@ -53,4 +60,26 @@ impl Drop for Server {
         let _ = self.0.kill();
         let _ = self.0.wait();
     }
+}
+
+/// One HTTP/1.0 request from the local address `from` (another client than 127.0.0.1: ureq
+/// cannot choose its local address); the status.
+pub fn status_from(from: &str, base: &str, request: &str) -> u16 {
+    use std::io::{Read, Write};
+    let to: std::net::SocketAddr = base.trim_start_matches("http://").parse().unwrap();
+    let runtime = tokio::runtime::Builder::new_current_thread()
+        .enable_io()
+        .build()
+        .unwrap();
+    let stream = runtime.block_on(async {
+        let socket = tokio::net::TcpSocket::new_v4().unwrap();
+        socket.bind(format!("{from}:0").parse().unwrap()).unwrap();
+        socket.connect(to).await.unwrap().into_std().unwrap()
+    });
+    stream.set_nonblocking(false).unwrap();
+    let mut stream = stream;
+    stream.write_all(request.as_bytes()).unwrap();
+    let mut answer = String::new();
+    stream.read_to_string(&mut answer).unwrap();
+    answer.split_whitespace().nth(1).unwrap().parse().unwrap()
 }

@@ -95,6 +95,9 @@ pub enum ApiError {
     /// The idempotency key was used for another request.
     #[error("idempotency key reused")]
     IdempotencyKeyReused,
+    /// The body did not arrive in time (the local server's limit).
+    #[error("request timeout")]
+    RequestTimeout,
     /// Body over 16 KiB.
     #[error("payload too large")]
     PayloadTooLarge,
@@ -170,6 +173,11 @@ impl ApiError {
                 StatusCode::UNPROCESSABLE_ENTITY,
                 "idempotency-key-reused",
                 "The Idempotency-Key was used for a different request",
+            ),
+            ApiError::RequestTimeout => (
+                StatusCode::REQUEST_TIMEOUT,
+                "request-timeout",
+                "The request's body did not arrive in time",
             ),
             ApiError::PayloadTooLarge => (
                 StatusCode::PAYLOAD_TOO_LARGE,

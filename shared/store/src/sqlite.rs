@@ -100,7 +100,9 @@ impl SqliteStore {
             .map_err(unavailable)?;
         conn.pragma_update(None, "journal_mode", "WAL")
             .map_err(unavailable)?;
-        conn.pragma_update(None, "synchronous", "NORMAL")
+        // FULL: a booking answered 201 survives a power loss too (NORMAL in WAL mode may roll
+        // back the last transactions); its cost is in BENCHMARKS.md.
+        conn.pragma_update(None, "synchronous", "FULL")
             .map_err(unavailable)?;
         conn.pragma_update(None, "foreign_keys", "ON")
             .map_err(unavailable)?;
