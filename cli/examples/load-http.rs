@@ -300,7 +300,9 @@ fn main() -> Result<(), Failure> {
         .to_owned();
     if args.get(2).map(String::as_str) == Some("--outbox") {
         let (Some(url), Some(dir)) = (args.get(3), args.get(4)) else {
-            return Err("--outbox needs the outbox URL (with its key) and the outbox folder".into());
+            return Err(
+                "--outbox needs the outbox URL (with its key) and the outbox folder".into(),
+            );
         };
         return outbox_load(&base, url, std::path::Path::new(dir));
     }

@@ -3,7 +3,7 @@
 
 use lambda_http::{Body, Request, Response};
 use rantevou_app::{Cancelling, Confirming, Fetching, FreeSlots};
-use rantevou_http::routes::function_for;
+use rantevou_http::routes::{allowed, function_for};
 use rantevou_http::{ApiError, Function};
 use rantevou_store::Store;
 use rantevou_wiring::{NoKeys, Wiring};
@@ -46,10 +46,13 @@ impl Functions {
         }
     }
 
-    /// `req` handled by the function its method and path route to (404 when none does).
+    /// `req` handled by the function its method and path route to (405 with `Allow` when the
+    /// path is served with other methods, 404 when it is not served).
     pub async fn route(&self, req: Request) -> Response<Body> {
-        match function_for(req.method().as_str(), req.uri().path()) {
+        let path = req.uri().path();
+        match function_for(req.method().as_str(), path) {
             Some(function) => self.call(function, req).await,
+            None if allowed(path).is_some() => ApiError::method_not_allowed(path).to_response(),
             None => ApiError::NotFound.to_response(),
         }
     }

@@ -304,6 +304,10 @@ async fn static_file(site: &Path, path: &str) -> Response {
                     header::CONTENT_SECURITY_POLICY,
                     HeaderValue::from_static(SITE_CSP),
                 );
+                headers.insert(
+                    header::HeaderName::from_static("permissions-policy"),
+                    HeaderValue::from_static(PERMISSIONS_POLICY),
+                );
             }
             response
         }
@@ -313,10 +317,15 @@ async fn static_file(site: &Path, path: &str) -> Response {
 }
 
 /// The booking site's Content-Security-Policy, sent as a header on its pages: the page's own
-/// `<meta>` policy, with `frame-ancestors 'none'` (which only a header can carry).
+/// `<meta>` policy, with `frame-ancestors 'none'` (which only a header can carry). CloudFront's
+/// response-headers policy in `template.yaml` says the same (a test checks).
 pub const SITE_CSP: &str = "default-src 'none'; script-src 'self'; style-src 'self'; \
     connect-src 'self'; img-src 'self'; worker-src 'self'; form-action 'self'; base-uri 'none'; \
     frame-ancestors 'none'";
+
+/// The powerful features the booking site never uses, switched off (`Permissions-Policy`).
+pub const PERMISSIONS_POLICY: &str =
+    "camera=(), microphone=(), geolocation=(), payment=(), usb=(), interest-cohort=()";
 
 /// Shown at `/` when the site folder has no `index.html` (started outside the project folder).
 fn placeholder() -> String {

@@ -48,7 +48,9 @@ pub async fn handle(req: Request, uc: &UseCases) -> Response<Body> {
                     Err(e) => Err(ApiError::of_booking(e, language)),
                 }
             }
-            _ => Err(ApiError::MethodNotAllowed),
+            _ => Err(ApiError::method_not_allowed(&rantevou_http::request::path(
+                &req,
+            ))),
         }
     })
     .await

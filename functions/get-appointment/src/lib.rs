@@ -15,7 +15,9 @@ pub async fn handle(req: Request, fetching: &Fetching) -> Response<Body> {
         Function::GetAppointment,
         |req| async move {
             if req.method() != Method::GET {
-                return Err(ApiError::MethodNotAllowed);
+                return Err(ApiError::method_not_allowed(&rantevou_http::request::path(
+                    &req,
+                )));
             }
             let token = request::query(&req, "token")
                 .filter(|t| !t.is_empty())

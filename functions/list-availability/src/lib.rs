@@ -1,6 +1,6 @@
 //! `GET /api/services` and `GET /api/availability`: what can be booked, and when.
 
-use chrono::NaiveDate;
+use chrono::{Datelike, NaiveDate};
 use lambda_http::http::{header, HeaderValue, Method, StatusCode};
 use lambda_http::{Body, Request, Response};
 use rantevou_app::{FreeSlots, SlotsQuery};
@@ -16,7 +16,9 @@ pub async fn handle(req: Request, slots: &FreeSlots) -> Response<Body> {
         Function::ListAvailability,
         |req| async move {
             if req.method() != Method::GET {
-                return Err(ApiError::MethodNotAllowed);
+                return Err(ApiError::method_not_allowed(&rantevou_http::request::path(
+                    &req,
+                )));
             }
             match path(&req).as_str() {
                 "/api/services" => Ok(services(slots)),
@@ -38,16 +40,31 @@ fn services(slots: &FreeSlots) -> Response<Body> {
     response
 }
 
+/// The years a `from` or `to` may name: wide enough for any booking, narrow enough that every
+/// date is written YYYY-MM-DD (no sign, four digits).
+pub const YEARS: std::ops::RangeInclusive<i32> = 2000..=2999;
+
 fn date_param(req: &Request, name: &str) -> Result<Option<NaiveDate>, ApiError> {
     query(req, name)
         .map(|v| {
-            NaiveDate::parse_from_str(&v, "%Y-%m-%d").map_err(|_| {
+            let invalid = || {
                 ApiError::bad_param(
                     name,
                     "invalid",
-                    format!("{v:?} is not a date as YYYY-MM-DD"),
+                    format!(
+                        "{v:?} is not a date as YYYY-MM-DD between {} and {}",
+                        YEARS.start(),
+                        YEARS.end()
+                    ),
                 )
-            })
+            };
+            // Exactly YYYY-MM-DD: chrono alone would take a sign and more digits.
+            let shaped = v.len() == 10 && v.starts_with(|c: char| c.is_ascii_digit());
+            let date = NaiveDate::parse_from_str(&v, "%Y-%m-%d")
+                .ok()
+                .filter(|d| shaped && YEARS.contains(&d.year()))
+                .ok_or_else(invalid)?;
+            Ok(date)
         })
         .transpose()
 }

@@ -39,7 +39,7 @@ pub fn link_request(req: &Request) -> Result<LinkRequest, ApiError> {
         ("POST", BodyKind::Form) => Ok(LinkRequest::Form),
         ("POST", BodyKind::Json) => Ok(LinkRequest::Json),
         ("POST", BodyKind::Other) => Err(ApiError::UnsupportedMediaType),
-        _ => Err(ApiError::MethodNotAllowed),
+        _ => Err(ApiError::method_not_allowed(&crate::request::path(req))),
     }
 }
 
@@ -88,7 +88,7 @@ pub fn json<T: DeserializeOwned>(req: &Request) -> Result<T, ApiError> {
     serde_path_to_error::deserialize(deserializer).map_err(|e| {
         let path = e.path().to_string();
         let inner = e.into_inner();
-        let message = inner.to_string();
+        let message = plain(&inner.to_string());
         let code = if message.starts_with("unknown field") {
             "unknown_field"
         } else if inner.is_syntax() || inner.is_eof() {
@@ -106,6 +106,32 @@ pub fn json<T: DeserializeOwned>(req: &Request) -> Result<T, ApiError> {
             errors: vec![FieldProblem::new(field, code, message)],
         }
     })
+}
+
+/// serde's message with the Rust type it names said as JSON says it ("expected struct
+/// CreateBody" → "expected an object"): answers never show internal names.
+fn plain(message: &str) -> String {
+    let Some(at) = message.find("expected ") else {
+        return message.to_owned();
+    };
+    let (head, expected) = message.split_at(at + "expected ".len());
+    let (what, tail) = expected
+        .split_once(" at line ")
+        .map_or((expected, ""), |(w, _)| (w, &expected[w.len()..]));
+    let said = match what.split_whitespace().next().unwrap_or("") {
+        "struct" | "map" => "an object",
+        "enum" => "one of the documented values",
+        "u8" | "u16" | "u32" | "u64" | "usize" | "i8" | "i16" | "i32" | "i64" | "isize" => {
+            "a whole number"
+        }
+        "f32" | "f64" => "a number",
+        "bool" => "true or false",
+        "char" => "a one-character string",
+        "unit" => "null",
+        "tuple" | "sequence" => "an array",
+        _ => return message.to_owned(),
+    };
+    format!("{head}{said}{tail}")
 }
 
 /// An HTML form's fields.

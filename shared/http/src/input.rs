@@ -97,9 +97,17 @@ impl CreateBody {
 
 /// The `Idempotency-Key` header, if sent; 400 when it is not 1–128 visible ASCII characters.
 pub fn idempotency_key(req: &Request) -> Result<Option<IdempotencyKey>, ApiError> {
-    let Some(value) = req.headers().get("idempotency-key") else {
+    let mut values = req.headers().get_all("idempotency-key").iter();
+    let Some(value) = values.next() else {
         return Ok(None);
     };
+    if values.next().is_some() {
+        return Err(ApiError::bad_param(
+            "Idempotency-Key",
+            "repeated",
+            "send the header once",
+        ));
+    }
     value
         .to_str()
         .ok()
@@ -109,7 +117,7 @@ pub fn idempotency_key(req: &Request) -> Result<Option<IdempotencyKey>, ApiError
             ApiError::bad_param(
                 "Idempotency-Key",
                 "invalid",
-                "use 1-128 visible ASCII characters, e.g. a UUID",
+                "use 1-128 visible ASCII characters without commas, e.g. a UUID",
             )
         })
 }

@@ -104,9 +104,12 @@ pub enum ApiError {
     /// Not JSON (or a form, where forms are accepted).
     #[error("unsupported media type")]
     UnsupportedMediaType,
-    /// A method the route does not serve.
+    /// A method the route does not serve; `allow` lists those it does (the `Allow` header).
     #[error("method not allowed")]
-    MethodNotAllowed,
+    MethodNotAllowed {
+        /// E.g. `GET, HEAD, POST`.
+        allow: String,
+    },
     /// Too many requests from this client (the local server's limits), or the store asks us to
     /// slow down; try again after this many seconds.
     #[error("too many requests")]
@@ -132,6 +135,13 @@ impl ApiError {
         ApiError::BadRequest {
             detail: format!("{field}: {message}"),
             errors: vec![FieldProblem::new(field, code, message)],
+        }
+    }
+
+    /// 405 for a request to `path` with a method its route does not serve.
+    pub fn method_not_allowed(path: &str) -> Self {
+        ApiError::MethodNotAllowed {
+            allow: crate::routes::allowed(path).unwrap_or_default(),
         }
     }
 
@@ -189,7 +199,7 @@ impl ApiError {
                 "unsupported-media-type",
                 "Send application/json",
             ),
-            ApiError::MethodNotAllowed => (
+            ApiError::MethodNotAllowed { .. } => (
                 StatusCode::METHOD_NOT_ALLOWED,
                 "method-not-allowed",
                 "Method not allowed",
@@ -256,6 +266,9 @@ impl ApiError {
                 builder = builder.header(header::RETRY_AFTER, retry_after_secs.max(&1).to_string());
             }
             ApiError::Unavailable => builder = builder.header(header::RETRY_AFTER, "1"),
+            ApiError::MethodNotAllowed { allow } => {
+                builder = builder.header(header::ALLOW, allow.as_str());
+            }
             _ => {}
         }
         builder

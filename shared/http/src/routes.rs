@@ -118,10 +118,38 @@ pub const ROUTES: &[Route] = &[
 
 /// The function serving `method path` (a concrete path, e.g. `/api/appointments/0190…/cancel`).
 pub fn function_for(method: &str, path: &str) -> Option<Function> {
-    ROUTES
-        .iter()
-        .find(|r| r.method.eq_ignore_ascii_case(method) && matches(r.path, path))
+    routes_at(path)
+        .find(|r| r.method.eq_ignore_ascii_case(method))
         .map(|r| r.function)
+}
+
+/// The routes whose path is `path`: those naming it literally when there are any (so
+/// `/api/appointments/resend` is not also the appointment with the id "resend"), else those
+/// matching it with their `{param}` segments.
+fn routes_at(path: &str) -> impl Iterator<Item = &'static Route> + '_ {
+    let literal = ROUTES.iter().any(|r| r.path == path);
+    ROUTES.iter().filter(move |r| {
+        if literal {
+            r.path == path
+        } else {
+            matches(r.path, path)
+        }
+    })
+}
+
+/// The methods served at a concrete path, as an `Allow` header says them (`HEAD` wherever
+/// `GET` is); `None` when no route has that path.
+pub fn allowed(path: &str) -> Option<String> {
+    let mut methods: Vec<&str> = routes_at(path).map(|r| r.method).collect();
+    if methods.is_empty() {
+        return None;
+    }
+    if methods.contains(&"GET") {
+        methods.push("HEAD");
+    }
+    methods.sort_unstable();
+    methods.dedup();
+    Some(methods.join(", "))
 }
 
 /// Whether a concrete path matches a route path with `{param}` segments.

@@ -189,3 +189,88 @@ fn the_table_is_the_one_defined_in_infra() {
         Some(true)
     );
 }
+
+#[test]
+fn cloudfront_sends_the_headers_rantevou_serve_sends() {
+    let t = template();
+    let policies = resources_of_type(&t, "AWS::CloudFront::ResponseHeadersPolicy");
+    assert_eq!(policies.len(), 1, "one response-headers policy");
+    let config = &policies[0].1["Properties"]["ResponseHeadersPolicyConfig"];
+    let security = &config["SecurityHeadersConfig"];
+    assert_eq!(
+        security["ContentSecurityPolicy"]["ContentSecurityPolicy"].as_str(),
+        Some(rantevou::serve::SITE_CSP)
+    );
+    assert_eq!(
+        security["FrameOptions"]["FrameOption"].as_str(),
+        Some("DENY")
+    );
+    assert_eq!(
+        security["ReferrerPolicy"]["ReferrerPolicy"].as_str(),
+        Some("no-referrer")
+    );
+    assert!(
+        security["StrictTransportSecurity"]["AccessControlMaxAgeSec"]
+            .as_i64()
+            .unwrap_or(0)
+            >= 31_536_000,
+        "HSTS for a year at least"
+    );
+    let custom = &config["CustomHeadersConfig"]["Items"][0];
+    assert_eq!(custom["Header"].as_str(), Some("Permissions-Policy"));
+    assert_eq!(
+        custom["Value"].as_str(),
+        Some(rantevou::serve::PERMISSIONS_POLICY)
+    );
+    // Both behaviours carry it.
+    let (_, distribution) = resources_of_type(&t, "AWS::CloudFront::Distribution")[0];
+    let config = &distribution["Properties"]["DistributionConfig"];
+    let mut behaviours = vec![&config["DefaultCacheBehavior"]];
+    behaviours.extend(config["CacheBehaviors"].as_vec().unwrap());
+    for b in behaviours {
+        assert!(
+            !b["ResponseHeadersPolicyId"].is_badvalue(),
+            "{:?} has no response-headers policy",
+            b["PathPattern"]
+        );
+    }
+}
+
+#[test]
+fn access_logs_keep_no_query_string_and_expire() {
+    let t = template();
+    let (_, api) = resources_of_type(&t, "AWS::Serverless::HttpApi")[0];
+    let format = api["Properties"]["AccessLogSettings"]["Format"]
+        .as_str()
+        .expect("the API has access logs");
+    let fields: serde_json::Value = serde_json::from_str(format).expect("JSON lines");
+    assert_eq!(fields["route"], "$context.routeKey");
+    for leaky in [
+        "$context.path",
+        "$context.rawQueryString",
+        "querystring",
+        "body",
+    ] {
+        assert!(!format.contains(leaky), "{leaky} in the API's access log");
+    }
+    let (_, delivery) = resources_of_type(&t, "AWS::Logs::Delivery")[0];
+    let fields: Vec<&str> = delivery["Properties"]["RecordFields"]
+        .as_vec()
+        .unwrap()
+        .iter()
+        .filter_map(Yaml::as_str)
+        .collect();
+    assert!(fields.contains(&"cs-uri-stem") && fields.contains(&"c-ip"));
+    for leaky in ["cs-uri-query", "cs(Cookie)", "cs(Referer)"] {
+        assert!(
+            !fields.contains(&leaky),
+            "{leaky} in CloudFront's access log"
+        );
+    }
+    for (name, group) in resources_of_type(&t, "AWS::Logs::LogGroup") {
+        assert!(
+            !group["Properties"]["RetentionInDays"].is_badvalue(),
+            "{name} keeps its logs forever"
+        );
+    }
+}

@@ -22,9 +22,12 @@ pub const IDEMPOTENCY_KEY_TTL_SECONDS: i64 = 24 * 3600;
 pub struct IdempotencyKey(String);
 
 impl IdempotencyKey {
-    /// The key, if `raw` is acceptable.
+    /// The key, if `raw` is acceptable: 1-128 visible ASCII characters but the comma (the
+    /// separator of a repeated header, as API Gateway joins them).
     pub fn parse(raw: &str) -> Option<Self> {
-        let ok = !raw.is_empty() && raw.len() <= 128 && raw.bytes().all(|b| b.is_ascii_graphic());
+        let ok = !raw.is_empty()
+            && raw.len() <= 128
+            && raw.bytes().all(|b| b.is_ascii_graphic() && b != b',');
         ok.then(|| IdempotencyKey(raw.to_owned()))
     }
 
