@@ -94,7 +94,13 @@ pub struct MailTexts {
     pub attention: String,
     pub video_note: String,
     pub video_note_html: String,
-    pub staff_copy: String,
+    /// The staff copy's subject on booking; `{when}` (`30/11 09:20`) and `{name}` filled in.
+    pub staff_new_subject: String,
+    /// The staff copy's subject on cancellation; the same fills.
+    pub staff_cancelled_subject: String,
+    pub staff_new_intro: String,
+    pub staff_cancelled_intro: String,
+    pub staff_send_link: String,
     pub undelivered_heading: String,
     /// `{reason}` filled in with what the mail service said.
     pub undelivered_intro: String,

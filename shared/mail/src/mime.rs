@@ -28,6 +28,9 @@ pub fn build(mail: &OutgoingMail, from: &Sender) -> Result<Vec<u8>, MailError> {
         .message_id(message_id)
         .text_body(mail.text.as_str())
         .html_body(mail.html.as_str());
+    if let Some(reply_to) = &mail.reply_to {
+        builder = builder.reply_to(reply_to.as_str());
+    }
     for a in &mail.attachments {
         let mut parts = a.content_type.split(';').map(str::trim);
         let mut content_type = ContentType::new(

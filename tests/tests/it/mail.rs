@@ -106,6 +106,16 @@ async fn a_booking_and_a_cancellation_mail_the_patron_and_the_provider() {
     let staff = parse(&mails[1]);
     assert_eq!(to(&staff), "sip@lib.uom.gr");
     assert!(!staff.body_text(0).unwrap().contains("token="));
+    assert!(staff
+        .subject()
+        .unwrap()
+        .starts_with("Νέο ραντεβού: 01/12 09:00 — "));
+    assert_eq!(
+        staff.reply_to().unwrap().first().unwrap().address(),
+        Some("k.papadopoulou@example.org"),
+        "a reply reaches the patron"
+    );
+    assert!(ics(&staff).contains("METHOD:PUBLISH") && !ics(&staff).contains("ATTENDEE"));
     assert!(json(&invoke("get-appointment.found", &deps).await).is_object());
 
     // A repeat with the same Idempotency-Key mails nobody.

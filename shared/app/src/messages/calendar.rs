@@ -1,10 +1,23 @@
 //! The `.ics` attachment: `METHOD:REQUEST` on booking, `METHOD:CANCEL` with the same `UID`
-//! and a higher `SEQUENCE` on cancellation, so calendar programs update the one event.
+//! and a higher `SEQUENCE` on cancellation, so calendar programs update the one event. The
+//! patron's invitation is organised by the library and has the patron as attendee; the staff
+//! copy's event is published by the provider's mailbox (`METHOD:PUBLISH`, no attendee, so no
+//! RSVP buttons) and cancelled the same way. `DTSTAMP` is the time of each message.
 
+use chrono::{DateTime, Utc};
 use icalendar::{Calendar, Component, Event, EventLike, EventStatus, Property};
 use rantevou_domain::appointment::Appointment;
 use rantevou_domain::appointment::MailKind;
 use rantevou_domain::LibraryConfig;
+
+/// Whose calendar the file is for.
+#[derive(Debug, Clone, Copy, PartialEq, Eq)]
+pub enum Audience {
+    /// The patron: an invitation from the library, the patron attending.
+    Patron,
+    /// The provider's mailbox: its own published event.
+    Staff,
+}
 
 /// What a message's calendar file does to the patron's calendar.
 #[derive(Debug, Clone, Copy, PartialEq, Eq)]
@@ -26,11 +39,12 @@ impl Update {
         }
     }
 
-    /// The iTIP method.
-    pub fn method(self) -> &'static str {
-        match self {
-            Update::Request => "REQUEST",
-            Update::Cancel => "CANCEL",
+    /// The iTIP method for `audience`.
+    pub fn method(self, audience: Audience) -> &'static str {
+        match (self, audience) {
+            (Update::Request, Audience::Patron) => "REQUEST",
+            (Update::Request, Audience::Staff) => "PUBLISH",
+            (Update::Cancel, _) => "CANCEL",
         }
     }
 }
@@ -40,9 +54,18 @@ pub fn uid(a: &Appointment) -> String {
     format!("{}@rantevou", a.id)
 }
 
-/// The calendar file of `update`.
-pub fn ics(update: Update, a: &Appointment, config: &LibraryConfig) -> String {
-    let lang = a.patron.language;
+/// The calendar file of `update` for `audience`, stamped `now`.
+pub fn ics(
+    update: Update,
+    audience: Audience,
+    a: &Appointment,
+    config: &LibraryConfig,
+    now: DateTime<Utc>,
+) -> String {
+    let lang = match audience {
+        Audience::Patron => a.patron.language,
+        Audience::Staff => config.library.default_language(),
+    };
     let service = config
         .service(a.service.as_str())
         .map_or_else(|| a.service.to_string(), |s| s.name.get(lang).to_owned());
@@ -52,7 +75,7 @@ pub fn ics(update: Update, a: &Appointment, config: &LibraryConfig) -> String {
     let mut event = Event::new();
     event
         .uid(&uid(a))
-        .timestamp(a.created_at)
+        .timestamp(now)
         .starts(a.start)
         .ends(a.end)
         .summary(&format!("{service} – {provider}"))
@@ -64,18 +87,29 @@ pub fn ics(update: Update, a: &Appointment, config: &LibraryConfig) -> String {
         .status(match update {
             Update::Request => EventStatus::Confirmed,
             Update::Cancel => EventStatus::Cancelled,
-        })
-        .append_property(Property::new(
-            "ORGANIZER",
-            format!("mailto:{}", config.library.email),
-        ))
-        .append_property(Property::new(
-            "ATTENDEE",
-            format!("mailto:{}", a.patron.customer.email.mailbox()),
-        ));
+        });
+    match audience {
+        Audience::Patron => {
+            event
+                .append_property(Property::new(
+                    "ORGANIZER",
+                    format!("mailto:{}", config.library.email),
+                ))
+                .append_property(Property::new(
+                    "ATTENDEE",
+                    format!("mailto:{}", a.patron.customer.email.mailbox()),
+                ));
+        }
+        Audience::Staff => {
+            let mailbox = config
+                .provider(a.provider.as_str())
+                .map_or_else(|| config.library.email.clone(), |p| p.email.clone());
+            event.append_property(Property::new("ORGANIZER", format!("mailto:{mailbox}")));
+        }
+    }
     let mut calendar = Calendar::new();
     calendar
-        .append_property(Property::new("METHOD", update.method()))
+        .append_property(Property::new("METHOD", update.method(audience)))
         .push(event.done());
     calendar.done().to_string()
 }

@@ -104,6 +104,8 @@ struct Rendered {
 
 /// A message's heading and introduction, and whom it is for.
 struct Framing<'a> {
+    /// The subject, when not the heading with the service and time.
+    subject: Option<String>,
     heading: &'a str,
     intro: std::borrow::Cow<'a, str>,
     manage_url: Option<&'a str>,
@@ -118,13 +120,14 @@ fn render(
     framing: Framing<'_>,
 ) -> Result<Rendered, RenderError> {
     let Framing {
+        subject,
         heading,
         intro,
         manage_url,
         staff,
     } = framing;
     let d = Details::of(a, config, lang);
-    let subject = format!("{heading} – {} {}", d.service, d.start);
+    let subject = subject.unwrap_or_else(|| format!("{heading} – {} {}", d.service, d.start));
     let ctx = context! {
         lang => lang.code(),
         library => config.library.name.get(lang),
@@ -173,6 +176,7 @@ fn confirm_request(
     let (text, html) = render_pair("confirm-request", &ctx, kind)?;
     Ok(OutgoingMail {
         to: vec![a.patron.customer.email.mailbox()],
+        reply_to: None,
         subject: format!("{heading} – {} {}", d.service, d.start),
         text,
         html,
@@ -195,21 +199,16 @@ pub fn messages(
     let Some(update) = calendar::Update::of(kind) else {
         return Ok(vec![confirm_request(a, config, link, now)?]);
     };
-    let attachment = Attachment {
+    let attachment = |audience| Attachment {
         filename: match update {
             calendar::Update::Request => "invite.ics".into(),
             calendar::Update::Cancel => "cancel.ics".into(),
         },
-        content_type: format!("text/calendar; charset=utf-8; method={}", update.method()),
-        content: calendar::ics(update, a, config).into_bytes(),
-    };
-    let mail = |to: String, r: Rendered| OutgoingMail {
-        to: vec![to],
-        subject: r.subject,
-        text: r.text,
-        html: r.html,
-        attachments: vec![attachment.clone()],
-        date: now,
+        content_type: format!(
+            "text/calendar; charset=utf-8; method={}",
+            update.method(audience)
+        ),
+        content: calendar::ics(update, audience, a, config, now).into_bytes(),
     };
     let (heading, intro) = heading_intro(kind, a.patron.language);
     let patron = render(
@@ -218,31 +217,77 @@ pub fn messages(
         config,
         a.patron.language,
         Framing {
+            subject: None,
             heading,
             intro: intro.into(),
             manage_url,
             staff: false,
         },
     )?;
-    let mut out = vec![mail(a.patron.customer.email.mailbox(), patron)];
+    let mut out = vec![OutgoingMail {
+        to: vec![a.patron.customer.email.mailbox()],
+        reply_to: None,
+        subject: patron.subject,
+        text: patron.text,
+        html: patron.html,
+        attachments: vec![attachment(calendar::Audience::Patron)],
+        date: now,
+    }];
     if let Some(provider) = config.provider(a.provider.as_str()) {
-        let staff_lang = config.library.default_language();
-        let (heading, intro) = heading_intro(kind, staff_lang);
-        let copy = render(
-            kind,
-            a,
-            config,
-            staff_lang,
-            Framing {
-                heading,
-                intro: intro.into(),
-                manage_url: None,
-                staff: true,
-            },
-        )?;
-        out.push(mail(provider.email.clone(), copy));
+        let copy = staff_copy(kind, a, config)?;
+        out.push(OutgoingMail {
+            to: vec![provider.email.clone()],
+            // A reply reaches the patron.
+            reply_to: Some(a.patron.customer.email.mailbox()),
+            subject: copy.subject,
+            text: copy.text,
+            html: copy.html,
+            attachments: vec![attachment(calendar::Audience::Staff)],
+            date: now,
+        });
     }
     Ok(out)
+}
+
+/// The provider's copy of `kind`, written for a librarian, in the library's default language:
+/// the subject says what happened, when and who ("Νέο ραντεβού: 30/11 09:20 — Όνομα"); the
+/// body has the patron's details and topic, the reason on a cancellation, and on a booking
+/// what is left to do (send the video-call link). Never the patron's manage link.
+fn staff_copy(
+    kind: MailKind,
+    a: &Appointment,
+    config: &LibraryConfig,
+) -> Result<Rendered, RenderError> {
+    let lang = config.library.default_language();
+    let t = &texts(lang).mail;
+    let (subject, intro) = if kind == MailKind::Cancellation {
+        (&t.staff_cancelled_subject, &t.staff_cancelled_intro)
+    } else {
+        (&t.staff_new_subject, &t.staff_new_intro)
+    };
+    let when = a
+        .start
+        .with_timezone(&config.library.timezone)
+        .format("%d/%m %H:%M")
+        .to_string();
+    let subject = fill(
+        &fill(subject, "when", &when),
+        "name",
+        a.patron.customer.name.as_str(),
+    );
+    render(
+        kind,
+        a,
+        config,
+        lang,
+        Framing {
+            subject: Some(subject.clone()),
+            heading: &subject,
+            intro: intro.as_str().into(),
+            manage_url: None,
+            staff: true,
+        },
+    )
 }
 
 /// The provider's notice that `kind` could not be delivered to the patron for `reason` (no
@@ -266,6 +311,7 @@ pub fn undelivered(
         config,
         lang,
         Framing {
+            subject: None,
             heading: &t.undelivered_heading,
             intro: fill(&t.undelivered_intro, "reason", reason).into(),
             manage_url: None,
@@ -274,6 +320,7 @@ pub fn undelivered(
     )?;
     Ok(Some(OutgoingMail {
         to: vec![provider.email.clone()],
+        reply_to: None,
         subject: notice.subject,
         text: notice.text,
         html: notice.html,
@@ -311,6 +358,7 @@ pub fn links_again(
     let (text, html) = render_pair("links-again", &ctx, "links again")?;
     Ok(OutgoingMail {
         to: vec![email.mailbox()],
+        reply_to: None,
         subject: format!(
             "{} – {}",
             t.links_again_heading,

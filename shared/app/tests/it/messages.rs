@@ -46,6 +46,13 @@ fn mime(mail: &OutgoingMail) -> Vec<u8> {
     rantevou_mail::mime::build(mail, &sender()).unwrap()
 }
 
+/// The `.ics` attachment's text.
+fn ics_text(bytes: &[u8]) -> String {
+    let message = MessageParser::default().parse(bytes).unwrap();
+    let attachment = message.attachment(0).expect("an .ics attachment");
+    String::from_utf8(attachment.contents().to_vec()).unwrap()
+}
+
 fn calendar_of(bytes: &[u8]) -> (String, String, String, String) {
     let message = MessageParser::default().parse(bytes).unwrap();
     let attachment = message.attachment(0).expect("an .ics attachment");
@@ -120,7 +127,49 @@ fn the_greek_confirmation_follows_the_seed() {
         !staff.text.contains("token="),
         "the patron's link stays the patron's"
     );
-    assert!(staff.text.contains("Αντίγραφο για τη Βιβλιοθήκη"));
+    // Written for the librarian: what, when and who in the subject; replies reach the patron;
+    // what is left to do instead of the patron's "the link will be sent to you".
+    assert_eq!(
+        staff.subject,
+        "Νέο ραντεβού: 27/01 10:40 — Κατερίνα Παπαδοπούλου"
+    );
+    assert_eq!(staff.reply_to.as_deref(), Some("pamaklib@uom.edu.gr"));
+    assert_eq!(patron.reply_to, None);
+    for expected in [
+        "Απαντήστε σε αυτό το email",
+        "Email: pamaklib@uom.edu.gr",
+        "Τηλέφωνο: 6900000000",
+        "Σημειώσεις: Αναζήτηση ηλεκτρονικών άρθρων",
+        "Στείλτε στον χρήστη τον σύνδεσμο της τηλεδιάσκεψης",
+    ] {
+        assert!(
+            staff.text.contains(expected),
+            "staff text lacks {expected:?}:\n{}",
+            staff.text
+        );
+    }
+    assert!(
+        !staff.text.contains("ξεχωριστό email"),
+        "not the patron's note"
+    );
+    let staff_bytes = mime(staff);
+    let parsed = MessageParser::default().parse(&staff_bytes).unwrap();
+    assert_eq!(
+        parsed.reply_to().unwrap().first().unwrap().address(),
+        Some("pamaklib@uom.edu.gr")
+    );
+    // The provider's own published event: no attendee, so no RSVP buttons.
+    let (method, staff_uid, _, _) = calendar_of(&staff_bytes);
+    assert_eq!(method, "PUBLISH");
+    assert_eq!(staff_uid, format!("{}@rantevou", a.id));
+    let ics = ics_text(&staff_bytes);
+    assert!(ics.contains("ORGANIZER:mailto:sip@lib.uom.gr"), "{ics}");
+    assert!(!ics.contains("ATTENDEE"), "{ics}");
+    // DTSTAMP is the message's time, not the booking's.
+    assert!(
+        ics.contains(&format!("DTSTAMP:{}", now().format("%Y%m%dT%H%M%SZ"))),
+        "{ics}"
+    );
 
     // Parsed back as MIME, field by field.
     let bytes = mime(patron);
@@ -185,8 +234,23 @@ fn the_english_cancellation_has_duration_reason_and_the_same_uid() {
     }
     assert!(!patron.text.contains("token="));
     assert!(patron.html.contains("<html lang=\"en\">"));
-    // The staff copy is in the library's default language, Greek.
-    assert!(mails[1].text.contains("Αιτία: change of appointment date"));
+    // The staff copy is in the library's default language, Greek, and says it is a cancellation.
+    let staff = &mails[1];
+    assert!(staff.text.contains("Αιτία: change of appointment date"));
+    assert_eq!(
+        staff.subject,
+        "Ακύρωση: 27/01 10:40 — Katerina Papadopoulou"
+    );
+    assert!(
+        !staff.text.contains("Στείλτε στον χρήστη"),
+        "nothing left to send"
+    );
+    let (method, staff_uid, sequence, status) = calendar_of(&mime(staff));
+    assert_eq!(
+        (method.as_str(), sequence.as_str(), status.as_str()),
+        ("CANCEL", "1", "CANCELLED")
+    );
+    assert_eq!(staff_uid, format!("{}@rantevou", a.id));
 
     let (_, uid_request, _, _) = calendar_of(&mime(&confirmation[0]));
     let (method, uid, sequence, status) = calendar_of(&mime(patron));

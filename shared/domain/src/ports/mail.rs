@@ -19,6 +19,8 @@ pub struct Attachment {
 pub struct OutgoingMail {
     /// Recipients' addresses.
     pub to: Vec<String>,
+    /// Where replies go, when not to the sender (the staff copy: the patron).
+    pub reply_to: Option<String>,
     /// Subject line (one line, no control characters).
     pub subject: String,
     /// Plain-text body.
