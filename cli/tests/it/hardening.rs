@@ -8,19 +8,10 @@ use std::io::{BufRead, ErrorKind, Read, Write};
 use std::net::TcpStream;
 use std::time::{Duration, Instant};
 
-/// `GET path` with `host` as the Host header, over a raw socket: the status line and headers.
+/// `method path` with `host` as the Host header, over a raw socket: the status line and headers.
 fn raw(base: &str, method: &str, path: &str, host: &str) -> String {
-    let addr = base.trim_start_matches("http://");
-    let mut s = TcpStream::connect(addr).unwrap();
-    s.set_read_timeout(Some(Duration::from_secs(5))).unwrap();
-    write!(
-        s,
-        "{method} {path} HTTP/1.1\r\nHost: {host}\r\nConnection: close\r\n\r\n"
-    )
-    .unwrap();
-    let mut answer = String::new();
-    let _ = s.read_to_string(&mut answer);
-    answer
+    let request = format!("{method} {path} HTTP/1.1\r\nHost: {host}\r\nConnection: close\r\n\r\n");
+    crate::support::exchange("127.0.0.1", base, &request)
 }
 
 #[test]

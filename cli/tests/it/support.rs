@@ -62,24 +62,37 @@ impl Drop for Server {
     }
 }
 
-/// One HTTP/1.0 request from the local address `from` (another client than 127.0.0.1: ureq
-/// cannot choose its local address); the status.
-pub fn status_from(from: &str, base: &str, request: &str) -> u16 {
+/// One request written as is from the local address `from` (127.0.0.2 is another client than
+/// 127.0.0.1: ureq cannot choose its local address); the whole answer, as far as it came
+/// within 5 s.
+pub fn exchange(from: &str, base: &str, request: &str) -> String {
     use std::io::{Read, Write};
     let to: std::net::SocketAddr = base.trim_start_matches("http://").parse().unwrap();
     let runtime = tokio::runtime::Builder::new_current_thread()
         .enable_io()
         .build()
         .unwrap();
-    let stream = runtime.block_on(async {
+    let mut stream = runtime.block_on(async {
         let socket = tokio::net::TcpSocket::new_v4().unwrap();
         socket.bind(format!("{from}:0").parse().unwrap()).unwrap();
         socket.connect(to).await.unwrap().into_std().unwrap()
     });
     stream.set_nonblocking(false).unwrap();
-    let mut stream = stream;
+    stream
+        .set_read_timeout(Some(std::time::Duration::from_secs(5)))
+        .unwrap();
     stream.write_all(request.as_bytes()).unwrap();
     let mut answer = String::new();
-    stream.read_to_string(&mut answer).unwrap();
-    answer.split_whitespace().nth(1).unwrap().parse().unwrap()
+    let _ = stream.read_to_string(&mut answer);
+    answer
+}
+
+/// The status of [`exchange`]'s answer.
+pub fn status_from(from: &str, base: &str, request: &str) -> u16 {
+    let answer = exchange(from, base, request);
+    answer
+        .split_whitespace()
+        .nth(1)
+        .and_then(|s| s.parse().ok())
+        .unwrap_or_else(|| panic!("no status in {answer:?}"))
 }
