@@ -8,7 +8,7 @@ use crate::context::Context;
 use crate::mail::MailDelivery;
 use chrono::{DateTime, Duration, Utc};
 use rand::rngs::OsRng;
-use rantevou_domain::appointment::{Appointment, BookingRequest, MailKind, PatronLimit};
+use rantevou_domain::appointment::{Appointment, BookingRequest, Consent, MailKind, PatronLimit};
 use rantevou_domain::availability::{offers, resolve, AvailabilityError};
 use rantevou_domain::challenge::{self, Challenge};
 use rantevou_domain::patron::{parse_patron_input, FieldCode, FieldErrors, PatronInput};
@@ -201,6 +201,11 @@ impl Booking {
             let request = BookingRequest {
                 slot,
                 patron: patron.clone(),
+                consent: Consent {
+                    terms_url: config.library.terms_url.clone(),
+                    privacy_url: config.library.privacy_url.clone(),
+                    at: now,
+                },
             };
             let (mut appointment, token) =
                 Appointment::book(request, &self.keys, &config.policy, now, &mut OsRng);

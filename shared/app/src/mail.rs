@@ -1,22 +1,42 @@
-//! Delivering the request to confirm, the confirmation and the cancellation, and the retry path
-//! for what could not be sent.
+//! Delivering every message of an appointment, at once or on time, and the one scheduler that
+//! sends what is due.
 //!
 //! The store records pending mail in the same write as the booking or the cancellation, so a
-//! failed (or interrupted) send is never lost. A send marks the mail sent once the patron's
-//! message went; the provider's copy is best effort (logged when it fails) so that a retry
-//! never mails the patron twice. A failed send is tried again later, 1, 2, 4 … minutes apart;
-//! one the mail service refuses for good, or one that keeps failing, is given up: it leaves the
-//! queue (so it can never hold up the mail behind it), is marked failed with the reason, logged
-//! as `mail given up` (a metric and an alarm count those in AWS), and the provider's mailbox is
-//! told, so that a librarian can reach the patron another way.
+//! failed (or interrupted) send is never lost; timed mail (the video-call link, reminders) is
+//! recorded with the booking as instants. One sparse index of "next mail due" holds every
+//! appointment with something to send now or later. A send marks the message sent once the
+//! patron's message went (a conditioned update on the appointment's version, merged again when
+//! another write came between); the provider's copy is best effort (logged when it fails) so
+//! that a retry never mails the patron twice. A failed send is tried again later, 1, 2, 4 …
+//! minutes apart; one the mail service refuses for good, or one that keeps failing, is given
+//! up: it leaves the queue (so it can never hold up the mail behind it), is marked failed with
+//! the reason, logged as `mail given up` (a metric and an alarm count those in AWS), and the
+//! provider's mailbox is told, so that a librarian can reach the patron another way.
+//!
+//! The scheduler first claims an appointment (its next due moved [`LEASE`] ahead, on condition
+//! of the version it read), so two overlapping runs never both send; a crash between a send
+//! and its record leaves the claim to lapse, and the next run sends that one message again.
 
 use crate::context::Context;
 use crate::messages::{messages, undelivered};
+use chrono::{DateTime, Duration, Utc};
 use rantevou_domain::appointment::{Appointment, DeliveryOutcome, MailKind};
-use rantevou_domain::ports::{MailError, MailLog, MailQueue, Mailer, StoreError};
+use rantevou_domain::ports::{
+    AppointmentUpdates, Appointments, MailError, MailQueue, Mailer, StoreError,
+};
 use rantevou_domain::ManageKeys;
 use std::collections::HashSet;
 use std::sync::Arc;
+
+/// Where deliveries are recorded: conditioned updates, and the appointment read again when
+/// another write came between.
+pub trait MailLog: AppointmentUpdates + Appointments {}
+
+impl<T: AppointmentUpdates + Appointments> MailLog for T {}
+
+/// How long a scheduler run's claim on an appointment lasts: a run that crashed between a send
+/// and its record is taken over after this.
+pub const LEASE: Duration = Duration::minutes(5);
 
 /// Sends one appointment's mail and records how it went.
 #[derive(Clone)]
@@ -46,8 +66,19 @@ impl MailDelivery {
     /// Sends `kind` for `a` (with `link`: the manage link of a confirmation, the confirm link of
     /// a request to confirm) and records how it went. Never fails the caller: a failure is
     /// recorded for the retry path.
-    #[tracing::instrument(skip_all, fields(appointment = %a.id, kind = ?kind))]
     pub async fn deliver(&self, a: &Appointment, kind: MailKind, link: Option<&str>) -> Sent {
+        self.send(a, kind, link).await.0
+    }
+
+    /// [`MailDelivery::deliver`], also returning the appointment as last stored (`a` when the
+    /// record failed).
+    #[tracing::instrument(skip_all, fields(appointment = %a.id, kind = ?kind))]
+    async fn send(
+        &self,
+        a: &Appointment,
+        kind: MailKind,
+        link: Option<&str>,
+    ) -> (Sent, Appointment) {
         let now = self.ctx.now();
         let mails = match messages(kind, a, &self.ctx.config, link, now) {
             Ok(m) => m,
@@ -70,29 +101,67 @@ impl MailDelivery {
                 tracing::warn!(error = %e, "provider's copy not sent");
             }
         }
-        if let Err(e) = self.log.mail_sent(a.id, kind).await {
-            // Sent but not recorded: the retry may send it once more; better than losing it.
-            tracing::error!(error = %e, "mail sent but not recorded");
+        (Sent::Yes, self.record_sent(a, kind, now).await)
+    }
+
+    /// Records that `kind` went at `now`: on the appointment as read, or, when another write
+    /// came between, on it as read again (a few times). Sent but not recorded: the next run
+    /// may send it once more, which is better than losing it.
+    async fn record_sent(
+        &self,
+        a: &Appointment,
+        kind: MailKind,
+        now: DateTime<Utc>,
+    ) -> Appointment {
+        let mut read = a.clone();
+        for _ in 0..3 {
+            let next = read.clone().after_sent(kind, a, now);
+            match self.log.update(&read, &next).await {
+                Ok(stored) => return stored,
+                Err(StoreError::Changed) => match self.log.get(read.id, now).await {
+                    Ok(Some(fresh)) => read = fresh,
+                    Ok(None) => return read,
+                    Err(e) => {
+                        tracing::error!(error = %e, "mail sent but not recorded");
+                        return read;
+                    }
+                },
+                Err(e) => {
+                    tracing::error!(error = %e, "mail sent but not recorded");
+                    return read;
+                }
+            }
         }
-        Sent::Yes
+        tracing::error!("mail sent but not recorded: the appointment kept changing");
+        read
     }
 
     /// Records a failed attempt (put off, or given up when `permanent` says why or too many
-    /// failed), and tells the provider's mailbox when it is given up.
-    async fn failed(&self, a: &Appointment, kind: MailKind, permanent: Option<String>) -> Sent {
+    /// failed), and tells the provider's mailbox when it is given up. When another write came
+    /// between, that one stands and the next run tries again.
+    async fn failed(
+        &self,
+        a: &Appointment,
+        kind: MailKind,
+        permanent: Option<String>,
+    ) -> (Sent, Appointment) {
         let now = self.ctx.now();
         let outcome = a.delivery.after_failure(now, permanent.as_deref());
-        if let Err(e) = self.log.mail_failed(a, &outcome).await {
-            tracing::error!(error = %e, "a failed send not recorded; the retry will try again");
-            return Sent::PutOff;
-        }
-        let DeliveryOutcome::GiveUp(reason) = outcome else {
-            return Sent::PutOff;
+        let next = a.clone().after_failure(&outcome);
+        let stored = match self.log.update(a, &next).await {
+            Ok(stored) => stored,
+            Err(e) => {
+                tracing::warn!(error = %e, "a failed send not recorded; the retry will try again");
+                return (Sent::PutOff, a.clone());
+            }
         };
-        tracing::error!(reason = %reason, attempts = a.delivery.attempts + 1, "mail given up");
+        let DeliveryOutcome::GiveUp(reason) = outcome else {
+            return (Sent::PutOff, stored);
+        };
+        tracing::error!(reason = %reason, attempts = next.delivery.attempts, "mail given up");
         if kind == MailKind::ConfirmRequest {
             // An unverified address that does not work: nobody to tell, the hold just lapses.
-            return Sent::GaveUp;
+            return (Sent::GaveUp, stored);
         }
         match undelivered(kind, a, &self.ctx.config, &reason, now) {
             Ok(Some(notice)) => {
@@ -103,7 +172,7 @@ impl MailDelivery {
             Ok(None) => {}
             Err(e) => tracing::error!(error = %e, "undelivered notice not rendered"),
         }
-        Sent::GaveUp
+        (Sent::GaveUp, stored)
     }
 }
 
@@ -141,20 +210,21 @@ impl MailRetry {
         }
     }
 
-    /// Sends every message due now, the longest due first, page by page, up to `most`
-    /// appointments in one run (the rest wait for the next). A confirmation sent late carries
-    /// the same manage link as the booking's answer: it is derived again from the appointment
-    /// under the key that made it. Only if that key was retired meanwhile does a fresh token
-    /// replace the stored one (on condition it is still the old one and the confirmation still
-    /// unsent, so two runs cannot both send it).
+    /// Sends every message due now (pending or timed), the longest due first, page by page,
+    /// up to `most` appointments in one run (the rest wait for the next). Each appointment is
+    /// claimed first (see [`LEASE`]); one another run claimed is left to it. A confirmation
+    /// sent late carries the same manage link as the booking's answer: it is derived again
+    /// from the appointment under the key that made it. Only if that key was retired meanwhile
+    /// does a fresh token replace the stored one (on condition it is still the old one and the
+    /// confirmation still unsent, so two runs cannot both send it).
     #[tracing::instrument(skip(self))]
     pub async fn retry_pending(&self, most: usize) -> Result<Delivery, StoreError> {
         let now = self.delivery.ctx.now();
         let mut report = Delivery::default();
         let mut seen = HashSet::new();
         while seen.len() < most {
-            // Each handled appointment leaves the due part of the queue (sent, put off or given
-            // up); one that stays (another run holds it) is not read twice.
+            // Each handled appointment leaves the due part of the queue (claimed, sent, put off
+            // or given up); one that stays (another run holds it) is not read twice.
             let page = self
                 .queue
                 .due_mail(now, PAGE.min(most - seen.len()))
@@ -164,7 +234,7 @@ impl MailRetry {
                 break;
             }
             for a in fresh {
-                self.send_due(&a, &mut report).await?;
+                self.send_due(a, &mut report).await?;
             }
         }
         tracing::info!(
@@ -176,48 +246,51 @@ impl MailRetry {
         Ok(report)
     }
 
-    /// Sends `a`'s pending messages in order; after a failure the rest wait with it.
-    async fn send_due(&self, a: &Appointment, report: &mut Delivery) -> Result<(), StoreError> {
-        for kind in a.pending_mail.clone() {
-            let now = self.delivery.ctx.now();
+    /// Claims `a` and sends its messages due now in order; after a failure the rest wait with
+    /// it.
+    async fn send_due(&self, a: Appointment, report: &mut Delivery) -> Result<(), StoreError> {
+        let log = &self.delivery.log;
+        let now = self.delivery.ctx.now();
+        let mut claimed = a.clone();
+        // A cancelled appointment or a lapsed hold gets no link mail or reminder.
+        claimed.drop_stale_timed(now);
+        if claimed.mail_due_at(now).is_empty() {
+            // Nothing due after all (e.g. timed mail of a hold, due when the hold ends).
+            claimed.reschedule(now);
+            if claimed != a {
+                match log.update(&a, &claimed).await {
+                    Ok(_) | Err(StoreError::Changed) => {}
+                    Err(e) => return Err(e),
+                }
+            }
+            return Ok(());
+        }
+        claimed.delivery.due = Some(now + LEASE);
+        let mut a = match log.update(&a, &claimed).await {
+            Ok(stored) => stored,
+            // Another run claimed it, or it changed: the next run reads it again.
+            Err(StoreError::Changed) => return Ok(()),
+            Err(e) => return Err(e),
+        };
+        for kind in a.mail_due_at(now) {
             let stale = match kind {
                 // Cancelled before its confirmation went out: the cancellation says it all.
                 MailKind::Confirmation => !a.is_booked(),
                 // Confirmed, cancelled or lapsed meanwhile: the request has no use any more.
                 MailKind::ConfirmRequest => a.hold_until().is_none() || a.is_lapsed(now),
-                MailKind::Cancellation => false,
+                MailKind::Cancellation | MailKind::Link | MailKind::Reminder => false,
             };
             if stale {
-                self.delivery.log.mail_sent(a.id, kind).await?;
+                a = self.delivery.record_sent(&a, kind, now).await;
                 continue;
             }
-            let link = match kind {
-                MailKind::Cancellation => None,
-                MailKind::Confirmation | MailKind::ConfirmRequest => {
-                    let token = match self.keys.token_of(&a.id, &a.token_hash) {
-                        Some(token) => token,
-                        None => {
-                            let token = self.keys.token(&a.id);
-                            match self
-                                .queue
-                                .replace_token(a.id, a.token_hash, token.hash())
-                                .await
-                            {
-                                Ok(()) => token,
-                                // Another run took it.
-                                Err(StoreError::NotBooked) => return Ok(()),
-                                Err(e) => return Err(e),
-                            }
-                        }
-                    };
-                    let links = &self.delivery.ctx.links;
-                    Some(match kind {
-                        MailKind::ConfirmRequest => links.confirm_url(&a.id, &token),
-                        _ => links.manage_url(&a.id, &token),
-                    })
-                }
+            let link = match self.link_of(&a, kind).await? {
+                Some(link) => link,
+                // Another run took it.
+                None => return Ok(()),
             };
-            let sent = self.delivery.deliver(a, kind, link.as_deref()).await;
+            let (sent, stored) = self.delivery.send(&a, kind, link.as_deref()).await;
+            a = stored;
             match sent {
                 Sent::Yes => report.sent += 1,
                 Sent::PutOff => {
@@ -231,5 +304,49 @@ impl MailRetry {
             }
         }
         Ok(())
+    }
+
+    /// The link a message of `kind` carries: the confirm link of a request to confirm, the
+    /// manage link otherwise (none on a cancellation). `None` when the token had to be renewed
+    /// and another run did it first.
+    async fn link_of(
+        &self,
+        a: &Appointment,
+        kind: MailKind,
+    ) -> Result<Option<Option<String>>, StoreError> {
+        let links = &self.delivery.ctx.links;
+        let token = match kind {
+            MailKind::Cancellation => return Ok(Some(None)),
+            // A retired key: a reminder or the link mail goes without the manage link rather
+            // than change the patron's token.
+            MailKind::Link | MailKind::Reminder => {
+                return Ok(Some(
+                    self.keys
+                        .token_of(&a.id, &a.token_hash)
+                        .map(|t| links.manage_url(&a.id, &t)),
+                ))
+            }
+            MailKind::Confirmation | MailKind::ConfirmRequest => {
+                match self.keys.token_of(&a.id, &a.token_hash) {
+                    Some(token) => token,
+                    None => {
+                        let token = self.keys.token(&a.id);
+                        match self
+                            .queue
+                            .replace_token(a.id, a.token_hash, token.hash())
+                            .await
+                        {
+                            Ok(()) => token,
+                            Err(StoreError::NotBooked) => return Ok(None),
+                            Err(e) => return Err(e),
+                        }
+                    }
+                }
+            }
+        };
+        Ok(Some(Some(match kind {
+            MailKind::ConfirmRequest => links.confirm_url(&a.id, &token),
+            _ => links.manage_url(&a.id, &token),
+        })))
     }
 }

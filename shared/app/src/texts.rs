@@ -112,6 +112,12 @@ pub struct MailTexts {
     pub links_again_heading: String,
     pub links_again_intro: String,
     pub links_again_ignore: String,
+    pub link_heading: String,
+    pub link_intro: String,
+    pub meeting_link: String,
+    pub reminder_heading: String,
+    pub reminder_intro: String,
+    pub reminder_link_later: String,
 }
 
 /// The cancel and confirm pages' own texts.

@@ -41,15 +41,43 @@ pub enum MailKind {
     Confirmation,
     /// "Your appointment was cancelled", with the reason.
     Cancellation,
+    /// "Your video-call link", `policy.send_link_before_minutes` before the start (or when staff
+    /// set or change it), with an updated `.ics`; to the patron only.
+    Link,
+    /// A reminder at each of `policy.reminders_before_minutes`; to the patron only.
+    Reminder,
 }
 
 impl MailKind {
-    /// Every kind, in the order a life sends them.
-    pub const ALL: [MailKind; 3] = [
+    /// The kinds sent at once after a change (the rest are timed).
+    pub const IMMEDIATE: [MailKind; 3] = [
         MailKind::ConfirmRequest,
         MailKind::Confirmation,
         MailKind::Cancellation,
     ];
+}
+
+/// The video-call link of an appointment and where its mail stands.
+#[derive(Debug, Clone, PartialEq, Eq, Default)]
+pub struct MeetingLink {
+    /// The link, once known (at booking for a fixed room or Jitsi; from staff otherwise).
+    pub url: Option<String>,
+    /// Raised each time the link is set or changed: the `SEQUENCE` of the `.ics` the link mail
+    /// carries (the confirmation's is 0).
+    pub version: u32,
+    /// When the link mail is due (`None`: sent, or no link yet).
+    pub due: Option<DateTime<Utc>>,
+}
+
+/// What the patron accepted when booking: the library's terms and privacy notice, by URL.
+#[derive(Debug, Clone, PartialEq, Eq)]
+pub struct Consent {
+    /// The terms of use accepted.
+    pub terms_url: String,
+    /// The privacy notice accepted.
+    pub privacy_url: String,
+    /// When (the booking's time).
+    pub at: DateTime<Utc>,
 }
 
 /// A booked (or once booked) consultation.
@@ -86,9 +114,17 @@ pub struct Appointment {
     /// The place it takes among its patron's active appointments (set by the store when it is
     /// booked under a per-patron limit); a cancellation gives the place back.
     pub patron_place: Option<PatronPlace>,
-    /// The delivery of its pending mail: attempts made, when the next is due, or why it was
-    /// given up.
+    /// The delivery of its mail: attempts made, when the next (pending or timed) is due, or
+    /// why it was given up.
     pub delivery: Delivery,
+    /// The video-call link and its mail.
+    pub meeting: MeetingLink,
+    /// When the reminders not yet sent are due, the earliest first.
+    pub reminders: Vec<DateTime<Utc>>,
+    /// The consent given at booking (`None` for appointments stored before it was recorded).
+    pub consent: Option<Consent>,
+    /// Raised by every write: a conditional update applies only to the version it read.
+    pub version: u32,
 }
 
 /// Where the delivery of an appointment's pending mail stands.
@@ -172,6 +208,8 @@ pub struct BookingRequest<'a> {
     pub slot: OfferedSlot<'a>,
     /// The patron's parsed details.
     pub patron: PatronDetails,
+    /// The terms and privacy notice the patron accepted.
+    pub consent: Consent,
 }
 
 impl Appointment {
@@ -190,6 +228,21 @@ impl Appointment {
         let token = keys.token(&id);
         let slot = request.slot;
         let end = slot.start + slot.service.duration();
+        let url = slot.provider.meeting.link_for(rng);
+        let meeting = MeetingLink {
+            version: u32::from(url.is_some()),
+            due: url
+                .is_some()
+                .then(|| (slot.start - policy.send_link_before()).max(now)),
+            url,
+        };
+        let mut reminders: Vec<DateTime<Utc>> = policy
+            .reminders_before_minutes
+            .iter()
+            .map(|m| slot.start - chrono::Duration::minutes(i64::from(*m)))
+            .filter(|t| *t > now)
+            .collect();
+        reminders.sort_unstable();
         let (status, mail) = if policy.hold_minutes > 0 {
             let until = (now + policy.hold()).min(slot.start);
             (Status::Held { until }, MailKind::ConfirmRequest)
@@ -212,6 +265,10 @@ impl Appointment {
             patron_key: None,
             patron_place: None,
             delivery: Delivery::due_at(now),
+            meeting,
+            reminders,
+            consent: Some(request.consent),
+            version: 0,
         };
         (appointment, token)
     }
@@ -287,11 +344,14 @@ impl Appointment {
     }
 
     /// The appointment after cancellation at `at` for `reason` (its locks are released; the
-    /// cancellation mail is due at once). A hold never confirmed gets no cancellation mail (its
-    /// address was never verified) and its request to confirm is no longer sent.
+    /// cancellation mail is due at once; no link mail or reminder any more). A hold never
+    /// confirmed gets no cancellation mail (its address was never verified) and its request to
+    /// confirm is no longer sent.
     pub fn cancelled(mut self, at: DateTime<Utc>, reason: FreeText) -> Appointment {
         let was_held = self.hold_until().is_some();
         self.status = Status::Cancelled { at, reason };
+        self.meeting.due = None;
+        self.reminders.clear();
         self.pending_mail.retain(|k| *k != MailKind::ConfirmRequest);
         if was_held {
             if self.pending_mail.is_empty() {
@@ -309,6 +369,114 @@ impl Appointment {
     /// Whether `kind` is still to be sent.
     pub fn mail_pending(&self, kind: MailKind) -> bool {
         self.pending_mail.contains(&kind)
+    }
+
+    /// When its next timed mail (the link, a reminder) is due: never once cancelled; while
+    /// held, not before the hold ends (by then it is booked, or lapsed and nothing is sent).
+    pub fn timed_due(&self) -> Option<DateTime<Utc>> {
+        if matches!(self.status, Status::Cancelled { .. }) {
+            return None;
+        }
+        let next = [self.meeting.due, self.reminders.first().copied()]
+            .into_iter()
+            .flatten()
+            .min()?;
+        Some(self.hold_until().map_or(next, |until| next.max(until)))
+    }
+
+    /// The messages due at `now`, in the order to send them: the pending ones, then the link
+    /// mail, then a reminder. Timed mail is only for a booked appointment; a cancelled one, or
+    /// a hold that lapsed, has none (see [`Appointment::drop_stale_timed`]).
+    pub fn mail_due_at(&self, now: DateTime<Utc>) -> Vec<MailKind> {
+        let mut due = self.pending_mail.clone();
+        if self.is_booked() {
+            if self.meeting.url.is_some() && self.meeting.due.is_some_and(|t| t <= now) {
+                due.push(MailKind::Link);
+            }
+            if self.reminders.first().is_some_and(|t| *t <= now) {
+                due.push(MailKind::Reminder);
+            }
+        }
+        due
+    }
+
+    /// Forgets the timed mail of an appointment that will never be met (cancelled, or a hold
+    /// that lapsed at `now`); `true` if there was any.
+    pub fn drop_stale_timed(&mut self, now: DateTime<Utc>) -> bool {
+        let stale = matches!(self.status, Status::Cancelled { .. }) || self.is_lapsed(now);
+        let had = self.meeting.due.is_some() || !self.reminders.is_empty();
+        if stale && had {
+            self.meeting.due = None;
+            self.reminders.clear();
+            self.reschedule(now);
+            return true;
+        }
+        false
+    }
+
+    /// The appointment after `kind`, rendered from `sent`, went at `now`: no longer pending (a
+    /// reminder: every reminder due by now, so a late run sends one, not several; the link
+    /// mail: unless staff changed the link since `sent`), and the next mail's due time set (at
+    /// once while messages are pending, else the next timed one).
+    pub fn after_sent(
+        mut self,
+        kind: MailKind,
+        sent: &Appointment,
+        now: DateTime<Utc>,
+    ) -> Appointment {
+        match kind {
+            MailKind::Link => {
+                if self.meeting.version == sent.meeting.version {
+                    self.meeting.due = None;
+                }
+            }
+            MailKind::Reminder => self.reminders.retain(|t| *t > now),
+            _ => self.pending_mail.retain(|k| *k != kind),
+        }
+        self.reschedule(now);
+        self
+    }
+
+    /// The appointment after one more failed attempt led to `outcome`: due again then, or
+    /// given up (out of the queue, marked failed with the reason).
+    pub fn after_failure(mut self, outcome: &DeliveryOutcome) -> Appointment {
+        self.delivery.attempts += 1;
+        match outcome {
+            DeliveryOutcome::RetryAt(due) => self.delivery.due = Some(*due),
+            DeliveryOutcome::GiveUp(reason) => {
+                self.delivery.due = None;
+                self.delivery.failure = Some(reason.clone());
+            }
+        }
+        self
+    }
+
+    /// After a successful send (or a change by staff) at `now`: no failed attempt counts, and
+    /// the next look is at once while messages are pending, else at the next timed mail.
+    /// A delivery given up stays given up (the address does not work).
+    pub fn reschedule(&mut self, now: DateTime<Utc>) {
+        if self.delivery.failure.is_some() {
+            return;
+        }
+        self.delivery.attempts = 0;
+        self.delivery.due = if self.pending_mail.is_empty() {
+            self.timed_due()
+        } else {
+            Some(now)
+        };
+    }
+
+    /// The appointment with its video-call link set (or changed) by staff at `now`: the link
+    /// mail due at once, with a higher `SEQUENCE`.
+    pub fn with_link(mut self, url: String, now: DateTime<Utc>) -> Appointment {
+        self.meeting.url = Some(url);
+        self.meeting.version += 1;
+        self.meeting.due = Some(now);
+        self.delivery.due = self.delivery.due.map_or(Some(now), |d| Some(d.min(now)));
+        if self.delivery.failure.is_none() {
+            self.delivery.attempts = 0;
+        }
+        self
     }
 }
 

@@ -34,8 +34,8 @@ pub mod token;
 pub mod working_plan;
 
 pub use appointment::{
-    Appointment, BookingRequest, CancelDecision, ConfirmDecision, Delivery, DeliveryOutcome,
-    NotConfirmable, PatronLimit, PatronPlace, Status, TooLate,
+    Appointment, BookingRequest, CancelDecision, ConfirmDecision, Consent, Delivery,
+    DeliveryOutcome, MeetingLink, NotConfirmable, PatronLimit, PatronPlace, Status, TooLate,
 };
 pub use availability::{
     availability, check_slot, AvailabilityQuery, DayAvailability, OfferedSlot, ProviderChoice, Slot,

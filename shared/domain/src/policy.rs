@@ -25,7 +25,19 @@ pub struct Policy {
     /// Email-verified bookings: a new booking holds its time this many minutes until the
     /// patron confirms it from the mail; 0 = off (booked at once, as the seed does).
     pub hold_minutes: u32,
+    /// How long before its start the video-call link is mailed, in minutes (at once when
+    /// booked later than that).
+    pub send_link_before_minutes: u32,
+    /// When reminders are mailed, in minutes before the start (none for a reminder's moment
+    /// that had passed when the appointment was booked); empty = no reminders.
+    pub reminders_before_minutes: Vec<u32>,
 }
+
+/// The default of `policy.send_link_before_minutes`: an hour before the start.
+pub const DEFAULT_SEND_LINK_BEFORE_MINUTES: u32 = 60;
+
+/// The default of `policy.reminders_before_minutes`: one reminder, a day before.
+pub const DEFAULT_REMINDERS_BEFORE_MINUTES: [u32; 1] = [1440];
 
 /// The default of `policy.proof_of_work_difficulty`: about a second of work on a mid-range
 /// phone's browser, a few hundred milliseconds on a laptop (see BENCHMARKS.md).
@@ -49,6 +61,11 @@ impl Policy {
     /// How long an unconfirmed hold keeps its time.
     pub fn hold(&self) -> Duration {
         Duration::minutes(i64::from(self.hold_minutes))
+    }
+
+    /// How long before the start the link mail goes.
+    pub fn send_link_before(&self) -> Duration {
+        Duration::minutes(i64::from(self.send_link_before_minutes))
     }
 
     /// Data retention as a duration.

@@ -21,4 +21,43 @@ pub struct Provider {
     /// of the provider's services, every start of a stretch of work and the hour. Locks on a
     /// common unit make two appointments conflict exactly when their lock sets intersect.
     pub lock_minutes: u32,
+    /// Where its consultations take place: the video-call link's source.
+    pub meeting: Meeting,
+}
+
+/// Where a provider's video calls take place (`meeting` in `library.toml`).
+#[derive(Debug, Clone, PartialEq, Eq)]
+pub enum Meeting {
+    /// One room for every appointment (e.g. a Zoom room with a waiting room, as the seed's
+    /// library uses): `{ kind = "fixed", url = "https://…" }`.
+    Fixed {
+        /// The room's link.
+        url: String,
+    },
+    /// A fresh Jitsi room per appointment, its name unguessable and stable for that
+    /// appointment: `{ kind = "jitsi", base_url = "https://meet.jit.si" }`.
+    Jitsi {
+        /// The Jitsi server, without a trailing slash.
+        base_url: String,
+    },
+    /// Staff send the link themselves (`rantevou send-link`): `{ kind = "manual" }`, and the
+    /// default.
+    Manual,
+}
+
+impl Meeting {
+    /// The link of a new appointment's room, if the library knows it at booking: the fixed
+    /// room, or a Jitsi room named by 128 random bits (`rantevou-<32 hex digits>`).
+    pub fn link_for<R: rand::RngCore + rand::CryptoRng>(&self, rng: &mut R) -> Option<String> {
+        match self {
+            Meeting::Fixed { url } => Some(url.clone()),
+            Meeting::Jitsi { base_url } => {
+                let mut bytes = [0u8; 16];
+                rng.fill_bytes(&mut bytes);
+                let room: String = bytes.iter().map(|b| format!("{b:02x}")).collect();
+                Some(format!("{base_url}/rantevou-{room}"))
+            }
+            Meeting::Manual => None,
+        }
+    }
 }

@@ -292,7 +292,7 @@ impl From<StoreError> for ApiError {
             StoreError::Throttled => ApiError::TooManyRequests {
                 retry_after_secs: 1,
             },
-            StoreError::Conflict | StoreError::Unavailable(_) => {
+            StoreError::Conflict | StoreError::Changed | StoreError::Unavailable(_) => {
                 tracing::error!(error = %e, "store unavailable");
                 ApiError::Unavailable
             }

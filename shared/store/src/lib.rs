@@ -13,8 +13,8 @@ pub use dynamo::DynamoStore;
 pub use sqlite::SqliteStore;
 
 use rantevou_domain::ports::{
-    Appointments, Bookings, Cancellations, ConfigSource, Confirmations, LockReader, MailLog,
-    MailQueue, Resends,
+    AppointmentUpdates, Appointments, Bookings, Cancellations, ConfigSource, Confirmations,
+    LockReader, MailQueue, Resends,
 };
 
 /// Every store port at once: what an adapter implements, and what the wiring and the contract
@@ -26,7 +26,7 @@ pub trait Store:
     + Appointments
     + Confirmations
     + Cancellations
-    + MailLog
+    + AppointmentUpdates
     + MailQueue
     + Resends
 {
@@ -39,7 +39,7 @@ impl<T> Store for T where
         + Appointments
         + Confirmations
         + Cancellations
-        + MailLog
+        + AppointmentUpdates
         + MailQueue
         + Resends
 {

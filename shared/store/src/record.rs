@@ -2,7 +2,9 @@
 //! read back through the domain's parsers so that a malformed item is an error, not a panic.
 
 use chrono::{DateTime, Utc};
-use rantevou_domain::appointment::{Appointment, Delivery, MailKind, PatronPlace, Status};
+use rantevou_domain::appointment::{
+    Appointment, Consent, Delivery, MailKind, MeetingLink, PatronPlace, Status,
+};
 use rantevou_domain::ids::{AppointmentId, ProviderId, ServiceId};
 use rantevou_domain::patron::{
     Customer, FreeText, PatronDetails, PatronEmail, PatronName, PhoneNumber,
@@ -65,17 +67,61 @@ pub struct AppointmentRecord {
     /// Why its mail was given up.
     #[serde(default)]
     pub mail_failure: Option<String>,
+    /// The video-call link, once known.
+    #[serde(default)]
+    pub meeting_url: Option<String>,
+    /// How many times the link was set (the `.ics` `SEQUENCE` of the link mail).
+    #[serde(default)]
+    pub link_version: u32,
+    /// When the link mail is due (Unix seconds), until sent.
+    #[serde(default)]
+    pub link_due: Option<i64>,
+    /// When the reminders not yet sent are due (Unix seconds), the earliest first.
+    #[serde(default)]
+    pub reminders_due: Vec<i64>,
+    /// The terms accepted at booking.
+    #[serde(default)]
+    pub terms_url: Option<String>,
+    /// The privacy notice accepted at booking.
+    #[serde(default)]
+    pub privacy_url: Option<String>,
+    /// When they were accepted (RFC 3339, UTC).
+    #[serde(default)]
+    pub consented_at: Option<String>,
+    /// Raised by every write.
+    #[serde(default)]
+    pub version: u32,
 }
 
 impl AppointmentRecord {
-    /// Whether any mail is still to send.
+    /// Whether any mail is still to send at once.
     pub fn mail_pending(&self) -> bool {
         self.confirm_request_pending || self.confirmation_pending || self.cancellation_pending
     }
 
-    /// Whether it is in the mail queue: something to send, not given up.
+    /// Whether it is in the mail queue (the sparse "next mail due" index): something to send
+    /// now or later, not given up.
     pub fn in_mail_queue(&self) -> bool {
-        self.mail_pending() && self.mail_failure.is_none() && self.mail_due.is_some()
+        let timed = self.link_due.is_some() || !self.reminders_due.is_empty();
+        (self.mail_pending() || timed) && self.mail_failure.is_none() && self.mail_due.is_some()
+    }
+}
+
+/// Refuses an update that would move what only the conditioned writes may move: the id, the
+/// status, the token, the locks, the patron's place.
+pub fn check_update(read: &Appointment, next: &Appointment) -> Result<(), StoreError> {
+    let same = read.id == next.id
+        && read.status == next.status
+        && read.token_hash == next.token_hash
+        && read.locks == next.locks
+        && read.patron_place == next.patron_place
+        && read.start == next.start;
+    if same {
+        Ok(())
+    } else {
+        Err(StoreError::Corrupt(
+            "an update may not change the status, the token, the time or the locks".into(),
+        ))
     }
 }
 
@@ -96,6 +142,10 @@ fn parse_instant(field: &str, s: &str) -> Result<DateTime<Utc>, StoreError> {
     DateTime::parse_from_rfc3339(s)
         .map(|t| t.with_timezone(&Utc))
         .map_err(|_| corrupt(field))
+}
+
+fn unix(field: &str, t: i64) -> Result<DateTime<Utc>, StoreError> {
+    DateTime::from_timestamp(t, 0).ok_or_else(|| corrupt(field))
 }
 
 fn corrupt(field: &str) -> StoreError {
@@ -143,6 +193,14 @@ impl From<&Appointment> for AppointmentRecord {
             mail_attempts: a.delivery.attempts,
             mail_due: a.delivery.due.map(|t| t.timestamp()),
             mail_failure: a.delivery.failure.clone(),
+            meeting_url: a.meeting.url.clone(),
+            link_version: a.meeting.version,
+            link_due: a.meeting.due.map(|t| t.timestamp()),
+            reminders_due: a.reminders.iter().map(DateTime::timestamp).collect(),
+            terms_url: a.consent.as_ref().map(|c| c.terms_url.clone()),
+            privacy_url: a.consent.as_ref().map(|c| c.privacy_url.clone()),
+            consented_at: a.consent.as_ref().map(|c| instant_text(c.at)),
+            version: a.version,
         }
     }
 }
@@ -221,12 +279,28 @@ impl TryFrom<AppointmentRecord> for Appointment {
             },
             delivery: Delivery {
                 attempts: r.mail_attempts,
-                due: r
-                    .mail_due
-                    .map(|t| DateTime::from_timestamp(t, 0).ok_or_else(|| corrupt("mail_due")))
-                    .transpose()?,
+                due: r.mail_due.map(|t| unix("mail_due", t)).transpose()?,
                 failure: r.mail_failure,
             },
+            meeting: MeetingLink {
+                url: r.meeting_url,
+                version: r.link_version,
+                due: r.link_due.map(|t| unix("link_due", t)).transpose()?,
+            },
+            reminders: r
+                .reminders_due
+                .iter()
+                .map(|t| unix("reminders_due", *t))
+                .collect::<Result<_, _>>()?,
+            consent: match (r.terms_url, r.privacy_url, r.consented_at) {
+                (Some(terms_url), Some(privacy_url), Some(at)) => Some(Consent {
+                    terms_url,
+                    privacy_url,
+                    at: parse_instant("consented_at", &at)?,
+                }),
+                _ => None,
+            },
+            version: r.version,
         })
     }
 }
@@ -261,15 +335,6 @@ pub fn key_digest(key: &str) -> String {
 
 fn hex(bytes: &[u8]) -> String {
     bytes.iter().map(|b| format!("{b:02x}")).collect()
-}
-
-/// The record field that flags `kind` as pending.
-pub fn pending_field(kind: MailKind) -> &'static str {
-    match kind {
-        MailKind::ConfirmRequest => "confirm_request_pending",
-        MailKind::Confirmation => "confirmation_pending",
-        MailKind::Cancellation => "cancellation_pending",
-    }
 }
 
 /// A patron's place as both stores keep it for `a`: `<until, Unix seconds, 12 digits>#<id>`,

@@ -100,6 +100,7 @@ pub fn appointment(
     let request = BookingRequest {
         slot,
         patron: patron(who),
+        consent: consent(config, start - Duration::days(1)),
     };
     Appointment::book(
         request,
@@ -108,6 +109,15 @@ pub fn appointment(
         start - Duration::days(1),
         &mut OsRng,
     )
+}
+
+/// The consent a booking at `at` records: the library's terms and privacy notice.
+pub fn consent(config: &LibraryConfig, at: DateTime<Utc>) -> rantevou_domain::Consent {
+    rantevou_domain::Consent {
+        terms_url: config.library.terms_url.clone(),
+        privacy_url: config.library.privacy_url.clone(),
+        at,
+    }
 }
 
 /// Whether a test that needs `what` may run. Without it the test skips, saying so once per

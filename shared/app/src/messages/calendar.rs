@@ -22,19 +22,23 @@ pub enum Audience {
 /// What a message's calendar file does to the patron's calendar.
 #[derive(Debug, Clone, Copy, PartialEq, Eq)]
 pub enum Update {
-    /// Adds the event (the confirmation).
+    /// Adds the event (the confirmation), `SEQUENCE:0`.
     Request,
-    /// Removes it (the cancellation).
+    /// Updates it with the video-call link as `LOCATION` and `URL` (the link mail),
+    /// `SEQUENCE` the link's version: higher each time staff change it.
+    Link,
+    /// Removes it (the cancellation), `SEQUENCE` above every update before.
     Cancel,
 }
 
 impl Update {
     /// The update a message of `kind` carries: none for the request to confirm (nothing is
-    /// booked yet).
+    /// booked yet) or a reminder (nothing changes).
     pub fn of(kind: MailKind) -> Option<Update> {
         match kind {
-            MailKind::ConfirmRequest => None,
+            MailKind::ConfirmRequest | MailKind::Reminder => None,
             MailKind::Confirmation => Some(Update::Request),
+            MailKind::Link => Some(Update::Link),
             MailKind::Cancellation => Some(Update::Cancel),
         }
     }
@@ -42,9 +46,26 @@ impl Update {
     /// The iTIP method for `audience`.
     pub fn method(self, audience: Audience) -> &'static str {
         match (self, audience) {
-            (Update::Request, Audience::Patron) => "REQUEST",
-            (Update::Request, Audience::Staff) => "PUBLISH",
+            (Update::Request | Update::Link, Audience::Patron) => "REQUEST",
+            (Update::Request | Update::Link, Audience::Staff) => "PUBLISH",
             (Update::Cancel, _) => "CANCEL",
+        }
+    }
+
+    /// The event's `SEQUENCE` for `a`.
+    pub fn sequence(self, a: &Appointment) -> u32 {
+        match self {
+            Update::Request => 0,
+            Update::Link => a.meeting.version,
+            Update::Cancel => a.meeting.version + 1,
+        }
+    }
+
+    /// The attachment's file name.
+    pub fn filename(self) -> &'static str {
+        match self {
+            Update::Request | Update::Link => "invite.ics",
+            Update::Cancel => "cancel.ics",
         }
     }
 }
@@ -80,14 +101,14 @@ pub fn ics(
         .ends(a.end)
         .summary(&format!("{service} – {provider}"))
         .description(a.patron.notes.as_str())
-        .sequence(match update {
-            Update::Request => 0,
-            Update::Cancel => 1,
-        })
+        .sequence(update.sequence(a))
         .status(match update {
-            Update::Request => EventStatus::Confirmed,
+            Update::Request | Update::Link => EventStatus::Confirmed,
             Update::Cancel => EventStatus::Cancelled,
         });
+    if let (Update::Link, Some(url)) = (update, &a.meeting.url) {
+        event.location(url).url(url);
+    }
     match audience {
         Audience::Patron => {
             event

@@ -4,6 +4,7 @@
 //! And, when bookings are held until confirmed, the request to confirm: to the patron only,
 //! with the service, the time and the link, and nothing the patron typed (the address is not
 //! verified yet, so the mail must be useless to anyone who would send it to someone else).
+//! Then, on time, the video-call link mail and the reminders, to the patron only.
 //! Texts come from the catalogue ([`crate::texts`]); HTML is escaped by minijinja.
 
 pub mod calendar;
@@ -68,6 +69,8 @@ fn environment() -> &'static Environment<'static> {
                 "confirm-request.html",
                 include_str!("../../templates/confirm-request.html"),
             ),
+            ("timed.txt", include_str!("../../templates/timed.txt")),
+            ("timed.html", include_str!("../../templates/timed.html")),
             (
                 "links-again.txt",
                 include_str!("../../templates/links-again.txt"),
@@ -92,6 +95,8 @@ fn heading_intro(kind: MailKind, lang: Language) -> (&'static str, &'static str)
         MailKind::ConfirmRequest => (&t.confirm_request_heading, &t.confirm_request_intro),
         MailKind::Confirmation => (&t.confirmation_heading, &t.confirmation_intro),
         MailKind::Cancellation => (&t.cancellation_heading, &t.cancellation_intro),
+        MailKind::Link => (&t.link_heading, &t.link_intro),
+        MailKind::Reminder => (&t.reminder_heading, &t.reminder_intro),
     }
 }
 
@@ -185,6 +190,67 @@ fn confirm_request(
     })
 }
 
+/// The video-call link mail or a reminder, to the patron only, in the patron's language: the
+/// service, the time, the link when known (else that it will follow), and the manage link; the
+/// link mail with the updated `.ics`.
+fn timed(
+    kind: MailKind,
+    a: &Appointment,
+    config: &LibraryConfig,
+    manage_url: Option<&str>,
+    now: DateTime<Utc>,
+) -> Result<OutgoingMail, RenderError> {
+    let lang = a.patron.language;
+    let (heading, intro) = heading_intro(kind, lang);
+    let d = Details::of(a, config, lang);
+    let ctx = context! {
+        lang => lang.code(),
+        library => config.library.name.get(lang),
+        heading,
+        intro,
+        l => &texts(lang).details,
+        t => &texts(lang).mail,
+        service => d.service,
+        provider => d.provider,
+        start => d.start,
+        end => d.end,
+        meeting_url => a.meeting.url,
+        manage_url,
+    };
+    let (text, html) = render_pair("timed", &ctx, kind)?;
+    let attachments = calendar::Update::of(kind)
+        .map(|update| calendar_file(update, calendar::Audience::Patron, a, config, now))
+        .into_iter()
+        .collect();
+    Ok(OutgoingMail {
+        to: vec![a.patron.customer.email.mailbox()],
+        reply_to: None,
+        subject: format!("{heading} – {} {}", d.service, d.start),
+        text,
+        html,
+        attachments,
+        date: now,
+    })
+}
+
+/// The `.ics` attachment of `update` for `audience`.
+fn calendar_file(
+    update: calendar::Update,
+    audience: calendar::Audience,
+    a: &Appointment,
+    config: &LibraryConfig,
+    now: DateTime<Utc>,
+) -> Attachment {
+    Attachment {
+        filename: update.filename().into(),
+        content_type: format!(
+            "text/calendar; charset=utf-8; method={}",
+            update.method(audience)
+        ),
+        content: calendar::ics(update, audience, a, config, now).into_bytes(),
+    }
+}
+
 /// The patron's message and the provider's copy for `kind`, dated `now`. The confirmation
 /// carries the manage link (patron only) and an `.ics` invitation; the cancellation an `.ics`
 /// cancel; the request to confirm a hold goes to the patron alone, with `link` to confirm.
@@ -196,20 +262,13 @@ pub fn messages(
     now: DateTime<Utc>,
 ) -> Result<Vec<OutgoingMail>, RenderError> {
     let manage_url = link;
-    let Some(update) = calendar::Update::of(kind) else {
-        return Ok(vec![confirm_request(a, config, link, now)?]);
+    let update = match kind {
+        MailKind::ConfirmRequest => return Ok(vec![confirm_request(a, config, link, now)?]),
+        MailKind::Link | MailKind::Reminder => return Ok(vec![timed(kind, a, config, link, now)?]),
+        MailKind::Confirmation => calendar::Update::Request,
+        MailKind::Cancellation => calendar::Update::Cancel,
     };
-    let attachment = |audience| Attachment {
-        filename: match update {
-            calendar::Update::Request => "invite.ics".into(),
-            calendar::Update::Cancel => "cancel.ics".into(),
-        },
-        content_type: format!(
-            "text/calendar; charset=utf-8; method={}",
-            update.method(audience)
-        ),
-        content: calendar::ics(update, audience, a, config, now).into_bytes(),
-    };
+    let attachment = |audience| calendar_file(update, audience, a, config, now);
     let (heading, intro) = heading_intro(kind, a.patron.language);
     let patron = render(
         kind,

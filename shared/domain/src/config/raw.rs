@@ -49,6 +49,14 @@ pub(super) struct RawProvider {
     pub(super) name: Option<RawLocalized>,
     pub(super) email: Option<String>,
     pub(super) working_plan: Option<BTreeMap<String, RawDay>>,
+    pub(super) meeting: Option<RawMeeting>,
+}
+
+#[derive(Deserialize)]
+pub(super) struct RawMeeting {
+    pub(super) kind: Option<String>,
+    pub(super) url: Option<String>,
+    pub(super) base_url: Option<String>,
 }
 
 #[derive(Deserialize)]
@@ -98,4 +106,6 @@ pub(super) struct RawPolicy {
     pub(super) max_active_per_patron: Option<i64>,
     pub(super) proof_of_work_difficulty: Option<i64>,
     pub(super) hold_minutes: Option<i64>,
+    pub(super) send_link_before_minutes: Option<i64>,
+    pub(super) reminders_before_minutes: Option<Vec<i64>>,
 }

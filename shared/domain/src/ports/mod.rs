@@ -11,8 +11,8 @@
 //! | [`Confirmations`] | book a held appointment atomically | `TransactWriteItems` (Update) |
 //! | [`Cancellations`] | cancel atomically | `TransactWriteItems` (Update, Delete) |
 //! | [`Resends`] | a patron's upcoming appointments; a challenge used once; one resend per address at a time | `Query` (GSI3), `PutItem` |
-//! | [`MailLog`] | record a message sent | `UpdateItem` |
-//! | [`MailQueue`] | the pending mail; fresh tokens for late confirmations | `Query` (GSI2), `UpdateItem` |
+//! | [`AppointmentUpdates`] | a conditioned change that moves no lock: mail sent or put off, the link, anonymising | `PutItem` |
+//! | [`MailQueue`] | the mail due now or later (one sparse index by next due); fresh tokens for late confirmations | `Query` (GSI2), `UpdateItem` |
 //! | [`Mailer`] | send one message | SES `SendEmail` |
 //! | [`Clock`] | now | — |
 //!
@@ -26,7 +26,7 @@ mod store;
 pub use clock::Clock;
 pub use mail::{Attachment, MailError, Mailer, OutgoingMail};
 pub use store::{
-    Appointments, Bookings, Cancellations, ConfigSource, Confirmations, CreateConditions, Created,
-    IdempotencyKey, LockReader, MailLog, MailQueue, Resends, StoreError,
+    AppointmentUpdates, Appointments, Bookings, Cancellations, ConfigSource, Confirmations,
+    CreateConditions, Created, IdempotencyKey, LockReader, MailQueue, Resends, StoreError,
     IDEMPOTENCY_KEY_TTL_SECONDS,
 };

@@ -3,7 +3,7 @@
 //! names; cancelling first `get`s the appointment (to check the token and the cutoff and to
 //! know its locks), then `cancel`s it.
 
-use crate::appointment::{Appointment, DeliveryOutcome, MailKind, PatronLimit};
+use crate::appointment::{Appointment, PatronLimit};
 use crate::challenge::SolvedChallenge;
 use crate::ids::{AppointmentId, ProviderId};
 use crate::patron::FreeText;
@@ -71,6 +71,9 @@ pub enum StoreError {
     /// The appointment is no longer booked with that token (changed since it was read).
     #[error("the appointment is not booked with that token")]
     NotBooked,
+    /// The appointment changed since it was read (its version moved); nothing was written.
+    #[error("the appointment changed since it was read")]
+    Changed,
     /// The store asked us to slow down; safe to retry later.
     #[error("the store is throttling requests")]
     Throttled,
@@ -202,27 +205,27 @@ pub trait Cancellations: Send + Sync {
     ) -> Result<Appointment, StoreError>;
 }
 
-/// Recording how a message's delivery went.
+/// Changing one appointment where no lock, place or status moves: the mail bookkeeping (a
+/// message sent, a failed attempt, the scheduler's claim), the video-call link, anonymising.
 #[async_trait]
-pub trait MailLog: Send + Sync {
-    /// Records that `kind` of appointment `id` was sent (it leaves the pending list; with
-    /// nothing left pending, the appointment leaves the queue).
-    async fn mail_sent(&self, id: AppointmentId, kind: MailKind) -> Result<(), StoreError>;
-
-    /// Records a failed attempt at appointment `a`'s pending mail: due again later, or given up
-    /// (it leaves the queue, marked failed). On condition that no other run recorded one since
-    /// `a` was read; if one did, nothing changes.
-    async fn mail_failed(
+pub trait AppointmentUpdates: Send + Sync {
+    /// Writes `next` (the appointment `read` changed) on condition that the stored one is still
+    /// at `read.version`, raising the version; returns what was stored.
+    /// [`StoreError::Changed`] when another write came between (nothing is written; read it
+    /// again and decide again); [`StoreError::Corrupt`] if `next` changes the id, the status,
+    /// the token or the locks (those have their own conditioned writes).
+    async fn update(
         &self,
-        a: &Appointment,
-        outcome: &DeliveryOutcome,
-    ) -> Result<(), StoreError>;
+        read: &Appointment,
+        next: &Appointment,
+    ) -> Result<Appointment, StoreError>;
 }
 
 /// The mail due to send, for the retry path.
 #[async_trait]
 pub trait MailQueue: Send + Sync {
-    /// Appointments whose pending mail is due at `now`, the longest due first, at most
+    /// Appointments whose next mail (pending or timed) is due at `now`, the longest due first,
+    /// at most
     /// `limit` (the next call, after these were sent or put off, returns the next ones).
     async fn due_mail(
         &self,

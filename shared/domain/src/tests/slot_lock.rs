@@ -11,6 +11,7 @@ fn provider(lock_minutes: u32) -> Provider {
         email: "sip@example.org".into(),
         working_plan: WorkingPlan::default(),
         lock_minutes,
+        meeting: crate::provider::Meeting::Manual,
     }
 }
 

@@ -37,6 +37,7 @@ fn booked_at(
     let request = BookingRequest {
         slot,
         patron: patron("Κατερίνα"),
+        consent: rantevou_testkit::consent(&config, now),
     };
     let (a, t) = Appointment::book(
         request,

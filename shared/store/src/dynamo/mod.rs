@@ -7,7 +7,7 @@
 //! | `Appointments` | get | one `GetItem` |
 //! | `LockReader` | locks | one `Query` per provider-month partition |
 //! | `Confirmations` | confirm a hold | one `TransactWriteItems`: `held → booked` conditioned on status, token hash and the hold's end, + each lock's hold mark removed (still its own) |
-//! | `MailLog`, `MailQueue` | mail sent, pending mail, fresh token | one `UpdateItem`, one `Query` on GSI2 |
+//! | `AppointmentUpdates`, `MailQueue` | a change on the version read (mail sent, the link), mail due, fresh token | one conditioned `PutItem`, one `Query` on GSI2, one `UpdateItem` |
 //! | `Resends` | a patron's appointments, a challenge used, a resend mark | one `Query` on GSI3, one conditional `PutItem` each |
 //! | `ConfigSource` | the pushed configuration | one `GetItem` |
 //!

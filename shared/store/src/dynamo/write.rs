@@ -87,6 +87,15 @@ impl Layout {
     }
 }
 
+/// The appointment as a write that raised its version left it (when nothing else wrote between
+/// the read and the write; otherwise a later conditioned update reads it again).
+fn bumped(a: Appointment) -> Appointment {
+    Appointment {
+        version: a.version + 1,
+        ..a
+    }
+}
+
 fn corrupt(e: aws_sdk_dynamodb::error::BuildError) -> StoreError {
     StoreError::Corrupt(e.to_string())
 }
@@ -272,7 +281,8 @@ impl DynamoStore {
             .update_expression(
                 "SET #status = :booked, confirm_request_pending = :false, \
                  confirmation_pending = :true, mail_attempts = :zero, mail_due = :due, \
-                 GSI2PK = :pending, GSI2SK = :pending_sk REMOVE held_until, mail_failure",
+                 GSI2PK = :pending, GSI2SK = :pending_sk ADD version :one \
+                 REMOVE held_until, mail_failure",
             )
             .condition_expression("#status = :held AND token_hash = :hash AND held_until > :at")
             .expression_attribute_names("#status", "status")
@@ -281,6 +291,7 @@ impl DynamoStore {
             .expression_attribute_values(":false", AttributeValue::Bool(false))
             .expression_attribute_values(":true", AttributeValue::Bool(true))
             .expression_attribute_values(":zero", AttributeValue::N("0".into()))
+            .expression_attribute_values(":one", AttributeValue::N("1".into()))
             .expression_attribute_values(":due", AttributeValue::N(at.timestamp().to_string()))
             .expression_attribute_values(":pending", AttributeValue::S(PENDING_MAIL.into()))
             .expression_attribute_values(
@@ -330,6 +341,7 @@ impl DynamoStore {
             .expression_attribute_values(":at", AttributeValue::S(instant_text(at)))
             .expression_attribute_values(":reason", AttributeValue::S(reason.as_str().to_owned()))
             .expression_attribute_values(":zero", AttributeValue::N("0".into()))
+            .expression_attribute_values(":one", AttributeValue::N("1".into()))
             .expression_attribute_values(":false", AttributeValue::Bool(false))
             .expression_attribute_values(
                 ":hash",
@@ -342,7 +354,8 @@ impl DynamoStore {
                     "SET #status = :cancelled, cancelled_at = :at, cancel_reason = :reason, \
                      confirm_request_pending = :false, cancellation_pending = :true, \
                      mail_attempts = :zero, mail_due = :due, GSI2PK = :pending, \
-                     GSI2SK = :pending_sk REMOVE mail_failure, held_until",
+                     GSI2SK = :pending_sk ADD version :one \
+                     REMOVE mail_failure, held_until, link_due, reminders_due",
                 )
                 .expression_attribute_values(":due", AttributeValue::N(at.timestamp().to_string()))
                 .expression_attribute_values(":true", AttributeValue::Bool(true))
@@ -355,8 +368,9 @@ impl DynamoStore {
             // A hold never confirmed: nothing is mailed about it, it leaves the queue.
             builder.update_expression(
                 "SET #status = :cancelled, cancelled_at = :at, cancel_reason = :reason, \
-                 confirm_request_pending = :false, mail_attempts = :zero \
-                 REMOVE mail_failure, held_until, mail_due, GSI2PK, GSI2SK",
+                 confirm_request_pending = :false, mail_attempts = :zero ADD version :one \
+                 REMOVE mail_failure, held_until, mail_due, GSI2PK, GSI2SK, link_due, \
+                 reminders_due",
             )
         };
         let update = builder.build().map_err(corrupt)?;
@@ -490,7 +504,7 @@ impl Cancellations for DynamoStore {
     ) -> Result<Appointment, StoreError> {
         let layout = self.cancel_layout(appointment, at, reason)?;
         match self.transact(&layout.items, None).await {
-            Ok(()) => Ok(appointment.clone().cancelled(at, reason.clone())),
+            Ok(()) => Ok(bumped(appointment.clone().cancelled(at, reason.clone()))),
             Err(Refusal::Conditions(failed)) if failed.contains(&APPOINTMENT_ITEM) => {
                 Err(StoreError::NotBooked)
             }
@@ -521,7 +535,7 @@ impl Confirmations for DynamoStore {
     ) -> Result<Appointment, StoreError> {
         let layout = self.confirm_layout(held, at)?;
         match self.transact(&layout.items, None).await {
-            Ok(()) => Ok(held.clone().confirmed(at)),
+            Ok(()) => Ok(bumped(held.clone().confirmed(at))),
             Err(Refusal::Conditions(failed)) if failed.contains(&APPOINTMENT_ITEM) => {
                 Err(StoreError::NotBooked)
             }

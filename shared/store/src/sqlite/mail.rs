@@ -1,52 +1,28 @@
-//! The mail queue on SQLite: marking mail sent or failed, and finding what is due.
+//! The mail queue on SQLite: what is due, and the conditioned updates that record what was
+//! sent.
 
 use super::*;
 
 #[async_trait]
-impl MailLog for SqliteStore {
-    async fn mail_sent(&self, id: AppointmentId, kind: MailKind) -> Result<(), StoreError> {
-        let id = id.to_string();
-        self.with_conn(move |c| {
-            let tx = c
-                .transaction_with_behavior(TransactionBehavior::Immediate)
-                .map_err(unavailable)?;
-            if let Some(mut a) = read_appointment(&tx, &id)? {
-                a.pending_mail.retain(|k| *k != kind);
-                if a.pending_mail.is_empty() {
-                    a.delivery = Delivery::default();
-                }
-                write_appointment(&tx, &a)?;
-            }
-            tx.commit().map_err(unavailable)
-        })
-        .await
-    }
-
-    async fn mail_failed(
+impl AppointmentUpdates for SqliteStore {
+    async fn update(
         &self,
-        a: &Appointment,
-        outcome: &DeliveryOutcome,
-    ) -> Result<(), StoreError> {
-        let (id, before, outcome) = (a.id.to_string(), a.delivery.attempts, outcome.clone());
+        read: &Appointment,
+        next: &Appointment,
+    ) -> Result<Appointment, StoreError> {
+        crate::record::check_update(read, next)?;
+        let (id, version, next) = (read.id.to_string(), read.version, next.clone());
         self.with_conn(move |c| {
             let tx = c
                 .transaction_with_behavior(TransactionBehavior::Immediate)
                 .map_err(unavailable)?;
-            // Another run recorded an attempt since `a` was read: that one counts.
-            if let Some(mut current) =
-                read_appointment(&tx, &id)?.filter(|c| c.delivery.attempts == before)
-            {
-                current.delivery.attempts = before + 1;
-                match outcome {
-                    DeliveryOutcome::RetryAt(due) => current.delivery.due = Some(due),
-                    DeliveryOutcome::GiveUp(reason) => {
-                        current.delivery.due = None;
-                        current.delivery.failure = Some(reason);
-                    }
-                }
-                write_appointment(&tx, &current)?;
+            match read_appointment(&tx, &id)? {
+                Some(current) if current.version == version => {}
+                _ => return Err(StoreError::Changed),
             }
-            tx.commit().map_err(unavailable)
+            let stored = write_appointment(&tx, Appointment { version, ..next })?;
+            tx.commit().map_err(unavailable)?;
+            Ok(stored)
         })
         .await
     }
@@ -100,7 +76,7 @@ impl MailQueue for SqliteStore {
                 return Err(StoreError::NotBooked);
             }
             a.token_hash = new;
-            write_appointment(&tx, &a)?;
+            write_appointment(&tx, a)?;
             tx.commit().map_err(unavailable)
         })
         .await

@@ -11,15 +11,14 @@ use crate::record::{
 };
 use async_trait::async_trait;
 use chrono::{DateTime, Utc};
-use rantevou_domain::appointment::{
-    Appointment, Delivery, DeliveryOutcome, MailKind, PatronLimit, PatronPlace, Status,
-};
+use rantevou_domain::appointment::{Appointment, MailKind, PatronLimit, PatronPlace, Status};
 use rantevou_domain::challenge::SolvedChallenge;
 use rantevou_domain::ids::{AppointmentId, ProviderId};
 use rantevou_domain::patron::FreeText;
 use rantevou_domain::ports::{
-    Appointments, Bookings, Cancellations, ConfigSource, Confirmations, CreateConditions, Created,
-    LockReader, MailLog, MailQueue, Resends, StoreError, IDEMPOTENCY_KEY_TTL_SECONDS,
+    AppointmentUpdates, Appointments, Bookings, Cancellations, ConfigSource, Confirmations,
+    CreateConditions, Created, LockReader, MailQueue, Resends, StoreError,
+    IDEMPOTENCY_KEY_TTL_SECONDS,
 };
 use rantevou_domain::{LockMonth, SlotLock, TokenHash};
 use rusqlite::{params, Connection, ErrorCode, OptionalExtension, TransactionBehavior};
@@ -239,16 +238,18 @@ fn queued_due(record: &AppointmentRecord) -> Option<i64> {
     record.mail_due.filter(|_| record.in_mail_queue())
 }
 
-/// Rewrites an existing appointment's row from the appointment.
-fn write_appointment(tx: &Connection, a: &Appointment) -> Result<(), StoreError> {
-    let record = AppointmentRecord::from(a);
+/// Rewrites an existing appointment's row from `a` (the stored one, changed), raising its
+/// version; returns what was written.
+fn write_appointment(tx: &Connection, mut a: Appointment) -> Result<Appointment, StoreError> {
+    a.version += 1;
+    let record = AppointmentRecord::from(&a);
     let json = serde_json::to_string(&record).map_err(|e| StoreError::Corrupt(e.to_string()))?;
     tx.execute(
         "UPDATE appointments SET status = ?1, token_hash = ?2, mail_pending = ?3, record = ?4, mail_due = ?5 WHERE id = ?6",
         params![record.status, record.token_hash, record.mail_pending(), json, queued_due(&record), record.id],
     )
     .map_err(unavailable)?;
-    Ok(())
+    Ok(a)
 }
 
 #[async_trait]
@@ -433,7 +434,7 @@ impl Confirmations for SqliteStore {
                 )
                 .map_err(unavailable)?;
             }
-            write_appointment(&tx, &booked)?;
+            let booked = write_appointment(&tx, booked)?;
             tx.commit().map_err(unavailable)?;
             Ok(booked)
         })
@@ -472,8 +473,7 @@ impl Cancellations for SqliteStore {
                 )
                 .map_err(unavailable)?;
             }
-            let cancelled = current.cancelled(at, reason);
-            write_appointment(&tx, &cancelled)?;
+            let cancelled = write_appointment(&tx, current.cancelled(at, reason))?;
             tx.execute(
                 "DELETE FROM slot_locks WHERE appointment_id = ?1",
                 params![id],

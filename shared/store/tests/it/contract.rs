@@ -326,7 +326,7 @@ async fn pending_mail_is_recorded_with_the_write_and_cleared_when_sent(store: &d
         ]
     );
 
-    store.mail_sent(a.id, MailKind::Confirmation).await.unwrap();
+    sent(store, a.id, MailKind::Confirmation).await;
     let pending: Vec<_> = store
         .due_mail(at(0), 10)
         .await
@@ -354,11 +354,9 @@ async fn pending_mail_is_recorded_with_the_write_and_cleared_when_sent(store: &d
         1,
         "the limit holds"
     );
-    store.mail_sent(a.id, MailKind::Cancellation).await.unwrap();
-    store.mail_sent(b.id, MailKind::Confirmation).await.unwrap();
+    sent(store, a.id, MailKind::Cancellation).await;
+    sent(store, b.id, MailKind::Confirmation).await;
     assert!(store.due_mail(at(0), 10).await.unwrap().is_empty());
-    // Marking twice, or an unknown appointment, is harmless.
-    store.mail_sent(b.id, MailKind::Confirmation).await.unwrap();
 }
 
 async fn a_retried_confirmation_gets_a_fresh_token_once(store: &dyn Store) {
@@ -378,7 +376,7 @@ async fn a_retried_confirmation_gets_a_fresh_token_once(store: &dyn Store) {
     store.replace_token(a.id, old.hash(), new).await.unwrap();
     let stored = store.get(a.id, at(-60)).await.unwrap().unwrap();
     assert!(stored.token_hash.verify("fresh") && !stored.token_hash.verify(old.expose()));
-    store.mail_sent(a.id, MailKind::Confirmation).await.unwrap();
+    sent(store, a.id, MailKind::Confirmation).await;
     assert_eq!(
         store.replace_token(a.id, new, TokenHash::of("again")).await,
         Err(StoreError::NotBooked),
@@ -576,13 +574,25 @@ async fn failed_mail_is_put_off_or_given_up_once_per_attempt(store: &dyn Store) 
     // a is put off to at(30); a second run that read the same a counts nothing more.
     let read = store.get(a.id, at(-60)).await.unwrap().unwrap();
     store
-        .mail_failed(&read, &DeliveryOutcome::RetryAt(at(30)))
+        .update(
+            &read,
+            &read
+                .clone()
+                .after_failure(&DeliveryOutcome::RetryAt(at(30))),
+        )
         .await
         .unwrap();
-    store
-        .mail_failed(&read, &DeliveryOutcome::RetryAt(at(90)))
-        .await
-        .unwrap();
+    assert_eq!(
+        store
+            .update(
+                &read,
+                &read
+                    .clone()
+                    .after_failure(&DeliveryOutcome::RetryAt(at(90)))
+            )
+            .await,
+        Err(StoreError::Changed)
+    );
     let stored = store.get(a.id, at(-60)).await.unwrap().unwrap();
     assert_eq!(stored.delivery.attempts, 1);
     assert_eq!(stored.delivery.due, Some(at(30)));
@@ -591,13 +601,10 @@ async fn failed_mail_is_put_off_or_given_up_once_per_attempt(store: &dyn Store) 
 
     // b is given up: out of the queue, marked, still unsent.
     let read = store.get(b.id, at(-60)).await.unwrap().unwrap();
-    store
-        .mail_failed(
-            &read,
-            &DeliveryOutcome::GiveUp("ses: BadRequestException".into()),
-        )
-        .await
-        .unwrap();
+    let given_up = read
+        .clone()
+        .after_failure(&DeliveryOutcome::GiveUp("ses: BadRequestException".into()));
+    store.update(&read, &given_up).await.unwrap();
     let stored = store.get(b.id, at(-60)).await.unwrap().unwrap();
     assert_eq!(
         stored.delivery.failure.as_deref(),
@@ -607,7 +614,7 @@ async fn failed_mail_is_put_off_or_given_up_once_per_attempt(store: &dyn Store) 
     assert_eq!(due(at(600)).await, vec![a.id]);
 
     // Sent at last: out of the queue, the count reset.
-    store.mail_sent(a.id, MailKind::Confirmation).await.unwrap();
+    sent(store, a.id, MailKind::Confirmation).await;
     let stored = store.get(a.id, at(-60)).await.unwrap().unwrap();
     assert_eq!((stored.delivery.attempts, stored.delivery.due), (0, None));
     assert!(due(at(600)).await.is_empty());
@@ -722,7 +729,7 @@ async fn a_confirmed_hold_keeps_its_time_and_place_until_it_starts(store: &dyn S
     // Its confirmation is due; sent, it leaves the queue.
     let due: Vec<_> = store.due_mail(now, 10).await.unwrap();
     assert_eq!(due.iter().map(|a| a.id).collect::<Vec<_>>(), vec![h.id]);
-    store.mail_sent(h.id, MailKind::Confirmation).await.unwrap();
+    sent(store, h.id, MailKind::Confirmation).await;
     assert!(store.due_mail(later, 10).await.unwrap().is_empty());
     // Cancelled like any booking: time and place given back.
     store.cancel(&booked, later, &reason("")).await.unwrap();
@@ -761,10 +768,7 @@ async fn a_cancelled_hold_frees_everything_and_mails_nothing(store: &dyn Store) 
         .create(&h2, &CreateConditions::default())
         .await
         .unwrap();
-    store
-        .mail_sent(h2.id, MailKind::ConfirmRequest)
-        .await
-        .unwrap();
+    sent(store, h2.id, MailKind::ConfirmRequest).await;
     assert!(store
         .due_mail(until, 10)
         .await
@@ -906,3 +910,16 @@ contract!(
     a_challenge_is_used_once_whether_by_a_booking_or_a_resend,
     a_resend_mark_holds_until_its_end,
 );
+
+/// Marks `kind` of appointment `id` sent the way the delivery does: read, change, a
+/// conditioned update.
+async fn sent(
+    store: &dyn Store,
+    id: rantevou_domain::AppointmentId,
+    kind: rantevou_domain::appointment::MailKind,
+) {
+    let now = at(-60);
+    let read = store.get(id, now).await.unwrap().unwrap();
+    let next = read.clone().after_sent(kind, &read, now);
+    store.update(&read, &next).await.unwrap();
+}

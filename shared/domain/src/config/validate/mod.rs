@@ -64,7 +64,7 @@ impl Validator {
         Some(value)
     }
 
-    fn url(&mut self, key: &str, value: &Option<String>) -> Option<String> {
+    pub(super) fn url(&mut self, key: &str, value: &Option<String>) -> Option<String> {
         let value = self.text(key, value)?;
         let ok = url::Url::parse(&value)
             .is_ok_and(|u| matches!(u.scheme(), "http" | "https") && u.has_host())

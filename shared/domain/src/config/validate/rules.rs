@@ -5,6 +5,7 @@ use crate::closure::{AnnualClosure, ClosedPeriod, Closures};
 use crate::config::raw::*;
 use crate::policy::{
     Policy, RequiredFields, DEFAULT_MAX_ACTIVE_PER_PATRON, DEFAULT_PROOF_OF_WORK_DIFFICULTY,
+    DEFAULT_REMINDERS_BEFORE_MINUTES, DEFAULT_SEND_LINK_BEFORE_MINUTES,
 };
 use chrono::NaiveDate;
 
@@ -112,6 +113,11 @@ impl Validator {
             None => Some(0),
             value => self.minutes("policy.hold_minutes", &value, 0, 24 * 60),
         };
+        let send_link = match raw.send_link_before_minutes {
+            None => Some(DEFAULT_SEND_LINK_BEFORE_MINUTES),
+            value => self.minutes("policy.send_link_before_minutes", &value, 0, 60 * 24 * 30),
+        };
+        let reminders = self.reminders(&raw.reminders_before_minutes);
         Some(Policy {
             min_notice_minutes: min_notice?,
             horizon_days: horizon?,
@@ -121,7 +127,33 @@ impl Validator {
             max_active_per_patron: max_active?,
             proof_of_work_difficulty: difficulty?,
             hold_minutes: hold?,
+            send_link_before_minutes: send_link?,
+            reminders_before_minutes: reminders?,
         })
+    }
+
+    /// `policy.reminders_before_minutes`: distinct minutes before the start, 1 to 30 days'
+    /// worth, at most 5 of them; sorted the earliest reminder first.
+    fn reminders(&mut self, raw: &Option<Vec<i64>>) -> Option<Vec<u32>> {
+        let key = "policy.reminders_before_minutes";
+        let Some(list) = raw else {
+            return Some(DEFAULT_REMINDERS_BEFORE_MINUTES.to_vec());
+        };
+        if list.len() > 5 {
+            self.issue(key, format!("at most 5 reminders, not {}", list.len()));
+            return None;
+        }
+        let mut out = Vec::new();
+        for (i, m) in list.iter().enumerate() {
+            let minutes = self.minutes(&format!("{key}[{i}]"), &Some(*m), 1, 60 * 24 * 30)?;
+            if out.contains(&minutes) {
+                self.issue(key, format!("{minutes} is given twice"));
+                return None;
+            }
+            out.push(minutes);
+        }
+        out.sort_unstable_by(|a, b| b.cmp(a));
+        Some(out)
     }
 
     pub(super) fn required_fields(&mut self, raw: &Option<Vec<String>>) -> Option<RequiredFields> {

@@ -3,7 +3,7 @@
 use super::Validator;
 use crate::config::raw::*;
 use crate::ids::{ProviderId, ServiceId};
-use crate::provider::Provider;
+use crate::provider::{Meeting, Provider};
 use crate::service::Service;
 use crate::slot_lock::lock_unit;
 use crate::working_plan::{TimeRange, WorkingDay, WorkingPlan};
@@ -150,8 +150,9 @@ impl Validator {
             let name = self.localized(&format!("{key}.name"), &p.name);
             let email = self.email(&format!("{key}.email"), &p.email);
             let plan = self.working_plan(&format!("{key}.working_plan"), &p.working_plan);
-            match (id, name, email, plan) {
-                (Some(id), Some(name), Some(email), Some(working_plan)) => {
+            let meeting = self.meeting(&format!("{key}.meeting"), &p.meeting);
+            match (id, name, email, plan, meeting) {
+                (Some(id), Some(name), Some(email), Some(working_plan), Some(meeting)) => {
                     let lock_minutes = lock_unit(&id, &working_plan, services);
                     providers.push(Provider {
                         id,
@@ -159,12 +160,46 @@ impl Validator {
                         email,
                         working_plan,
                         lock_minutes,
+                        meeting,
                     });
                 }
                 _ => ok = false,
             }
         }
         ok.then_some(providers)
+    }
+
+    /// A provider's `meeting`: `fixed` with `url`, `jitsi` with `base_url`, or `manual` (the
+    /// default when left out).
+    pub(super) fn meeting(&mut self, key: &str, raw: &Option<RawMeeting>) -> Option<Meeting> {
+        let Some(raw) = raw else {
+            return Some(Meeting::Manual);
+        };
+        match raw.kind.as_deref() {
+            Some("fixed") => Some(Meeting::Fixed {
+                url: self.url(&format!("{key}.url"), &raw.url)?,
+            }),
+            Some("jitsi") => Some(Meeting::Jitsi {
+                base_url: self.url(&format!("{key}.base_url"), &raw.base_url)?,
+            }),
+            Some("manual") => Some(Meeting::Manual),
+            Some(other) => {
+                self.issue(
+                    &format!("{key}.kind"),
+                    format!(
+                        "{other:?} is not a meeting kind: use \"fixed\", \"jitsi\" or \"manual\""
+                    ),
+                );
+                None
+            }
+            None => {
+                self.issue(
+                    &format!("{key}.kind"),
+                    "missing: use \"fixed\", \"jitsi\" or \"manual\"",
+                );
+                None
+            }
+        }
     }
 
     pub(super) fn working_plan(
