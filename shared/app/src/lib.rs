@@ -9,7 +9,7 @@
 //! | [`confirm`] | confirm a held booking and send the confirmation | [`Appointments`](rantevou_domain::ports::Appointments), [`Confirmations`](rantevou_domain::ports::Confirmations), mail |
 //! | [`cancel`] | cancel with a reason and send the cancellation | [`Appointments`](rantevou_domain::ports::Appointments), [`Cancellations`](rantevou_domain::ports::Cancellations), mail |
 //! | [`resend`] | mail a patron the links of their upcoming appointments again | [`Resends`](rantevou_domain::ports::Resends), [`Mailer`](rantevou_domain::ports::Mailer) |
-//! | [`mail`] | deliver a message, and retry what is pending | [`Mailer`](rantevou_domain::ports::Mailer), [`MailLog`](rantevou_domain::ports::MailLog), [`MailQueue`](rantevou_domain::ports::MailQueue) |
+//! | [`mail`] | deliver a message, and retry what is pending | [`Mailer`](rantevou_domain::ports::Mailer), [`MailLog`](rantevou_domain::ports::MailLog), [`MailQueue`](rantevou_domain::ports::MailQueue); the one scheduler of timed mail (link, reminders) |
 //!
 //! Each use case is a struct built once by the wiring with only the ports it needs, and each
 //! has its own error enum; `rantevou-http` maps those to statuses in one place. The patron's
@@ -35,6 +35,6 @@ pub use confirm::{ConfirmError, ConfirmState, Confirmed, Confirming};
 pub use context::{Context, Links, LinksError};
 pub use fetch::{FetchError, Fetching};
 pub use free_slots::{FreeSlots, FreeSlotsError, SlotsQuery};
-pub use mail::{Delivery, MailDelivery, MailRetry};
+pub use mail::{Delivery, MailDelivery, MailRetry, LEASE};
 pub use resend::{ResendError, ResendRequest, Resending, Resent};
 pub use texts::{texts, Texts};

@@ -21,18 +21,10 @@ use crate::context::Context;
 use crate::messages::{messages, undelivered};
 use chrono::{DateTime, Duration, Utc};
 use rantevou_domain::appointment::{Appointment, DeliveryOutcome, MailKind};
-use rantevou_domain::ports::{
-    AppointmentUpdates, Appointments, MailError, MailQueue, Mailer, StoreError,
-};
+use rantevou_domain::ports::{MailError, MailLog, MailQueue, Mailer, StoreError};
 use rantevou_domain::ManageKeys;
 use std::collections::HashSet;
 use std::sync::Arc;
-
-/// Where deliveries are recorded: conditioned updates, and the appointment read again when
-/// another write came between.
-pub trait MailLog: AppointmentUpdates + Appointments {}
-
-impl<T: AppointmentUpdates + Appointments> MailLog for T {}
 
 /// How long a scheduler run's claim on an appointment lasts: a run that crashed between a send
 /// and its record is taken over after this.

@@ -14,7 +14,7 @@ pub use sqlite::SqliteStore;
 
 use rantevou_domain::ports::{
     AppointmentUpdates, Appointments, Bookings, Cancellations, ConfigSource, Confirmations,
-    LockReader, MailQueue, Resends,
+    LockReader, MailLog, MailQueue, Resends,
 };
 
 /// Every store port at once: what an adapter implements, and what the wiring and the contract
@@ -27,6 +27,7 @@ pub trait Store:
     + Confirmations
     + Cancellations
     + AppointmentUpdates
+    + MailLog
     + MailQueue
     + Resends
 {
@@ -40,6 +41,7 @@ impl<T> Store for T where
         + Confirmations
         + Cancellations
         + AppointmentUpdates
+        + MailLog
         + MailQueue
         + Resends
 {

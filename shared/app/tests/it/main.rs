@@ -2,4 +2,6 @@
 //! iCalendar) and the use cases against an in-memory store and a recording mailer.
 
 mod messages;
+mod scheduler;
+mod support;
 mod use_cases;

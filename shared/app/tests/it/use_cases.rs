@@ -14,22 +14,7 @@ fn now() -> DateTime<Utc> {
     rantevou_testkit::fixture_now()
 }
 
-#[derive(Default)]
-struct Recorder {
-    sent: Mutex<Vec<OutgoingMail>>,
-    refuse: bool,
-}
-
-#[async_trait]
-impl Mailer for Recorder {
-    async fn send(&self, mail: &OutgoingMail) -> Result<(), MailError> {
-        if self.refuse {
-            return Err(MailError::Unavailable("down".into()));
-        }
-        self.sent.lock().unwrap().push(mail.clone());
-        Ok(())
-    }
-}
+use crate::support::Recorder;
 
 struct World {
     ctx: Context,

@@ -27,6 +27,6 @@ pub use clock::Clock;
 pub use mail::{Attachment, MailError, Mailer, OutgoingMail};
 pub use store::{
     AppointmentUpdates, Appointments, Bookings, Cancellations, ConfigSource, Confirmations,
-    CreateConditions, Created, IdempotencyKey, LockReader, MailQueue, Resends, StoreError,
+    CreateConditions, Created, IdempotencyKey, LockReader, MailLog, MailQueue, Resends, StoreError,
     IDEMPOTENCY_KEY_TTL_SECONDS,
 };

@@ -221,6 +221,12 @@ pub trait AppointmentUpdates: Send + Sync {
     ) -> Result<Appointment, StoreError>;
 }
 
+/// Where deliveries are recorded: conditioned updates, and the appointment read again when
+/// another write came between.
+pub trait MailLog: AppointmentUpdates + Appointments {}
+
+impl<T: AppointmentUpdates + Appointments> MailLog for T {}
+
 /// The mail due to send, for the retry path.
 #[async_trait]
 pub trait MailQueue: Send + Sync {

@@ -1,0 +1,472 @@
+//! The one scheduler of timed mail, on both stores with a pinned clock: the video-call link
+//! mail at start − lead (a fixed room, or a Jitsi room of its own per appointment), never after
+//! a cancel; reminders exactly once under two overlapping runs, none whose moment had passed
+//! at booking; a crash between a send and its record repeats that one message, identically.
+
+use crate::support::Recorder;
+use async_trait::async_trait;
+use chrono::{DateTime, Duration, TimeZone, Utc};
+use rantevou_app::*;
+use rantevou_domain::appointment::Appointment;
+use rantevou_domain::ids::AppointmentId;
+use rantevou_domain::patron::FreeText;
+use rantevou_domain::ports::{
+    AppointmentUpdates, Appointments, MailLog, MailQueue, OutgoingMail, StoreError,
+};
+use rantevou_domain::provider::Meeting;
+use rantevou_domain::{LibraryConfig, ManageKeys, TokenHash};
+use rantevou_store::{DynamoStore, SqliteStore, Store};
+use std::sync::atomic::{AtomicUsize, Ordering};
+use std::sync::Arc;
+
+/// Tuesday 1 December 2026, `hh:mm` Athens (UTC+2).
+fn dec1(hh: u32, mm: u32) -> DateTime<Utc> {
+    Utc.with_ymd_and_hms(2026, 12, 1, hh - 2, mm, 0).unwrap()
+}
+
+struct World {
+    ctx: Context,
+    store: Arc<dyn Store>,
+    mailer: Arc<Recorder>,
+    keys: Arc<ManageKeys>,
+}
+
+impl World {
+    fn new(config: LibraryConfig, store: Arc<dyn Store>) -> World {
+        let links = Links::same_origin("https://book.example.org").unwrap();
+        World {
+            ctx: Context::new(
+                Arc::new(config),
+                Arc::new(rantevou_testkit::fixture_now),
+                links,
+            ),
+            store,
+            mailer: Arc::new(Recorder::default()),
+            keys: Arc::new(rantevou_testkit::keys()),
+        }
+    }
+
+    /// The same world with the clock pinned at `now`.
+    fn at(&self, now: DateTime<Utc>) -> World {
+        World {
+            ctx: Context::new(
+                self.ctx.config.clone(),
+                Arc::new(move || now),
+                self.ctx.links.clone(),
+            ),
+            store: self.store.clone(),
+            mailer: self.mailer.clone(),
+            keys: self.keys.clone(),
+        }
+    }
+
+    fn delivery(&self, log: Arc<dyn MailLog>) -> MailDelivery {
+        MailDelivery::new(self.ctx.clone(), self.mailer.clone(), log)
+    }
+
+    fn scheduler(&self) -> MailRetry {
+        MailRetry::new(
+            self.delivery(self.store.clone()),
+            self.store.clone(),
+            self.keys.clone(),
+        )
+    }
+
+    async fn run(&self) -> Delivery {
+        self.scheduler().retry_pending(1000).await.unwrap()
+    }
+
+    /// Books `who` at `start` through the booking use case (its confirmation sent at once).
+    async fn book(&self, start: DateTime<Utc>, who: &str) -> Appointment {
+        let tz = self.ctx.config.library.timezone;
+        let request = BookRequest {
+            service: Some("mylibrarylive".into()),
+            provider: Some("sip".into()),
+            start: Some(start.with_timezone(&tz).to_rfc3339()),
+            patron: rantevou_testkit::patron_input(who),
+            idempotency_key: None,
+            challenge: None,
+        };
+        let booking = Booking::new(
+            self.ctx.clone(),
+            self.store.clone(),
+            self.delivery(self.store.clone()),
+            self.keys.clone(),
+        );
+        match booking.book(request).await.unwrap() {
+            Booked::New { appointment, .. } => appointment,
+            other => panic!("a new booking, not {other:?}"),
+        }
+    }
+}
+
+fn config(meeting: Meeting, reminders: Vec<u32>) -> LibraryConfig {
+    let mut config = rantevou_testkit::sample_config();
+    config.policy.proof_of_work_difficulty = 0;
+    config.policy.max_active_per_patron = 0;
+    config.policy.send_link_before_minutes = 60;
+    config.policy.reminders_before_minutes = reminders;
+    config.providers[0].meeting = meeting;
+    config
+}
+
+fn subjects(mails: &[OutgoingMail]) -> Vec<String> {
+    mails.iter().map(|m| m.subject.clone()).collect()
+}
+
+fn ics(mail: &OutgoingMail) -> String {
+    String::from_utf8(mail.attachments[0].content.clone()).unwrap()
+}
+
+/// The link in a link mail's text.
+fn room(mail: &OutgoingMail) -> String {
+    mail.text
+        .lines()
+        .skip_while(|l| !l.starts_with("Σύνδεσμος τηλεδιάσκεψης"))
+        .nth(1)
+        .unwrap_or_default()
+        .to_owned()
+}
+
+async fn link_mail_goes_at_start_minus_lead_in_its_own_jitsi_room_and_never_after_a_cancel(
+    store: Arc<dyn Store>,
+) {
+    let jitsi = Meeting::Jitsi {
+        base_url: "https://meet.jit.si".into(),
+    };
+    let w = World::new(config(jitsi, vec![]), store);
+    let a = w.book(dec1(9, 0), "Anna").await;
+    let b = w.book(dec1(9, 20), "Babis").await;
+    let c = w.book(dec1(9, 40), "Christos").await;
+    assert_eq!(
+        w.mailer.take().len(),
+        6,
+        "three confirmations and their copies"
+    );
+    Cancelling::new(
+        w.ctx.clone(),
+        w.store.clone(),
+        w.store.clone(),
+        w.delivery(w.store.clone()),
+    )
+    .cancel(c.id, &token(&w, &c), FreeText::parse("").unwrap())
+    .await
+    .unwrap();
+    w.mailer.take();
+
+    assert_eq!(
+        w.at(dec1(7, 59)).run().await.sent,
+        0,
+        "not before start − 60 min"
+    );
+    assert!(w.mailer.take().is_empty());
+    let report = w.at(dec1(8, 0)).run().await;
+    assert_eq!(report.sent, 1, "a's link at 08:00: {report:?}");
+    let report = w.at(dec1(8, 20)).run().await;
+    assert_eq!(report.sent, 1, "b's link at 08:20");
+    assert_eq!(
+        w.at(dec1(8, 45)).run().await.sent,
+        0,
+        "never for the cancelled c"
+    );
+    let mails = w.mailer.take();
+    assert_eq!(
+        subjects(&mails),
+        [
+            "Ο σύνδεσμος της τηλεδιάσκεψης – myLIBRARYlive 01/12/2026 09:00",
+            "Ο σύνδεσμος της τηλεδιάσκεψης – myLIBRARYlive 01/12/2026 09:20",
+        ]
+    );
+    let (ra, rb) = (room(&mails[0]), room(&mails[1]));
+    for r in [&ra, &rb] {
+        let name = r.strip_prefix("https://meet.jit.si/rantevou-").expect(r);
+        assert!(
+            name.len() == 32 && name.bytes().all(|b| b.is_ascii_hexdigit()),
+            "128 random bits: {r}"
+        );
+    }
+    assert_ne!(ra, rb, "a room per appointment");
+    let stored = w.store.get(a.id, dec1(8, 0)).await.unwrap().unwrap();
+    assert_eq!(
+        stored.meeting.url.as_deref(),
+        Some(ra.as_str()),
+        "stable: the stored room"
+    );
+    assert!(
+        mails[0].to[0].contains("anna@example.org"),
+        "{:?}",
+        mails[0].to
+    );
+    assert!(
+        mails[0].text.contains("θα συνδεθείτε μόλις σας δεχτεί"),
+        "{}",
+        mails[0].text
+    );
+    assert!(mails[0]
+        .text
+        .contains(&format!("/api/appointments/{}/cancel?token=", a.id)));
+    let invite = ics(&mails[0]);
+    for line in [
+        "METHOD:REQUEST",
+        "SEQUENCE:1",
+        &format!("UID:{}@rantevou", a.id),
+    ] {
+        assert!(invite.contains(line), "{line}: {invite}");
+    }
+    assert!(invite.contains(&format!("LOCATION:{ra}")) && invite.contains(&format!("URL:{ra}")));
+    assert_eq!(
+        w.at(dec1(9, 10)).run().await.sent,
+        0,
+        "once per appointment"
+    );
+    assert!(w
+        .store
+        .get(b.id, dec1(9, 10))
+        .await
+        .unwrap()
+        .unwrap()
+        .meeting
+        .due
+        .is_none());
+}
+
+async fn a_fixed_room_is_mailed_to_each_and_a_late_booking_gets_it_at_once(store: Arc<dyn Store>) {
+    let url = "https://uom.zoom.us/j/123456789";
+    let fixed = Meeting::Fixed { url: url.into() };
+    let mut config = config(fixed, vec![]);
+    config.policy.min_notice_minutes = 0;
+    let w = World::new(config, store);
+    w.book(dec1(9, 0), "Anna").await; // link due 08:00
+    w.at(dec1(10, 30)).book(dec1(13, 0), "Babis").await; // due 12:00
+                                                         // Booked at 11:45 for 12:20, later than an hour before: due at once.
+    let christos = w.at(dec1(11, 45)).book(dec1(12, 20), "Christos").await;
+    assert_eq!(christos.meeting.due, Some(dec1(11, 45)));
+    w.mailer.take();
+    assert_eq!(
+        w.at(dec1(11, 45)).run().await.sent,
+        2,
+        "Anna's (overdue) and Christos's"
+    );
+    assert_eq!(w.at(dec1(11, 59)).run().await.sent, 0);
+    assert_eq!(
+        w.at(dec1(12, 0)).run().await.sent,
+        1,
+        "Babis's at 12:00 (start − 60)"
+    );
+    let mails = w.mailer.take();
+    assert_eq!(mails.len(), 3);
+    assert!(mails.iter().all(|m| room(m) == url), "one room for all");
+}
+
+async fn reminders_go_exactly_once_under_two_overlapping_runs(store: Arc<dyn Store>) {
+    let w = World::new(config(Meeting::Manual, vec![1440, 120]), store);
+    let mut booked = Vec::new();
+    // 09:00, 09:20, 09:40, 10:00, 10:20.
+    for (i, who) in ["Anna", "Babis", "Christos", "Dimitra", "Eleni"]
+        .iter()
+        .enumerate()
+    {
+        booked.push(
+            w.book(dec1(9, 0) + Duration::minutes(20 * i as i64), who)
+                .await,
+        );
+    }
+    // Booked on Tuesday at 08:00 for 11:00: the day-before moment had passed; 09:00 had not.
+    let late = w.at(dec1(8, 0)).book(dec1(11, 0), "Fotis").await;
+    assert_eq!(
+        late.reminders,
+        vec![dec1(9, 0)],
+        "none whose moment had passed at booking"
+    );
+    w.mailer.take();
+
+    // Both runs at the moment the day-before reminders fall due, at once.
+    let day_before = booked.iter().map(|a| a.start).max().unwrap() - Duration::days(1);
+    assert_eq!(twice(&w, day_before).await, 5);
+    let mails = w.mailer.take();
+    let mut to: Vec<_> = mails.iter().map(|m| m.to[0].clone()).collect();
+    to.sort();
+    to.dedup();
+    assert_eq!(to.len(), 5, "one each: {:?}", subjects(&mails));
+    assert!(mails
+        .iter()
+        .all(|m| m.subject.starts_with("Υπενθύμιση ραντεβού – ")));
+    assert!(
+        mails[0].text.contains("θα σας σταλεί σε ξεχωριστό email"),
+        "no link yet (manual): it will follow"
+    );
+    assert!(mails[0].attachments.is_empty());
+    assert_eq!(twice(&w, day_before).await, 0, "nothing twice");
+
+    // Two hours before: Anna's at 07:00; at 09:00 the other four (07:20–08:20) and Fotis's.
+    assert_eq!(twice(&w, dec1(7, 0)).await, 1, "Anna's");
+    assert_eq!(
+        twice(&w, dec1(9, 0)).await,
+        5,
+        "the rest, Fotis's among them"
+    );
+    assert_eq!(twice(&w, dec1(12, 0)).await, 0, "each reminder once");
+    assert_eq!(w.mailer.take().len(), 6);
+}
+
+/// A store whose `fail_at`-th update (counting from 1) fails as if the process died there.
+struct Crashing {
+    store: Arc<dyn Store>,
+    updates: AtomicUsize,
+    fail_at: usize,
+}
+
+#[async_trait]
+impl AppointmentUpdates for Crashing {
+    async fn update(
+        &self,
+        read: &Appointment,
+        next: &Appointment,
+    ) -> Result<Appointment, StoreError> {
+        if self.updates.fetch_add(1, Ordering::SeqCst) + 1 == self.fail_at {
+            return Err(StoreError::Unavailable("crashed".into()));
+        }
+        self.store.update(read, next).await
+    }
+}
+
+#[async_trait]
+impl Appointments for Crashing {
+    async fn get(
+        &self,
+        id: AppointmentId,
+        now: DateTime<Utc>,
+    ) -> Result<Option<Appointment>, StoreError> {
+        self.store.get(id, now).await
+    }
+}
+
+#[async_trait]
+impl MailQueue for Crashing {
+    async fn due_mail(
+        &self,
+        now: DateTime<Utc>,
+        limit: usize,
+    ) -> Result<Vec<Appointment>, StoreError> {
+        self.store.due_mail(now, limit).await
+    }
+    async fn replace_token(
+        &self,
+        id: AppointmentId,
+        old: TokenHash,
+        new: TokenHash,
+    ) -> Result<(), StoreError> {
+        self.store.replace_token(id, old, new).await
+    }
+}
+
+async fn a_crash_between_send_and_record_repeats_that_one_mail_identically(store: Arc<dyn Store>) {
+    let w = World::new(config(Meeting::Manual, vec![120]), store);
+    let a = w.book(dec1(9, 0), "Anna").await;
+    w.mailer.take();
+    let due = dec1(7, 0);
+    // The claim (update 1) holds; the record after the send (update 2) is lost.
+    let crashing = Arc::new(Crashing {
+        store: w.store.clone(),
+        updates: AtomicUsize::new(0),
+        fail_at: 2,
+    });
+    let run = w.at(due);
+    let scheduler = MailRetry::new(
+        run.delivery(crashing.clone()),
+        crashing.clone(),
+        w.keys.clone(),
+    );
+    assert_eq!(scheduler.retry_pending(10).await.unwrap().sent, 1);
+    let first = w.mailer.take();
+    assert_eq!(first.len(), 1);
+
+    assert_eq!(
+        w.at(due + Duration::minutes(1)).run().await.sent,
+        0,
+        "claimed: not yet"
+    );
+    let retaken = due + LEASE;
+    assert_eq!(
+        w.at(retaken).run().await.sent,
+        1,
+        "the claim lapsed: sent once more"
+    );
+    let again = w.mailer.take();
+    assert_eq!(again.len(), 1);
+    assert_eq!(
+        (&again[0].subject, &again[0].text, &again[0].html),
+        (&first[0].subject, &first[0].text, &first[0].html),
+        "the same mail"
+    );
+    assert_eq!(
+        w.at(retaken + Duration::minutes(5)).run().await.sent,
+        0,
+        "recorded now"
+    );
+    let stored = w.store.get(a.id, retaken).await.unwrap().unwrap();
+    assert!(stored.reminders.is_empty() && stored.delivery.due.is_none());
+}
+
+/// Two scheduler runs at `now`, overlapping: how many mails they sent together.
+async fn twice(w: &World, now: DateTime<Utc>) -> usize {
+    let (one, two) = (w.at(now), w.at(now));
+    let (r1, r2) = tokio::join!(one.run(), two.run());
+    r1.sent + r2.sent
+}
+
+fn token(w: &World, a: &Appointment) -> String {
+    w.keys.token(&a.id).expose().to_owned()
+}
+
+async fn dynamo() -> Option<DynamoStore> {
+    use aws_sdk_dynamodb::config::{Credentials, Region};
+    let endpoint = rantevou_testkit::moto_url()?;
+    let config = aws_sdk_dynamodb::Config::builder()
+        .behavior_version_latest()
+        .endpoint_url(endpoint)
+        .region(Region::new("eu-central-1"))
+        .credentials_provider(Credentials::new("test", "test", None, None, "tests"))
+        .build();
+    let client = aws_sdk_dynamodb::Client::from_conf(config);
+    static N: AtomicUsize = AtomicUsize::new(0);
+    let table = format!(
+        "scheduler-{}-{}-{}",
+        std::process::id(),
+        Utc::now().timestamp_micros(),
+        N.fetch_add(1, Ordering::SeqCst)
+    );
+    rantevou_store::dynamo::table::create_table(&client, &table)
+        .await
+        .unwrap();
+    Some(DynamoStore::new(client, table))
+}
+
+macro_rules! both_stores {
+    ($($name:ident),* $(,)?) => {
+        mod sqlite {
+            $(
+                #[tokio::test(flavor = "multi_thread", worker_threads = 2)]
+                async fn $name() {
+                    super::$name(std::sync::Arc::new(super::SqliteStore::in_memory().unwrap())).await;
+                }
+            )*
+        }
+        mod dynamo {
+            $(
+                #[tokio::test(flavor = "multi_thread", worker_threads = 2)]
+                async fn $name() {
+                    let Some(store) = super::dynamo().await else { return };
+                    super::$name(std::sync::Arc::new(store)).await;
+                }
+            )*
+        }
+    };
+}
+
+both_stores!(
+    link_mail_goes_at_start_minus_lead_in_its_own_jitsi_room_and_never_after_a_cancel,
+    a_fixed_room_is_mailed_to_each_and_a_late_booking_gets_it_at_once,
+    reminders_go_exactly_once_under_two_overlapping_runs,
+    a_crash_between_send_and_record_repeats_that_one_mail_identically,
+);
