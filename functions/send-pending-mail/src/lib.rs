@@ -1,5 +1,8 @@
-//! The mail retry path: a scheduled Lambda (every few minutes, see `template.yaml`) that sends
-//! every confirmation and cancellation still pending, e.g. after SES refused or timed out.
+//! The one scheduler of mail: a Lambda run every minute (see `template.yaml`) that sends
+//! what is due: the video-call link mail and reminders on time, and every confirmation and
+//! cancellation still pending (e.g. after SES refused or timed out).
+//!
+//! Locally: `cargo lambda invoke send-pending-mail --data-file events/send-pending-mail.scheduled.json`.
 
 use rantevou_app::{Delivery, MailRetry};
 

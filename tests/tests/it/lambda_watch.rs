@@ -187,6 +187,27 @@ async fn fixtures_and_a_patron_walk_through_cargo_lambda_watch() {
         );
     }
 
+    // The scheduler's tick: the confirmations the fixtures booked were sent at once; what it
+    // reports is its run.
+    let out = Command::new("cargo")
+        .args(["lambda", "invoke", "send-pending-mail", "--data-file"])
+        .arg("events/send-pending-mail.scheduled.json")
+        .args([
+            "--invoke-address",
+            "127.0.0.1",
+            "--invoke-port",
+            &port.to_string(),
+        ])
+        .current_dir(rantevou_tests::root())
+        .output()
+        .unwrap();
+    let stdout = String::from_utf8_lossy(&out.stdout);
+    let report: serde_json::Value = serde_json::from_str(&stdout)
+        .unwrap_or_else(|_| panic!("{stdout} {}", String::from_utf8_lossy(&out.stderr)));
+    for field in ["sent", "failed", "given_up"] {
+        assert!(report[field].is_u64(), "{field}: {stdout}");
+    }
+
     // A patron's walk over HTTP, through the router, on a day the fixtures left alone.
     let day = "2026-12-02";
     let before = slots(&base, day);
