@@ -1,5 +1,6 @@
 //! The `rantevou` command's library: the functions in one process ([`functions`]), the local
-//! server ([`serve`]) and the staff's configuration commands ([`config_cmd`]).
+//! server ([`serve`]), the staff's configuration commands ([`config_cmd`]) and the
+//! librarian's commands ([`staff_cmd`]).
 
 pub mod config_cmd;
 pub mod functions;
@@ -8,5 +9,6 @@ pub mod limits;
 mod listen;
 mod outbox_pages;
 pub mod serve;
+pub mod staff_cmd;
 
 pub use functions::Functions;

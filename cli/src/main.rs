@@ -1,7 +1,7 @@
 //! `rantevou`: the whole service in one local process (`serve`), and staff tasks.
 
 use clap::{Parser, Subcommand};
-use rantevou::{config_cmd, serve};
+use rantevou::{config_cmd, serve, staff_cmd};
 use std::net::SocketAddr;
 use std::path::PathBuf;
 use std::process::ExitCode;
@@ -15,6 +15,8 @@ use std::process::ExitCode;
 struct Cli {
     #[command(subcommand)]
     command: Command,
+    #[command(flatten)]
+    target: staff_cmd::Target,
 }
 
 #[derive(Subcommand)]
@@ -24,28 +26,20 @@ enum Command {
         /// Address to listen on.
         #[arg(long, default_value = "127.0.0.1:8080")]
         addr: SocketAddr,
-        /// Folder for the database and the outbox (created if missing).
-        #[arg(long, default_value = ".data")]
-        data: PathBuf,
-        /// The library's configuration.
-        #[arg(long, default_value = "infra/library.toml")]
-        config: PathBuf,
         /// Folder of the static booking site.
         #[arg(long, default_value = "site")]
         site: PathBuf,
         /// Serve without the per-client rate and connection limits (for load tests).
         #[arg(long)]
         no_rate_limit: bool,
-        /// The address patrons reach this server at (the links in mail use it; its host is
-        /// served too), e.g. http://192.168.1.20:8080. Required with --addr 0.0.0.0:….
-        #[arg(long)]
-        public_url: Option<String>,
     },
     /// The library configuration: check a file, or push it to the DynamoDB table.
     Config {
         #[command(subcommand)]
         action: config_cmd::Action,
     },
+    #[command(flatten)]
+    Staff(staff_cmd::Action),
 }
 
 #[tokio::main]
@@ -55,23 +49,22 @@ async fn main() -> ExitCode {
     let result = match cli.command {
         Command::Serve {
             addr,
-            data,
-            config,
             site,
             no_rate_limit,
-            public_url,
         } => {
+            let target = cli.target;
             serve::run(serve::Options {
                 addr,
-                data,
-                config,
+                data: target.data.unwrap_or_else(|| PathBuf::from(".data")),
+                config: target.config,
                 site,
                 rate_limits: !no_rate_limit,
-                public_url,
+                public_url: target.public_url,
             })
             .await
         }
         Command::Config { action } => config_cmd::run(action).await,
+        Command::Staff(action) => staff_cmd::run(action, cli.target).await,
     };
     match result {
         Ok(()) => ExitCode::SUCCESS,

@@ -5,4 +5,5 @@ mod browser;
 mod crash;
 mod hardening;
 mod serve;
+mod staff;
 mod support;

@@ -150,8 +150,14 @@ impl Booking {
     /// service or provider ends the check early.
     #[tracing::instrument(skip_all, fields(service = request.service.as_deref().unwrap_or("")))]
     pub async fn book(&self, request: BookRequest) -> Result<Booked, BookError> {
-        let config = &self.ctx.config;
         let now = self.ctx.now();
+        // A time on a day staff closed is not offered, from the moment it was closed.
+        let closures = self
+            .bookings
+            .staff_closures()
+            .await
+            .map_err(BookError::Store)?;
+        let config = &*self.ctx.config.with_staff_closures(&closures);
         let mut errors = FieldErrors::default();
         let patron = parse_patron_input(
             &request.patron,

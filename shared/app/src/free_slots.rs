@@ -74,16 +74,18 @@ impl FreeSlots {
         &self.ctx
     }
 
-    /// The free times of `query`, date by date: one store read per provider-month, then the
-    /// domain's rules.
+    /// The free times of `query`, date by date: one read of the staff closures and one per
+    /// provider-month of locks, then the domain's rules.
     #[tracing::instrument(skip_all, fields(service = %query.service))]
     pub async fn free_slots(
         &self,
         query: &SlotsQuery,
     ) -> Result<Vec<DayAvailability>, FreeSlotsError> {
-        let config = &self.ctx.config;
         let provider = ProviderChoice::parse(query.provider.as_deref())
             .ok_or(FreeSlotsError::UnknownProvider)?;
+        // The closures staff added take effect at once.
+        let closures = self.locks.staff_closures().await?;
+        let config = &*self.ctx.config.with_staff_closures(&closures);
         let now = self.ctx.now();
         let today = now.with_timezone(&config.library.timezone).date_naive();
         let from = query.from.unwrap_or(today);

@@ -9,6 +9,7 @@
 //! | [`confirm`] | confirm a held booking and send the confirmation | [`Appointments`](rantevou_domain::ports::Appointments), [`Confirmations`](rantevou_domain::ports::Confirmations), mail |
 //! | [`cancel`] | cancel with a reason and send the cancellation | [`Appointments`](rantevou_domain::ports::Appointments), [`Cancellations`](rantevou_domain::ports::Cancellations), mail |
 //! | [`resend`] | mail a patron the links of their upcoming appointments again | [`Resends`](rantevou_domain::ports::Resends), [`Mailer`](rantevou_domain::ports::Mailer) |
+//! | [`staff`] | the librarian's side: agenda, cancel as staff, send the link, closures, export, a patron's data exported or erased | [`StaffStore`](rantevou_domain::ports::StaffStore), mail |
 //! | [`mail`] | deliver a message, and retry what is pending | [`Mailer`](rantevou_domain::ports::Mailer), [`MailLog`](rantevou_domain::ports::MailLog), [`MailQueue`](rantevou_domain::ports::MailQueue); the one scheduler of timed mail (link, reminders) |
 //!
 //! Each use case is a struct built once by the wiring with only the ports it needs, and each
@@ -27,6 +28,7 @@ pub mod free_slots;
 pub mod mail;
 pub mod messages;
 pub mod resend;
+pub mod staff;
 pub mod texts;
 
 pub use book::{BookError, BookRequest, Booked, Booking};
@@ -37,4 +39,5 @@ pub use fetch::{FetchError, Fetching};
 pub use free_slots::{FreeSlots, FreeSlotsError, SlotsQuery};
 pub use mail::{Delivery, MailDelivery, MailRetry, LEASE};
 pub use resend::{ResendError, ResendRequest, Resending, Resent};
+pub use staff::{ClosureAdded, Erased, Staff, StaffError};
 pub use texts::{texts, Texts};

@@ -13,6 +13,50 @@ pub struct ClosedPeriod {
     pub to: NaiveDate,
 }
 
+/// A closure staff added at run time (`rantevou closure add`): kept in the store, in force
+/// for availability and booking at once, with no configuration push.
+#[derive(Debug, Clone, PartialEq, Eq, serde::Serialize, serde::Deserialize)]
+pub struct StaffClosure {
+    /// Short id to remove it by (8 hex digits).
+    pub id: String,
+    /// What it is.
+    pub name: String,
+    /// First closed date (the library's calendar).
+    pub from: NaiveDate,
+    /// Last closed date, inclusive.
+    pub to: NaiveDate,
+}
+
+impl StaffClosure {
+    /// A new closure with a random id; `None` when `to` is before `from` or `name` is blank.
+    pub fn new<R: rand::RngCore>(
+        name: &str,
+        from: NaiveDate,
+        to: NaiveDate,
+        rng: &mut R,
+    ) -> Option<StaffClosure> {
+        let name = name.trim();
+        if to < from || name.is_empty() || name.chars().any(char::is_control) {
+            return None;
+        }
+        Some(StaffClosure {
+            id: format!("{:08x}", rng.next_u32()),
+            name: name.to_owned(),
+            from,
+            to,
+        })
+    }
+
+    /// As a closed period of the configuration.
+    pub fn period(&self) -> ClosedPeriod {
+        ClosedPeriod {
+            name: self.name.clone(),
+            from: self.from,
+            to: self.to,
+        }
+    }
+}
+
 /// A date closed every year, e.g. the university's 17 November.
 #[derive(Debug, Clone, PartialEq, Eq)]
 pub struct AnnualClosure {

@@ -13,8 +13,8 @@ pub use dynamo::DynamoStore;
 pub use sqlite::SqliteStore;
 
 use rantevou_domain::ports::{
-    AppointmentUpdates, Appointments, Bookings, Cancellations, ConfigSource, Confirmations,
-    LockReader, MailLog, MailQueue, Resends,
+    Agenda, AppointmentUpdates, Appointments, Bookings, Cancellations, ClosureWriter, ConfigSource,
+    Confirmations, LockReader, MailLog, MailQueue, Resends,
 };
 
 /// Every store port at once: what an adapter implements, and what the wiring and the contract
@@ -30,6 +30,8 @@ pub trait Store:
     + MailLog
     + MailQueue
     + Resends
+    + Agenda
+    + ClosureWriter
 {
 }
 
@@ -44,5 +46,7 @@ impl<T> Store for T where
         + MailLog
         + MailQueue
         + Resends
+        + Agenda
+        + ClosureWriter
 {
 }

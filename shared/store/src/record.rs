@@ -108,13 +108,16 @@ impl AppointmentRecord {
 }
 
 /// Refuses an update that would move what only the conditioned writes may move: the id, the
-/// status, the token, the locks, the patron's place.
+/// status (an anonymised cancellation's reason may be emptied), the token, the time, the
+/// locks, the patron's place.
 pub fn check_update(read: &Appointment, next: &Appointment) -> Result<(), StoreError> {
     let same = read.id == next.id
-        && read.status == next.status
+        && std::mem::discriminant(&read.status) == std::mem::discriminant(&next.status)
+        && read.hold_until() == next.hold_until()
         && read.token_hash == next.token_hash
         && read.locks == next.locks
-        && read.patron_place == next.patron_place
+        // An anonymised appointment (started or cancelled: its place is free) drops the patron's key.
+        && (read.patron_place == next.patron_place || next.patron_place.is_none())
         && read.start == next.start;
     if same {
         Ok(())

@@ -87,48 +87,7 @@ impl Lambda {
     }
 
     async fn configure(&self) -> Result<Wiring<DynamoStore>, Unconfigured> {
-        let config = match &self.settings.config_file {
-            Some(path) => library::config_file(path).map_err(Unconfigured::Invalid)?.1,
-            None => {
-                let source = self
-                    .store
-                    .load_config()
-                    .await
-                    .map_err(Unconfigured::Store)?
-                    .ok_or(Unconfigured::Missing)?;
-                LibraryConfig::from_toml_str(&source)
-                    .map_err(|e| Unconfigured::Invalid(e.to_string()))?
-            }
-        };
-        let links = Links::for_library(
-            &config,
-            self.settings.public_url.as_ref().map(|u| u.as_str()),
-            self.settings.site_origin.as_ref().map(|u| u.as_str()),
-        )
-        .map_err(|e| Unconfigured::Invalid(e.to_string()))?;
-        let clock = self.settings.now.map_or_else(clock::system, clock::pinned);
-        let mail = Mail::Ses {
-            sdk: Box::new(self.sdk.clone()),
-            from: library::sender(&config, self.settings.sender.as_deref()),
-            configuration_set: self.settings.ses_configuration_set.clone(),
-        };
-        // Only the functions that make links are given a keys setting (and may read the secret).
-        let keys = match (&self.settings.keys_file, &self.settings.keys_secret) {
-            (Some(path), _) => Some(keys::from_file(path).map_err(Unconfigured::Keys)?),
-            (None, Some(secret)) => Some(
-                keys::from_secret(&self.sdk, secret)
-                    .await
-                    .map_err(Unconfigured::Keys)?,
-            ),
-            (None, None) => None,
-        };
-        let ctx = Context::new(Arc::new(config), clock, links);
-        Ok(Wiring::new(
-            ctx,
-            Arc::clone(&self.store),
-            mail,
-            keys.map(Arc::new),
-        ))
+        aws_wiring(&self.settings, &self.sdk, Arc::clone(&self.store)).await
     }
 
     /// The use case `build` makes from the wiring, built once per process.
@@ -211,4 +170,50 @@ where
         Ok::<_, std::convert::Infallible>(answer)
     }))
     .await
+}
+
+/// The AWS wiring of `settings`: the library configuration from `RANTEVOU_CONFIG_FILE` or the
+/// table, SES for mail, the manage keys from their file or secret (when set); for the functions
+/// and for staff commands run against the table.
+pub async fn aws_wiring(
+    settings: &Settings,
+    sdk: &aws_config::SdkConfig,
+    store: Arc<DynamoStore>,
+) -> Result<Wiring<DynamoStore>, Unconfigured> {
+    let config = match &settings.config_file {
+        Some(path) => library::config_file(path).map_err(Unconfigured::Invalid)?.1,
+        None => {
+            let source = store
+                .load_config()
+                .await
+                .map_err(Unconfigured::Store)?
+                .ok_or(Unconfigured::Missing)?;
+            LibraryConfig::from_toml_str(&source)
+                .map_err(|e| Unconfigured::Invalid(e.to_string()))?
+        }
+    };
+    let links = Links::for_library(
+        &config,
+        settings.public_url.as_ref().map(|u| u.as_str()),
+        settings.site_origin.as_ref().map(|u| u.as_str()),
+    )
+    .map_err(|e| Unconfigured::Invalid(e.to_string()))?;
+    let clock = settings.now.map_or_else(clock::system, clock::pinned);
+    let mail = Mail::Ses {
+        sdk: Box::new(sdk.clone()),
+        from: library::sender(&config, settings.sender.as_deref()),
+        configuration_set: settings.ses_configuration_set.clone(),
+    };
+    // Only the functions that make links are given a keys setting (and may read the secret).
+    let keys = match (&settings.keys_file, &settings.keys_secret) {
+        (Some(path), _) => Some(keys::from_file(path).map_err(Unconfigured::Keys)?),
+        (None, Some(secret)) => Some(
+            keys::from_secret(sdk, secret)
+                .await
+                .map_err(Unconfigured::Keys)?,
+        ),
+        (None, None) => None,
+    };
+    let ctx = Context::new(Arc::new(config), clock, links);
+    Ok(Wiring::new(ctx, store, mail, keys.map(Arc::new)))
 }

@@ -3,7 +3,7 @@
 
 use rantevou_app::{
     Booking, Cancelling, Confirming, Context, Fetching, FreeSlots, MailDelivery, MailRetry,
-    Resending,
+    Resending, Staff,
 };
 use rantevou_domain::ports::{Clock, Mailer};
 use rantevou_domain::ManageKeys;
@@ -131,6 +131,17 @@ impl<S: Store + 'static> Wiring<S> {
             self.store.clone(),
             self.mail_delivery(),
         )
+    }
+
+    /// The staff operations: the whole store (staff are trusted with it), mail, and the keys
+    /// (links in mail, a patron's key).
+    pub fn staff(&self) -> Result<Staff, NoKeys> {
+        Ok(Staff::new(
+            self.ctx.clone(),
+            self.store.clone(),
+            self.mail_delivery(),
+            self.keys()?,
+        ))
     }
 
     /// Sending one appointment's mail: the mailer and the mail log.

@@ -107,6 +107,23 @@ impl LibraryConfig {
     pub fn provider(&self, id: &str) -> Option<&Provider> {
         self.providers.iter().find(|p| p.id.as_str() == id)
     }
+
+    /// The configuration with the closures staff added in the store as well (borrowed as it
+    /// is when there are none).
+    pub fn with_staff_closures(
+        &self,
+        extra: &[crate::closure::StaffClosure],
+    ) -> std::borrow::Cow<'_, LibraryConfig> {
+        if extra.is_empty() {
+            return std::borrow::Cow::Borrowed(self);
+        }
+        let mut config = self.clone();
+        config
+            .closures
+            .periods
+            .extend(extra.iter().map(crate::closure::StaffClosure::period));
+        std::borrow::Cow::Owned(config)
+    }
 }
 
 /// One mistake in a configuration file.

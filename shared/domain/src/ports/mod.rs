@@ -13,6 +13,8 @@
 //! | [`Resends`] | a patron's upcoming appointments; a challenge used once; one resend per address at a time | `Query` (GSI3), `PutItem` |
 //! | [`AppointmentUpdates`] | a conditioned change that moves no lock: mail sent or put off, the link, anonymising | `PutItem` |
 //! | [`MailQueue`] | the mail due now or later (one sparse index by next due); fresh tokens for late confirmations | `Query` (GSI2), `UpdateItem` |
+//! | [`ClosureReader`], [`ClosureWriter`] | the closures staff add | `GetItem`; `PutItem` on a version |
+//! | [`Agenda`] | a provider's appointments in a range; everything about one patron | `Query` (GSI1, GSI3) |
 //! | [`Mailer`] | send one message | SES `SendEmail` |
 //! | [`Clock`] | now | — |
 //!
@@ -26,7 +28,7 @@ mod store;
 pub use clock::Clock;
 pub use mail::{Attachment, MailError, Mailer, OutgoingMail};
 pub use store::{
-    AppointmentUpdates, Appointments, Bookings, Cancellations, ConfigSource, Confirmations,
-    CreateConditions, Created, IdempotencyKey, LockReader, MailLog, MailQueue, Resends, StoreError,
-    IDEMPOTENCY_KEY_TTL_SECONDS,
+    Agenda, AppointmentUpdates, Appointments, Bookings, Cancellations, ClosureReader,
+    ClosureWriter, ConfigSource, Confirmations, CreateConditions, Created, IdempotencyKey,
+    LockReader, MailLog, MailQueue, Resends, StaffStore, StoreError, IDEMPOTENCY_KEY_TTL_SECONDS,
 };

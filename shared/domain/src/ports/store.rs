@@ -5,6 +5,7 @@
 
 use crate::appointment::{Appointment, PatronLimit};
 use crate::challenge::SolvedChallenge;
+use crate::closure::StaffClosure;
 use crate::ids::{AppointmentId, ProviderId};
 use crate::patron::FreeText;
 use crate::slot_lock::{LockMonth, SlotLock};
@@ -95,9 +96,44 @@ pub trait ConfigSource: Send + Sync {
     async fn load_config(&self) -> Result<Option<String>, StoreError>;
 }
 
-/// The slot locks held: what availability subtracts.
+/// The closures staff added in the store (`rantevou closure add`): availability and booking
+/// read them on every request, so they take effect at once.
 #[async_trait]
-pub trait LockReader: Send + Sync {
+pub trait ClosureReader: Send + Sync {
+    /// Every closure staff added, in the order added.
+    async fn staff_closures(&self) -> Result<Vec<StaffClosure>, StoreError>;
+}
+
+/// Adding and removing staff closures.
+#[async_trait]
+pub trait ClosureWriter: ClosureReader {
+    /// Adds `closure` (its id new).
+    async fn add_closure(&self, closure: &StaffClosure) -> Result<(), StoreError>;
+    /// Removes the closure with `id`; `false` when there was none.
+    async fn remove_closure(&self, id: &str) -> Result<bool, StoreError>;
+}
+
+/// What staff read: a provider's appointments in a time range, and everything stored about one
+/// patron.
+#[async_trait]
+pub trait Agenda: Send + Sync {
+    /// `provider`'s appointments starting in `[from, to)`, in start order, whatever their
+    /// status (expired ones included; callers hide them).
+    async fn agenda(
+        &self,
+        provider: &ProviderId,
+        from: DateTime<Utc>,
+        to: DateTime<Utc>,
+    ) -> Result<Vec<Appointment>, StoreError>;
+
+    /// Every appointment of the patron with key `patron` (see [`Appointment::patron_key`]),
+    /// past and future, in start order.
+    async fn of_patron(&self, patron: &str) -> Result<Vec<Appointment>, StoreError>;
+}
+
+/// The slot locks held (and the staff closures): what availability subtracts.
+#[async_trait]
+pub trait LockReader: ClosureReader {
     /// The locks held on `provider`'s time in `month` at `now` (a lapsed hold's are free).
     async fn locks(
         &self,
@@ -119,9 +155,9 @@ pub struct CreateConditions<'a> {
     pub challenge: Option<&'a SolvedChallenge>,
 }
 
-/// Where bookings are written.
+/// Where bookings are written (a booking checks the staff closures too).
 #[async_trait]
-pub trait Bookings: Send + Sync {
+pub trait Bookings: ClosureReader {
     /// Stores a new booked (or held) appointment together with every one of its locks,
     /// atomically: either all are written or none. Refuses with [`StoreError::SlotTaken`] when
     /// any lock is held (a lock whose hold lapsed by the appointment's `created_at` is free and
@@ -219,6 +255,18 @@ pub trait AppointmentUpdates: Send + Sync {
         read: &Appointment,
         next: &Appointment,
     ) -> Result<Appointment, StoreError>;
+}
+
+/// What the staff commands use: reading, cancelling and changing appointments, the agenda,
+/// and the closures.
+pub trait StaffStore:
+    Appointments + Cancellations + AppointmentUpdates + Agenda + ClosureWriter + MailLog
+{
+}
+
+impl<T> StaffStore for T where
+    T: Appointments + Cancellations + AppointmentUpdates + Agenda + ClosureWriter + MailLog
+{
 }
 
 /// Where deliveries are recorded: conditioned updates, and the appointment read again when

@@ -10,6 +10,8 @@
 //! | `AppointmentUpdates`, `MailQueue` | a change on the version read (mail sent, the link), mail due, fresh token | one conditioned `PutItem`, one `Query` on GSI2, one `UpdateItem` |
 //! | `Resends` | a patron's appointments, a challenge used, a resend mark | one `Query` on GSI3, one conditional `PutItem` each |
 //! | `ConfigSource` | the pushed configuration | one `GetItem` |
+//! | `Agenda` | a provider's range; one patron's appointments | one `Query` on GSI1 per provider-day; `Query` on GSI3 |
+//! | `ClosureReader`, `ClosureWriter` | the staff closures | one `GetItem`; a `PutItem` on the item's version |
 //!
 //! A lock's failed condition cancels the whole transaction, so nothing partial is ever written.
 //! `write.rs` builds the transactions (their item indexes named) and runs them with the one
@@ -21,6 +23,7 @@ mod mail;
 mod read;
 pub mod request_counter;
 mod resend;
+mod staff;
 pub mod table;
 mod write;
 

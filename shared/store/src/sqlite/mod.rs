@@ -29,6 +29,7 @@ use std::time::Duration;
 mod mail;
 mod reads;
 mod schema;
+mod staff;
 
 use schema::{migrate, SCHEMA};
 
@@ -245,8 +246,8 @@ fn write_appointment(tx: &Connection, mut a: Appointment) -> Result<Appointment,
     let record = AppointmentRecord::from(&a);
     let json = serde_json::to_string(&record).map_err(|e| StoreError::Corrupt(e.to_string()))?;
     tx.execute(
-        "UPDATE appointments SET status = ?1, token_hash = ?2, mail_pending = ?3, record = ?4, mail_due = ?5 WHERE id = ?6",
-        params![record.status, record.token_hash, record.mail_pending(), json, queued_due(&record), record.id],
+        "UPDATE appointments SET status = ?1, token_hash = ?2, mail_pending = ?3, record = ?4, mail_due = ?5, patron_key = ?6 WHERE id = ?7",
+        params![record.status, record.token_hash, record.mail_pending(), json, queued_due(&record), record.patron_key, record.id],
     )
     .map_err(unavailable)?;
     Ok(a)

@@ -1,0 +1,268 @@
+//! A librarian's day with the staff commands on a local data folder, while `rantevou serve`
+//! runs on it: the agenda, the video-call link sent, a cancellation, a closure that hides its
+//! days from the booking site at once (and warns of the appointment on them), the export, and a
+//! patron's data exported and erased. Each command's mail is read back from the outbox.
+
+use crate::support::Server;
+use mail_parser::MessageParser;
+use rantevou_testkit::http::http;
+use std::path::Path;
+use std::process::Command;
+
+/// `rantevou <args> --data <data>`: its exit success, standard output and error.
+fn rantevou(data: &Path, args: &[&str]) -> (bool, String, String) {
+    let out = Command::new(env!("CARGO_BIN_EXE_rantevou"))
+        .args(args)
+        .arg("--data")
+        .arg(data)
+        .current_dir(rantevou_testkit::root())
+        .env("RUST_LOG", "warn")
+        .output()
+        .unwrap();
+    (
+        out.status.success(),
+        String::from_utf8(out.stdout).unwrap(),
+        String::from_utf8_lossy(&out.stderr).into_owned(),
+    )
+}
+
+fn ok(data: &Path, args: &[&str]) -> String {
+    let (success, stdout, stderr) = rantevou(data, args);
+    assert!(success, "rantevou {args:?}: {stdout} {stderr}");
+    stdout
+}
+
+/// The free starts of each offered day: `(date, [start, …])`.
+fn free_days(base: &str) -> Vec<(String, Vec<String>)> {
+    let (status, _, body) = http(
+        "GET",
+        &format!("{base}/api/availability?service=mylibrarylive"),
+        &[],
+        "",
+    );
+    assert_eq!(status, 200, "{body}");
+    let v: serde_json::Value = serde_json::from_str(&body).unwrap();
+    v["days"]
+        .as_array()
+        .unwrap()
+        .iter()
+        .map(|d| {
+            let starts = d["slots"]
+                .as_array()
+                .unwrap()
+                .iter()
+                .map(|s| s["start"].as_str().unwrap().to_owned())
+                .collect();
+            (d["date"].as_str().unwrap().to_owned(), starts)
+        })
+        .filter(|(_, starts): &(String, Vec<String>)| !starts.is_empty())
+        .collect()
+}
+
+/// Books `start` for `name` <`email`>; the appointment's id.
+fn book(base: &str, start: &str, name: &str, email: &str) -> String {
+    let body = serde_json::json!({"service": "mylibrarylive", "start": start,
+        "customer": {"name": name, "email": email, "phone": "6900000000"},
+        "notes": "Βάσεις δεδομένων", "language": "el", "accept_terms": true, "accept_privacy": true,
+        "challenge": rantevou_testkit::solved_challenge(base)})
+    .to_string();
+    let (status, _, created) = http(
+        "POST",
+        &format!("{base}/api/appointments"),
+        &[("content-type", "application/json")],
+        &body,
+    );
+    assert_eq!(status, 201, "{created}");
+    let created: serde_json::Value = serde_json::from_str(&created).unwrap();
+    created["id"].as_str().unwrap().to_owned()
+}
+
+/// The outbox's messages after the first `skip`: (to, subject, text, first attachment).
+fn mails(data: &Path, skip: usize) -> Vec<(String, String, String, String)> {
+    rantevou_testkit::outbox(data)
+        .iter()
+        .skip(skip)
+        .map(|bytes| {
+            let m = MessageParser::default().parse(bytes).unwrap();
+            let to = m
+                .to()
+                .and_then(|a| a.first())
+                .and_then(|a| a.address())
+                .unwrap_or("")
+                .to_owned();
+            let attachment = m
+                .attachment(0)
+                .map(|a| String::from_utf8_lossy(a.contents()).into_owned())
+                .unwrap_or_default();
+            (
+                to,
+                m.subject().unwrap_or("").to_owned(),
+                m.body_text(0).unwrap_or_default().into_owned(),
+                attachment,
+            )
+        })
+        .collect()
+}
+
+#[test]
+fn a_librarians_day_with_the_staff_commands() {
+    let data = tempfile::tempdir().unwrap();
+    let data = data.path();
+    let server = Server::start(data);
+    let base = server.1.clone();
+    let days = free_days(&base);
+    let (day1, starts1) = days[0].clone();
+    let (day2, starts2) = days[1].clone();
+    let anna = book(&base, &starts1[0], "Άννα Δημητρίου", "anna@example.org");
+    let babis = book(&base, &starts1[1], "Μπάμπης Κ.", "babis@example.org");
+    let christos = book(&base, &starts2[0], "Χρήστος Λ.", "christos@example.org");
+    let sent_before = rantevou_testkit::outbox(data).len();
+    assert_eq!(sent_before, 6, "three confirmations and their copies");
+
+    // The agenda of the first day: both, booked, no link yet (the sample's meeting is manual).
+    let agenda = ok(data, &["agenda", "--from", &day1]);
+    for expected in [
+        "Άννα Δημητρίου",
+        "Μπάμπης Κ.",
+        "Βάσεις δεδομένων",
+        "booked",
+        "none",
+        &anna,
+    ] {
+        assert!(agenda.contains(expected), "{expected}: {agenda}");
+    }
+    assert!(!agenda.contains("Χρήστος"), "only that day: {agenda}");
+
+    // The link, set by staff: mailed to the patron at once with an updated invitation.
+    let url = "https://uom.zoom.us/j/123456789";
+    let said = ok(data, &["send-link", &anna, "--url", url]);
+    assert!(said.contains("mailed to the patron"), "{said}");
+    let sent = mails(data, sent_before);
+    assert_eq!(sent.len(), 1, "to the patron only");
+    let (to, subject, text, ics) = &sent[0];
+    assert_eq!(to, "anna@example.org");
+    assert!(
+        subject.starts_with("Ο σύνδεσμος της τηλεδιάσκεψης – "),
+        "{subject}"
+    );
+    assert!(
+        text.contains(url) && text.contains("/cancel?token="),
+        "{text}"
+    );
+    assert!(
+        ics.contains("SEQUENCE:1") && ics.contains(&format!("LOCATION:{url}")),
+        "{ics}"
+    );
+    assert!(ok(data, &["agenda", "--from", &day1]).contains("sent"));
+    // Changed: mailed again, the sequence up.
+    ok(
+        data,
+        &["send-link", &anna, "--url", "https://uom.zoom.us/j/987"],
+    );
+    let sent = mails(data, sent_before + 1);
+    assert!(sent[0].3.contains("SEQUENCE:2"), "{}", sent[0].3);
+    let (success, _, stderr) = rantevou(data, &["send-link", &anna, "--url", "zoom.us/j/1"]);
+    assert!(
+        !success && stderr.contains("--url"),
+        "a bad link is refused: {stderr}"
+    );
+
+    // Babis cancelled by staff, with a reason: mailed, and the time is free again.
+    let reason = "Ο βιβλιοθηκονόμος απουσιάζει";
+    ok(data, &["cancel", &babis, "--reason", reason]);
+    let sent = mails(data, sent_before + 2);
+    assert_eq!(sent[0].0, "babis@example.org");
+    assert!(sent[0].2.contains(reason), "{}", sent[0].2);
+    assert!(sent[0].3.contains("METHOD:CANCEL"));
+    assert!(free_days(&base)[0].1.contains(&starts1[1]), "offered again");
+    let (success, _, stderr) = rantevou(data, &["cancel", &babis, "--reason", "again"]);
+    assert!(!success && stderr.contains("already cancelled"), "{stderr}");
+
+    // A closure of the second day: gone from the site at once; Christos's appointment is
+    // listed, not cancelled. Removed: offered again.
+    let said = ok(
+        data,
+        &[
+            "closure",
+            "add",
+            "--from",
+            &day2,
+            "--name",
+            "Staff training",
+        ],
+    );
+    assert!(
+        said.contains("WARNING: 1 appointment") && said.contains(&christos),
+        "{said}"
+    );
+    assert!(
+        free_days(&base).iter().all(|(d, _)| *d != day2),
+        "the day is closed"
+    );
+    let list = ok(data, &["closure", "list"]);
+    let id = list.split_whitespace().next().unwrap().to_owned();
+    assert!(
+        list.contains("Staff training") && list.contains(&day2),
+        "{list}"
+    );
+    ok(data, &["closure", "remove", &id]);
+    assert!(
+        free_days(&base).iter().any(|(d, _)| *d == day2),
+        "offered again"
+    );
+    let (success, _, stderr) = rantevou(data, &["closure", "remove", &id]);
+    assert!(!success && stderr.contains("no closure"), "{stderr}");
+
+    // The export: a BOM, a header, one row each, Greek intact.
+    let (success, csv, _) = rantevou(data, &["export", "--from", &day1, "--to", &day2]);
+    assert!(success);
+    assert!(csv.starts_with("\u{feff}id,date,start,end,"), "{csv}");
+    assert_eq!(csv.lines().count(), 4, "{csv}");
+    assert!(
+        csv.contains("Άννα Δημητρίου") && csv.contains("cancelled"),
+        "{csv}"
+    );
+
+    // Access: everything about Christos, consent included. Erasure: his upcoming appointment
+    // cancelled (mailed), then nothing left under his address.
+    let export: serde_json::Value =
+        serde_json::from_str(&ok(data, &["patron", "export", "christos@example.org"])).unwrap();
+    let appointments = export["appointments"].as_array().unwrap();
+    assert_eq!(appointments.len(), 1);
+    assert_eq!(appointments[0]["id"], christos.as_str());
+    assert_eq!(appointments[0]["phone"], "6900000000");
+    assert!(appointments[0]["consent"]["terms_url"]
+        .as_str()
+        .unwrap()
+        .starts_with("https://"));
+    let before = rantevou_testkit::outbox(data).len();
+    let said = ok(data, &["patron", "erase", "christos@example.org"]);
+    assert!(
+        said.contains("Cancelled 1 upcoming appointment(s), anonymised 1"),
+        "{said}"
+    );
+    assert_eq!(mails(data, before)[0].0, "christos@example.org");
+    let export: serde_json::Value =
+        serde_json::from_str(&ok(data, &["patron", "export", "christos@example.org"])).unwrap();
+    assert!(export["appointments"].as_array().unwrap().is_empty());
+    let agenda = ok(data, &["agenda", "--from", &day2]);
+    assert!(
+        agenda.contains("(erased)") && !agenda.contains("Χρήστος"),
+        "{agenda}"
+    );
+}
+
+#[test]
+fn staff_commands_fail_closed_without_a_store() {
+    let out = Command::new(env!("CARGO_BIN_EXE_rantevou"))
+        .args(["agenda"])
+        .env_remove("RANTEVOU_TABLE")
+        .output()
+        .unwrap();
+    assert!(!out.status.success());
+    let stderr = String::from_utf8_lossy(&out.stderr);
+    assert!(
+        stderr.contains("RANTEVOU_TABLE") && stderr.contains("--data"),
+        "says what to set: {stderr}"
+    );
+}
