@@ -266,3 +266,143 @@ fn staff_commands_fail_closed_without_a_store() {
         "says what to set: {stderr}"
     );
 }
+
+/// The same commands on DynamoDB and SES (moto), as staff run them with the AWS environment:
+/// the configuration pushed, appointments in the table, the link and the cancellation mailed
+/// through SES, a closure stored.
+#[test]
+fn staff_commands_work_on_dynamodb_and_ses() {
+    let Some(moto) = rantevou_testkit::moto_url() else {
+        return;
+    };
+    let runtime = tokio::runtime::Builder::new_current_thread()
+        .enable_all()
+        .build()
+        .unwrap();
+    let table = format!("staff-{}", std::process::id());
+    let keys = tempfile::NamedTempFile::new().unwrap();
+    std::fs::write(keys.path(), rantevou_testkit::KEY_TEXT).unwrap();
+    let env = |c: &mut Command| {
+        c.env("RANTEVOU_TABLE", &table)
+            .env("AWS_ENDPOINT_URL", &moto)
+            .env("AWS_REGION", "eu-central-1")
+            .env("AWS_ACCESS_KEY_ID", "test")
+            .env("AWS_SECRET_ACCESS_KEY", "test")
+            .env("RANTEVOU_NOW", "2026-11-28T10:00:00Z")
+            .env("RANTEVOU_SENDER", "library@uom.edu.gr")
+            .env("RANTEVOU_KEYS_FILE", keys.path())
+            .env("RANTEVOU_PUBLIC_URL", "https://mylibrarylive.lib.uom.gr")
+            .env("RUST_LOG", "warn")
+            .current_dir(rantevou_testkit::root());
+    };
+    let aws = |args: &[&str]| {
+        let mut c = Command::new(env!("CARGO_BIN_EXE_rantevou"));
+        c.args(args);
+        env(&mut c);
+        let out = c.output().unwrap();
+        let stdout = String::from_utf8(out.stdout).unwrap();
+        assert!(
+            out.status.success(),
+            "rantevou {args:?}: {stdout} {}",
+            String::from_utf8_lossy(&out.stderr)
+        );
+        stdout
+    };
+
+    let config = rantevou_testkit::sample_config();
+    let start = |hh: u32, mm: u32| {
+        use chrono::TimeZone;
+        chrono::Utc
+            .with_ymd_and_hms(2026, 12, 1, hh - 2, mm, 0)
+            .unwrap()
+    };
+    let (anna, _) =
+        rantevou_testkit::appointment(&config, "mylibrarylive", "sip", start(9, 0), "Anna");
+    let (babis, _) =
+        rantevou_testkit::appointment(&config, "mylibrarylive", "sip", start(9, 20), "Babis");
+    runtime.block_on(async {
+        use rantevou_domain::ports::{Bookings, CreateConditions};
+        let sdk = aws_config::defaults(aws_config::BehaviorVersion::latest())
+            .endpoint_url(&moto)
+            .region(aws_config::Region::new("eu-central-1"))
+            .credentials_provider(aws_sdk_dynamodb::config::Credentials::new(
+                "test", "test", None, None, "staff",
+            ))
+            .load()
+            .await;
+        let client = aws_sdk_dynamodb::Client::new(&sdk);
+        rantevou_store::dynamo::table::create_table(&client, &table)
+            .await
+            .unwrap();
+        let store = rantevou_store::DynamoStore::new(client, &table);
+        for a in [&anna, &babis] {
+            store.create(a, &CreateConditions::default()).await.unwrap();
+        }
+        aws_sdk_sesv2::Client::new(&sdk)
+            .create_email_identity()
+            .email_identity("library@uom.edu.gr")
+            .send()
+            .await
+            .unwrap();
+    });
+    aws(&["config", "push"]);
+
+    let agenda = aws(&["agenda", "--from", "2026-12-01"]);
+    assert!(
+        agenda.contains("Anna") && agenda.contains("Babis"),
+        "{agenda}"
+    );
+    let (anna_id, babis_id) = (anna.id.to_string(), babis.id.to_string());
+    let url = "https://uom.zoom.us/j/555";
+    assert!(aws(&["send-link", &anna_id, "--url", url]).contains("mailed to the patron"));
+    aws(&["cancel", &babis_id, "--reason", "Απουσία"]);
+    let said = aws(&[
+        "closure",
+        "add",
+        "--from",
+        "2026-12-02",
+        "--name",
+        "Εκπαίδευση",
+    ]);
+    assert!(said.contains("Closed 2026-12-02"), "{said}");
+    assert!(aws(&["closure", "list"]).contains("Εκπαίδευση"));
+
+    let (_, _, data) = http("GET", &format!("{moto}/moto-api/data.json"), &[], "");
+    let data: serde_json::Value = serde_json::from_str(&data).unwrap();
+    // Each message sent through SES: its recipient, and its text with its attachments.
+    let messages: Vec<(String, String)> = data["ses"]["RawMessage"]
+        .as_array()
+        .unwrap()
+        .iter()
+        .filter_map(|m| m["raw_data"].as_str())
+        .map(|raw| {
+            let m = MessageParser::default().parse(raw.as_bytes()).unwrap();
+            let to = m
+                .to()
+                .and_then(|a| a.first())
+                .and_then(|a| a.address())
+                .unwrap_or("");
+            let mut all = m.body_text(0).unwrap_or_default().into_owned();
+            for a in m.attachments() {
+                all.push_str(&String::from_utf8_lossy(a.contents()));
+            }
+            (to.to_owned(), all)
+        })
+        .collect();
+    let to_of = |needle: &str| -> Vec<String> {
+        messages
+            .iter()
+            .filter(|(_, all)| all.contains(needle))
+            .map(|(to, _)| to.clone())
+            .collect()
+    };
+    assert_eq!(
+        to_of(url),
+        vec!["anna@example.org"],
+        "the link mail, through SES"
+    );
+    assert!(
+        to_of("METHOD:CANCEL").contains(&"babis@example.org".to_owned()),
+        "the cancellation, through SES"
+    );
+}

@@ -14,7 +14,7 @@ pub use sqlite::SqliteStore;
 
 use rantevou_domain::ports::{
     Agenda, AppointmentUpdates, Appointments, Bookings, Cancellations, ClosureWriter, ConfigSource,
-    Confirmations, LockReader, MailLog, MailQueue, Resends,
+    Confirmations, LockReader, MailLog, MailQueue, Resends, StaffStore,
 };
 
 /// Every store port at once: what an adapter implements, and what the wiring and the contract
@@ -32,6 +32,7 @@ pub trait Store:
     + Resends
     + Agenda
     + ClosureWriter
+    + StaffStore
 {
 }
 
@@ -48,5 +49,6 @@ impl<T> Store for T where
         + Resends
         + Agenda
         + ClosureWriter
+        + StaffStore
 {
 }

@@ -2,6 +2,7 @@
 //! mail at start − lead (a fixed room, or a Jitsi room of its own per appointment), never after
 //! a cancel; reminders exactly once under two overlapping runs, none whose moment had passed
 //! at booking; a crash between a send and its record repeats that one message, identically.
+//! And the staff operations that feed it: a link changed by staff, a closure in force at once.
 
 use crate::support::Recorder;
 use async_trait::async_trait;
@@ -68,6 +69,15 @@ impl World {
         MailRetry::new(
             self.delivery(self.store.clone()),
             self.store.clone(),
+            self.keys.clone(),
+        )
+    }
+
+    fn staff(&self) -> Staff {
+        Staff::new(
+            self.ctx.clone(),
+            self.store.clone(),
+            self.delivery(self.store.clone()),
             self.keys.clone(),
         )
     }
@@ -309,6 +319,99 @@ async fn reminders_go_exactly_once_under_two_overlapping_runs(store: Arc<dyn Sto
     assert_eq!(w.mailer.take().len(), 6);
 }
 
+async fn a_closure_hides_its_days_at_once_and_refuses_their_booking(store: Arc<dyn Store>) {
+    let w = World::new(config(Meeting::Manual, vec![]), store);
+    let day = chrono::NaiveDate::from_ymd_opt(2026, 12, 1).unwrap();
+    let query = SlotsQuery {
+        service: "mylibrarylive".into(),
+        provider: None,
+        from: Some(day),
+        to: Some(day),
+    };
+    let free = |w: &World| {
+        let slots = FreeSlots::new(w.ctx.clone(), w.store.clone());
+        let query = query.clone();
+        async move { slots.free_slots(&query).await.unwrap()[0].slots.len() }
+    };
+    let booked = w.book(dec1(9, 0), "Anna").await;
+    assert_eq!(free(&w).await, 17);
+    let staff = w.staff();
+    let added = staff.add_closure(day, day, "Εκπαίδευση").await.unwrap();
+    assert_eq!(free(&w).await, 0, "closed at once");
+    assert_eq!(
+        added.affected.iter().map(|a| a.id).collect::<Vec<_>>(),
+        [booked.id],
+        "listed, not cancelled"
+    );
+    assert!(w
+        .store
+        .get(booked.id, rantevou_testkit::fixture_now())
+        .await
+        .unwrap()
+        .unwrap()
+        .is_booked());
+    let tz = w.ctx.config.library.timezone;
+    let request = BookRequest {
+        service: Some("mylibrarylive".into()),
+        provider: Some("sip".into()),
+        start: Some(dec1(10, 0).with_timezone(&tz).to_rfc3339()),
+        patron: rantevou_testkit::patron_input("Babis"),
+        idempotency_key: None,
+        challenge: None,
+    };
+    let booking = Booking::new(
+        w.ctx.clone(),
+        w.store.clone(),
+        w.delivery(w.store.clone()),
+        w.keys.clone(),
+    );
+    assert!(
+        matches!(
+            booking.book(request.clone()).await,
+            Err(BookError::Invalid(_))
+        ),
+        "not offered"
+    );
+    staff.remove_closure(&added.closure.id).await.unwrap();
+    assert_eq!(free(&w).await, 17, "offered again");
+    assert!(booking.book(request).await.is_ok());
+}
+
+async fn staff_change_the_link_and_it_is_mailed_at_once_with_a_higher_sequence(
+    store: Arc<dyn Store>,
+) {
+    let fixed = Meeting::Fixed {
+        url: "https://uom.zoom.us/j/1".into(),
+    };
+    let w = World::new(config(fixed, vec![]), store);
+    let a = w.book(dec1(9, 0), "Anna").await;
+    w.mailer.take();
+    assert_eq!(w.at(dec1(8, 0)).run().await.sent, 1);
+    let first = w.mailer.take();
+    assert!(ics(&first[0]).contains("SEQUENCE:1"));
+    let later = w.at(dec1(8, 30));
+    let changed = later
+        .staff()
+        .send_link(&a.id.to_string(), "https://meet.jit.si/other-room")
+        .await
+        .unwrap();
+    assert_eq!(changed.meeting.version, 2);
+    let mails = w.mailer.take();
+    assert_eq!(mails.len(), 1, "at once");
+    assert_eq!(room(&mails[0]), "https://meet.jit.si/other-room");
+    assert!(ics(&mails[0]).contains("SEQUENCE:2"));
+    assert_eq!(later.run().await.sent, 0, "not again by the scheduler");
+    // A cancelled appointment gets no link.
+    let b = w.book(dec1(9, 40), "Babis").await;
+    w.staff().cancel(&b.id.to_string(), "").await.unwrap();
+    assert!(matches!(
+        w.staff()
+            .send_link(&b.id.to_string(), "https://x.example.org/r")
+            .await,
+        Err(StaffError::AlreadyCancelled(_))
+    ));
+}
+
 /// A store whose `fail_at`-th update (counting from 1) fails as if the process died there.
 struct Crashing {
     store: Arc<dyn Store>,
@@ -469,4 +572,6 @@ both_stores!(
     a_fixed_room_is_mailed_to_each_and_a_late_booking_gets_it_at_once,
     reminders_go_exactly_once_under_two_overlapping_runs,
     a_crash_between_send_and_record_repeats_that_one_mail_identically,
+    a_closure_hides_its_days_at_once_and_refuses_their_booking,
+    staff_change_the_link_and_it_is_mailed_at_once_with_a_higher_sequence,
 );

@@ -863,6 +863,81 @@ async fn a_resend_mark_holds_until_its_end(store: &dyn Store) {
     assert!(!store.resend_allowed("key-k", at(30), at(19)).await.unwrap());
 }
 
+async fn the_agenda_lists_a_range_and_a_patrons_appointments(store: &dyn Store) {
+    let config = config();
+    let book = |minutes: i64, who: &str, key: Option<&str>| {
+        let mut a = appointment(&config, "short", "sip", at(minutes), who).0;
+        a.patron_key = key.map(str::to_owned);
+        a
+    };
+    let a = book(0, "A", Some("key-k"));
+    let b = book(20, "B", None);
+    let c = book(24 * 60, "C", Some("key-k"));
+    for x in [&a, &b, &c] {
+        store.create(x, &CreateConditions::default()).await.unwrap();
+    }
+    let ids = |list: Vec<rantevou_domain::appointment::Appointment>| {
+        list.into_iter().map(|x| x.id).collect::<Vec<_>>()
+    };
+    assert_eq!(
+        ids(store.agenda(&sip(), at(0), at(40)).await.unwrap()),
+        [a.id, b.id]
+    );
+    assert_eq!(
+        ids(store.agenda(&sip(), at(20), at(21)).await.unwrap()),
+        [b.id],
+        "from inclusive, to exclusive"
+    );
+    assert_eq!(
+        ids(store.agenda(&sip(), at(-60), at(25 * 60)).await.unwrap()),
+        [a.id, b.id, c.id],
+        "across days, in start order"
+    );
+    let other = ProviderId::parse("other").unwrap();
+    assert!(store
+        .agenda(&other, at(-60), at(25 * 60))
+        .await
+        .unwrap()
+        .is_empty());
+    assert_eq!(ids(store.of_patron("key-k").await.unwrap()), [a.id, c.id]);
+
+    // Anonymised: out of the patron's index; a stale read writes nothing.
+    let read = store.get(a.id, at(-60)).await.unwrap().unwrap();
+    let mut next = read.clone();
+    next.patron_key = None;
+    let stored = store.update(&read, &next).await.unwrap();
+    assert_eq!(stored.version, read.version + 1);
+    assert_eq!(ids(store.of_patron("key-k").await.unwrap()), [c.id]);
+    assert_eq!(store.update(&read, &next).await, Err(StoreError::Changed));
+    let mut moved = stored.clone();
+    moved.start = at(60);
+    assert!(
+        matches!(
+            store.update(&stored, &moved).await,
+            Err(StoreError::Corrupt(_))
+        ),
+        "no time moves by an update"
+    );
+}
+
+async fn staff_closures_are_kept_in_order_and_removed_by_id(store: &dyn Store) {
+    use rantevou_domain::closure::StaffClosure;
+    assert!(store.staff_closures().await.unwrap().is_empty());
+    let day = |d: u32| chrono::NaiveDate::from_ymd_opt(2026, 12, d).unwrap();
+    let mut rng = rand::rngs::OsRng;
+    let first = StaffClosure::new("Εκπαίδευση", day(2), day(2), &mut rng).unwrap();
+    let second = StaffClosure::new("Απογραφή", day(10), day(12), &mut rng).unwrap();
+    store.add_closure(&first).await.unwrap();
+    store.add_closure(&second).await.unwrap();
+    assert_eq!(
+        store.staff_closures().await.unwrap(),
+        [first.clone(), second.clone()]
+    );
+    assert!(store.remove_closure(&first.id).await.unwrap());
+    assert!(!store.remove_closure(&first.id).await.unwrap(), "gone");
+    assert_eq!(store.staff_closures().await.unwrap(), [second]);
+}
+
 macro_rules! contract {
     ($($name:ident),* $(,)?) => {
         mod sqlite {
@@ -909,6 +984,8 @@ contract!(
     a_patrons_upcoming_appointments_are_found_by_their_key_only,
     a_challenge_is_used_once_whether_by_a_booking_or_a_resend,
     a_resend_mark_holds_until_its_end,
+    the_agenda_lists_a_range_and_a_patrons_appointments,
+    staff_closures_are_kept_in_order_and_removed_by_id,
 );
 
 /// Marks `kind` of appointment `id` sent the way the delivery does: read, change, a
