@@ -144,7 +144,7 @@ impl Staff {
             all.extend(self.store.agenda(p, start, end).await?);
         }
         all.retain(|a| !a.is_expired(now));
-        all.sort_by(|a, b| (a.start, a.id).cmp(&(b.start, b.id)));
+        all.sort_by_key(|a| (a.start, a.id));
         Ok(all)
     }
 

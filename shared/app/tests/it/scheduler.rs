@@ -533,10 +533,10 @@ async fn dynamo() -> Option<DynamoStore> {
         .build();
     let client = aws_sdk_dynamodb::Client::from_conf(config);
     static N: AtomicUsize = AtomicUsize::new(0);
+    // One table per test: the process and a counter (moto lives for one `infra/bin/test` run).
     let table = format!(
-        "scheduler-{}-{}-{}",
+        "scheduler-{}-{}",
         std::process::id(),
-        Utc::now().timestamp_micros(),
         N.fetch_add(1, Ordering::SeqCst)
     );
     rantevou_store::dynamo::table::create_table(&client, &table)
