@@ -316,8 +316,10 @@ fn staff_commands_work_on_dynamodb_and_ses() {
             .with_ymd_and_hms(2026, 12, 1, hh - 2, mm, 0)
             .unwrap()
     };
-    let (anna, _) =
+    let (mut anna, _) =
         rantevou_testkit::appointment(&config, "mylibrarylive", "sip", start(9, 0), "Anna");
+    // As a booking keys it: the digest of the normalised address under the manage key.
+    anna.patron_key = Some(rantevou_testkit::keys().digest("patron", "anna@example.org"));
     let (babis, _) =
         rantevou_testkit::appointment(&config, "mylibrarylive", "sip", start(9, 20), "Babis");
     runtime.block_on(async {
@@ -366,6 +368,22 @@ fn staff_commands_work_on_dynamodb_and_ses() {
     ]);
     assert!(said.contains("Closed 2026-12-02"), "{said}");
     assert!(aws(&["closure", "list"]).contains("Εκπαίδευση"));
+    let csv = aws(&["export", "--from", "2026-12-01", "--to", "2026-12-01"]);
+    assert!(
+        csv.starts_with('\u{feff}') && csv.lines().count() == 3,
+        "{csv}"
+    );
+    let said = aws(&["patron", "erase", "anna@example.org"]);
+    assert!(
+        said.contains("Cancelled 1 upcoming appointment(s), anonymised 1"),
+        "{said}"
+    );
+    let export: serde_json::Value =
+        serde_json::from_str(&aws(&["patron", "export", "anna@example.org"])).unwrap();
+    assert!(
+        export["appointments"].as_array().unwrap().is_empty(),
+        "{export}"
+    );
 
     let (_, _, data) = http("GET", &format!("{moto}/moto-api/data.json"), &[], "");
     let data: serde_json::Value = serde_json::from_str(&data).unwrap();

@@ -325,7 +325,9 @@ impl Staff {
             } else {
                 a
             };
-            if !a.pending_mail.is_empty() && a.delivery.failure.is_none() {
+            // A confirmation still pending on a cancelled appointment will never go (stale);
+            // a cancellation still pending must reach the patron's real address first.
+            if a.mail_pending(MailKind::Cancellation) && a.delivery.failure.is_none() {
                 report.waiting_for_mail += 1;
                 continue;
             }

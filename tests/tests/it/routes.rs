@@ -97,15 +97,14 @@ async fn every_route_is_answered_by_its_function() {
 fn every_event_promises_a_status() {
     let mut files: Vec<String> = std::fs::read_dir(rantevou_tests::root().join("events"))
         .unwrap()
-        .map(|e| {
-            e.unwrap()
-                .path()
-                .file_stem()
+        .map(|e| e.unwrap().path())
+        // The scheduler's tick answers a report, not a status (see lambda_watch.rs).
+        .filter(|p| {
+            !std::fs::read_to_string(p)
                 .unwrap()
-                .to_str()
-                .unwrap()
-                .to_owned()
+                .contains("\"aws.events\"")
         })
+        .map(|p| p.file_stem().unwrap().to_str().unwrap().to_owned())
         .collect();
     files.sort();
     let mut listed: Vec<String> = rantevou_tests::EVENT_STATUSES

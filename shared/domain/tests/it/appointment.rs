@@ -146,3 +146,76 @@ fn a_hold_never_outlasts_the_start() {
     assert_eq!(a.hold_until(), Some(start));
     assert_eq!(a.may_confirm(start), Err(NotConfirmable::Lapsed));
 }
+
+/// Tuesday 1 December 2026 at `hh:mm` Athens.
+fn dec1(hh: u32, mm: u32) -> DateTime<Utc> {
+    Utc.with_ymd_and_hms(2026, 12, 1, hh - 2, mm, 0).unwrap()
+}
+
+#[test]
+fn timed_mail_is_scheduled_at_booking_skipping_moments_already_past() {
+    // Sample policy: link an hour before, one reminder a day before; a manual meeting.
+    let (a, _, _) = booked_at(dec1(9, 0), dec1(9, 0) - Duration::days(2), 0);
+    assert_eq!(a.reminders, vec![dec1(9, 0) - Duration::days(1)]);
+    assert_eq!(a.meeting.url, None, "manual: staff send it");
+    assert_eq!(a.meeting.due, None);
+    assert_eq!(a.consent.as_ref().map(|c| c.at), Some(a.created_at));
+    // Booked 3 hours before: the day-before moment had passed.
+    let (late, _, _) = booked_at(dec1(12, 0), dec1(9, 0), 0);
+    assert!(late.reminders.is_empty());
+    assert_eq!(late.timed_due(), None);
+}
+
+#[test]
+fn a_hold_waits_for_its_end_and_a_cancel_drops_the_timed_mail() {
+    let start = dec1(9, 0);
+    let now = start - Duration::days(1) - Duration::minutes(10);
+    let (held, _, _) = booked_at(start, now, 30);
+    let reminder = start - Duration::days(1);
+    assert_eq!(held.reminders, vec![reminder]);
+    let until = held.hold_until().unwrap();
+    assert_eq!(held.timed_due(), Some(until), "not before the hold ends");
+    assert!(
+        held.mail_due_at(until)
+            .iter()
+            .all(|k| *k != MailKind::Reminder),
+        "held: none"
+    );
+    let mut lapsed = held.clone();
+    assert!(lapsed.drop_stale_timed(until), "lapsed: dropped");
+    assert!(lapsed.reminders.is_empty());
+    let booked = held.clone().confirmed(now);
+    assert_eq!(
+        booked.mail_due_at(reminder),
+        vec![MailKind::Confirmation, MailKind::Reminder]
+    );
+    let cancelled = booked.cancelled(now, FreeText::parse("").unwrap());
+    assert!(cancelled.reminders.is_empty() && cancelled.timed_due().is_none());
+}
+
+#[test]
+fn a_link_mail_sent_before_staff_changed_the_link_stays_due() {
+    let (a, _, _) = booked(dec1(9, 0));
+    let now = dec1(8, 0);
+    let v1 = a
+        .clone()
+        .with_link("https://meet.example.org/1".into(), now);
+    assert_eq!((v1.meeting.version, v1.meeting.due), (1, Some(now)));
+    assert_eq!(
+        v1.mail_due_at(now),
+        vec![MailKind::Confirmation, MailKind::Link]
+    );
+    let v2 = v1
+        .clone()
+        .with_link("https://meet.example.org/2".into(), now);
+    // The mail rendered from v1 went; the record lands on v2: v2's own mail is still due.
+    let merged = v2.clone().after_sent(MailKind::Link, &v1, now);
+    assert_eq!(merged.meeting.due, Some(now));
+    let done = v2.clone().after_sent(MailKind::Link, &v2, now);
+    assert_eq!(done.meeting.due, None);
+    // Two reminders overdue at once: one mail clears both.
+    let mut two = a.clone();
+    two.reminders = vec![dec1(7, 0), dec1(8, 0)];
+    let after = two.after_sent(MailKind::Reminder, &a, dec1(8, 30));
+    assert!(after.reminders.is_empty());
+}
