@@ -16,11 +16,13 @@ fn serve_books_mails_stops_and_keeps_data() {
     assert_eq!(status, 200);
     assert!(services.contains("mylibrarylive"));
     let start = first_free(&base);
-    let body = serde_json::json!({"service": "mylibrarylive", "start": start,
-        "customer": {"name": "Νέα Χρήστρια", "email": "new@example.org", "phone": "6900000000"},
-        "notes": "first visit", "language": "el", "accept_terms": true, "accept_privacy": true,
-        "challenge": rantevou_testkit::solved_challenge(&base)})
-    .to_string();
+    let body = crate::support::booking_body(
+        &base,
+        &start,
+        "Νέα Χρήστρια",
+        "new@example.org",
+        "first visit",
+    );
     let (status, _, created) = http(
         "POST",
         &format!("{base}/api/appointments"),
@@ -93,24 +95,7 @@ fn serve_books_mails_stops_and_keeps_data() {
 
 /// The first free start the server offers.
 fn first_free(base: &str) -> String {
-    let (status, _, body) = http(
-        "GET",
-        &format!("{base}/api/availability?service=mylibrarylive"),
-        &[],
-        "",
-    );
-    assert_eq!(status, 200);
-    let v: serde_json::Value = serde_json::from_str(&body).unwrap();
-    v["days"]
-        .as_array()
-        .unwrap()
-        .iter()
-        .flat_map(|d| d["slots"].as_array().unwrap().iter())
-        .next()
-        .expect("a free time")["start"]
-        .as_str()
-        .unwrap()
-        .to_owned()
+    crate::support::free_days(base)[0].1[0].clone()
 }
 
 #[test]
@@ -125,11 +110,13 @@ fn two_hundred_simultaneous_requests_for_one_time_book_it_once() {
             .map(|i| {
                 let (gate, base, start) = (gate.clone(), &server.1, &start);
                 s.spawn(move || {
-                    let body = serde_json::json!({"service": "mylibrarylive", "start": start,
-                        "customer": {"name": format!("Patron {i}"), "email": format!("p{i}@example.org"), "phone": "2310891000"},
-                        "notes": "stampede", "language": "el", "accept_terms": true, "accept_privacy": true,
-                        "challenge": rantevou_testkit::solved_challenge(base)})
-                    .to_string();
+                    let body = crate::support::booking_body(
+                        base,
+                        start,
+                        &format!("Patron {i}"),
+                        &format!("p{i}@example.org"),
+                        "stampede",
+                    );
                     gate.wait();
                     let headers = [("Content-Type", "application/json")];
                     http("POST", &format!("{base}/api/appointments"), &headers, &body).0

@@ -32,40 +32,9 @@ fn ok(data: &Path, args: &[&str]) -> String {
     stdout
 }
 
-/// The free starts of each offered day: `(date, [start, …])`.
-fn free_days(base: &str) -> Vec<(String, Vec<String>)> {
-    let (status, _, body) = http(
-        "GET",
-        &format!("{base}/api/availability?service=mylibrarylive"),
-        &[],
-        "",
-    );
-    assert_eq!(status, 200, "{body}");
-    let v: serde_json::Value = serde_json::from_str(&body).unwrap();
-    v["days"]
-        .as_array()
-        .unwrap()
-        .iter()
-        .map(|d| {
-            let starts = d["slots"]
-                .as_array()
-                .unwrap()
-                .iter()
-                .map(|s| s["start"].as_str().unwrap().to_owned())
-                .collect();
-            (d["date"].as_str().unwrap().to_owned(), starts)
-        })
-        .filter(|(_, starts): &(String, Vec<String>)| !starts.is_empty())
-        .collect()
-}
-
 /// Books `start` for `name` <`email`>; the appointment's id.
 fn book(base: &str, start: &str, name: &str, email: &str) -> String {
-    let body = serde_json::json!({"service": "mylibrarylive", "start": start,
-        "customer": {"name": name, "email": email, "phone": "6900000000"},
-        "notes": "Βάσεις δεδομένων", "language": "el", "accept_terms": true, "accept_privacy": true,
-        "challenge": rantevou_testkit::solved_challenge(base)})
-    .to_string();
+    let body = crate::support::booking_body(base, start, name, email, "Βάσεις δεδομένων");
     let (status, _, created) = http(
         "POST",
         &format!("{base}/api/appointments"),
@@ -110,7 +79,7 @@ fn a_librarians_day_with_the_staff_commands() {
     let data = data.path();
     let server = Server::start(data);
     let base = server.1.clone();
-    let days = free_days(&base);
+    let days = crate::support::free_days(&base);
     let (day1, starts1) = days[0].clone();
     let (day2, starts2) = days[1].clone();
     let anna = book(&base, &starts1[0], "Άννα Δημητρίου", "anna@example.org");
@@ -174,7 +143,10 @@ fn a_librarians_day_with_the_staff_commands() {
     assert_eq!(sent[0].0, "babis@example.org");
     assert!(sent[0].2.contains(reason), "{}", sent[0].2);
     assert!(sent[0].3.contains("METHOD:CANCEL"));
-    assert!(free_days(&base)[0].1.contains(&starts1[1]), "offered again");
+    assert!(
+        crate::support::free_days(&base)[0].1.contains(&starts1[1]),
+        "offered again"
+    );
     let (success, _, stderr) = rantevou(data, &["cancel", &babis, "--reason", "again"]);
     assert!(!success && stderr.contains("already cancelled"), "{stderr}");
 
@@ -196,7 +168,9 @@ fn a_librarians_day_with_the_staff_commands() {
         "{said}"
     );
     assert!(
-        free_days(&base).iter().all(|(d, _)| *d != day2),
+        crate::support::free_days(&base)
+            .iter()
+            .all(|(d, _)| *d != day2),
         "the day is closed"
     );
     let list = ok(data, &["closure", "list"]);
@@ -207,7 +181,9 @@ fn a_librarians_day_with_the_staff_commands() {
     );
     ok(data, &["closure", "remove", &id]);
     assert!(
-        free_days(&base).iter().any(|(d, _)| *d == day2),
+        crate::support::free_days(&base)
+            .iter()
+            .any(|(d, _)| *d == day2),
         "offered again"
     );
     let (success, _, stderr) = rantevou(data, &["closure", "remove", &id]);

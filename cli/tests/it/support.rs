@@ -96,3 +96,40 @@ pub fn status_from(from: &str, base: &str, request: &str) -> u16 {
         .and_then(|s| s.parse().ok())
         .unwrap_or_else(|| panic!("no status in {answer:?}"))
 }
+
+/// The JSON of a booking of `start` for `name` <`email`> about `notes`, with a solved bot
+/// check from `base`: as the site posts it.
+pub fn booking_body(base: &str, start: &str, name: &str, email: &str, notes: &str) -> String {
+    serde_json::json!({"service": "mylibrarylive", "start": start,
+        "customer": {"name": name, "email": email, "phone": "6900000000"},
+        "notes": notes, "language": "el", "accept_terms": true, "accept_privacy": true,
+        "challenge": rantevou_testkit::solved_challenge(base)})
+    .to_string()
+}
+
+/// The free starts of each offered day: `(date, [start, …])`.
+pub fn free_days(base: &str) -> Vec<(String, Vec<String>)> {
+    let (status, _, body) = rantevou_testkit::http::http(
+        "GET",
+        &format!("{base}/api/availability?service=mylibrarylive"),
+        &[],
+        "",
+    );
+    assert_eq!(status, 200, "{body}");
+    let v: serde_json::Value = serde_json::from_str(&body).unwrap();
+    v["days"]
+        .as_array()
+        .unwrap()
+        .iter()
+        .map(|d| {
+            let starts = d["slots"]
+                .as_array()
+                .unwrap()
+                .iter()
+                .map(|s| s["start"].as_str().unwrap().to_owned())
+                .collect();
+            (d["date"].as_str().unwrap().to_owned(), starts)
+        })
+        .filter(|(_, starts): &(String, Vec<String>)| !starts.is_empty())
+        .collect()
+}

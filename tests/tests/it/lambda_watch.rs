@@ -164,22 +164,7 @@ async fn fixtures_and_a_patron_walk_through_cargo_lambda_watch() {
 
     for (name, expected) in EVENT_STATUSES {
         let function = name.split('.').next().unwrap();
-        let out = Command::new("cargo")
-            .args(["lambda", "invoke", function, "--data-file"])
-            .arg(format!("events/{name}.json"))
-            .args([
-                "--invoke-address",
-                "127.0.0.1",
-                "--invoke-port",
-                &port.to_string(),
-            ])
-            .current_dir(rantevou_tests::root())
-            .output()
-            .unwrap();
-        let stdout = String::from_utf8_lossy(&out.stdout);
-        let answer: serde_json::Value = serde_json::from_str(&stdout).unwrap_or_else(|_| {
-            panic!("{name}: {stdout} {}", String::from_utf8_lossy(&out.stderr))
-        });
+        let (answer, stdout) = lambda_invoke(function, name, port);
         assert_eq!(
             answer["statusCode"].as_u64(),
             Some(u64::from(*expected)),
@@ -189,21 +174,7 @@ async fn fixtures_and_a_patron_walk_through_cargo_lambda_watch() {
 
     // The scheduler's tick: the confirmations the fixtures booked were sent at once; what it
     // reports is its run.
-    let out = Command::new("cargo")
-        .args(["lambda", "invoke", "send-pending-mail", "--data-file"])
-        .arg("events/send-pending-mail.scheduled.json")
-        .args([
-            "--invoke-address",
-            "127.0.0.1",
-            "--invoke-port",
-            &port.to_string(),
-        ])
-        .current_dir(rantevou_tests::root())
-        .output()
-        .unwrap();
-    let stdout = String::from_utf8_lossy(&out.stdout);
-    let report: serde_json::Value = serde_json::from_str(&stdout)
-        .unwrap_or_else(|_| panic!("{stdout} {}", String::from_utf8_lossy(&out.stderr)));
+    let (report, stdout) = lambda_invoke("send-pending-mail", "send-pending-mail.scheduled", port);
     for field in ["sent", "failed", "given_up"] {
         assert!(report[field].is_u64(), "{field}: {stdout}");
     }
@@ -321,4 +292,25 @@ async fn aws_sdk_config(endpoint: &str) -> aws_config::SdkConfig {
         ))
         .load()
         .await
+}
+
+/// `cargo lambda invoke <function> --data-file events/<event>.json` on the watch at `port`:
+/// its answer as JSON, and as printed.
+fn lambda_invoke(function: &str, event: &str, port: u16) -> (serde_json::Value, String) {
+    let out = Command::new("cargo")
+        .args(["lambda", "invoke", function, "--data-file"])
+        .arg(format!("events/{event}.json"))
+        .args([
+            "--invoke-address",
+            "127.0.0.1",
+            "--invoke-port",
+            &port.to_string(),
+        ])
+        .current_dir(rantevou_tests::root())
+        .output()
+        .unwrap();
+    let stdout = String::from_utf8_lossy(&out.stdout).into_owned();
+    let answer = serde_json::from_str(&stdout)
+        .unwrap_or_else(|_| panic!("{event}: {stdout} {}", String::from_utf8_lossy(&out.stderr)));
+    (answer, stdout)
 }

@@ -100,6 +100,19 @@ fn heading_intro(kind: MailKind, lang: Language) -> (&'static str, &'static str)
     }
 }
 
+/// What every message's templates share: the language, the library's name, the heading and
+/// introduction, and the catalogue's labels (`l`) and mail texts (`t`).
+fn frame(config: &LibraryConfig, lang: Language, heading: &str, intro: &str) -> minijinja::Value {
+    context! {
+        lang => lang.code(),
+        library => config.library.name.get(lang),
+        heading,
+        intro,
+        l => &texts(lang).details,
+        t => &texts(lang).mail,
+    }
+}
+
 /// One rendered message: subject, text and HTML.
 struct Rendered {
     subject: String,
@@ -134,16 +147,11 @@ fn render(
     let d = Details::of(a, config, lang);
     let subject = subject.unwrap_or_else(|| format!("{heading} – {} {}", d.service, d.start));
     let ctx = context! {
-        lang => lang.code(),
-        library => config.library.name.get(lang),
-        heading,
-        intro,
-        l => &texts(lang).details,
-        t => &texts(lang).mail,
         d,
         cancelled => kind == MailKind::Cancellation,
         manage_url,
         staff,
+        ..frame(config, lang, heading, &intro)
     };
     let (text, html) = render_pair("message", &ctx, kind)?;
     Ok(Rendered {
@@ -168,15 +176,10 @@ fn confirm_request(
     let until = a.hold_until().unwrap_or(now);
     let d = Details::of(a, config, lang);
     let ctx = context! {
-        lang => lang.code(),
-        library => config.library.name.get(lang),
-        heading,
-        intro => fill(intro, "until", local_time(until, tz)),
-        l => &texts(lang).details,
-        t => &texts(lang).mail,
         service => d.service,
         start => d.start,
         confirm_url,
+        ..frame(config, lang, heading, &fill(intro, "until", local_time(until, tz)))
     };
     let (text, html) = render_pair("confirm-request", &ctx, kind)?;
     Ok(OutgoingMail {
@@ -204,18 +207,13 @@ fn timed(
     let (heading, intro) = heading_intro(kind, lang);
     let d = Details::of(a, config, lang);
     let ctx = context! {
-        lang => lang.code(),
-        library => config.library.name.get(lang),
-        heading,
-        intro,
-        l => &texts(lang).details,
-        t => &texts(lang).mail,
         service => d.service,
         provider => d.provider,
         start => d.start,
         end => d.end,
         meeting_url => a.meeting.url,
         manage_url,
+        ..frame(config, lang, heading, intro)
     };
     let (text, html) = render_pair("timed", &ctx, kind)?;
     let attachments = calendar::Update::of(kind)
@@ -406,13 +404,8 @@ pub fn links_again(
         })
         .collect();
     let ctx = context! {
-        lang => lang.code(),
-        library => config.library.name.get(lang),
-        heading => &t.links_again_heading,
-        intro => &t.links_again_intro,
-        l => &texts(lang).details,
-        t,
         appointments,
+        ..frame(config, lang, &t.links_again_heading, &t.links_again_intro)
     };
     let (text, html) = render_pair("links-again", &ctx, "links again")?;
     Ok(OutgoingMail {
