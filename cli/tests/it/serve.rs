@@ -16,21 +16,13 @@ fn serve_books_mails_stops_and_keeps_data() {
     assert_eq!(status, 200);
     assert!(services.contains("mylibrarylive"));
     let start = first_free(&base);
-    let body = crate::support::booking_body(
+    let created = crate::support::book(
         &base,
         &start,
         "Νέα Χρήστρια",
         "new@example.org",
         "first visit",
     );
-    let (status, _, created) = http(
-        "POST",
-        &format!("{base}/api/appointments"),
-        &[("content-type", "application/json")],
-        &body,
-    );
-    assert_eq!(status, 201, "{created}");
-    let created: serde_json::Value = serde_json::from_str(&created).unwrap();
     let manage = created["manage_url"].as_str().unwrap().to_owned();
     assert!(manage.starts_with(&base), "the link points at this server");
 

@@ -34,15 +34,7 @@ fn ok(data: &Path, args: &[&str]) -> String {
 
 /// Books `start` for `name` <`email`>; the appointment's id.
 fn book(base: &str, start: &str, name: &str, email: &str) -> String {
-    let body = crate::support::booking_body(base, start, name, email, "Βάσεις δεδομένων");
-    let (status, _, created) = http(
-        "POST",
-        &format!("{base}/api/appointments"),
-        &[("content-type", "application/json")],
-        &body,
-    );
-    assert_eq!(status, 201, "{created}");
-    let created: serde_json::Value = serde_json::from_str(&created).unwrap();
+    let created = crate::support::book(base, start, name, email, "Βάσεις δεδομένων");
     created["id"].as_str().unwrap().to_owned()
 }
 

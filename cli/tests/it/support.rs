@@ -133,3 +133,16 @@ pub fn free_days(base: &str) -> Vec<(String, Vec<String>)> {
         .filter(|(_, starts): &(String, Vec<String>)| !starts.is_empty())
         .collect()
 }
+
+/// Books `start` for `name` <`email`> on the server at `base` (201 expected): its answer.
+pub fn book(base: &str, start: &str, name: &str, email: &str, notes: &str) -> serde_json::Value {
+    let body = booking_body(base, start, name, email, notes);
+    let (status, _, created) = rantevou_testkit::http::http(
+        "POST",
+        &format!("{base}/api/appointments"),
+        &[("content-type", "application/json")],
+        &body,
+    );
+    assert_eq!(status, 201, "{created}");
+    serde_json::from_str(&created).unwrap()
+}

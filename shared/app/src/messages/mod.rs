@@ -181,16 +181,9 @@ fn confirm_request(
         confirm_url,
         ..frame(config, lang, heading, &fill(intro, "until", local_time(until, tz)))
     };
-    let (text, html) = render_pair("confirm-request", &ctx, kind)?;
-    Ok(OutgoingMail {
-        to: vec![a.patron.customer.email.mailbox()],
-        reply_to: None,
-        subject: format!("{heading} – {} {}", d.service, d.start),
-        text,
-        html,
-        attachments: Vec::new(),
-        date: now,
-    })
+    let subject = format!("{heading} – {} {}", d.service, d.start);
+    let body = render_pair("confirm-request", &ctx, kind)?;
+    Ok(to_patron(a, subject, body, Vec::new(), now))
 }
 
 /// The video-call link mail or a reminder, to the patron only, in the patron's language: the
@@ -215,20 +208,32 @@ fn timed(
         manage_url,
         ..frame(config, lang, heading, intro)
     };
-    let (text, html) = render_pair("timed", &ctx, kind)?;
+    let body = render_pair("timed", &ctx, kind)?;
     let attachments = calendar::Update::of(kind)
         .map(|update| calendar_file(update, calendar::Audience::Patron, a, config, now))
         .into_iter()
         .collect();
-    Ok(OutgoingMail {
+    let subject = format!("{heading} – {} {}", d.service, d.start);
+    Ok(to_patron(a, subject, body, attachments, now))
+}
+
+/// A message to `a`'s patron alone: `subject`, `(text, html)`, `attachments`, dated `now`.
+fn to_patron(
+    a: &Appointment,
+    subject: String,
+    (text, html): (String, String),
+    attachments: Vec<Attachment>,
+    now: DateTime<Utc>,
+) -> OutgoingMail {
+    OutgoingMail {
         to: vec![a.patron.customer.email.mailbox()],
         reply_to: None,
-        subject: format!("{heading} – {} {}", d.service, d.start),
+        subject,
         text,
         html,
         attachments,
         date: now,
-    })
+    }
 }
 
 /// The `.ics` attachment of `update` for `audience`.
@@ -281,15 +286,13 @@ pub fn messages(
             staff: false,
         },
     )?;
-    let mut out = vec![OutgoingMail {
-        to: vec![a.patron.customer.email.mailbox()],
-        reply_to: None,
-        subject: patron.subject,
-        text: patron.text,
-        html: patron.html,
-        attachments: vec![attachment(calendar::Audience::Patron)],
-        date: now,
-    }];
+    let mut out = vec![to_patron(
+        a,
+        patron.subject,
+        (patron.text, patron.html),
+        vec![attachment(calendar::Audience::Patron)],
+        now,
+    )];
     if let Some(provider) = config.provider(a.provider.as_str()) {
         let copy = staff_copy(kind, a, config)?;
         out.push(OutgoingMail {
