@@ -73,6 +73,29 @@ impl World {
         )
     }
 
+    /// The booking use case over this world's store, mailer and keys.
+    fn booking(&self) -> Booking {
+        Booking::new(
+            self.ctx.clone(),
+            self.store.clone(),
+            self.delivery(self.store.clone()),
+            self.keys.clone(),
+        )
+    }
+
+    /// A booking of `start` (an instant) for `who` with the one provider, as the site sends it.
+    fn request(&self, start: DateTime<Utc>, who: &str) -> BookRequest {
+        let tz = self.ctx.config.library.timezone;
+        BookRequest {
+            service: Some("mylibrarylive".into()),
+            provider: Some("sip".into()),
+            start: Some(start.with_timezone(&tz).to_rfc3339()),
+            patron: rantevou_testkit::patron_input(who),
+            idempotency_key: None,
+            challenge: None,
+        }
+    }
+
     fn staff(&self) -> Staff {
         Staff::new(
             self.ctx.clone(),
@@ -88,21 +111,8 @@ impl World {
 
     /// Books `who` at `start` through the booking use case (its confirmation sent at once).
     async fn book(&self, start: DateTime<Utc>, who: &str) -> Appointment {
-        let tz = self.ctx.config.library.timezone;
-        let request = BookRequest {
-            service: Some("mylibrarylive".into()),
-            provider: Some("sip".into()),
-            start: Some(start.with_timezone(&tz).to_rfc3339()),
-            patron: rantevou_testkit::patron_input(who),
-            idempotency_key: None,
-            challenge: None,
-        };
-        let booking = Booking::new(
-            self.ctx.clone(),
-            self.store.clone(),
-            self.delivery(self.store.clone()),
-            self.keys.clone(),
-        );
+        let request = self.request(start, who);
+        let booking = self.booking();
         match booking.book(request).await.unwrap() {
             Booked::New { appointment, .. } => appointment,
             other => panic!("a new booking, not {other:?}"),
@@ -350,21 +360,8 @@ async fn a_closure_hides_its_days_at_once_and_refuses_their_booking(store: Arc<d
         .unwrap()
         .unwrap()
         .is_booked());
-    let tz = w.ctx.config.library.timezone;
-    let request = BookRequest {
-        service: Some("mylibrarylive".into()),
-        provider: Some("sip".into()),
-        start: Some(dec1(10, 0).with_timezone(&tz).to_rfc3339()),
-        patron: rantevou_testkit::patron_input("Babis"),
-        idempotency_key: None,
-        challenge: None,
-    };
-    let booking = Booking::new(
-        w.ctx.clone(),
-        w.store.clone(),
-        w.delivery(w.store.clone()),
-        w.keys.clone(),
-    );
+    let request = w.request(dec1(10, 0), "Babis");
+    let booking = w.booking();
     assert!(
         matches!(
             booking.book(request.clone()).await,
