@@ -40,7 +40,10 @@ async fn main() -> Result<(), Failure> {
             to: Some(now.with_timezone(&tz).date_naive() + Duration::days(59)),
         })
         .await?;
-    let starts: Vec<_> = days.iter().flat_map(|d| d.slots.iter().map(|s| s.start)).collect();
+    let starts: Vec<_> = days
+        .iter()
+        .flat_map(|d| d.slots.iter().map(|s| s.start))
+        .collect();
     if starts.len() < n {
         return Err(format!("only {} free times for {n} appointments", starts.len()).into());
     }
@@ -73,7 +76,9 @@ async fn main() -> Result<(), Failure> {
     let t = Instant::now();
     let idle = run.retry_pending(n + 10).await?;
     let nothing = t.elapsed();
-    println!("| appointments | reminders sent | run ms | ms per reminder | run with nothing due ms |");
+    println!(
+        "| appointments | reminders sent | run ms | ms per reminder | run with nothing due ms |"
+    );
     println!("|---:|---:|---:|---:|---:|");
     println!(
         "| {n} | {} | {:.1} | {:.2} | {:.2} |",

@@ -49,10 +49,37 @@ fn render_pair(
     ))
 }
 
+/// HTML-escapes `text` for mail: `& < > " '`, and not the slash that minijinja's own escape
+/// also turns into `&#x2f;` (links full of those are what spam filters score).
+fn escape_html(text: &str) -> String {
+    let mut out = String::with_capacity(text.len());
+    for c in text.chars() {
+        match c {
+            '&' => out.push_str("&amp;"),
+            '<' => out.push_str("&lt;"),
+            '>' => out.push_str("&gt;"),
+            '"' => out.push_str("&quot;"),
+            '\'' => out.push_str("&#39;"),
+            c => out.push(c),
+        }
+    }
+    out
+}
+
 fn environment() -> &'static Environment<'static> {
     static ENV: OnceLock<Environment<'static>> = OnceLock::new();
     ENV.get_or_init(|| {
         let mut env = Environment::new();
+        env.set_formatter(|out, state, value| match value.as_str() {
+            Some(text)
+                if matches!(state.auto_escape(), minijinja::AutoEscape::Html)
+                    && !value.is_safe() =>
+            {
+                out.write_str(&escape_html(text))?;
+                Ok(())
+            }
+            _ => minijinja::escape_formatter(out, state, value),
+        });
         // `.html` is auto-escaped; `.txt` is not (plain text shows what the patron typed).
         for (name, source) in [
             (

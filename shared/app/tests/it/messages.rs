@@ -308,6 +308,30 @@ fn hostile_content_stays_content() {
     assert_eq!(description.as_deref(), Some(a.patron.notes.as_str()));
 }
 
+#[test]
+fn links_in_the_html_part_are_written_as_they_are() {
+    let config = config();
+    let mut a = appointment(&config, "Anna", "Άρθρα & βάσεις", "en");
+    a.meeting.url = Some("https://meet.jit.si/rantevou-00ff".into());
+    let link = "https://book.example.org/api/appointments/x/cancel?token=k1.ab_cd";
+    for kind in [MailKind::Confirmation, MailKind::Link, MailKind::Reminder] {
+        let html = &messages(kind, &a, &config, Some(link), now()).unwrap()[0].html;
+        assert!(!html.contains("&#x2f;"), "{kind:?}: no escaped slash");
+        assert!(
+            html.contains(&format!("href=\"{link}\"")),
+            "{kind:?}: {html}"
+        );
+    }
+    let html = &messages(MailKind::Link, &a, &config, Some(link), now()).unwrap()[0].html;
+    assert!(html.contains("href=\"https://meet.jit.si/rantevou-00ff\""));
+    let confirmation =
+        &messages(MailKind::Confirmation, &a, &config, Some(link), now()).unwrap()[0];
+    assert!(
+        confirmation.html.contains("Άρθρα &amp; βάσεις"),
+        "still escaped: & < > \" '"
+    );
+}
+
 #[tokio::test]
 async fn the_outbox_writes_one_parseable_eml_per_message() {
     let config = config();
