@@ -36,6 +36,8 @@ pub struct Details {
     pub phone: Option<String>,
     /// The cancellation reason, if cancelled with one.
     pub reason: Option<String>,
+    /// What patrons call the library's zone, said after each time ("ώρα Ελλάδας").
+    pub zone: String,
 }
 
 impl Details {
@@ -65,6 +67,7 @@ impl Details {
                 Status::Cancelled { reason, .. } if !reason.is_empty() => Some(reason.to_string()),
                 _ => None,
             },
+            zone: config.library.timezone_label.get(lang).to_owned(),
         }
     }
 }

@@ -6,7 +6,7 @@
 //! in the code is a compile error rather than a blank in a mail.
 
 use rantevou_domain::patron::FieldCode;
-use rantevou_domain::Language;
+use rantevou_domain::{Language, LibraryConfig};
 use serde::{Deserialize, Serialize};
 use std::sync::OnceLock;
 
@@ -78,6 +78,10 @@ pub struct DetailTexts {
     pub reason: String,
     /// A length of time, `{minutes}` filled in.
     pub minutes: String,
+    /// One hour.
+    pub hour: String,
+    /// Whole hours, `{hours}` filled in.
+    pub hours: String,
 }
 
 /// The mail's own texts.
@@ -118,6 +122,8 @@ pub struct MailTexts {
     pub reminder_heading: String,
     pub reminder_intro: String,
     pub reminder_link_later: String,
+    /// `{cancel}` filled in with the cutoff in words, `{email}` with the library's address.
+    pub policy_note: String,
 }
 
 /// The cancel and confirm pages' own texts.
@@ -173,6 +179,27 @@ pub fn texts(lang: Language) -> &'static Texts {
 /// `template` with `{name}` replaced by `value`: the catalogue's few texts with a number in them.
 pub fn fill(template: &str, name: &str, value: impl std::fmt::Display) -> String {
     template.replace(&format!("{{{name}}}"), &value.to_string())
+}
+
+/// A length of time in words: whole hours as hours ("1 ώρα", "2 hours"), else minutes.
+pub fn duration_words(minutes: u32, lang: Language) -> String {
+    let d = &texts(lang).details;
+    match (minutes % 60, minutes / 60) {
+        (0, 1) => d.hour.clone(),
+        (0, hours) if hours > 1 => fill(&d.hours, "hours", hours),
+        _ => fill(&d.minutes, "minutes", minutes),
+    }
+}
+
+/// The policy sentence of the mail: until when the patron may cancel with the link, and the
+/// library's address for after that.
+pub fn policy_note(config: &LibraryConfig, lang: Language) -> String {
+    let note = fill(
+        &texts(lang).mail.policy_note,
+        "cancel",
+        duration_words(config.policy.cancel_cutoff_minutes, lang),
+    );
+    fill(&note, "email", &config.library.email)
 }
 
 impl Texts {

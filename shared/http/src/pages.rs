@@ -7,7 +7,7 @@ use lambda_http::http::StatusCode;
 use lambda_http::{Body, Response};
 use minijinja::{context, Environment};
 use rantevou_app::details::Details;
-use rantevou_app::texts::{fill, texts};
+use rantevou_app::texts::{duration_words, fill, texts};
 use rantevou_app::{CancelError, CancelState, Cancelled, ConfirmError, ConfirmState, Confirmed};
 use rantevou_domain::appointment::{Appointment, NotConfirmable};
 use rantevou_domain::patron::FieldCode;
@@ -50,7 +50,11 @@ fn environment() -> &'static Environment<'static> {
 }
 
 /// The page's heading and message, from the catalogue.
-fn heading_and_message(page: Page, lang: Language, cutoff: u32) -> (&'static str, Option<String>) {
+fn heading_and_message(
+    page: Page,
+    lang: Language,
+    config: &LibraryConfig,
+) -> (&'static str, Option<String>) {
     let t = &texts(lang).page;
     match page {
         Page::CancelForm => (&t.form_heading, Some(t.form_message.clone())),
@@ -58,7 +62,15 @@ fn heading_and_message(page: Page, lang: Language, cutoff: u32) -> (&'static str
         Page::AlreadyCancelled => (&t.already_heading, None),
         Page::TooLate => (
             &t.too_late_heading,
-            Some(fill(&t.too_late_message, "cutoff", cutoff)),
+            Some(fill(
+                &fill(
+                    &t.too_late_message,
+                    "cutoff",
+                    duration_words(config.policy.cancel_cutoff_minutes, lang),
+                ),
+                "email",
+                &config.library.email,
+            )),
         ),
         Page::ConfirmForm => (&t.confirm_heading, Some(t.confirm_message.clone())),
         Page::Confirmed => (&t.confirmed_heading, Some(t.confirmed_message.clone())),
@@ -260,8 +272,7 @@ pub fn page_response(
 /// and the time): the address it went to is not verified until it is confirmed.
 pub fn render_page(config: &LibraryConfig, input: PageInput<'_>) -> String {
     let lang = input.language;
-    let (heading, message) =
-        heading_and_message(input.page, lang, config.policy.cancel_cutoff_minutes);
+    let (heading, message) = heading_and_message(input.page, lang, config);
     let (state, verb) = match input.page {
         Page::CancelForm => ("cancel_form", "cancel"),
         Page::ConfirmForm => ("confirm_form", "confirm"),

@@ -286,6 +286,15 @@ async fn too_late_to_cancel() {
     let r = invoke("cancel-appointment.page", &deps).await;
     assert_eq!(status(&r), 200);
     assert!(text(&r).contains("Δεν είναι δυνατή η ακύρωση"));
+    assert!(
+        text(&r).contains("έως 1 ώρα πριν") && text(&r).contains("library@uom.edu.gr"),
+        "the rule, and whom to tell: {}",
+        text(&r)
+    );
+    assert!(
+        text(&r).contains("(ώρα Ελλάδας)"),
+        "the zone after the time"
+    );
     assert!(!text(&r).contains("name=\"reason\""));
     let r = invoke("cancel-appointment.json", &deps).await;
     assert_eq!(status(&r), 409);

@@ -137,6 +137,8 @@ fn frame(config: &LibraryConfig, lang: Language, heading: &str, intro: &str) -> 
         intro,
         l => &texts(lang).details,
         t => &texts(lang).mail,
+        zone => config.library.timezone_label.get(lang),
+        policy_note => crate::texts::policy_note(config, lang),
     }
 }
 

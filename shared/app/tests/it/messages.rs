@@ -309,6 +309,48 @@ fn hostile_content_stays_content() {
 }
 
 #[test]
+fn every_time_names_the_zone_and_the_patrons_mail_says_the_rule_and_the_contact() {
+    let config = config();
+    for (lang, zone, rule) in [
+        ("el", "(ώρα Ελλάδας)", "έως 1 ώρα πριν από την έναρξη"),
+        ("en", "(Greek time)", "until 1 hour before the start"),
+    ] {
+        let mut a = appointment(&config, "Anna", "Άρθρα", lang);
+        a.meeting.url = Some("https://meet.jit.si/r".into());
+        for kind in [MailKind::Confirmation, MailKind::Link, MailKind::Reminder] {
+            let mails = messages(kind, &a, &config, Some("https://x/c?token=t"), now()).unwrap();
+            let patron = &mails[0];
+            for body in [&patron.text, &patron.html] {
+                assert!(
+                    body.contains(&format!("27/01/2027 10:40 {zone}")),
+                    "{kind:?} {lang}: {body}"
+                );
+                assert!(
+                    body.contains(rule) && body.contains("library@uom.edu.gr"),
+                    "{kind:?} {lang}: {body}"
+                );
+            }
+        }
+        let request = &messages(
+            MailKind::ConfirmRequest,
+            &a,
+            &config,
+            Some("https://x"),
+            now(),
+        )
+        .unwrap()[0];
+        assert!(request.text.contains(zone), "{}", request.text);
+    }
+    let a = appointment(&config, "Anna", "Άρθρα", "el");
+    let staff = &messages(MailKind::Confirmation, &a, &config, None, now()).unwrap()[1];
+    assert!(staff.text.contains("(ώρα Ελλάδας)"));
+    assert!(
+        !staff.text.contains("έως 1 ώρα πριν"),
+        "the rule is the patron's"
+    );
+}
+
+#[test]
 fn links_in_the_html_part_are_written_as_they_are() {
     let config = config();
     let mut a = appointment(&config, "Anna", "Άρθρα & βάσεις", "en");

@@ -32,6 +32,9 @@ pub struct Library {
     pub site_url: String,
     /// The zone all dates and working hours are in.
     pub timezone: Tz,
+    /// What patrons call that zone, said after every time shown ("ώρα Ελλάδας" / "Greek
+    /// time"); the zone's IANA name when the configuration gives none.
+    pub timezone_label: Localized,
     /// Languages offered, default first.
     pub languages: Vec<Language>,
     /// Terms and Conditions page.

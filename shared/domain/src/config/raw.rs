@@ -27,6 +27,7 @@ pub(super) struct RawLibrary {
     pub(super) email: Option<String>,
     pub(super) site_url: Option<String>,
     pub(super) timezone: Option<String>,
+    pub(super) timezone_label: Option<RawLocalized>,
     pub(super) languages: Option<Vec<String>>,
     pub(super) terms_url: Option<String>,
     pub(super) privacy_url: Option<String>,

@@ -20,6 +20,20 @@ fn the_sample_configuration_describes_mylibrarylive() {
     assert_eq!(lib.default_language(), Language::El);
     assert!(lib.site_url.starts_with("https://"));
     assert!(!lib.terms_url.is_empty() && !lib.privacy_url.is_empty());
+    assert_eq!(lib.timezone_label.get(Language::El), "ώρα Ελλάδας");
+    assert_eq!(lib.timezone_label.get(Language::En), "Greek time");
+    let multi = LibraryConfig::from_toml_str(MULTI).unwrap();
+    assert_eq!(
+        multi.library.timezone_label.get(Language::En),
+        "Europe/Athens",
+        "without a label, the zone's name"
+    );
+    assert_eq!(
+        sip_meeting(&config),
+        &rantevou_domain::provider::Meeting::Manual
+    );
+    assert_eq!(config.policy.send_link_before_minutes, 60);
+    assert_eq!(config.policy.reminders_before_minutes, [1440]);
 
     let service = config.service("mylibrarylive").unwrap();
     assert_eq!(
@@ -396,6 +410,65 @@ fn an_appointment_must_fit_in_one_store_transaction() {
             "services[1].duration_minutes",
             "at most 98 fit in one booking"
         ),
+        "{err}"
+    );
+}
+
+fn sip_meeting(config: &LibraryConfig) -> &rantevou_domain::provider::Meeting {
+    &config.provider("sip").unwrap().meeting
+}
+
+#[test]
+fn meeting_kinds_and_timed_mail_policy_are_read_and_checked() {
+    let with = |meeting: &str, policy: &str| {
+        let source = SAMPLE
+            .replacen("meeting = { kind = \"manual\" }", meeting, 1)
+            .replacen("reminders_before_minutes = [1440]", policy, 1);
+        LibraryConfig::from_toml_str(&source)
+    };
+    let fixed = with(
+        "meeting = { kind = \"fixed\", url = \"https://uom.zoom.us/j/1\" }",
+        "",
+    )
+    .unwrap();
+    assert_eq!(
+        sip_meeting(&fixed),
+        &rantevou_domain::provider::Meeting::Fixed {
+            url: "https://uom.zoom.us/j/1".into()
+        }
+    );
+    let jitsi = with(
+        "meeting = { kind = \"jitsi\", base_url = \"https://meet.jit.si/\" }",
+        "reminders_before_minutes = [120, 1440]",
+    )
+    .unwrap();
+    assert_eq!(
+        sip_meeting(&jitsi),
+        &rantevou_domain::provider::Meeting::Jitsi {
+            base_url: "https://meet.jit.si".into()
+        }
+    );
+    assert_eq!(
+        jitsi.policy.reminders_before_minutes,
+        [1440, 120],
+        "the earliest first"
+    );
+    let err = with(
+        "meeting = { kind = \"zoom\" }",
+        "reminders_before_minutes = [60, 60]",
+    )
+    .unwrap_err();
+    assert!(
+        err.mentions("providers[0].meeting.kind", "not a meeting kind"),
+        "{err}"
+    );
+    assert!(
+        err.mentions("policy.reminders_before_minutes", "twice"),
+        "{err}"
+    );
+    let err = with("meeting = { kind = \"fixed\" }", "").unwrap_err();
+    assert!(
+        err.mentions("providers[0].meeting.url", "required"),
         "{err}"
     );
 }

@@ -183,11 +183,17 @@ impl Validator {
                 }
             });
         let languages = self.languages(&raw.languages);
+        let timezone_label = match (&raw.timezone_label, timezone) {
+            (Some(_), _) => self.localized("library.timezone_label", &raw.timezone_label),
+            (None, Some(tz)) => Some(Localized::new(tz.name(), tz.name())),
+            (None, None) => None,
+        };
         Some(Library {
             name: name?,
             email: email?,
             site_url: site_url?,
             timezone: timezone?,
+            timezone_label: timezone_label?,
             languages: languages?,
             terms_url: terms_url?,
             privacy_url: privacy_url?,
