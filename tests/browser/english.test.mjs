@@ -52,6 +52,9 @@ test("switch to English, book, and receive the mail in English", async () => {
 
   // Validation in English; a value typed survives a switch to Greek and back.
   await expectStep(page, 3);
+  // The terms linked are the English page (library.toml gives one per language).
+  assert.equal(await page.locator('a[href$="/en/mylibrarylive-terms"]').count(), 1, "the English terms");
+  assert.equal(await page.locator('a[href*="/el/mylibrarylive-terms"]').count(), 0);
   await page.locator("#f-name").fill(PATRON.name);
   await nextButton(page).click();
   await page.locator("#error-summary").waitFor();

@@ -208,8 +208,9 @@ impl Booking {
                 slot,
                 patron: patron.clone(),
                 consent: Consent {
-                    terms_url: config.library.terms_url.clone(),
-                    privacy_url: config.library.privacy_url.clone(),
+                    // The pages in the patron's language: the ones the form linked.
+                    terms_url: config.library.terms_url.get(patron.language).to_owned(),
+                    privacy_url: config.library.privacy_url.get(patron.language).to_owned(),
                     at: now,
                 },
             };

@@ -113,8 +113,8 @@ struct LibraryView<'a> {
     timezone: &'a str,
     languages: Vec<&'static str>,
     email: &'a str,
-    terms_url: &'a str,
-    privacy_url: &'a str,
+    terms_url: &'a Localized,
+    privacy_url: &'a Localized,
 }
 
 #[derive(Serialize)]

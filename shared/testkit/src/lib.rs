@@ -114,8 +114,8 @@ pub fn appointment(
 /// The consent a booking at `at` records: the library's terms and privacy notice.
 pub fn consent(config: &LibraryConfig, at: DateTime<Utc>) -> rantevou_domain::Consent {
     rantevou_domain::Consent {
-        terms_url: config.library.terms_url.clone(),
-        privacy_url: config.library.privacy_url.clone(),
+        terms_url: config.library.terms_url.el.clone(),
+        privacy_url: config.library.privacy_url.el.clone(),
         at,
     }
 }

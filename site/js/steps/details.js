@@ -3,7 +3,7 @@
 
 import { h, fill } from "../dom.js";
 import { backButton, frame, nav, register, show } from "../flow.js";
-import { FIELD_IDS, main, state, t } from "../state.js";
+import { FIELD_IDS, localized, main, state, t } from "../state.js";
 import { validate } from "../validate.js";
 import { powStatus, startPow } from "./pow-status.js";
 
@@ -96,8 +96,8 @@ function renderDetails() {
         state.form.notes,
       ),
     ),
-    check("accept_terms", "accept_terms", text.acceptTerms, library.terms_url, text.termsLink),
-    check("accept_privacy", "accept_privacy", text.acceptPrivacy, library.privacy_url, text.privacyLink),
+    check("accept_terms", "accept_terms", text.acceptTerms, localized(library.terms_url), text.termsLink),
+    check("accept_privacy", "accept_privacy", text.acceptPrivacy, localized(library.privacy_url), text.privacyLink),
     nav(backButton(), h("button", { type: "submit", class: "primary" }, text.next)),
   );
   fill(main, frame(3, text.detailsHeading), errorSummary(), h("p", null, text.detailsIntro), form, powStatus());

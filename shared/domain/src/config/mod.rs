@@ -37,10 +37,11 @@ pub struct Library {
     pub timezone_label: Localized,
     /// Languages offered, default first.
     pub languages: Vec<Language>,
-    /// Terms and Conditions page.
-    pub terms_url: String,
-    /// Privacy Policy page.
-    pub privacy_url: String,
+    /// Terms and Conditions page, per language (one URL for both when the configuration gives
+    /// a single string).
+    pub terms_url: Localized,
+    /// Privacy Policy page, per language.
+    pub privacy_url: Localized,
 }
 
 impl Library {

@@ -21,6 +21,14 @@ pub(super) struct RawLocalized {
     pub(super) en: Option<String>,
 }
 
+/// One text for every language, or one per language.
+#[derive(Deserialize)]
+#[serde(untagged)]
+pub(super) enum RawPerLanguage {
+    One(String),
+    Each(RawLocalized),
+}
+
 #[derive(Deserialize)]
 pub(super) struct RawLibrary {
     pub(super) name: Option<RawLocalized>,
@@ -29,8 +37,8 @@ pub(super) struct RawLibrary {
     pub(super) timezone: Option<String>,
     pub(super) timezone_label: Option<RawLocalized>,
     pub(super) languages: Option<Vec<String>>,
-    pub(super) terms_url: Option<String>,
-    pub(super) privacy_url: Option<String>,
+    pub(super) terms_url: Option<RawPerLanguage>,
+    pub(super) privacy_url: Option<RawPerLanguage>,
 }
 
 #[derive(Deserialize)]

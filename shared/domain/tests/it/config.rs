@@ -19,7 +19,11 @@ fn the_sample_configuration_describes_mylibrarylive() {
     assert_eq!(lib.languages, vec![Language::El, Language::En]);
     assert_eq!(lib.default_language(), Language::El);
     assert!(lib.site_url.starts_with("https://"));
-    assert!(!lib.terms_url.is_empty() && !lib.privacy_url.is_empty());
+    assert!(lib.terms_url.el.contains("/el/") && lib.terms_url.en.contains("/en/"));
+    assert_eq!(
+        lib.privacy_url.el, lib.privacy_url.en,
+        "one URL for both languages"
+    );
     assert_eq!(lib.timezone_label.get(Language::El), "ώρα Ελλάδας");
     assert_eq!(lib.timezone_label.get(Language::En), "Greek time");
     let multi = LibraryConfig::from_toml_str(MULTI).unwrap();
@@ -470,5 +474,30 @@ fn meeting_kinds_and_timed_mail_policy_are_read_and_checked() {
     assert!(
         err.mentions("providers[0].meeting.url", "required"),
         "{err}"
+    );
+}
+
+#[test]
+fn terms_and_privacy_take_one_url_or_one_per_language() {
+    let source = SAMPLE.replacen(
+        "privacy_url = \"https://www.uom.gr/privacy-policy\"",
+        "privacy_url = { el = \"nope\", en = \"https://www.uom.gr/en/privacy\" }",
+        1,
+    );
+    assert_ne!(source, SAMPLE, "the sample has a single privacy URL");
+    let err = LibraryConfig::from_toml_str(&source).unwrap_err();
+    assert!(
+        err.mentions("library.privacy_url.el", "not an http(s) URL"),
+        "{err}"
+    );
+    let source = source.replacen("\"nope\"", "\"https://www.uom.gr/el/privacy\"", 1);
+    let config = LibraryConfig::from_toml_str(&source).unwrap();
+    assert_eq!(
+        config.library.privacy_url.get(Language::En),
+        "https://www.uom.gr/en/privacy"
+    );
+    assert_eq!(
+        config.library.privacy_url.get(Language::El),
+        "https://www.uom.gr/el/privacy"
     );
 }

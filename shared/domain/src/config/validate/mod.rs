@@ -76,6 +76,25 @@ impl Validator {
         Some(value.trim_end_matches('/').to_owned())
     }
 
+    /// An http(s) URL for every language, or `{ el = "…", en = "…" }`, one each.
+    fn url_per_language(&mut self, key: &str, value: &Option<RawPerLanguage>) -> Option<Localized> {
+        match value {
+            None => {
+                self.issue(key, "is required");
+                None
+            }
+            Some(RawPerLanguage::One(url)) => {
+                let url = self.url(key, &Some(url.clone()))?;
+                Some(Localized::new(url.clone(), url))
+            }
+            Some(RawPerLanguage::Each(each)) => {
+                let el = self.url(&format!("{key}.el"), &each.el);
+                let en = self.url(&format!("{key}.en"), &each.en);
+                Some(Localized::new(el?, en?))
+            }
+        }
+    }
+
     fn minutes(&mut self, key: &str, value: &Option<i64>, min: i64, max: i64) -> Option<u32> {
         let value = *self.required(key, value)?;
         if value < min || value > max {
@@ -168,8 +187,8 @@ impl Validator {
         let name = self.localized("library.name", &raw.name);
         let email = self.email("library.email", &raw.email);
         let site_url = self.url("library.site_url", &raw.site_url);
-        let terms_url = self.url("library.terms_url", &raw.terms_url);
-        let privacy_url = self.url("library.privacy_url", &raw.privacy_url);
+        let terms_url = self.url_per_language("library.terms_url", &raw.terms_url);
+        let privacy_url = self.url_per_language("library.privacy_url", &raw.privacy_url);
         let timezone = self
             .text("library.timezone", &raw.timezone)
             .and_then(|tz| match tz.parse::<Tz>() {
