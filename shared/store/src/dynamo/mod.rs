@@ -14,11 +14,12 @@
 //! | `ClosureReader`, `ClosureWriter` | the staff closures | one `GetItem`; a `PutItem` on the item's version |
 //!
 //! A lock's failed condition cancels the whole transaction, so nothing partial is ever written.
-//! `write.rs` builds the transactions (their item indexes named) and runs them with the one
-//! conflict-retry loop; `error.rs` decodes refusals; `read.rs` and `mail.rs` the rest.
+//! `write.rs` builds the create (and every item index named) and runs transactions with the one
+//! conflict-retry loop, `lifecycle.rs` the confirm and the cancel; `error.rs` decodes refusals; `read.rs`, `mail.rs` and `staff.rs` the rest.
 
 pub mod error;
 pub mod item;
+mod lifecycle;
 mod mail;
 mod read;
 pub mod request_counter;

@@ -1,4 +1,5 @@
-//! The two transactions, their items in a known order, and the one way to run a transaction.
+//! The create transaction, the items of every transaction in a known order, and the one way
+//! to run a transaction (confirm and cancel build theirs in `lifecycle.rs`).
 //!
 //! A create is `[appointment, lock…, idempotency key?, patron place?, challenge?]`; a confirm
 //! and a cancel are `[appointment, lock…, patron place?]`. The layouts name those indexes, and a refusal's
@@ -8,18 +9,15 @@ use super::error::{self, Refusal};
 use super::item::*;
 use super::DynamoStore;
 use crate::record::{
-    instant_text, key_digest, place_free_before, place_value, request_fingerprint,
-    AppointmentRecord, BOOKED, CANCELLED, HELD,
+    key_digest, place_free_before, place_value, request_fingerprint, AppointmentRecord,
 };
 use async_trait::async_trait;
-use aws_sdk_dynamodb::types::{AttributeValue, Delete, Put, TransactWriteItem, Update};
+use aws_sdk_dynamodb::types::{AttributeValue, Put, TransactWriteItem, Update};
 use chrono::{DateTime, Utc};
 use rantevou_domain::appointment::{Appointment, PatronLimit, PatronPlace};
 use rantevou_domain::challenge::SolvedChallenge;
-use rantevou_domain::patron::FreeText;
 use rantevou_domain::ports::{
-    Bookings, Cancellations, Confirmations, CreateConditions, Created, StoreError,
-    IDEMPOTENCY_KEY_TTL_SECONDS,
+    Bookings, CreateConditions, Created, StoreError, IDEMPOTENCY_KEY_TTL_SECONDS,
 };
 use rantevou_domain::AppointmentId;
 use std::ops::Range;
@@ -29,24 +27,24 @@ use std::time::Duration;
 const CONFLICT_ATTEMPTS: u32 = 3;
 
 /// Every transaction's first item is the appointment.
-const APPOINTMENT_ITEM: usize = 0;
+pub(super) const APPOINTMENT_ITEM: usize = 0;
 
 /// The items of a transaction about one appointment and its locks.
-struct Layout {
-    items: Vec<TransactWriteItem>,
+pub(super) struct Layout {
+    pub(super) items: Vec<TransactWriteItem>,
     /// Indexes of the lock items.
-    locks: Range<usize>,
+    pub(super) locks: Range<usize>,
     /// Index of the idempotency item, if any.
     idempotency: Option<usize>,
     /// Index of the patron's place, if any.
-    patron: Option<usize>,
+    pub(super) patron: Option<usize>,
     /// Index of the used challenge, if any.
     challenge: Option<usize>,
 }
 
 impl Layout {
     /// The appointment's item, then one per lock made by `lock_item`.
-    fn new(
+    pub(super) fn new(
         appointment_item: TransactWriteItem,
         locks: impl IntoIterator<Item = Result<TransactWriteItem, StoreError>>,
     ) -> Result<Layout, StoreError> {
@@ -70,7 +68,7 @@ impl Layout {
         self
     }
 
-    fn with_patron(mut self, item: Option<TransactWriteItem>) -> Layout {
+    pub(super) fn with_patron(mut self, item: Option<TransactWriteItem>) -> Layout {
         if let Some(item) = item {
             self.patron = Some(self.items.len());
             self.items.push(item);
@@ -87,23 +85,14 @@ impl Layout {
     }
 }
 
-/// The appointment as a write that raised its version left it (when nothing else wrote between
-/// the read and the write; otherwise a later conditioned update reads it again).
-fn bumped(a: Appointment) -> Appointment {
-    Appointment {
-        version: a.version + 1,
-        ..a
-    }
-}
-
-fn corrupt(e: aws_sdk_dynamodb::error::BuildError) -> StoreError {
+pub(super) fn corrupt(e: aws_sdk_dynamodb::error::BuildError) -> StoreError {
     StoreError::Corrupt(e.to_string())
 }
 
 impl DynamoStore {
     /// Runs a transaction; one that another transaction conflicted with (so wrote nothing) is
     /// tried again, up to [`CONFLICT_ATTEMPTS`] times.
-    async fn transact(
+    pub(super) async fn transact(
         &self,
         items: &[TransactWriteItem],
         token: Option<&str>,
@@ -246,7 +235,7 @@ impl DynamoStore {
     /// Giving `a`'s place back, if it holds one still active at `at` (once started, or its
     /// hold lapsed, the place is free by itself and may already be someone else's); or, with
     /// `then`, keeping it for `then` (a confirmed hold keeps its place until it starts).
-    fn move_place(
+    pub(super) fn move_place(
         &self,
         a: &Appointment,
         at: DateTime<Utc>,
@@ -271,130 +260,6 @@ impl DynamoStore {
         Ok(Some(TransactWriteItem::builder().update(update).build()))
     }
 
-    fn confirm_layout(&self, held: &Appointment, at: DateTime<Utc>) -> Result<Layout, StoreError> {
-        let id = held.id.to_string();
-        let booked = held.clone().confirmed(at);
-        let record = AppointmentRecord::from(&booked);
-        let update = Update::builder()
-            .table_name(&self.table)
-            .set_key(Some(key(appointment_pk(&held.id), APPOINTMENT_SK)))
-            .update_expression(
-                "SET #status = :booked, confirm_request_pending = :false, \
-                 confirmation_pending = :true, mail_attempts = :zero, mail_due = :due, \
-                 GSI2PK = :pending, GSI2SK = :pending_sk ADD version :one \
-                 REMOVE held_until, mail_failure",
-            )
-            .condition_expression("#status = :held AND token_hash = :hash AND held_until > :at")
-            .expression_attribute_names("#status", "status")
-            .expression_attribute_values(":booked", AttributeValue::S(BOOKED.into()))
-            .expression_attribute_values(":held", AttributeValue::S(HELD.into()))
-            .expression_attribute_values(":false", AttributeValue::Bool(false))
-            .expression_attribute_values(":true", AttributeValue::Bool(true))
-            .expression_attribute_values(":zero", AttributeValue::N("0".into()))
-            .expression_attribute_values(":one", AttributeValue::N("1".into()))
-            .expression_attribute_values(":due", AttributeValue::N(at.timestamp().to_string()))
-            .expression_attribute_values(":pending", AttributeValue::S(PENDING_MAIL.into()))
-            .expression_attribute_values(
-                ":pending_sk",
-                AttributeValue::S(pending_sk(&record, at.timestamp())),
-            )
-            .expression_attribute_values(":hash", AttributeValue::S(held.token_hash.to_hex()))
-            .expression_attribute_values(":at", AttributeValue::S(instant_text(at)))
-            .build()
-            .map_err(corrupt)?;
-        let locks = held.locks.iter().map(|lock| {
-            let update = Update::builder()
-                .table_name(&self.table)
-                .set_key(Some(key(
-                    lock_pk(&lock.provider, lock.month()),
-                    lock_sk(lock),
-                )))
-                .update_expression("REMOVE held_until")
-                // Still its own: not taken over after the hold lapsed.
-                .condition_expression("appointment_id = :id")
-                .expression_attribute_values(":id", AttributeValue::S(id.clone()))
-                .build()
-                .map_err(corrupt)?;
-            Ok(TransactWriteItem::builder().update(update).build())
-        });
-        Ok(
-            Layout::new(TransactWriteItem::builder().update(update).build(), locks)?
-                .with_patron(self.move_place(held, at, Some(&booked))?),
-        )
-    }
-
-    fn cancel_layout(
-        &self,
-        appointment: &Appointment,
-        at: DateTime<Utc>,
-        reason: &FreeText,
-    ) -> Result<Layout, StoreError> {
-        let id = appointment.id.to_string();
-        let record = AppointmentRecord::from(appointment);
-        let builder = Update::builder()
-            .table_name(&self.table)
-            .set_key(Some(key(appointment_pk(&appointment.id), APPOINTMENT_SK)))
-            .condition_expression("#status = :was AND token_hash = :hash")
-            .expression_attribute_names("#status", "status")
-            .expression_attribute_values(":was", AttributeValue::S(record.status.clone()))
-            .expression_attribute_values(":cancelled", AttributeValue::S(CANCELLED.into()))
-            .expression_attribute_values(":at", AttributeValue::S(instant_text(at)))
-            .expression_attribute_values(":reason", AttributeValue::S(reason.as_str().to_owned()))
-            .expression_attribute_values(":zero", AttributeValue::N("0".into()))
-            .expression_attribute_values(":one", AttributeValue::N("1".into()))
-            .expression_attribute_values(":false", AttributeValue::Bool(false))
-            .expression_attribute_values(
-                ":hash",
-                AttributeValue::S(appointment.token_hash.to_hex()),
-            );
-        let cancelled = AppointmentRecord::from(&appointment.clone().cancelled(at, reason.clone()));
-        let builder = if cancelled.in_mail_queue() {
-            builder
-                .update_expression(
-                    "SET #status = :cancelled, cancelled_at = :at, cancel_reason = :reason, \
-                     confirm_request_pending = :false, cancellation_pending = :true, \
-                     mail_attempts = :zero, mail_due = :due, GSI2PK = :pending, \
-                     GSI2SK = :pending_sk ADD version :one \
-                     REMOVE mail_failure, held_until, link_due, reminders_due",
-                )
-                .expression_attribute_values(":due", AttributeValue::N(at.timestamp().to_string()))
-                .expression_attribute_values(":true", AttributeValue::Bool(true))
-                .expression_attribute_values(":pending", AttributeValue::S(PENDING_MAIL.into()))
-                .expression_attribute_values(
-                    ":pending_sk",
-                    AttributeValue::S(pending_sk(&record, at.timestamp())),
-                )
-        } else {
-            // A hold never confirmed: nothing is mailed about it, it leaves the queue.
-            builder.update_expression(
-                "SET #status = :cancelled, cancelled_at = :at, cancel_reason = :reason, \
-                 confirm_request_pending = :false, mail_attempts = :zero ADD version :one \
-                 REMOVE mail_failure, held_until, mail_due, GSI2PK, GSI2SK, link_due, \
-                 reminders_due",
-            )
-        };
-        let update = builder.build().map_err(corrupt)?;
-        let locks = appointment.locks.iter().map(|lock| {
-            let delete = Delete::builder()
-                .table_name(&self.table)
-                .set_key(Some(key(
-                    lock_pk(&lock.provider, lock.month()),
-                    lock_sk(lock),
-                )))
-                // Never free a unit some other appointment holds.
-                .condition_expression("attribute_not_exists(PK) OR appointment_id = :id")
-                .expression_attribute_values(":id", AttributeValue::S(id.clone()))
-                .build()
-                .map_err(corrupt)?;
-            Ok(TransactWriteItem::builder().delete(delete).build())
-        });
-        Ok(
-            Layout::new(TransactWriteItem::builder().update(update).build(), locks)?
-                .with_patron(self.move_place(appointment, at, None)?),
-        )
-    }
-
-    /// The appointment a remembered idempotency key points at (the replay of a create).
     async fn replay(&self, digest: &str, appointment: &Appointment) -> Result<Created, StoreError> {
         let out = self
             .client
@@ -491,64 +356,5 @@ impl Bookings for DynamoStore {
             }
         }
         Err(StoreError::PatronLimit)
-    }
-}
-
-#[async_trait]
-impl Cancellations for DynamoStore {
-    async fn cancel(
-        &self,
-        appointment: &Appointment,
-        at: DateTime<Utc>,
-        reason: &FreeText,
-    ) -> Result<Appointment, StoreError> {
-        let layout = self.cancel_layout(appointment, at, reason)?;
-        match self.transact(&layout.items, None).await {
-            Ok(()) => Ok(bumped(appointment.clone().cancelled(at, reason.clone()))),
-            Err(Refusal::Conditions(failed)) if failed.contains(&APPOINTMENT_ITEM) => {
-                Err(StoreError::NotBooked)
-            }
-            Err(Refusal::Conditions(failed))
-                if layout.patron.is_some_and(|i| failed.contains(&i)) =>
-            {
-                Err(StoreError::Corrupt(
-                    "the patron's place is held by another".into(),
-                ))
-            }
-            Err(Refusal::Conditions(_)) => Err(StoreError::Corrupt(
-                "a lock of the appointment is held by another".into(),
-            )),
-            Err(Refusal::TokenReused) => Err(StoreError::Unavailable(
-                "dynamodb: IdempotentParameterMismatchException".into(),
-            )),
-            Err(Refusal::Failed(e)) => Err(e),
-        }
-    }
-}
-
-#[async_trait]
-impl Confirmations for DynamoStore {
-    async fn confirm(
-        &self,
-        held: &Appointment,
-        at: DateTime<Utc>,
-    ) -> Result<Appointment, StoreError> {
-        let layout = self.confirm_layout(held, at)?;
-        match self.transact(&layout.items, None).await {
-            Ok(()) => Ok(bumped(held.clone().confirmed(at))),
-            Err(Refusal::Conditions(failed)) if failed.contains(&APPOINTMENT_ITEM) => {
-                Err(StoreError::NotBooked)
-            }
-            Err(Refusal::Conditions(failed)) if failed.iter().any(|i| layout.locks.contains(i)) => {
-                Err(StoreError::SlotTaken)
-            }
-            Err(Refusal::Conditions(_)) => Err(StoreError::Corrupt(
-                "the patron's place is held by another".into(),
-            )),
-            Err(Refusal::TokenReused) => Err(StoreError::Unavailable(
-                "dynamodb: IdempotentParameterMismatchException".into(),
-            )),
-            Err(Refusal::Failed(e)) => Err(e),
-        }
     }
 }

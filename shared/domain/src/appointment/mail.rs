@@ -1,0 +1,211 @@
+//! An appointment's mail: the kinds of message, where their delivery stands (attempts, the
+//! next due moment, a failure), the video-call link, and the timed mail (the link mail,
+//! reminders) the one scheduler sends.
+
+use super::{Appointment, Status};
+use chrono::{DateTime, Utc};
+
+/// A message the patron (and the provider's mailbox) gets.
+#[derive(Debug, Clone, Copy, PartialEq, Eq, Hash)]
+pub enum MailKind {
+    /// "Confirm your appointment": the date, the time and the confirm link, nothing the patron
+    /// typed (the address is not verified yet); to the patron only.
+    ConfirmRequest,
+    /// "Your appointment has been booked", with the manage link.
+    Confirmation,
+    /// "Your appointment was cancelled", with the reason.
+    Cancellation,
+    /// "Your video-call link", `policy.send_link_before_minutes` before the start (or when staff
+    /// set or change it), with an updated `.ics`; to the patron only.
+    Link,
+    /// A reminder at each of `policy.reminders_before_minutes`; to the patron only.
+    Reminder,
+}
+
+impl MailKind {
+    /// The kinds sent at once after a change (the rest are timed).
+    pub const IMMEDIATE: [MailKind; 3] = [
+        MailKind::ConfirmRequest,
+        MailKind::Confirmation,
+        MailKind::Cancellation,
+    ];
+}
+
+/// The video-call link of an appointment and where its mail stands.
+#[derive(Debug, Clone, PartialEq, Eq, Default)]
+pub struct MeetingLink {
+    /// The link, once known (at booking for a fixed room or Jitsi; from staff otherwise).
+    pub url: Option<String>,
+    /// Raised each time the link is set or changed: the `SEQUENCE` of the `.ics` the link mail
+    /// carries (the confirmation's is 0).
+    pub version: u32,
+    /// When the link mail is due (`None`: sent, or no link yet).
+    pub due: Option<DateTime<Utc>>,
+}
+
+/// Where the delivery of an appointment's pending mail stands.
+#[derive(Debug, Clone, PartialEq, Eq, Default)]
+pub struct Delivery {
+    /// Failed attempts since the mail became pending.
+    pub attempts: u32,
+    /// When the next attempt is due (`None`: nothing to send, or given up).
+    pub due: Option<DateTime<Utc>>,
+    /// Why it was given up: the mail service refused it for good, or it failed too often.
+    pub failure: Option<String>,
+}
+
+/// What a failed attempt leads to.
+#[derive(Debug, Clone, PartialEq, Eq)]
+pub enum DeliveryOutcome {
+    /// Try again then.
+    RetryAt(DateTime<Utc>),
+    /// Stop trying: the mail leaves the queue, marked failed with this reason.
+    GiveUp(String),
+}
+
+/// Attempts after which a mail that keeps failing is given up: the 10th fails about six hours
+/// after the first (1, 2, 4 … minutes apart, at most two hours).
+pub const MAX_DELIVERY_ATTEMPTS: u32 = 10;
+
+impl Delivery {
+    /// Pending from `now`, no attempt yet.
+    pub fn due_at(now: DateTime<Utc>) -> Self {
+        Delivery {
+            attempts: 0,
+            due: Some(now),
+            failure: None,
+        }
+    }
+
+    /// What the failure of one more attempt at `now` leads to: retry after 1, 2, 4 … minutes
+    /// (at most 2 hours), or give up after [`MAX_DELIVERY_ATTEMPTS`]. A refusal for good
+    /// (`permanent`) is given up at once.
+    pub fn after_failure(&self, now: DateTime<Utc>, permanent: Option<&str>) -> DeliveryOutcome {
+        let attempts = self.attempts + 1;
+        match permanent {
+            Some(reason) => DeliveryOutcome::GiveUp(reason.to_owned()),
+            None if attempts >= MAX_DELIVERY_ATTEMPTS => {
+                DeliveryOutcome::GiveUp(format!("still failing after {attempts} attempts"))
+            }
+            None => {
+                let minutes = (1i64 << (attempts - 1).min(7)).min(120);
+                DeliveryOutcome::RetryAt(now + chrono::Duration::minutes(minutes))
+            }
+        }
+    }
+}
+
+impl Appointment {
+    /// Whether `kind` is still to be sent.
+    pub fn mail_pending(&self, kind: MailKind) -> bool {
+        self.pending_mail.contains(&kind)
+    }
+
+    /// When its next timed mail (the link, a reminder) is due: never once cancelled; while
+    /// held, not before the hold ends (by then it is booked, or lapsed and nothing is sent).
+    pub fn timed_due(&self) -> Option<DateTime<Utc>> {
+        if matches!(self.status, Status::Cancelled { .. }) {
+            return None;
+        }
+        let next = [self.meeting.due, self.reminders.first().copied()]
+            .into_iter()
+            .flatten()
+            .min()?;
+        Some(self.hold_until().map_or(next, |until| next.max(until)))
+    }
+
+    /// The messages due at `now`, in the order to send them: the pending ones, then the link
+    /// mail, then a reminder. Timed mail is only for a booked appointment; a cancelled one, or
+    /// a hold that lapsed, has none (see [`Appointment::drop_stale_timed`]).
+    pub fn mail_due_at(&self, now: DateTime<Utc>) -> Vec<MailKind> {
+        let mut due = self.pending_mail.clone();
+        if self.is_booked() {
+            if self.meeting.url.is_some() && self.meeting.due.is_some_and(|t| t <= now) {
+                due.push(MailKind::Link);
+            }
+            if self.reminders.first().is_some_and(|t| *t <= now) {
+                due.push(MailKind::Reminder);
+            }
+        }
+        due
+    }
+
+    /// Forgets the timed mail of an appointment that will never be met (cancelled, or a hold
+    /// that lapsed at `now`); `true` if there was any.
+    pub fn drop_stale_timed(&mut self, now: DateTime<Utc>) -> bool {
+        let stale = matches!(self.status, Status::Cancelled { .. }) || self.is_lapsed(now);
+        let had = self.meeting.due.is_some() || !self.reminders.is_empty();
+        if stale && had {
+            self.meeting.due = None;
+            self.reminders.clear();
+            self.reschedule(now);
+            return true;
+        }
+        false
+    }
+
+    /// The appointment after `kind`, rendered from `sent`, went at `now`: no longer pending (a
+    /// reminder: every reminder due by now, so a late run sends one, not several; the link
+    /// mail: unless staff changed the link since `sent`), and the next mail's due time set (at
+    /// once while messages are pending, else the next timed one).
+    pub fn after_sent(
+        mut self,
+        kind: MailKind,
+        sent: &Appointment,
+        now: DateTime<Utc>,
+    ) -> Appointment {
+        match kind {
+            MailKind::Link => {
+                if self.meeting.version == sent.meeting.version {
+                    self.meeting.due = None;
+                }
+            }
+            MailKind::Reminder => self.reminders.retain(|t| *t > now),
+            _ => self.pending_mail.retain(|k| *k != kind),
+        }
+        self.reschedule(now);
+        self
+    }
+
+    /// The appointment after one more failed attempt led to `outcome`: due again then, or
+    /// given up (out of the queue, marked failed with the reason).
+    pub fn after_failure(mut self, outcome: &DeliveryOutcome) -> Appointment {
+        self.delivery.attempts += 1;
+        match outcome {
+            DeliveryOutcome::RetryAt(due) => self.delivery.due = Some(*due),
+            DeliveryOutcome::GiveUp(reason) => {
+                self.delivery.due = None;
+                self.delivery.failure = Some(reason.clone());
+            }
+        }
+        self
+    }
+
+    /// After a successful send (or a change by staff) at `now`: no failed attempt counts, and
+    /// the next look is at once while messages are pending, else at the next timed mail.
+    /// A delivery given up stays given up (the address does not work).
+    pub fn reschedule(&mut self, now: DateTime<Utc>) {
+        if self.delivery.failure.is_some() {
+            return;
+        }
+        self.delivery.attempts = 0;
+        self.delivery.due = if self.pending_mail.is_empty() {
+            self.timed_due()
+        } else {
+            Some(now)
+        };
+    }
+
+    /// The appointment with its video-call link set (or changed) by staff at `now`: the link
+    /// mail due at once, with a higher `SEQUENCE`.
+    pub fn with_link(mut self, url: String, now: DateTime<Utc>) -> Appointment {
+        self.meeting.url = Some(url);
+        self.meeting.version += 1;
+        self.meeting.due = Some(now);
+        self.delivery.due = self.delivery.due.map_or(Some(now), |d| Some(d.min(now)));
+        if self.delivery.failure.is_none() {
+            self.delivery.attempts = 0;
+        }
+        self
+    }
+}
