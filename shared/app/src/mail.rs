@@ -105,27 +105,19 @@ impl MailDelivery {
         kind: MailKind,
         now: DateTime<Utc>,
     ) -> Appointment {
-        let mut read = a.clone();
-        for _ in 0..3 {
-            let next = read.clone().after_sent(kind, a, now);
-            match self.log.update(&read, &next).await {
-                Ok(stored) => return stored,
-                Err(StoreError::Changed) => match self.log.get(read.id, now).await {
-                    Ok(Some(fresh)) => read = fresh,
-                    Ok(None) => return read,
-                    Err(e) => {
-                        tracing::error!(error = %e, "mail sent but not recorded");
-                        return read;
-                    }
-                },
-                Err(e) => {
-                    tracing::error!(error = %e, "mail sent but not recorded");
-                    return read;
-                }
+        match update_fresh(&*self.log, a.clone(), now, |read| {
+            read.after_sent(kind, a, now)
+        })
+        .await
+        {
+            Ok(Some(stored)) => stored,
+            // Gone (past its retention): nothing left to send.
+            Ok(None) => a.clone(),
+            Err(e) => {
+                tracing::error!(error = %e, "mail sent but not recorded");
+                a.clone()
             }
         }
-        tracing::error!("mail sent but not recorded: the appointment kept changing");
-        read
     }
 
     /// Records a failed attempt (put off, or given up when `permanent` says why or too many
@@ -166,6 +158,29 @@ impl MailDelivery {
         }
         (Sent::GaveUp, stored)
     }
+}
+
+/// Writes `change` of `read` with a conditioned update; when another write came between, the
+/// change is made again on the appointment read anew (a few times, then
+/// [`StoreError::Conflict`]). The stored appointment, or `None` when it is gone.
+pub(crate) async fn update_fresh(
+    log: &dyn MailLog,
+    mut read: Appointment,
+    now: DateTime<Utc>,
+    change: impl Fn(Appointment) -> Appointment,
+) -> Result<Option<Appointment>, StoreError> {
+    for _ in 0..3 {
+        let next = change(read.clone());
+        match log.update(&read, &next).await {
+            Ok(stored) => return Ok(Some(stored)),
+            Err(StoreError::Changed) => match log.get(read.id, now).await? {
+                Some(fresh) => read = fresh,
+                None => return Ok(None),
+            },
+            Err(e) => return Err(e),
+        }
+    }
+    Err(StoreError::Conflict)
 }
 
 /// What a retry run did.

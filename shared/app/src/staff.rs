@@ -3,7 +3,7 @@
 //! in the store, the export of a range, and a patron's data exported or erased.
 
 use crate::context::Context;
-use crate::mail::MailDelivery;
+use crate::mail::{update_fresh, MailDelivery};
 use chrono::{DateTime, Days, NaiveDate, Utc};
 use rand::rngs::OsRng;
 use rantevou_domain::appointment::{Appointment, MailKind, Status};
@@ -337,13 +337,12 @@ impl Staff {
         Ok(report)
     }
 
-    async fn anonymise(&self, mut a: Appointment) -> Result<(), StaffError> {
-        for _ in 0..3 {
-            let mut next = a.clone();
-            next.patron.customer.name =
-                PatronName::parse(ERASED_NAME).map_err(|_| invalid("name", "unparsable"))?;
-            next.patron.customer.email =
-                PatronEmail::parse(ERASED_EMAIL).map_err(|_| invalid("email", "unparsable"))?;
+    async fn anonymise(&self, a: Appointment) -> Result<(), StaffError> {
+        let name = PatronName::parse(ERASED_NAME).map_err(|_| invalid("name", "unparsable"))?;
+        let email = PatronEmail::parse(ERASED_EMAIL).map_err(|_| invalid("email", "unparsable"))?;
+        let anonymised = |mut next: Appointment| {
+            next.patron.customer.name = name.clone();
+            next.patron.customer.email = email.clone();
             next.patron.customer.phone = None;
             next.patron.notes = FreeText::default();
             next.patron_key = None;
@@ -356,18 +355,10 @@ impl Staff {
             if let Status::Cancelled { reason, .. } = &mut next.status {
                 *reason = FreeText::default();
             }
-            match self.store.update(&a, &next).await {
-                Ok(_) => return Ok(()),
-                Err(StoreError::Changed) => {
-                    a = match self.store.get(a.id, self.ctx.now()).await? {
-                        Some(fresh) => fresh,
-                        None => return Ok(()),
-                    }
-                }
-                Err(e) => return Err(e.into()),
-            }
-        }
-        Err(StoreError::Conflict.into())
+            next
+        };
+        update_fresh(&*self.store, a, self.ctx.now(), anonymised).await?;
+        Ok(())
     }
 }
 

@@ -22,15 +22,6 @@ pub enum MailKind {
     Reminder,
 }
 
-impl MailKind {
-    /// The kinds sent at once after a change (the rest are timed).
-    pub const IMMEDIATE: [MailKind; 3] = [
-        MailKind::ConfirmRequest,
-        MailKind::Confirmation,
-        MailKind::Cancellation,
-    ];
-}
-
 /// The video-call link of an appointment and where its mail stands.
 #[derive(Debug, Clone, PartialEq, Eq, Default)]
 pub struct MeetingLink {
