@@ -2,7 +2,7 @@
 //! from a function name (or a route) to its `handle()`, for `rantevou serve` and the tests.
 
 use lambda_http::{Body, Request, Response};
-use rantevou_app::{Cancelling, Confirming, Fetching, FreeSlots};
+use rantevou_app::{Cancelling, Confirming, Fetching, FreeSlots, Staff};
 use rantevou_http::routes::{allowed, function_for};
 use rantevou_http::{ApiError, Function};
 use rantevou_store::Store;
@@ -16,6 +16,7 @@ pub struct Functions {
     fetching: Fetching,
     confirming: Confirming,
     cancelling: Cancelling,
+    staff: Staff,
 }
 
 impl Functions {
@@ -30,6 +31,7 @@ impl Functions {
             fetching: wiring.fetching(),
             confirming: wiring.confirming()?,
             cancelling: wiring.cancelling(),
+            staff: wiring.staff()?,
         })
     }
 
@@ -43,6 +45,7 @@ impl Functions {
                 confirm_appointment::handle(req, &self.confirming).await
             }
             Function::CancelAppointment => cancel_appointment::handle(req, &self.cancelling).await,
+            Function::StaffApi => staff_api::handle(req, &self.staff).await,
         }
     }
 

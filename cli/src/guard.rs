@@ -103,6 +103,22 @@ impl StaffKey {
         }
     }
 
+    /// Whether the request carries the key as `Authorization: Bearer <key>` (how the staff
+    /// console calls `/api/staff/...`; never a cookie, so no other page can make the call).
+    pub fn is_bearer_of(&self, headers: &HeaderMap) -> bool {
+        headers
+            .get_all(header::AUTHORIZATION)
+            .iter()
+            .filter_map(|v| v.to_str().ok())
+            .filter_map(|v| {
+                let (scheme, token) = v.trim().split_once(' ')?;
+                scheme
+                    .eq_ignore_ascii_case("bearer")
+                    .then_some(token.trim())
+            })
+            .any(|k| self.is(k))
+    }
+
     /// The `Set-Cookie` that keeps the key for the staff pages of this server.
     pub fn cookie(&self) -> HeaderValue {
         HeaderValue::from_str(&format!(
@@ -180,5 +196,25 @@ mod tests {
         );
         assert_eq!(key.carried_by(None, &HeaderMap::new()), Access::Refused);
         assert_ne!(StaffKey::generate().expose(), key.expose());
+    }
+
+    #[test]
+    fn the_api_key_is_taken_from_the_bearer_header_only() {
+        let key = StaffKey::generate();
+        let bearer = |value: &str| {
+            let mut h = HeaderMap::new();
+            h.insert(header::AUTHORIZATION, HeaderValue::from_str(value).unwrap());
+            h
+        };
+        assert!(key.is_bearer_of(&bearer(&format!("Bearer {}", key.expose()))));
+        assert!(key.is_bearer_of(&bearer(&format!("bearer  {}", key.expose()))));
+        assert!(!key.is_bearer_of(&bearer("Bearer wrong")));
+        assert!(!key.is_bearer_of(&bearer(key.expose())));
+        let mut cookie = HeaderMap::new();
+        cookie.insert(
+            header::COOKIE,
+            HeaderValue::from_str(&format!("{KEY_COOKIE}={}", key.expose())).unwrap(),
+        );
+        assert!(!key.is_bearer_of(&cookie), "a cookie is not a sign-in");
     }
 }

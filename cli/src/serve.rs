@@ -97,6 +97,10 @@ pub async fn run(options: Options) -> Result<(), String> {
         key.expose(),
         options.data.display()
     ));
+    say(&format!(
+        "Staff console: {base}/staff/#key={}  (the key signs you in; keep it to yourself)",
+        key.expose()
+    ));
     if !bound.ip().is_loopback() {
         say(&format!(
             "WARNING: listening on {bound}, reachable from the network: the booking site and the \
@@ -176,13 +180,27 @@ async fn dispatch(
             let retry_after_secs = wait.as_secs() + u64::from(wait.subsec_nanos() > 0);
             return to_axum(ApiError::TooManyRequests { retry_after_secs }.to_response());
         }
-        return api(&app.functions, req).await;
+        if rantevou_http::routes::is_staff(&path) && app.key.is_bearer_of(req.headers()) {
+            // Signed in with the printed key: the staff function sees the claims API
+            // Gateway's authorizer would pass for a member of the staff group.
+            let claims = rantevou_http::staff::local_claims(LOCAL_STAFF);
+            return api(&app.functions, req, Some(claims)).await;
+        }
+        return api(&app.functions, req, None).await;
     }
     static_file(&app.site, &path).await
 }
 
-/// Hands the request to the function that serves its route, as API Gateway would.
-async fn api(functions: &Functions, req: Request) -> Response {
+/// Who the audit record names for what is done with the printed key.
+pub const LOCAL_STAFF: &str = "staff@localhost";
+
+/// Hands the request to the function that serves its route, as API Gateway would (with the
+/// claims of a verified sign-in, when there is one).
+async fn api(
+    functions: &Functions,
+    req: Request,
+    claims: Option<std::collections::HashMap<String, String>>,
+) -> Response {
     let (parts, body) = req.into_parts();
     // Bodies over the functions' 16 KiB limit are refused by them; read a little more to know.
     let read = to_bytes(body, rantevou_http::body::MAX_BODY_BYTES + 1);
@@ -196,6 +214,10 @@ async fn api(functions: &Functions, req: Request) -> Response {
         Err(_) => return to_axum(ApiError::RequestTimeout.to_response()),
     };
     let request = lambda_http::http::Request::from_parts(parts, body);
+    let request = match claims {
+        Some(claims) => rantevou_http::staff::with_claims(request, claims),
+        None => request,
+    };
     to_axum(functions.route(request).await)
 }
 

@@ -3,12 +3,15 @@
 //! it) and on DynamoDB (`RANTEVOU_TABLE` and the AWS environment), through the application
 //! layer's staff operations.
 
-use chrono::{DateTime, NaiveDate, Utc};
+use chrono::{DateTime, NaiveDate, NaiveTime, Utc};
 use chrono_tz::Tz;
 use clap::{Args, Subcommand};
 use rantevou_app::{Links, Staff};
-use rantevou_domain::appointment::{Appointment, Status};
+use rantevou_domain::appointment::Appointment;
+use rantevou_domain::closure::ClosedHours;
+use rantevou_domain::staff::Actor;
 use rantevou_domain::LibraryConfig;
+use rantevou_http::staff::{export_csv, mail_state, patron_json, status_word};
 use std::io::Write;
 use std::path::PathBuf;
 use std::sync::Arc;
@@ -44,6 +47,12 @@ pub enum ClosureAction {
         /// What it is, e.g. "Staff training".
         #[arg(long)]
         name: String,
+        /// Close only from this time of each day, HH:MM (with --to-time).
+        #[arg(long, requires = "to_time", value_parser = hh_mm)]
+        from_time: Option<NaiveTime>,
+        /// Until this time, HH:MM.
+        #[arg(long, requires = "from_time", value_parser = hh_mm)]
+        to_time: Option<NaiveTime>,
     },
     /// The closures added so far.
     List,
@@ -158,8 +167,18 @@ async fn staff(target: &Target) -> Result<Staff, String> {
     }
 }
 
+/// The person running a staff command, as the audit record names them.
+fn cli_actor() -> Actor {
+    let user = rantevou_wiring::Settings::from_env()
+        .ok()
+        .and_then(|s| s.operator)
+        .unwrap_or_else(|| "unknown".into());
+    Actor::unrestricted(format!("cli:{user}"))
+}
+
 pub async fn run(action: Action, target: Target) -> Result<(), String> {
     let staff = staff(&target).await?;
+    let by = &cli_actor();
     let config = staff.context().config.clone();
     let tz = config.library.timezone;
     let err = |e: rantevou_app::StaffError| e.to_string();
@@ -169,7 +188,7 @@ pub async fn run(action: Action, target: Target) -> Result<(), String> {
             let from = from.unwrap_or(today);
             let to = to.unwrap_or(from);
             let list = staff
-                .agenda(from, to, provider.as_deref())
+                .agenda(by, from, to, provider.as_deref())
                 .await
                 .map_err(err)?;
             print!("{}", agenda_table(&list, &config, staff.context().now()));
@@ -178,7 +197,7 @@ pub async fn run(action: Action, target: Target) -> Result<(), String> {
             }
         }
         Action::Cancel { id, reason } => {
-            let a = staff.cancel(&id, &reason).await.map_err(err)?;
+            let a = staff.cancel(by, &id, &reason).await.map_err(err)?;
             println!(
                 "Cancelled {} ({} {}); {}",
                 a.id,
@@ -188,7 +207,7 @@ pub async fn run(action: Action, target: Target) -> Result<(), String> {
             );
         }
         Action::SendLink { id, url } => {
-            let a = staff.send_link(&id, &url).await.map_err(err)?;
+            let a = staff.send_link(by, &id, &url).await.map_err(err)?;
             println!(
                 "Link set for {} ({}): {}; {}",
                 a.id,
@@ -201,28 +220,25 @@ pub async fn run(action: Action, target: Target) -> Result<(), String> {
                 }
             );
         }
-        Action::Closure { action } => closure(&staff, action, tz).await?,
+        Action::Closure { action } => closure(&staff, by, action, tz).await?,
         Action::Export { from, to } => {
-            let list = staff.agenda(from, to, None).await.map_err(err)?;
+            let list = staff.export(by, from, to).await.map_err(err)?;
+            let csv = export_csv(&list, tz).map_err(|e| e.to_string())?;
             let mut out = std::io::stdout().lock();
-            export_csv(&mut out, &list, &config).map_err(|e| e.to_string())?;
+            out.write_all(&csv).map_err(|e| e.to_string())?;
             out.flush().map_err(|e| e.to_string())?;
         }
         Action::Patron { action } => match action {
             PatronAction::Export { email } => {
-                let list = staff.patron_appointments(&email).await.map_err(err)?;
-                let json = serde_json::json!({
-                    "email": email,
-                    "exported_at": staff.context().now(),
-                    "appointments": list.iter().map(|a| patron_json(a, tz)).collect::<Vec<_>>(),
-                });
+                let list = staff.patron_export(by, &email).await.map_err(err)?;
+                let json = patron_json(&email, &list, staff.context().now(), tz);
                 println!(
                     "{}",
                     serde_json::to_string_pretty(&json).map_err(|e| e.to_string())?
                 );
             }
             PatronAction::Erase { email, reason } => {
-                let report = staff.erase_patron(&email, &reason).await.map_err(err)?;
+                let report = staff.erase_patron(by, &email, &reason).await.map_err(err)?;
                 println!(
                     "Cancelled {} upcoming appointment(s), anonymised {}.",
                     report.cancelled, report.anonymised
@@ -239,19 +255,43 @@ pub async fn run(action: Action, target: Target) -> Result<(), String> {
     Ok(())
 }
 
-async fn closure(staff: &Staff, action: ClosureAction, tz: Tz) -> Result<(), String> {
+async fn closure(staff: &Staff, by: &Actor, action: ClosureAction, tz: Tz) -> Result<(), String> {
     let err = |e: rantevou_app::StaffError| e.to_string();
     match action {
-        ClosureAction::Add { from, to, name } => {
+        ClosureAction::Add {
+            from,
+            to,
+            name,
+            from_time,
+            to_time,
+        } => {
+            let hours = match (from_time, to_time) {
+                (Some(f), Some(t)) => Some(
+                    ClosedHours::new(f, t)
+                        .ok_or_else(|| "--to-time must be after --from-time".to_owned())?,
+                ),
+                _ => None,
+            };
             let added = staff
-                .add_closure(from, to.unwrap_or(from), &name)
+                .add_closure(by, from, to.unwrap_or(from), hours, &name)
                 .await
                 .map_err(err)?;
             let c = &added.closure;
-            println!(
-                "Closed {} to {} ({}): id {}. Those days are no longer offered.",
-                c.from, c.to, c.name, c.id
-            );
+            match c.hours {
+                Some(h) => println!(
+                    "Closed {} to {}, {}–{} each day ({}): id {}. Those times are no longer offered.",
+                    c.from,
+                    c.to,
+                    h.from.format("%H:%M"),
+                    h.to.format("%H:%M"),
+                    c.name,
+                    c.id
+                ),
+                None => println!(
+                    "Closed {} to {} ({}): id {}. Those days are no longer offered.",
+                    c.from, c.to, c.name, c.id
+                ),
+            }
             if !added.affected.is_empty() {
                 println!(
                     "WARNING: {} appointment(s) already on those days are NOT cancelled; \
@@ -278,7 +318,7 @@ async fn closure(staff: &Staff, action: ClosureAction, tz: Tz) -> Result<(), Str
             }
         }
         ClosureAction::Remove { id } => {
-            staff.remove_closure(&id).await.map_err(err)?;
+            staff.remove_closure(by, &id).await.map_err(err)?;
             println!("Removed closure {id}; its days are offered again.");
         }
     }
@@ -289,29 +329,12 @@ fn local(t: DateTime<Utc>, tz: Tz) -> String {
     t.with_timezone(&tz).format("%Y-%m-%d %H:%M").to_string()
 }
 
-fn status(a: &Appointment) -> &'static str {
-    match a.status {
-        Status::Held { .. } => "held",
-        Status::Booked => "booked",
-        Status::Cancelled { .. } => "cancelled",
-    }
-}
-
 /// Whether the video-call link went: `sent`, `due HH:MM`, or `none` (staff send it).
 fn link_state(a: &Appointment, tz: Tz) -> String {
     match (&a.meeting.url, a.meeting.due) {
         (None, _) => "none".into(),
         (Some(_), None) => "sent".into(),
         (Some(_), Some(due)) => format!("due {}", due.with_timezone(&tz).format("%d/%m %H:%M")),
-    }
-}
-
-/// `failed: reason`, `pending`, or `ok`.
-fn mail_state(a: &Appointment) -> String {
-    match (&a.delivery.failure, a.pending_mail.is_empty()) {
-        (Some(reason), _) => format!("mail FAILED: {reason}"),
-        (None, false) => "mail pending".into(),
-        (None, true) => "mail ok".into(),
     }
 }
 
@@ -359,7 +382,7 @@ pub fn agenda_table(list: &[Appointment], config: &LibraryConfig, now: DateTime<
         let status = if a.is_booked() && a.end <= now {
             "past"
         } else {
-            status(a)
+            status_word(a)
         };
         row.push_str(&format!(
             "{}  {}  {}  {}  {}  {}\n",
@@ -375,96 +398,7 @@ pub fn agenda_table(list: &[Appointment], config: &LibraryConfig, now: DateTime<
     out
 }
 
-/// The export: one row per appointment, times in the library's zone, UTF-8 with a BOM.
-pub fn export_csv(
-    out: &mut impl Write,
-    list: &[Appointment],
-    config: &LibraryConfig,
-) -> Result<(), csv::Error> {
-    let tz = config.library.timezone;
-    out.write_all("\u{feff}".as_bytes())?;
-    let mut w = csv::Writer::from_writer(out);
-    w.write_record([
-        "id",
-        "date",
-        "start",
-        "end",
-        "service",
-        "provider",
-        "status",
-        "name",
-        "email",
-        "phone",
-        "topic",
-        "language",
-        "meeting_link",
-        "link_sent",
-        "mail",
-        "cancelled_at",
-        "cancel_reason",
-    ])?;
-    for a in list {
-        let (cancelled_at, reason) = match &a.status {
-            Status::Cancelled { at, reason } => (local(*at, tz), reason.as_str().to_owned()),
-            _ => (String::new(), String::new()),
-        };
-        let start = a.start.with_timezone(&tz);
-        w.write_record([
-            a.id.to_string(),
-            start.format("%Y-%m-%d").to_string(),
-            start.format("%H:%M").to_string(),
-            a.end.with_timezone(&tz).format("%H:%M").to_string(),
-            a.service.to_string(),
-            a.provider.to_string(),
-            status(a).to_owned(),
-            a.patron.customer.name.to_string(),
-            a.patron.customer.email.to_string(),
-            a.patron
-                .customer
-                .phone
-                .as_ref()
-                .map(ToString::to_string)
-                .unwrap_or_default(),
-            a.patron.notes.to_string(),
-            a.patron.language.code().to_owned(),
-            a.meeting.url.clone().unwrap_or_default(),
-            (a.meeting.url.is_some() && a.meeting.due.is_none()).to_string(),
-            mail_state(a),
-            cancelled_at,
-            reason,
-        ])?;
-    }
-    w.flush()?;
-    Ok(())
-}
-
-/// Everything stored about one appointment of the patron.
-fn patron_json(a: &Appointment, tz: Tz) -> serde_json::Value {
-    let (cancelled_at, reason) = match &a.status {
-        Status::Cancelled { at, reason } => (Some(*at), Some(reason.as_str())),
-        _ => (None, None),
-    };
-    serde_json::json!({
-        "id": a.id.to_string(),
-        "service": a.service.to_string(),
-        "provider": a.provider.to_string(),
-        "start": a.start.with_timezone(&tz).to_rfc3339(),
-        "end": a.end.with_timezone(&tz).to_rfc3339(),
-        "status": status(a),
-        "name": a.patron.customer.name.to_string(),
-        "email": a.patron.customer.email.to_string(),
-        "phone": a.patron.customer.phone.as_ref().map(ToString::to_string),
-        "topic": a.patron.notes.to_string(),
-        "language": a.patron.language.code(),
-        "booked_at": a.created_at,
-        "cancelled_at": cancelled_at,
-        "cancel_reason": reason,
-        "meeting_link": a.meeting.url,
-        "consent": a.consent.as_ref().map(|c| serde_json::json!({
-            "terms_url": c.terms_url,
-            "privacy_url": c.privacy_url,
-            "accepted_at": c.at,
-        })),
-        "kept_until": a.expires_at,
-    })
+/// A time of day as HH:MM.
+fn hh_mm(s: &str) -> Result<NaiveTime, String> {
+    NaiveTime::parse_from_str(s, "%H:%M").map_err(|_| format!("{s:?} is not a time as HH:MM"))
 }

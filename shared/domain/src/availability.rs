@@ -213,10 +213,15 @@ pub fn availability(
         found.clear();
         if window.allows_date(date) && config.closures.closed_on(date).is_none() {
             let mut clock = DayClock::new(tz, date);
+            let closed = closed_spans(config, &mut clock);
+            let length = service.duration().num_seconds();
             for (index, provider) in providers.iter().enumerate() {
                 let held = booked.of(provider);
                 for start in starts_in_day(service, provider, &mut clock) {
-                    if start >= earliest && !held.holds_any_secs(start, occupied_secs) {
+                    if start >= earliest
+                        && clear_of(&closed, start, length)
+                        && !held.holds_any_secs(start, occupied_secs)
+                    {
                         found.push((start, index));
                     }
                 }
@@ -311,14 +316,34 @@ pub fn scheduled_starts(
     if config.closures.closed_on(date).is_some() {
         return Vec::new();
     }
-    starts_in_day(
-        service,
-        provider,
-        &mut DayClock::new(config.library.timezone, date),
-    )
-    .into_iter()
-    .filter_map(|t| DateTime::from_timestamp(t, 0))
-    .collect()
+    let mut clock = DayClock::new(config.library.timezone, date);
+    let closed = closed_spans(config, &mut clock);
+    let length = service.duration().num_seconds();
+    starts_in_day(service, provider, &mut clock)
+        .into_iter()
+        .filter(|t| clear_of(&closed, *t, length))
+        .filter_map(|t| DateTime::from_timestamp(t, 0))
+        .collect()
+}
+
+/// The spans (Unix seconds) of the clock's date that closures of some hours close.
+fn closed_spans(config: &LibraryConfig, clock: &mut DayClock) -> Vec<(i64, i64)> {
+    config
+        .closures
+        .closed_hours(clock.date)
+        .filter_map(|h| {
+            let from = clock.instant(h.from, Edge::Start)?;
+            let to = clock.instant(h.to, Edge::End)?;
+            Some((from.timestamp(), to.timestamp()))
+        })
+        .collect()
+}
+
+/// Whether an appointment of `length` seconds from `start` stays clear of every span.
+fn clear_of(spans: &[(i64, i64)], start: i64, length: i64) -> bool {
+    spans
+        .iter()
+        .all(|&(from, to)| start + length <= from || start >= to)
 }
 
 /// The starts (Unix seconds) of `provider`'s slots on the clock's date (closures not checked).

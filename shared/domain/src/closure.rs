@@ -1,8 +1,9 @@
 //! Days the library is closed: Greek public holidays, the university's own, and dates staff add.
 
-use chrono::{Datelike, Days, NaiveDate};
+use chrono::{Datelike, Days, NaiveDate, NaiveTime};
 
-/// A named closed date or range of dates (both ends inclusive), e.g. a Christmas break.
+/// A named closed date or range of dates (both ends inclusive), e.g. a Christmas break; or,
+/// with `hours`, only those hours of each of its dates (e.g. an afternoon's staff meeting).
 #[derive(Debug, Clone, PartialEq, Eq)]
 pub struct ClosedPeriod {
     /// What the closure is, for staff reading the configuration.
@@ -11,6 +12,24 @@ pub struct ClosedPeriod {
     pub from: NaiveDate,
     /// Last closed date.
     pub to: NaiveDate,
+    /// Closed only from–to on each date (the library's clock); `None`: the whole day.
+    pub hours: Option<ClosedHours>,
+}
+
+/// Part of a day, on the library's clock: from `from` (inclusive) to `to` (exclusive).
+#[derive(Debug, Clone, Copy, PartialEq, Eq, serde::Serialize, serde::Deserialize)]
+pub struct ClosedHours {
+    /// When the closure starts.
+    pub from: NaiveTime,
+    /// When it ends.
+    pub to: NaiveTime,
+}
+
+impl ClosedHours {
+    /// `from`–`to`, when `from` is before `to`.
+    pub fn new(from: NaiveTime, to: NaiveTime) -> Option<ClosedHours> {
+        (from < to).then_some(ClosedHours { from, to })
+    }
 }
 
 /// A closure staff added at run time (`rantevou closure add`): kept in the store, in force
@@ -25,6 +44,9 @@ pub struct StaffClosure {
     pub from: NaiveDate,
     /// Last closed date, inclusive.
     pub to: NaiveDate,
+    /// Only these hours of each date (`None`: whole days).
+    #[serde(default, skip_serializing_if = "Option::is_none")]
+    pub hours: Option<ClosedHours>,
 }
 
 impl StaffClosure {
@@ -33,6 +55,7 @@ impl StaffClosure {
         name: &str,
         from: NaiveDate,
         to: NaiveDate,
+        hours: Option<ClosedHours>,
         rng: &mut R,
     ) -> Option<StaffClosure> {
         let name = name.trim();
@@ -44,6 +67,7 @@ impl StaffClosure {
             name: name.to_owned(),
             from,
             to,
+            hours,
         })
     }
 
@@ -53,6 +77,7 @@ impl StaffClosure {
             name: self.name.clone(),
             from: self.from,
             to: self.to,
+            hours: self.hours,
         }
     }
 }
@@ -80,7 +105,16 @@ pub struct Closures {
 }
 
 impl Closures {
-    /// Why the library is closed on `date`, or `None` when it is open.
+    /// The parts of `date` closed by a closure of some hours.
+    pub fn closed_hours(&self, date: NaiveDate) -> impl Iterator<Item = ClosedHours> + '_ {
+        self.periods
+            .iter()
+            .filter(move |p| p.from <= date && date <= p.to)
+            .filter_map(|p| p.hours)
+    }
+
+    /// Why the library is closed all day on `date`, or `None` when it is open (for some hours
+    /// at least).
     pub fn closed_on(&self, date: NaiveDate) -> Option<&str> {
         if self.greek_public_holidays {
             if let Some(name) = greek_public_holiday(date) {
@@ -94,7 +128,7 @@ impl Closures {
             .or_else(|| {
                 self.periods
                     .iter()
-                    .find(|p| p.from <= date && date <= p.to)
+                    .find(|p| p.from <= date && date <= p.to && p.hours.is_none())
                     .map(|p| p.name.as_str())
             })
     }

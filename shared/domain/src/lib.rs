@@ -13,6 +13,7 @@
 //! | [`appointment`] | an appointment and its lifecycle `booked → cancelled` |
 //! | [`patron`] | the patron's input, parsed into types that only hold valid values |
 //! | [`challenge`] | the bot check: a proof of work (ALTCHA) the server signs and verifies |
+//! | [`staff`] | who staff are, the providers they may reach, the audit record |
 //! | [`token`] | manage tokens for the cancel link, derived under rotating keys |
 //! | [`ids`], [`language`] | identifiers and languages |
 //! | [`ports`] | the traits the store and mail adapters implement, and the clock |
@@ -30,6 +31,7 @@ pub mod ports;
 pub mod provider;
 pub mod service;
 pub mod slot_lock;
+pub mod staff;
 pub mod token;
 pub mod working_plan;
 

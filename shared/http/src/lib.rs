@@ -10,6 +10,7 @@ pub mod problem;
 pub mod request;
 pub mod respond;
 pub mod routes;
+pub mod staff;
 pub mod view;
 
 pub use problem::ApiError;

@@ -8,6 +8,7 @@ use lambda_http::{Body, Response};
 use rantevou_app::texts::fill;
 use rantevou_app::{
     texts, BookError, CancelError, ConfirmError, FetchError, FreeSlotsError, ResendError,
+    StaffError,
 };
 use rantevou_domain::appointment::NotConfirmable;
 use rantevou_domain::availability::MAX_RANGE_DAYS;
@@ -92,6 +93,21 @@ pub enum ApiError {
     /// A held booking that was cancelled before it was confirmed.
     #[error("cancelled")]
     Cancelled,
+    /// No sign-in: a staff route without a token (or the local key).
+    #[error("unauthorized")]
+    Unauthorized,
+    /// Signed in, but not allowed: not in the staff group, or outside the providers they see.
+    #[error("forbidden: {detail}")]
+    Forbidden {
+        /// What is not allowed.
+        detail: String,
+    },
+    /// The action does not apply to the appointment as it is now (staff actions).
+    #[error("conflict: {detail}")]
+    Conflict {
+        /// Why, in words staff can act on.
+        detail: String,
+    },
     /// The idempotency key was used for another request.
     #[error("idempotency key reused")]
     IdempotencyKeyReused,
@@ -179,6 +195,21 @@ impl ApiError {
                 "cancelled",
                 "This appointment was cancelled",
             ),
+            ApiError::Unauthorized => (
+                StatusCode::UNAUTHORIZED,
+                "unauthorized",
+                "Sign in to the staff console first",
+            ),
+            ApiError::Forbidden { .. } => (
+                StatusCode::FORBIDDEN,
+                "forbidden",
+                "Your account may not do this",
+            ),
+            ApiError::Conflict { .. } => (
+                StatusCode::CONFLICT,
+                "conflict",
+                "Not possible for this appointment as it is now",
+            ),
             ApiError::IdempotencyKeyReused => (
                 StatusCode::UNPROCESSABLE_ENTITY,
                 "idempotency-key-reused",
@@ -245,6 +276,9 @@ impl ApiError {
             ApiError::Validation(errors) => {
                 doc["errors"] = serde_json::to_value(errors).unwrap_or_default()
             }
+            ApiError::Forbidden { detail } | ApiError::Conflict { detail } => {
+                doc["detail"] = detail.clone().into();
+            }
             ApiError::TooLate { cutoff_minutes } => {
                 doc["detail"] = format!("Appointments can be cancelled until {cutoff_minutes} minutes before they start.").into();
             }
@@ -268,6 +302,9 @@ impl ApiError {
             ApiError::Unavailable => builder = builder.header(header::RETRY_AFTER, "1"),
             ApiError::MethodNotAllowed { allow } => {
                 builder = builder.header(header::ALLOW, allow.as_str());
+            }
+            ApiError::Unauthorized => {
+                builder = builder.header(header::WWW_AUTHENTICATE, "Bearer realm=\"staff\"");
             }
             _ => {}
         }
@@ -395,6 +432,27 @@ impl From<ConfirmError> for ApiError {
                 NotConfirmable::Cancelled => ApiError::Cancelled,
             },
             ConfirmError::Store(e) => e.into(),
+        }
+    }
+}
+
+impl From<StaffError> for ApiError {
+    fn from(e: StaffError) -> Self {
+        match e {
+            StaffError::NotFound(_) | StaffError::NoClosure(_) => ApiError::NotFound,
+            StaffError::AlreadyCancelled(_) => ApiError::Cancelled,
+            StaffError::NotUpcoming { .. } | StaffError::NotApplicable { .. } => {
+                ApiError::Conflict {
+                    detail: e.to_string(),
+                }
+            }
+            StaffError::Invalid { field, message } => {
+                ApiError::Validation(vec![FieldProblem::new(field, "invalid", message)])
+            }
+            StaffError::Forbidden(what) => ApiError::Forbidden {
+                detail: format!("not allowed: {what}"),
+            },
+            StaffError::Store(e) => e.into(),
         }
     }
 }

@@ -16,16 +16,19 @@ pub enum Function {
     ConfirmAppointment,
     /// `GET|POST /api/appointments/{id}/cancel`.
     CancelAppointment,
+    /// Every `/api/staff/...` route (signed in, the `staff` group).
+    StaffApi,
 }
 
 impl Function {
     /// Every HTTP function.
-    pub const ALL: [Function; 5] = [
+    pub const ALL: [Function; 6] = [
         Function::ListAvailability,
         Function::CreateAppointment,
         Function::GetAppointment,
         Function::ConfirmAppointment,
         Function::CancelAppointment,
+        Function::StaffApi,
     ];
 
     /// The crate's (and the Lambda's) name.
@@ -36,6 +39,7 @@ impl Function {
             Function::GetAppointment => "get-appointment",
             Function::ConfirmAppointment => "confirm-appointment",
             Function::CancelAppointment => "cancel-appointment",
+            Function::StaffApi => "staff-api",
         }
     }
 
@@ -114,7 +118,35 @@ pub const ROUTES: &[Route] = &[
         path: "/api/appointments/{id}/cancel",
         function: Function::CancelAppointment,
     },
+    staff("GET", "/api/staff/me"),
+    staff("GET", "/api/staff/agenda"),
+    staff("GET", "/api/staff/appointments/{id}"),
+    staff("POST", "/api/staff/appointments/{id}/cancel"),
+    staff("POST", "/api/staff/appointments/{id}/meeting"),
+    staff("POST", "/api/staff/appointments/{id}/attendance"),
+    staff("GET", "/api/staff/closures"),
+    staff("POST", "/api/staff/closures"),
+    staff("DELETE", "/api/staff/closures/{id}"),
+    staff("GET", "/api/staff/export"),
+    staff("POST", "/api/staff/patrons/export"),
+    staff("POST", "/api/staff/patrons/erase"),
+    staff("GET", "/api/staff/mail/failed"),
+    staff("POST", "/api/staff/mail/{id}/retry"),
 ];
+
+/// A staff route: served by [`Function::StaffApi`], behind the sign-in.
+const fn staff(method: &'static str, path: &'static str) -> Route {
+    Route {
+        method,
+        path,
+        function: Function::StaffApi,
+    }
+}
+
+/// Whether `path` is a staff route's (signed in only).
+pub fn is_staff(path: &str) -> bool {
+    path == "/api/staff" || path.starts_with("/api/staff/")
+}
 
 /// The function serving `method path` (a concrete path, e.g. `/api/appointments/0190…/cancel`).
 pub fn function_for(method: &str, path: &str) -> Option<Function> {

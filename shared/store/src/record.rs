@@ -3,7 +3,8 @@
 
 use chrono::{DateTime, Utc};
 use rantevou_domain::appointment::{
-    Appointment, Consent, Delivery, MailKind, MeetingLink, PatronPlace, Status,
+    Appointment, Attendance, Consent, Delivery, MailKind, MeetingLink, PatronPlace, SentMail,
+    Status,
 };
 use rantevou_domain::ids::{AppointmentId, ProviderId, ServiceId};
 use rantevou_domain::patron::{
@@ -91,6 +92,15 @@ pub struct AppointmentRecord {
     /// Raised by every write.
     #[serde(default)]
     pub version: u32,
+    /// Whether the patron came, as staff marked it.
+    #[serde(default)]
+    pub attended: Option<bool>,
+    /// When staff marked it (RFC 3339, UTC).
+    #[serde(default)]
+    pub attendance_at: Option<String>,
+    /// The mail sent: `<kind>@<Unix seconds>`, oldest first.
+    #[serde(default)]
+    pub mail_log: Vec<String>,
 }
 
 impl AppointmentRecord {
@@ -204,6 +214,13 @@ impl From<&Appointment> for AppointmentRecord {
             privacy_url: a.consent.as_ref().map(|c| c.privacy_url.clone()),
             consented_at: a.consent.as_ref().map(|c| instant_text(c.at)),
             version: a.version,
+            attended: a.attendance.map(|m| m.attended),
+            attendance_at: a.attendance.map(|m| instant_text(m.at)),
+            mail_log: a
+                .mail_log
+                .iter()
+                .map(|m| format!("{}@{}", m.kind.name(), m.at.timestamp()))
+                .collect(),
         }
     }
 }
@@ -304,6 +321,24 @@ impl TryFrom<AppointmentRecord> for Appointment {
                 _ => None,
             },
             version: r.version,
+            attendance: match (r.attended, r.attendance_at) {
+                (Some(attended), Some(at)) => Some(Attendance {
+                    attended,
+                    at: parse_instant("attendance_at", &at)?,
+                }),
+                _ => None,
+            },
+            mail_log: r
+                .mail_log
+                .iter()
+                .map(|entry| {
+                    let (kind, at) = entry.split_once('@').ok_or_else(|| corrupt("mail_log"))?;
+                    Ok(SentMail {
+                        kind: MailKind::named(kind).ok_or_else(|| corrupt("mail_log"))?,
+                        at: unix("mail_log", at.parse().map_err(|_| corrupt("mail_log"))?)?,
+                    })
+                })
+                .collect::<Result<_, StoreError>>()?,
         })
     }
 }

@@ -76,6 +76,8 @@ pub struct Settings {
     pub keys_file: Option<PathBuf>,
     /// `RANTEVOU_NOW`.
     pub now: Option<DateTime<Utc>>,
+    /// `RANTEVOU_STAFF`, else `USER`: who runs the staff commands, for the audit record.
+    pub operator: Option<String>,
 }
 
 /// A variable whose value cannot be used: the process refuses to start rather than guess.
@@ -149,6 +151,7 @@ impl Settings {
             keys_secret: get("RANTEVOU_KEYS_SECRET"),
             keys_file: get("RANTEVOU_KEYS_FILE").map(PathBuf::from),
             now,
+            operator: get("RANTEVOU_STAFF").or_else(|| get("USER")),
         })
     }
 

@@ -402,3 +402,84 @@ async fn a_hold_not_confirmed_in_time_is_gone_and_its_time_free() {
     let r = invoke("cancel-appointment.json", &later).await;
     assert_eq!(status(&r), 410, "nothing left to cancel");
 }
+
+#[tokio::test]
+async fn staff_api_fixtures_signed_in_signed_out_and_outside_the_group() {
+    let (deps, _dir) = deps();
+    seed_event_appointment(&deps).await;
+
+    // Without claims (no authorizer ran): 401, with the Bearer challenge; outside the staff
+    // group or without the group claim: 403. Neither answer says anything about appointments.
+    let r = invoke("staff-api.agenda-signed-out", &deps).await;
+    assert_eq!(status(&r), 401);
+    assert_eq!(json(&r)["type"], "/problems/unauthorized");
+    assert!(header(&r, "www-authenticate").starts_with("Bearer"));
+    for name in ["staff-api.agenda-not-staff", "staff-api.agenda-no-group"] {
+        let r = invoke(name, &deps).await;
+        assert_eq!(status(&r), 403, "{name}");
+        assert_eq!(json(&r)["type"], "/problems/forbidden");
+        assert!(!text(&r).contains("Μαρία"), "{name}");
+    }
+
+    let r = invoke("staff-api.agenda", &deps).await;
+    assert_eq!(status(&r), 200, "{}", text(&r));
+    let body = json(&r);
+    assert_eq!(body["appointments"].as_array().unwrap().len(), 1);
+    let a = &body["appointments"][0];
+    assert_eq!(a["customer"]["name"], "Μαρία Ιωάννου");
+    assert_eq!(a["notes"], "Χρήση του Scopus");
+    assert_eq!(a["start"], "2026-12-01T10:00:00+02:00");
+    assert_eq!(a["meeting"]["sent"], false);
+    assert_eq!(header(&r, "cache-control"), "no-store");
+
+    let r = invoke("staff-api.meeting", &deps).await;
+    assert_eq!(status(&r), 200, "{}", text(&r));
+    let body = json(&r);
+    assert_eq!(body["meeting"]["url"], "https://uom.zoom.us/j/123456789");
+    assert_eq!(body["meeting"]["sent"], true);
+    assert_eq!(body["mail"]["sent"][0]["kind"], "link");
+    assert_eq!(body["audit"][0]["who"], "librarian@uom.edu.gr");
+    assert_eq!(body["audit"][0]["action"], "meeting-link");
+
+    let r = invoke("staff-api.cancel", &deps).await;
+    assert_eq!(status(&r), 200, "{}", text(&r));
+    let body = json(&r);
+    assert_eq!(body["status"], "cancelled");
+    assert_eq!(body["cancel_reason"], "Η βιβλιοθηκονόμος ασθενεί");
+    let actions: Vec<&str> = body["audit"]
+        .as_array()
+        .unwrap()
+        .iter()
+        .map(|e| e["action"].as_str().unwrap())
+        .collect();
+    assert_eq!(actions, ["meeting-link", "cancel"]);
+    let r = invoke("staff-api.cancel", &deps).await;
+    assert_eq!(status(&r), 409, "cancelled before");
+
+    let r = invoke("staff-api.appointment", &deps).await;
+    assert_eq!(status(&r), 200);
+    assert_eq!(json(&r)["audit"].as_array().unwrap().len(), 2);
+
+    // An afternoon closed: 13:00–17:00 of Thursday 3 December leaves its morning offered.
+    let before = json(&invoke("list-availability.availability", &deps).await)["days"][2]["slots"]
+        .as_array()
+        .unwrap()
+        .len();
+    let r = invoke("staff-api.closure-afternoon", &deps).await;
+    assert_eq!(status(&r), 201, "{}", text(&r));
+    assert_eq!(json(&r)["closure"]["hours"]["from"], "13:00:00");
+    let days = json(&invoke("list-availability.availability", &deps).await)["days"].clone();
+    let slots = days[2]["slots"].as_array().unwrap();
+    assert!(slots.len() < before && !slots.is_empty());
+    for s in slots {
+        let start = s["start"].as_str().unwrap();
+        let end = s["end"].as_str().unwrap();
+        assert!(
+            end <= "2026-12-03T13:00:00+02:00" || start >= "2026-12-03T17:00:00+02:00",
+            "{start} is in the closed afternoon"
+        );
+    }
+    let r = invoke("staff-api.closure-bad-hours", &deps).await;
+    assert_eq!(status(&r), 422);
+    assert_eq!(json(&r)["errors"][0]["field"], "to_time");
+}

@@ -194,8 +194,22 @@ fn the_table_is_the_one_defined_in_infra() {
 fn cloudfront_sends_the_headers_rantevou_serve_sends() {
     let t = template();
     let policies = resources_of_type(&t, "AWS::CloudFront::ResponseHeadersPolicy");
-    assert_eq!(policies.len(), 1, "one response-headers policy");
-    let config = &policies[0].1["Properties"]["ResponseHeadersPolicyConfig"];
+    assert_eq!(policies.len(), 2, "the site's and the staff console's");
+    // The staff console's is the site's, with the sign-in's token endpoint to fetch from.
+    let staff =
+        &t["Resources"]["StaffSecurityHeaders"]["Properties"]["ResponseHeadersPolicyConfig"];
+    let staff_csp = staff["SecurityHeadersConfig"]["ContentSecurityPolicy"]
+        ["ContentSecurityPolicy"]["Fn::Sub"]
+        .as_str()
+        .unwrap();
+    assert_eq!(
+        staff_csp.replace(
+            " https://${StaffSignInDomain}.auth.${AWS::Region}.amazoncognito.com",
+            ""
+        ),
+        rantevou::serve::SITE_CSP
+    );
+    let config = &t["Resources"]["SecurityHeaders"]["Properties"]["ResponseHeadersPolicyConfig"];
     let security = &config["SecurityHeadersConfig"];
     assert_eq!(
         security["ContentSecurityPolicy"]["ContentSecurityPolicy"].as_str(),
@@ -273,4 +287,67 @@ fn access_logs_keep_no_query_string_and_expire() {
             "{name} keeps its logs forever"
         );
     }
+}
+
+#[test]
+fn every_staff_route_and_no_other_is_behind_the_staff_pools_authorizer() {
+    let t = template();
+    let mut staff_routes = 0;
+    for (_, r) in resources_of_type(&t, "AWS::Serverless::Function") {
+        for (_, event) in r["Properties"]["Events"].as_hash().unwrap() {
+            if event["Type"].as_str() != Some("HttpApi") {
+                continue;
+            }
+            let p = &event["Properties"];
+            let path = p["Path"].as_str().unwrap();
+            let authorizer = p["Auth"]["Authorizer"].as_str();
+            if rantevou_http::routes::is_staff(path) {
+                staff_routes += 1;
+                assert_eq!(
+                    authorizer,
+                    Some("StaffJwt"),
+                    "{path} without the authorizer"
+                );
+            } else {
+                assert_eq!(authorizer, None, "{path} is public");
+            }
+        }
+    }
+    let expected = ROUTES
+        .iter()
+        .filter(|r| rantevou_http::routes::is_staff(r.path))
+        .count();
+    assert!(expected > 10);
+    assert_eq!(staff_routes, expected);
+
+    // The authorizer trusts the staff pool's tokens for the console's client only, read from
+    // the Authorization header; the client is public (no secret) and uses the code flow.
+    let api = &t["Resources"]["HttpApi"]["Properties"]["Auth"]["Authorizers"]["StaffJwt"];
+    assert_eq!(
+        api["IdentitySource"].as_str(),
+        Some("$request.header.Authorization")
+    );
+    let jwt = &api["JwtConfiguration"];
+    assert_eq!(
+        jwt["issuer"]["Fn::Sub"].as_str(),
+        Some("https://cognito-idp.${AWS::Region}.amazonaws.com/${StaffUserPool}")
+    );
+    assert_eq!(
+        jwt["audience"][0]["Ref"].as_str(),
+        Some("StaffConsoleClient")
+    );
+    let client = &t["Resources"]["StaffConsoleClient"]["Properties"];
+    assert_eq!(client["GenerateSecret"].as_bool(), Some(false));
+    assert_eq!(client["AllowedOAuthFlows"][0].as_str(), Some("code"));
+    let group = &t["Resources"]["StaffGroup"]["Properties"];
+    assert_eq!(
+        group["GroupName"].as_str(),
+        Some(rantevou_domain::staff::STAFF_GROUP)
+    );
+    let pool = &t["Resources"]["StaffUserPool"]["Properties"];
+    assert_eq!(
+        pool["AdminCreateUserConfig"]["AllowAdminCreateUserOnly"].as_bool(),
+        Some(true),
+        "no sign-up: the IT person makes staff accounts"
+    );
 }

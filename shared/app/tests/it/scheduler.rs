@@ -346,7 +346,10 @@ async fn a_closure_hides_its_days_at_once_and_refuses_their_booking(store: Arc<d
     let booked = w.book(dec1(9, 0), "Anna").await;
     assert_eq!(free(&w).await, 17);
     let staff = w.staff();
-    let added = staff.add_closure(day, day, "Εκπαίδευση").await.unwrap();
+    let added = staff
+        .add_closure(&by(), day, day, None, "Εκπαίδευση")
+        .await
+        .unwrap();
     assert_eq!(free(&w).await, 0, "closed at once");
     assert_eq!(
         added.affected.iter().map(|a| a.id).collect::<Vec<_>>(),
@@ -369,7 +372,10 @@ async fn a_closure_hides_its_days_at_once_and_refuses_their_booking(store: Arc<d
         ),
         "not offered"
     );
-    staff.remove_closure(&added.closure.id).await.unwrap();
+    staff
+        .remove_closure(&by(), &added.closure.id)
+        .await
+        .unwrap();
     assert_eq!(free(&w).await, 17, "offered again");
     assert!(booking.book(request).await.is_ok());
 }
@@ -389,7 +395,7 @@ async fn staff_change_the_link_and_it_is_mailed_at_once_with_a_higher_sequence(
     let later = w.at(dec1(8, 30));
     let changed = later
         .staff()
-        .send_link(&a.id.to_string(), "https://meet.jit.si/other-room")
+        .send_link(&by(), &a.id.to_string(), "https://meet.jit.si/other-room")
         .await
         .unwrap();
     assert_eq!(changed.meeting.version, 2);
@@ -400,10 +406,13 @@ async fn staff_change_the_link_and_it_is_mailed_at_once_with_a_higher_sequence(
     assert_eq!(later.run().await.sent, 0, "not again by the scheduler");
     // A cancelled appointment gets no link.
     let b = w.book(dec1(9, 40), "Babis").await;
-    w.staff().cancel(&b.id.to_string(), "").await.unwrap();
+    w.staff()
+        .cancel(&by(), &b.id.to_string(), "")
+        .await
+        .unwrap();
     assert!(matches!(
         w.staff()
-            .send_link(&b.id.to_string(), "https://x.example.org/r")
+            .send_link(&by(), &b.id.to_string(), "https://x.example.org/r")
             .await,
         Err(StaffError::AlreadyCancelled(_))
     ));
@@ -572,3 +581,8 @@ both_stores!(
     a_closure_hides_its_days_at_once_and_refuses_their_booking,
     staff_change_the_link_and_it_is_mailed_at_once_with_a_higher_sequence,
 );
+
+/// A librarian who may do everything.
+fn by() -> rantevou_domain::staff::Actor {
+    rantevou_domain::staff::Actor::unrestricted("librarian@uom.edu.gr")
+}

@@ -22,6 +22,50 @@ pub enum MailKind {
     Reminder,
 }
 
+impl MailKind {
+    /// Every kind.
+    pub const ALL: [MailKind; 5] = [
+        MailKind::ConfirmRequest,
+        MailKind::Confirmation,
+        MailKind::Cancellation,
+        MailKind::Link,
+        MailKind::Reminder,
+    ];
+
+    /// Its stable name (stored, and in the staff API).
+    pub fn name(self) -> &'static str {
+        match self {
+            MailKind::ConfirmRequest => "confirm-request",
+            MailKind::Confirmation => "confirmation",
+            MailKind::Cancellation => "cancellation",
+            MailKind::Link => "link",
+            MailKind::Reminder => "reminder",
+        }
+    }
+
+    /// The kind called `name`.
+    pub fn named(name: &str) -> Option<MailKind> {
+        MailKind::ALL.into_iter().find(|k| k.name() == name)
+    }
+}
+
+/// A message that went, for the mail history staff see.
+#[derive(Debug, Clone, Copy, PartialEq, Eq)]
+pub struct SentMail {
+    /// Which.
+    pub kind: MailKind,
+    /// When it was handed to the mail service.
+    pub at: DateTime<Utc>,
+}
+
+/// How many sent messages an appointment remembers (the latest).
+pub const MAIL_LOG_LENGTH: usize = 20;
+
+/// Why a mail cannot be retried.
+#[derive(Debug, Clone, Copy, PartialEq, Eq, thiserror::Error)]
+#[error("no mail of this appointment failed")]
+pub struct NothingToRetry;
+
 /// The video-call link of an appointment and where its mail stands.
 #[derive(Debug, Clone, PartialEq, Eq, Default)]
 pub struct MeetingLink {
@@ -154,8 +198,33 @@ impl Appointment {
             MailKind::Reminder => self.reminders.retain(|t| *t > now),
             _ => self.pending_mail.retain(|k| *k != kind),
         }
+        self.mail_log.push(SentMail { kind, at: now });
+        let over = self.mail_log.len().saturating_sub(MAIL_LOG_LENGTH);
+        self.mail_log.drain(..over);
         self.reschedule(now);
         self
+    }
+
+    /// The appointment with its given-up mail tried again at `now` (to `email` when staff
+    /// corrected the address): due at once, attempts counted afresh.
+    pub fn retry_failed(
+        mut self,
+        email: Option<crate::patron::PatronEmail>,
+        now: DateTime<Utc>,
+    ) -> Result<Appointment, NothingToRetry> {
+        if self.delivery.failure.is_none() {
+            return Err(NothingToRetry);
+        }
+        if let Some(email) = email {
+            self.patron.customer.email = email;
+        }
+        self.delivery.failure = None;
+        self.reschedule(now);
+        if self.delivery.due.is_none() {
+            return Err(NothingToRetry);
+        }
+        self.delivery.due = Some(now);
+        Ok(self)
     }
 
     /// The appointment after one more failed attempt led to `outcome`: due again then, or

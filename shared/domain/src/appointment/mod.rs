@@ -13,7 +13,10 @@ use rand::{CryptoRng, RngCore};
 
 mod mail;
 
-pub use mail::{Delivery, DeliveryOutcome, MailKind, MeetingLink, MAX_DELIVERY_ATTEMPTS};
+pub use mail::{
+    Delivery, DeliveryOutcome, MailKind, MeetingLink, NothingToRetry, SentMail, MAIL_LOG_LENGTH,
+    MAX_DELIVERY_ATTEMPTS,
+};
 
 /// Where an appointment is in its life.
 #[derive(Debug, Clone, PartialEq, Eq)]
@@ -91,6 +94,30 @@ pub struct Appointment {
     pub consent: Option<Consent>,
     /// Raised by every write: a conditional update applies only to the version it read.
     pub version: u32,
+    /// Whether the patron came, as staff marked it.
+    pub attendance: Option<Attendance>,
+    /// The mail sent, oldest first (the last [`MAIL_LOG_LENGTH`]).
+    pub mail_log: Vec<SentMail>,
+}
+
+/// Whether the patron came to a booked appointment, as staff marked it once it started.
+#[derive(Debug, Clone, Copy, PartialEq, Eq)]
+pub struct Attendance {
+    /// Came (`false`: did not show up).
+    pub attended: bool,
+    /// When staff marked it.
+    pub at: DateTime<Utc>,
+}
+
+/// Why attendance cannot be marked.
+#[derive(Debug, Clone, Copy, PartialEq, Eq, thiserror::Error)]
+pub enum NotMarkable {
+    /// It has not started yet.
+    #[error("it has not started yet")]
+    NotStarted,
+    /// It was cancelled, or is an unconfirmed hold.
+    #[error("it is not booked")]
+    NotBooked,
 }
 
 /// A patron's limit, as a booking asks the store to keep it.
@@ -183,6 +210,8 @@ impl Appointment {
             reminders,
             consent: Some(request.consent),
             version: 0,
+            attendance: None,
+            mail_log: Vec::new(),
         };
         (appointment, token)
     }
@@ -278,6 +307,25 @@ impl Appointment {
         }
         self.delivery = Delivery::due_at(at);
         self
+    }
+}
+
+impl Appointment {
+    /// The appointment with its attendance marked by staff at `now` (once it started; marking
+    /// again changes the mark).
+    pub fn marked(
+        mut self,
+        attended: bool,
+        now: DateTime<Utc>,
+    ) -> Result<Appointment, NotMarkable> {
+        if !self.is_booked() {
+            return Err(NotMarkable::NotBooked);
+        }
+        if now < self.start {
+            return Err(NotMarkable::NotStarted);
+        }
+        self.attendance = Some(Attendance { attended, at: now });
+        Ok(self)
     }
 }
 

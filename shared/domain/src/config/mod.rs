@@ -64,6 +64,8 @@ pub struct LibraryConfig {
     pub closures: Closures,
     /// Booking rules.
     pub policy: Policy,
+    /// Which staff see which providers (everyone everything when empty).
+    pub staff: crate::staff::StaffAccess,
 }
 
 impl LibraryConfig {

@@ -13,6 +13,14 @@ pub(super) struct RawConfig {
     pub(super) providers: Vec<RawProvider>,
     pub(super) closures: Option<RawClosures>,
     pub(super) policy: Option<RawPolicy>,
+    pub(super) staff: Option<RawStaff>,
+}
+
+#[derive(Deserialize)]
+pub(super) struct RawStaff {
+    /// An address or `group:<name>` → the providers they see.
+    #[serde(default)]
+    pub(super) providers: BTreeMap<String, Vec<String>>,
 }
 
 #[derive(Deserialize)]

@@ -28,7 +28,7 @@ mod store;
 pub use clock::Clock;
 pub use mail::{Attachment, MailError, Mailer, OutgoingMail};
 pub use store::{
-    Agenda, AppointmentUpdates, Appointments, Bookings, Cancellations, ClosureReader,
+    Agenda, AppointmentUpdates, Appointments, AuditLog, Bookings, Cancellations, ClosureReader,
     ClosureWriter, ConfigSource, Confirmations, CreateConditions, Created, IdempotencyKey,
     LockReader, MailLog, MailQueue, Resends, StaffStore, StoreError, IDEMPOTENCY_KEY_TTL_SECONDS,
 };

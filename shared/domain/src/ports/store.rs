@@ -9,6 +9,7 @@ use crate::closure::StaffClosure;
 use crate::ids::{AppointmentId, ProviderId};
 use crate::patron::FreeText;
 use crate::slot_lock::{LockMonth, SlotLock};
+use crate::staff::AuditEntry;
 use crate::token::TokenHash;
 use async_trait::async_trait;
 use chrono::{DateTime, Utc};
@@ -111,6 +112,20 @@ pub trait ClosureWriter: ClosureReader {
     async fn add_closure(&self, closure: &StaffClosure) -> Result<(), StoreError>;
     /// Removes the closure with `id`; `false` when there was none.
     async fn remove_closure(&self, id: &str) -> Result<bool, StoreError>;
+}
+
+/// The audit record of staff actions: written after each, read on the appointment's page.
+#[async_trait]
+pub trait AuditLog: Send + Sync {
+    /// Adds `entry`, kept until `keep_until` (then the store may forget it).
+    async fn record_audit(
+        &self,
+        entry: &AuditEntry,
+        keep_until: DateTime<Utc>,
+    ) -> Result<(), StoreError>;
+
+    /// The entries about `subject` (an appointment's id, or the library), oldest first.
+    async fn audit_of(&self, subject: &str) -> Result<Vec<AuditEntry>, StoreError>;
 }
 
 /// What staff read: a provider's appointments in a time range, and everything stored about one
@@ -260,12 +275,18 @@ pub trait AppointmentUpdates: Send + Sync {
 /// What the staff commands use: reading, cancelling and changing appointments, the agenda,
 /// and the closures.
 pub trait StaffStore:
-    Appointments + Cancellations + AppointmentUpdates + Agenda + ClosureWriter + MailLog
+    Appointments + Cancellations + AppointmentUpdates + Agenda + ClosureWriter + MailLog + AuditLog
 {
 }
 
 impl<T> StaffStore for T where
-    T: Appointments + Cancellations + AppointmentUpdates + Agenda + ClosureWriter + MailLog
+    T: Appointments
+        + Cancellations
+        + AppointmentUpdates
+        + Agenda
+        + ClosureWriter
+        + MailLog
+        + AuditLog
 {
 }
 

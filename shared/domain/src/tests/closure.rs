@@ -75,6 +75,7 @@ fn closures_combine_holidays_annual_dates_and_periods() {
             name: "Christmas break".into(),
             from: d(2026, 12, 24),
             to: d(2027, 1, 6),
+            hours: None,
         }],
     };
     assert_eq!(

@@ -1,6 +1,7 @@
 //! What staff read and change on DynamoDB: the agenda (`Query` on GSI1, one per provider-day),
 //! a patron's appointments (`Query` on GSI3), and the closures (one item, `GetItem`, and a
-//! `PutItem` on condition of its version).
+//! `PutItem` on condition of its version), and the audit record (`AUDIT#<subject>` items, one
+//! per action, `Query` by subject; DynamoDB's TTL forgets them with the appointment's data).
 
 use super::error::{self, is_condition_failure};
 use super::item::*;
@@ -12,7 +13,8 @@ use chrono::{DateTime, Days, Utc};
 use rantevou_domain::appointment::Appointment;
 use rantevou_domain::closure::StaffClosure;
 use rantevou_domain::ids::ProviderId;
-use rantevou_domain::ports::{Agenda, ClosureReader, ClosureWriter, StoreError};
+use rantevou_domain::ports::{Agenda, AuditLog, ClosureReader, ClosureWriter, StoreError};
+use rantevou_domain::staff::AuditEntry;
 
 /// Sort key of the staff closures' item (its partition: [`CONFIG_PK`]).
 const CLOSURES_SK: &str = "CLOSURES";
@@ -173,5 +175,64 @@ impl ClosureWriter for DynamoStore {
             list.len() != before
         })
         .await
+    }
+}
+
+#[async_trait]
+impl AuditLog for DynamoStore {
+    async fn record_audit(
+        &self,
+        entry: &AuditEntry,
+        keep_until: DateTime<Utc>,
+    ) -> Result<(), StoreError> {
+        let json = serde_json::to_string(entry).map_err(|e| StoreError::Corrupt(e.to_string()))?;
+        let at = entry
+            .at
+            .to_rfc3339_opts(chrono::SecondsFormat::Millis, true);
+        // Two entries in the same millisecond differ in what they say.
+        let digest = <sha2::Sha256 as sha2::Digest>::digest(json.as_bytes());
+        let tag: String = digest.iter().take(4).map(|b| format!("{b:02x}")).collect();
+        let sk = format!("{at}#{tag}");
+        let mut item = key(format!("AUDIT#{}", entry.subject), sk);
+        item.insert("entry".into(), AttributeValue::S(json));
+        item.insert(
+            "expires_at".into(),
+            AttributeValue::N(keep_until.timestamp().to_string()),
+        );
+        self.client
+            .put_item()
+            .table_name(&self.table)
+            .set_item(Some(item))
+            .send()
+            .await
+            .map_err(error::from_sdk)?;
+        Ok(())
+    }
+
+    async fn audit_of(&self, subject: &str) -> Result<Vec<AuditEntry>, StoreError> {
+        let mut out = Vec::new();
+        let mut start_key = None;
+        loop {
+            let page = self
+                .client
+                .query()
+                .table_name(&self.table)
+                .key_condition_expression("PK = :pk")
+                .expression_attribute_values(":pk", AttributeValue::S(format!("AUDIT#{subject}")))
+                .consistent_read(true)
+                .set_exclusive_start_key(start_key)
+                .send()
+                .await
+                .map_err(error::from_sdk)?;
+            for item in page.items.unwrap_or_default() {
+                let entry = serde_json::from_str(string_attr(&item, "entry")?)
+                    .map_err(|_| StoreError::Corrupt("audit entry".into()))?;
+                out.push(entry);
+            }
+            match page.last_evaluated_key {
+                Some(k) if !k.is_empty() => start_key = Some(k),
+                _ => return Ok(out),
+            }
+        }
     }
 }

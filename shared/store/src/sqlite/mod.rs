@@ -121,6 +121,8 @@ impl SqliteStore {
                 .map_err(unavailable)?;
             tx.execute("DELETE FROM used_challenges WHERE expires_at <= ?1", params![now])
                 .map_err(unavailable)?;
+            tx.execute("DELETE FROM audit WHERE expires_at <= ?1", params![now])
+                .map_err(unavailable)?;
             tx.execute("DELETE FROM resend_marks WHERE expires_at <= ?1", params![now])
                 .map_err(unavailable)?;
             tx.commit().map_err(unavailable)?;

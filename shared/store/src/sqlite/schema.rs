@@ -53,6 +53,13 @@ CREATE TABLE IF NOT EXISTS staff_closures (
     id     TEXT PRIMARY KEY,
     record TEXT NOT NULL
 );
+CREATE TABLE IF NOT EXISTS audit (
+    subject    TEXT NOT NULL,
+    at         INTEGER NOT NULL,
+    record     TEXT NOT NULL,
+    expires_at INTEGER NOT NULL
+);
+CREATE INDEX IF NOT EXISTS audit_by_subject ON audit (subject, at);
 CREATE TABLE IF NOT EXISTS config (
     name   TEXT PRIMARY KEY,
     source TEXT NOT NULL

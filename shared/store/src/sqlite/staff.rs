@@ -2,7 +2,8 @@
 
 use super::*;
 use rantevou_domain::closure::StaffClosure;
-use rantevou_domain::ports::{Agenda, ClosureReader, ClosureWriter};
+use rantevou_domain::ports::{Agenda, AuditLog, ClosureReader, ClosureWriter};
+use rantevou_domain::staff::AuditEntry;
 
 /// The appointments `sql` selects (its one column: the record), in its order.
 fn appointments_where(
@@ -105,6 +106,52 @@ impl ClosureWriter for SqliteStore {
             c.execute("DELETE FROM staff_closures WHERE id = ?1", params![id])
                 .map(|n| n > 0)
                 .map_err(unavailable)
+        })
+        .await
+    }
+}
+
+#[async_trait]
+impl AuditLog for SqliteStore {
+    async fn record_audit(
+        &self,
+        entry: &AuditEntry,
+        keep_until: DateTime<Utc>,
+    ) -> Result<(), StoreError> {
+        let json = serde_json::to_string(entry).map_err(|e| StoreError::Corrupt(e.to_string()))?;
+        let (subject, at, until) = (
+            entry.subject.clone(),
+            entry.at.timestamp_millis(),
+            keep_until.timestamp(),
+        );
+        self.with_conn(move |c| {
+            c.execute(
+                "INSERT INTO audit (subject, at, record, expires_at) VALUES (?1, ?2, ?3, ?4)",
+                params![subject, at, json, until],
+            )
+            .map_err(unavailable)?;
+            Ok(())
+        })
+        .await
+    }
+
+    async fn audit_of(&self, subject: &str) -> Result<Vec<AuditEntry>, StoreError> {
+        let subject = subject.to_owned();
+        self.with_conn(move |c| {
+            let mut stmt = c
+                .prepare_cached("SELECT record FROM audit WHERE subject = ?1 ORDER BY at, rowid")
+                .map_err(unavailable)?;
+            let rows = stmt
+                .query_map(params![subject], |r| r.get::<_, String>(0))
+                .map_err(unavailable)?
+                .collect::<Result<Vec<_>, _>>()
+                .map_err(unavailable)?;
+            rows.iter()
+                .map(|json| {
+                    serde_json::from_str(json)
+                        .map_err(|_| StoreError::Corrupt("audit entry".into()))
+                })
+                .collect()
         })
         .await
     }

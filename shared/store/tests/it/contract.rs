@@ -925,8 +925,8 @@ async fn staff_closures_are_kept_in_order_and_removed_by_id(store: &dyn Store) {
     assert!(store.staff_closures().await.unwrap().is_empty());
     let day = |d: u32| chrono::NaiveDate::from_ymd_opt(2026, 12, d).unwrap();
     let mut rng = rand::rngs::OsRng;
-    let first = StaffClosure::new("Εκπαίδευση", day(2), day(2), &mut rng).unwrap();
-    let second = StaffClosure::new("Απογραφή", day(10), day(12), &mut rng).unwrap();
+    let first = StaffClosure::new("Εκπαίδευση", day(2), day(2), None, &mut rng).unwrap();
+    let second = StaffClosure::new("Απογραφή", day(10), day(12), None, &mut rng).unwrap();
     store.add_closure(&first).await.unwrap();
     store.add_closure(&second).await.unwrap();
     assert_eq!(

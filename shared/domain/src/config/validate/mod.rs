@@ -8,11 +8,13 @@ mod schedule;
 use super::raw::*;
 use super::{ConfigIssue, Library, LibraryConfig};
 use crate::closure::Closures;
+use crate::ids::ProviderId;
 use crate::language::{Language, Localized};
 use crate::patron::PatronEmail;
 use crate::provider::Provider;
 use crate::service::Service;
 use crate::slot_lock::MAX_LOCKS_PER_APPOINTMENT;
+use crate::staff::StaffAccess;
 use chrono::{NaiveDate, NaiveTime};
 use chrono_tz::Tz;
 
@@ -155,13 +157,55 @@ impl Validator {
                 None
             }
         };
+        let staff = self.staff(raw.staff.as_ref(), &provider_ids);
         Some(LibraryConfig {
             library: library?,
             services: services?,
             providers: providers?,
             closures: closures?,
             policy: policy?,
+            staff: staff?,
         })
+    }
+
+    /// `[staff] providers`: each key an address or `group:<name>`, each value known providers.
+    fn staff(
+        &mut self,
+        raw: Option<&RawStaff>,
+        providers: &[Option<String>],
+    ) -> Option<StaffAccess> {
+        let mut access = StaffAccess::default();
+        let mut ok = true;
+        for (who, list) in raw.map(|r| &r.providers).into_iter().flatten() {
+            let key = format!("staff.providers.{who:?}");
+            let who_ok = match who.strip_prefix("group:") {
+                Some(group) => !group.trim().is_empty(),
+                None => PatronEmail::parse(who).is_ok(),
+            };
+            if !who_ok {
+                self.issue(&key, "must be an email address or group:<name>");
+                ok = false;
+                continue;
+            }
+            let mut ids = Vec::new();
+            for id in list {
+                match ProviderId::parse(id)
+                    .filter(|_| providers.iter().any(|p| p.as_deref() == Some(id.as_str())))
+                {
+                    Some(p) => ids.push(p),
+                    None => {
+                        self.issue(&key, format!("no provider {id:?}"));
+                        ok = false;
+                    }
+                }
+            }
+            if ids.is_empty() && list.is_empty() {
+                self.issue(&key, "must list at least one provider");
+                ok = false;
+            }
+            access.limits.push((who.to_lowercase(), ids));
+        }
+        ok.then_some(access)
     }
 
     /// Each appointment must fit in one store transaction (see [`MAX_LOCKS_PER_APPOINTMENT`]).

@@ -67,7 +67,12 @@ impl Validator {
                 }
             };
             match (name, span) {
-                (Some(name), Some((from, to))) => periods.push(ClosedPeriod { name, from, to }),
+                (Some(name), Some((from, to))) => periods.push(ClosedPeriod {
+                    name,
+                    from,
+                    to,
+                    hours: None,
+                }),
                 _ => ok = false,
             }
         }

@@ -1,15 +1,21 @@
-//! What librarians do (the `rantevou` staff commands, and later the staff console): the agenda,
-//! cancelling as staff (no cutoff), setting the video-call link (which mails it), closures kept
-//! in the store, the export of a range, and a patron's data exported or erased.
+//! What librarians do (the `rantevou` staff commands and the staff console, one implementation):
+//! the agenda, an appointment with its audit record, cancelling as staff (no cutoff), setting
+//! the video-call link (which mails it), marking attendance, closures kept in the store, the
+//! export of a range, a patron's data exported or erased, and failed mail tried again.
+//!
+//! Every operation is done by an [`Actor`]: what they may see is checked here (a provider
+//! outside their list is [`StaffError::Forbidden`]), and every change is written to the audit
+//! record (who, what, when) after it succeeded.
 
 use crate::context::Context;
 use crate::mail::{update_fresh, MailDelivery};
 use chrono::{DateTime, Days, NaiveDate, Utc};
 use rand::rngs::OsRng;
 use rantevou_domain::appointment::{Appointment, MailKind, Status};
-use rantevou_domain::closure::StaffClosure;
+use rantevou_domain::closure::{ClosedHours, StaffClosure};
 use rantevou_domain::patron::{FreeText, PatronEmail, PatronName};
 use rantevou_domain::ports::{StaffStore, StoreError};
+use rantevou_domain::staff::{Actor, AuditEntry, LIBRARY_SUBJECT};
 use rantevou_domain::{AppointmentId, ManageKeys, ProviderId};
 use std::sync::Arc;
 
@@ -53,6 +59,18 @@ pub enum StaffError {
     /// No closure with that id.
     #[error("no closure {0} (see `rantevou closure list`)")]
     NoClosure(String),
+    /// Outside what the person may reach (another provider, or a library-wide operation
+    /// for staff limited to some providers).
+    #[error("not allowed: {0}")]
+    Forbidden(&'static str),
+    /// The action does not apply to the appointment as it is now.
+    #[error("appointment {id}: {why}")]
+    NotApplicable {
+        /// The appointment.
+        id: String,
+        /// Why, in words staff can act on.
+        why: String,
+    },
     /// The store failed.
     #[error("the store failed: {0}")]
     Store(#[from] StoreError),
@@ -113,19 +131,21 @@ impl Staff {
     }
 
     /// The appointments starting on `from`–`to` (the library's calendar, inclusive) of
-    /// `provider` (all providers when `None`), in start order, whatever their status.
+    /// `provider` (all providers `by` may see when `None`), in start order, whatever their
+    /// status.
     pub async fn agenda(
         &self,
+        by: &Actor,
         from: NaiveDate,
         to: NaiveDate,
         provider: Option<&str>,
     ) -> Result<Vec<Appointment>, StaffError> {
         if to < from {
-            return Err(invalid("--to", format!("{to} is before --from {from}")));
+            return Err(invalid("to", format!("{to} is before from {from}")));
         }
         if (to - from).num_days() as u64 >= MAX_RANGE_DAYS {
             return Err(invalid(
-                "--to",
+                "to",
                 format!("at most {MAX_RANGE_DAYS} days at a time"),
             ));
         }
@@ -134,9 +154,17 @@ impl Staff {
             Some(id) => vec![config
                 .provider(id)
                 .map(|p| p.id.clone())
-                .ok_or_else(|| invalid("--provider", format!("no provider {id:?}")))?],
-            None => config.providers.iter().map(|p| p.id.clone()).collect(),
+                .ok_or_else(|| invalid("provider", format!("no provider {id:?}")))?],
+            None => config
+                .providers
+                .iter()
+                .filter(|p| by.may_see(&p.id))
+                .map(|p| p.id.clone())
+                .collect(),
         };
+        if providers.iter().any(|p| !by.may_see(p)) {
+            return Err(StaffError::Forbidden("that provider's appointments"));
+        }
         let (start, end) = (self.midnight(from), self.midnight(to + Days::new(1)));
         let now = self.ctx.now();
         let mut all = Vec::new();
@@ -160,23 +188,67 @@ impl Staff {
             )
     }
 
-    async fn find(&self, id: &str) -> Result<Appointment, StaffError> {
+    /// Appointment `id`, when `by` may see it.
+    async fn find(&self, by: &Actor, id: &str) -> Result<Appointment, StaffError> {
+        // Not an id at all: no such appointment, as for the public API.
         let parsed: AppointmentId = id
             .parse()
-            .map_err(|_| invalid("ID", format!("{id:?} is not an appointment id")))?;
-        self.store
+            .map_err(|_| StaffError::NotFound(id.to_owned()))?;
+        let a = self
+            .store
             .get(parsed, self.ctx.now())
             .await?
-            .ok_or_else(|| StaffError::NotFound(id.to_owned()))
+            .ok_or_else(|| StaffError::NotFound(id.to_owned()))?;
+        if by.may_see(&a.provider) {
+            Ok(a)
+        } else {
+            Err(StaffError::Forbidden("that provider's appointments"))
+        }
+    }
+
+    /// Writes what `by` did to the audit record (after it succeeded). A failed write is logged
+    /// and does not undo what was done.
+    async fn audit(&self, by: &Actor, action: &str, subject: Subject<'_>, detail: String) {
+        let now = self.ctx.now();
+        let (subject, keep_until) = match subject {
+            Subject::Appointment(a) => (a.id.to_string(), a.expires_at),
+            Subject::Library => (
+                LIBRARY_SUBJECT.to_owned(),
+                now + self.ctx.config.policy.retention(),
+            ),
+        };
+        let entry = AuditEntry {
+            at: now,
+            who: by.who.clone(),
+            action: action.to_owned(),
+            subject,
+            detail,
+        };
+        if let Err(e) = self.store.record_audit(&entry, keep_until).await {
+            tracing::error!(action, error = %e, "audit record not written");
+        }
     }
 
     /// Cancels appointment `id` as staff, whatever the cutoff (not once started), for
     /// `reason`, and mails the patron (a failed send stays pending for the scheduler).
-    pub async fn cancel(&self, id: &str, reason: &str) -> Result<Appointment, StaffError> {
+    pub async fn cancel(
+        &self,
+        by: &Actor,
+        id: &str,
+        reason: &str,
+    ) -> Result<Appointment, StaffError> {
         let reason = FreeText::parse(reason)
-            .map_err(|_| invalid("--reason", "at most 1000 characters, no control characters"))?;
-        let a = self.find(id).await?;
-        self.cancel_found(a, &reason).await
+            .map_err(|_| invalid("reason", "at most 1000 characters, no control characters"))?;
+        let a = self.find(by, id).await?;
+        let cancelled = self.cancel_found(a, &reason).await?;
+        self.audit(
+            by,
+            "cancel",
+            Subject::Appointment(&cancelled),
+            reason.to_string(),
+        )
+        .await;
+        Ok(cancelled)
     }
 
     async fn cancel_found(
@@ -216,11 +288,16 @@ impl Staff {
 
     /// Sets (or changes) appointment `id`'s video-call link to `url` and mails it to the patron
     /// now, with an `.ics` of a higher `SEQUENCE`.
-    pub async fn send_link(&self, id: &str, url: &str) -> Result<Appointment, StaffError> {
+    pub async fn send_link(
+        &self,
+        by: &Actor,
+        id: &str,
+        url: &str,
+    ) -> Result<Appointment, StaffError> {
         let url = meeting_url(url)?;
         let now = self.ctx.now();
         for _ in 0..3 {
-            let a = self.find(id).await?;
+            let a = self.find(by, id).await?;
             match a.status {
                 Status::Cancelled { .. } => {
                     return Err(StaffError::AlreadyCancelled(a.id.to_string()))
@@ -253,36 +330,84 @@ impl Staff {
             self.mail
                 .deliver(&stored, MailKind::Link, manage.as_deref())
                 .await;
+            self.audit(
+                by,
+                "meeting-link",
+                Subject::Appointment(&stored),
+                url.clone(),
+            )
+            .await;
             return Ok(self.store.get(stored.id, now).await?.unwrap_or(stored));
         }
         Err(StoreError::Conflict.into())
     }
 
-    /// Closes `from`–`to` (inclusive) for `name`, at once; the appointments already on those
-    /// days are returned for staff to handle (never cancelled by it).
-    pub async fn add_closure(
+    /// The closure `from`–`to` (inclusive; only `hours` of each day when given) for `name`
+    /// would be, and the appointments it would overlap; nothing is stored.
+    pub async fn preview_closure(
         &self,
+        by: &Actor,
         from: NaiveDate,
         to: NaiveDate,
+        hours: Option<ClosedHours>,
         name: &str,
     ) -> Result<ClosureAdded, StaffError> {
-        if to < from {
-            return Err(invalid("--to", format!("{to} is before --from {from}")));
+        if !by.is_unrestricted() {
+            return Err(StaffError::Forbidden("closures concern every provider"));
         }
-        let closure = StaffClosure::new(name, from, to, &mut OsRng)
-            .ok_or_else(|| invalid("--name", "give a name without control characters"))?;
-        self.store.add_closure(&closure).await?;
-        tracing::info!(closure = %closure.id, "closure added by staff");
+        if to < from {
+            return Err(invalid("to", format!("{to} is before from {from}")));
+        }
+        let closure = StaffClosure::new(name, from, to, hours, &mut OsRng)
+            .ok_or_else(|| invalid("name", "give a name without control characters"))?;
         let affected = if (to - from).num_days() as u64 >= MAX_RANGE_DAYS {
             Vec::new()
         } else {
-            self.agenda(from, to, None)
+            let tz = self.ctx.config.library.timezone;
+            self.agenda(by, from, to, None)
                 .await?
                 .into_iter()
                 .filter(|a| !matches!(a.status, Status::Cancelled { .. }))
+                .filter(|a| {
+                    overlaps(
+                        hours,
+                        a.start.with_timezone(&tz).time(),
+                        a.end.with_timezone(&tz).time(),
+                    )
+                })
                 .collect()
         };
         Ok(ClosureAdded { closure, affected })
+    }
+
+    /// Closes `from`–`to` (inclusive; only `hours` of each day when given) for `name`, at
+    /// once; the appointments already there are returned for staff to handle (never cancelled
+    /// by it).
+    pub async fn add_closure(
+        &self,
+        by: &Actor,
+        from: NaiveDate,
+        to: NaiveDate,
+        hours: Option<ClosedHours>,
+        name: &str,
+    ) -> Result<ClosureAdded, StaffError> {
+        let added = self.preview_closure(by, from, to, hours, name).await?;
+        let c = &added.closure;
+        self.store.add_closure(c).await?;
+        tracing::info!(closure = %c.id, "closure added by staff");
+        let when = match c.hours {
+            Some(h) => format!(
+                "{} {}–{}",
+                c.from,
+                h.from.format("%H:%M"),
+                h.to.format("%H:%M")
+            ),
+            None => format!("{}–{}", c.from, c.to),
+        };
+        let detail = format!("{} {when} {}", c.id, c.name);
+        self.audit(by, "closure-add", Subject::Library, detail)
+            .await;
+        Ok(added)
     }
 
     /// The closures staff added.
@@ -291,19 +416,47 @@ impl Staff {
     }
 
     /// Removes closure `id`: its days are offered again at once.
-    pub async fn remove_closure(&self, id: &str) -> Result<(), StaffError> {
+    pub async fn remove_closure(&self, by: &Actor, id: &str) -> Result<(), StaffError> {
+        if !by.is_unrestricted() {
+            return Err(StaffError::Forbidden("closures concern every provider"));
+        }
         if self.store.remove_closure(id).await? {
             tracing::info!(closure = %id, "closure removed by staff");
+            self.audit(by, "closure-remove", Subject::Library, id.to_owned())
+                .await;
             Ok(())
         } else {
             Err(StaffError::NoClosure(id.to_owned()))
         }
     }
 
+    /// Every appointment stored about `email` (past and future, any status), for a patron's
+    /// request to see their data (written to the audit record, without the address).
+    pub async fn patron_export(
+        &self,
+        by: &Actor,
+        email: &str,
+    ) -> Result<Vec<Appointment>, StaffError> {
+        let list = self.patron_appointments(by, email).await?;
+        let detail = format!("{} appointment(s)", list.len());
+        self.audit(by, "patron-export", Subject::Library, detail)
+            .await;
+        Ok(list)
+    }
+
     /// Every appointment stored about `email` (past and future, any status).
-    pub async fn patron_appointments(&self, email: &str) -> Result<Vec<Appointment>, StaffError> {
+    async fn patron_appointments(
+        &self,
+        by: &Actor,
+        email: &str,
+    ) -> Result<Vec<Appointment>, StaffError> {
+        if !by.is_unrestricted() {
+            return Err(StaffError::Forbidden(
+                "a patron's data concerns every provider",
+            ));
+        }
         let email = PatronEmail::parse(email)
-            .map_err(|_| invalid("EMAIL", format!("{email:?} is not an email address")))?;
+            .map_err(|_| invalid("email", format!("{email:?} is not an email address")))?;
         let key = crate::bot_check::patron_key(&self.keys, &email);
         let mut all = self.store.of_patron(&key).await?;
         all.retain(|a| !a.is_expired(self.ctx.now()));
@@ -313,12 +466,17 @@ impl Staff {
     /// Erases `email`'s personal data: upcoming appointments are cancelled (the patron mailed,
     /// with `reason`), and every appointment whose mail is all sent keeps no name, address,
     /// phone, topic or reason.
-    pub async fn erase_patron(&self, email: &str, reason: &str) -> Result<Erased, StaffError> {
+    pub async fn erase_patron(
+        &self,
+        by: &Actor,
+        email: &str,
+        reason: &str,
+    ) -> Result<Erased, StaffError> {
         let reason = FreeText::parse(reason)
-            .map_err(|_| invalid("--reason", "at most 1000 characters, no control characters"))?;
+            .map_err(|_| invalid("reason", "at most 1000 characters, no control characters"))?;
         let now = self.ctx.now();
         let mut report = Erased::default();
-        for a in self.patron_appointments(email).await? {
+        for a in self.patron_appointments(by, email).await? {
             let a = if a.start > now && !matches!(a.status, Status::Cancelled { .. }) {
                 report.cancelled += 1;
                 self.cancel_found(a, &reason).await?
@@ -334,6 +492,12 @@ impl Staff {
             self.anonymise(a).await?;
             report.anonymised += 1;
         }
+        let detail = format!(
+            "cancelled {}, anonymised {}, waiting for mail {}",
+            report.cancelled, report.anonymised, report.waiting_for_mail
+        );
+        self.audit(by, "patron-erase", Subject::Library, detail)
+            .await;
         Ok(report)
     }
 
@@ -374,8 +538,21 @@ fn meeting_url(raw: &str) -> Result<String, StaffError> {
             Ok(u.into())
         }
         _ => Err(invalid(
-            "--url",
+            "url",
             format!("{raw:?} is not an http(s) link, e.g. https://meet.jit.si/room"),
         )),
     }
 }
+
+/// What an audit entry is about.
+enum Subject<'a> {
+    Appointment(&'a Appointment),
+    Library,
+}
+
+/// Whether a closure of `hours` (all day when `None`) overlaps `start`–`end` of a day.
+fn overlaps(hours: Option<ClosedHours>, start: chrono::NaiveTime, end: chrono::NaiveTime) -> bool {
+    hours.map_or(true, |h| start < h.to && end > h.from)
+}
+
+mod console;

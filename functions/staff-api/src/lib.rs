@@ -1,0 +1,292 @@
+//! `/api/staff/...`: the staff console's API, over the same staff operations as the
+//! `rantevou` staff commands. Every request is signed in: on AWS, API Gateway's JWT authorizer
+//! checked the Cognito token and passes its claims; under `rantevou serve`, the printed key
+//! stands for them. Without claims the answer is 401, outside the `staff` group 403.
+
+use chrono::{Days, NaiveDate, NaiveTime};
+use lambda_http::http::{header, Method, StatusCode};
+use lambda_http::{Body, Request, Response};
+use rantevou_app::Staff;
+use rantevou_domain::closure::ClosedHours;
+use rantevou_domain::staff::Actor;
+use rantevou_http::staff::{actor, export_csv, patron_json, MeView, StaffAppointmentView};
+use rantevou_http::{body, request, respond, serve, ApiError, Function};
+use serde::Deserialize;
+
+/// Serves every `/api/staff/...` route.
+pub async fn handle(req: Request, staff: &Staff) -> Response<Body> {
+    serve(req, staff.context(), Function::StaffApi, |req| async move {
+        let by = actor(&req, &staff.context().config.staff)?;
+        route(&req, staff, &by).await
+    })
+    .await
+}
+
+/// Longest agenda a request may ask for, in days (a month and a week: a month view).
+const MAX_AGENDA_DAYS: u64 = 42;
+
+async fn route(req: &Request, staff: &Staff, by: &Actor) -> Result<Response<Body>, ApiError> {
+    let path = request::path(req);
+    let rest = path.strip_prefix("/api/staff/").unwrap_or("");
+    let parts: Vec<&str> = rest.split('/').collect();
+    let method = req.method();
+    let tz = staff.context().config.library.timezone;
+    let view = |a: &rantevou_domain::Appointment| StaffAppointmentView::of(a, None, tz);
+    match (method, parts.as_slice()) {
+        (&Method::GET, ["me"]) => ok(&MeView::of(by)),
+        (&Method::GET, ["agenda"]) => {
+            let (from, to) = range(req, staff, MAX_AGENDA_DAYS)?;
+            let provider = request::query(req, "provider").filter(|p| !p.is_empty() && p != "all");
+            let list = staff.agenda(by, from, to, provider.as_deref()).await?;
+            ok(&serde_json::json!({
+                "from": from.to_string(),
+                "to": to.to_string(),
+                "timezone": tz.name(),
+                "now": rantevou_http::view::instant(staff.context().now(), tz),
+                "appointments": list.iter().map(view).collect::<Vec<_>>(),
+            }))
+        }
+        (&Method::GET, ["appointments", id]) => {
+            let (a, audit) = staff.appointment(by, id).await?;
+            ok(&StaffAppointmentView::of(&a, Some(&audit), tz))
+        }
+        (&Method::POST, ["appointments", id, action]) => {
+            let a = match *action {
+                "cancel" => {
+                    let b: ReasonBody = body::json(req)?;
+                    staff.cancel(by, id, &b.reason).await?
+                }
+                "meeting" => {
+                    let b: MeetingBody = body::json(req)?;
+                    staff.send_link(by, id, &b.url).await?
+                }
+                "attendance" => {
+                    let b: AttendanceBody = body::json(req)?;
+                    staff.set_attendance(by, id, b.attended).await?
+                }
+                _ => return Err(ApiError::NotFound),
+            };
+            let (a, audit) = staff.appointment(by, &a.id.to_string()).await?;
+            ok(&StaffAppointmentView::of(&a, Some(&audit), tz))
+        }
+        (&Method::GET, ["closures"]) => ok(&serde_json::json!({
+            "closures": staff.closures().await?,
+        })),
+        (&Method::POST, ["closures"]) => {
+            let b: ClosureBody = body::json(req)?;
+            let from = date("from", &b.from)?;
+            let to = match &b.to {
+                Some(t) if !t.is_empty() => date("to", t)?,
+                _ => from,
+            };
+            let hours = hours(&b)?;
+            let added = if b.preview {
+                staff.preview_closure(by, from, to, hours, &b.name).await?
+            } else {
+                staff.add_closure(by, from, to, hours, &b.name).await?
+            };
+            let status = if b.preview {
+                StatusCode::OK
+            } else {
+                StatusCode::CREATED
+            };
+            Ok(respond::json(
+                status,
+                &serde_json::json!({
+                    "closure": added.closure,
+                    "stored": !b.preview,
+                    "affected": added.affected.iter().map(view).collect::<Vec<_>>(),
+                }),
+            ))
+        }
+        (&Method::DELETE, ["closures", id]) => {
+            staff.remove_closure(by, id).await?;
+            Ok(respond::json(
+                StatusCode::OK,
+                &serde_json::json!({ "removed": id }),
+            ))
+        }
+        (&Method::GET, ["export"]) => {
+            let (from, to) = range(req, staff, rantevou_app::staff::MAX_RANGE_DAYS)?;
+            let list = staff.export(by, from, to).await?;
+            let csv = export_csv(&list, tz).map_err(|_| ApiError::Internal)?;
+            Response::builder()
+                .status(StatusCode::OK)
+                .header(header::CONTENT_TYPE, "text/csv; charset=utf-8")
+                .header(header::CACHE_CONTROL, "no-store")
+                .header(
+                    header::CONTENT_DISPOSITION,
+                    format!("attachment; filename=\"appointments-{from}-{to}.csv\""),
+                )
+                .body(Body::Binary(csv))
+                .map_err(|_| ApiError::Internal)
+        }
+        (&Method::POST, ["patrons", "export"]) => {
+            let b: EmailBody = body::json(req)?;
+            let list = staff.patron_export(by, &b.email).await?;
+            ok(&patron_json(&b.email, &list, staff.context().now(), tz))
+        }
+        (&Method::POST, ["patrons", "erase"]) => {
+            let b: EraseBody = body::json(req)?;
+            let report = staff.erase_patron(by, &b.email, &b.reason).await?;
+            ok(&serde_json::json!({
+                "cancelled": report.cancelled,
+                "anonymised": report.anonymised,
+                "waiting_for_mail": report.waiting_for_mail,
+            }))
+        }
+        (&Method::GET, ["mail", "failed"]) => {
+            let list = staff.failed_mail(by).await?;
+            ok(&serde_json::json!({
+                "appointments": list.iter().map(view).collect::<Vec<_>>(),
+            }))
+        }
+        (&Method::POST, ["mail", id, "retry"]) => {
+            let b: RetryBody = body::json(req)?;
+            let a = staff.retry_mail(by, id, b.email.as_deref()).await?;
+            let (a, audit) = staff.appointment(by, &a.id.to_string()).await?;
+            ok(&StaffAppointmentView::of(&a, Some(&audit), tz))
+        }
+        _ if rantevou_http::routes::allowed(&path).is_some() => {
+            Err(ApiError::method_not_allowed(&path))
+        }
+        _ => Err(ApiError::NotFound),
+    }
+}
+
+/// 200 with `value` as JSON.
+fn ok<T: serde::Serialize>(value: &T) -> Result<Response<Body>, ApiError> {
+    Ok(respond::json(StatusCode::OK, value))
+}
+
+/// `from` and `to` (inclusive) of the query; `from` defaults to today, `to` to `from`.
+fn range(req: &Request, staff: &Staff, max_days: u64) -> Result<(NaiveDate, NaiveDate), ApiError> {
+    let tz = staff.context().config.library.timezone;
+    let today = staff.context().now().with_timezone(&tz).date_naive();
+    let from = match request::query(req, "from") {
+        Some(f) => date("from", &f)?,
+        None => today,
+    };
+    let to = match request::query(req, "to") {
+        Some(t) => date("to", &t)?,
+        None => from,
+    };
+    if to < from {
+        return Err(ApiError::bad_param(
+            "to",
+            "invalid",
+            "must not be before from",
+        ));
+    }
+    if to > from + Days::new(max_days.saturating_sub(1)) {
+        return Err(ApiError::bad_param(
+            "to",
+            "too_long",
+            format!("at most {max_days} days at a time"),
+        ));
+    }
+    Ok((from, to))
+}
+
+fn date(field: &str, value: &str) -> Result<NaiveDate, ApiError> {
+    NaiveDate::parse_from_str(value, "%Y-%m-%d").map_err(|_| {
+        ApiError::bad_param(
+            field,
+            "invalid",
+            format!("{value:?} is not a date as YYYY-MM-DD"),
+        )
+    })
+}
+
+fn time(field: &str, value: &str) -> Result<NaiveTime, ApiError> {
+    NaiveTime::parse_from_str(value, "%H:%M").map_err(|_| {
+        ApiError::Validation(vec![rantevou_http::problem::FieldProblem::new(
+            field,
+            "invalid",
+            format!("{value:?} is not a time as HH:MM"),
+        )])
+    })
+}
+
+/// The hours of a closure: both times or neither; a range on one day only.
+fn hours(b: &ClosureBody) -> Result<Option<ClosedHours>, ApiError> {
+    let field = |f: &str, m: &str| {
+        ApiError::Validation(vec![rantevou_http::problem::FieldProblem::new(
+            f, "invalid", m,
+        )])
+    };
+    match (b.from_time.as_deref(), b.to_time.as_deref()) {
+        (None | Some(""), None | Some("")) => Ok(None),
+        (Some(f), Some(t)) if !f.is_empty() && !t.is_empty() => {
+            if b.to
+                .as_deref()
+                .is_some_and(|to| !to.is_empty() && to != b.from)
+            {
+                return Err(field(
+                    "to",
+                    "a closure of some hours is on one day: leave to empty",
+                ));
+            }
+            ClosedHours::new(time("from_time", f)?, time("to_time", t)?)
+                .map(Some)
+                .ok_or_else(|| field("to_time", "must be after from_time"))
+        }
+        (None | Some(""), _) => Err(field("from_time", "give both times, or neither")),
+        _ => Err(field("to_time", "give both times, or neither")),
+    }
+}
+
+#[derive(Deserialize)]
+#[serde(deny_unknown_fields)]
+struct ReasonBody {
+    #[serde(default)]
+    reason: String,
+}
+
+#[derive(Deserialize)]
+#[serde(deny_unknown_fields)]
+struct MeetingBody {
+    url: String,
+}
+
+#[derive(Deserialize)]
+#[serde(deny_unknown_fields)]
+struct AttendanceBody {
+    attended: bool,
+}
+
+#[derive(Deserialize)]
+#[serde(deny_unknown_fields)]
+struct ClosureBody {
+    name: String,
+    from: String,
+    #[serde(default)]
+    to: Option<String>,
+    #[serde(default)]
+    from_time: Option<String>,
+    #[serde(default)]
+    to_time: Option<String>,
+    #[serde(default)]
+    preview: bool,
+}
+
+#[derive(Deserialize)]
+#[serde(deny_unknown_fields)]
+struct EmailBody {
+    email: String,
+}
+
+#[derive(Deserialize)]
+#[serde(deny_unknown_fields)]
+struct EraseBody {
+    email: String,
+    #[serde(default)]
+    reason: String,
+}
+
+#[derive(Deserialize)]
+#[serde(deny_unknown_fields)]
+struct RetryBody {
+    #[serde(default)]
+    email: Option<String>,
+}

@@ -1,0 +1,136 @@
+//! What the staff console adds to the staff commands: one appointment with its audit record,
+//! attendance, the mail that failed for good and its retry, and the export of a range.
+
+use super::{invalid, Staff, StaffError, Subject};
+use crate::mail::update_fresh;
+use chrono::{Days, NaiveDate};
+use rantevou_domain::appointment::{Appointment, MailKind};
+use rantevou_domain::patron::PatronEmail;
+use rantevou_domain::staff::{Actor, AuditEntry};
+
+/// How far back the list of failed mail looks, in days.
+pub const FAILED_MAIL_DAYS_BACK: u64 = 30;
+
+impl Staff {
+    /// Appointment `id` and its audit record, oldest first.
+    pub async fn appointment(
+        &self,
+        by: &Actor,
+        id: &str,
+    ) -> Result<(Appointment, Vec<AuditEntry>), StaffError> {
+        let a = self.find(by, id).await?;
+        let audit = self.store.audit_of(&a.id.to_string()).await?;
+        Ok((a, audit))
+    }
+
+    /// Marks whether the patron of appointment `id` came (once it started).
+    pub async fn set_attendance(
+        &self,
+        by: &Actor,
+        id: &str,
+        attended: bool,
+    ) -> Result<Appointment, StaffError> {
+        let a = self.find(by, id).await?;
+        let now = self.ctx.now();
+        if let Err(e) = a.clone().marked(attended, now) {
+            return Err(StaffError::NotApplicable {
+                id: id.to_owned(),
+                why: e.to_string(),
+            });
+        }
+        // A fresh read after another write (a mail recorded) is marked the same way; one
+        // cancelled meanwhile is left as it is.
+        let stored = update_fresh(&*self.store, a, now, move |fresh| {
+            fresh.clone().marked(attended, now).unwrap_or(fresh)
+        })
+        .await?
+        .ok_or_else(|| StaffError::NotFound(id.to_owned()))?;
+        let word = if attended { "attended" } else { "no-show" };
+        self.audit(
+            by,
+            "attendance",
+            Subject::Appointment(&stored),
+            word.to_owned(),
+        )
+        .await;
+        Ok(stored)
+    }
+
+    /// The appointments `by` may see whose mail was given up, from
+    /// [`FAILED_MAIL_DAYS_BACK`] days ago to the booking horizon.
+    pub async fn failed_mail(&self, by: &Actor) -> Result<Vec<Appointment>, StaffError> {
+        let tz = self.ctx.config.library.timezone;
+        let today = self.ctx.now().with_timezone(&tz).date_naive();
+        let from = today - Days::new(FAILED_MAIL_DAYS_BACK);
+        let ahead = u64::from(self.ctx.config.policy.horizon_days)
+            .min(super::MAX_RANGE_DAYS - FAILED_MAIL_DAYS_BACK - 1);
+        let mut list = self
+            .agenda(by, from, today + Days::new(ahead), None)
+            .await?;
+        list.retain(|a| a.delivery.failure.is_some());
+        Ok(list)
+    }
+
+    /// Tries the given-up mail of appointment `id` again, to `email` when staff corrected the
+    /// address: what is pending goes at once, the timed mail when due.
+    pub async fn retry_mail(
+        &self,
+        by: &Actor,
+        id: &str,
+        email: Option<&str>,
+    ) -> Result<Appointment, StaffError> {
+        let email = match email.map(str::trim).filter(|e| !e.is_empty()) {
+            Some(raw) => Some(
+                PatronEmail::parse(raw)
+                    .map_err(|_| invalid("email", format!("{raw:?} is not an email address")))?,
+            ),
+            None => None,
+        };
+        let now = self.ctx.now();
+        let a = self.find(by, id).await?;
+        let next =
+            a.clone()
+                .retry_failed(email.clone(), now)
+                .map_err(|e| StaffError::NotApplicable {
+                    id: id.to_owned(),
+                    why: e.to_string(),
+                })?;
+        let stored = self.store.update(&a, &next).await?;
+        let manage = self
+            .keys
+            .token_of(&stored.id, &stored.token_hash)
+            .map(|t| self.ctx.links.manage_url(&stored.id, &t));
+        for kind in MailKind::ALL {
+            if stored.mail_pending(kind) {
+                self.mail.deliver(&stored, kind, manage.as_deref()).await;
+            }
+        }
+        let detail = if email.is_some() {
+            "to a corrected address"
+        } else {
+            "to the same address"
+        };
+        self.audit(
+            by,
+            "mail-retry",
+            Subject::Appointment(&stored),
+            detail.to_owned(),
+        )
+        .await;
+        Ok(self.store.get(stored.id, now).await?.unwrap_or(stored))
+    }
+
+    /// The appointments of `from`–`to` that `by` may see, for an export (written to the
+    /// audit record).
+    pub async fn export(
+        &self,
+        by: &Actor,
+        from: NaiveDate,
+        to: NaiveDate,
+    ) -> Result<Vec<Appointment>, StaffError> {
+        let list = self.agenda(by, from, to, None).await?;
+        let detail = format!("{from}–{to}: {} appointment(s)", list.len());
+        self.audit(by, "export", Subject::Library, detail).await;
+        Ok(list)
+    }
+}

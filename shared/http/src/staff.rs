@@ -1,0 +1,426 @@
+//! The staff side of the HTTP glue: who is signed in (the same JWT claims shape on AWS, where
+//! API Gateway's authorizer checked the token, and under `rantevou serve`, which puts the
+//! claims of its printed key there), and what the staff API answers: an appointment with its
+//! mail history and audit record, the agenda, the export as CSV, a patron's data.
+
+use crate::view::{instant, AppointmentView};
+use crate::ApiError;
+use chrono::{DateTime, Utc};
+use chrono_tz::Tz;
+use lambda_http::aws_lambda_events::apigw::{
+    ApiGatewayRequestAuthorizer, ApiGatewayRequestAuthorizerJwtDescription,
+    ApiGatewayV2httpRequestContext,
+};
+use lambda_http::request::RequestContext;
+use lambda_http::{Request, RequestExt};
+use rantevou_domain::appointment::{Appointment, MailKind, Status};
+use rantevou_domain::staff::{Actor, AuditEntry, StaffAccess, STAFF_GROUP};
+use serde::Serialize;
+use std::collections::HashMap;
+
+/// The claim naming the groups (Cognito's).
+pub const GROUPS_CLAIM: &str = "cognito:groups";
+
+/// The claims of the token API Gateway's JWT authorizer verified (`None`: no authorizer ran,
+/// or it passed no claims).
+pub fn claims(req: &Request) -> Option<&HashMap<String, String>> {
+    match req.request_context_ref()? {
+        RequestContext::ApiGatewayV2(ctx) => ctx
+            .authorizer
+            .as_ref()?
+            .jwt
+            .as_ref()
+            .map(|jwt| &jwt.claims)
+            .filter(|c| !c.is_empty()),
+        _ => None,
+    }
+}
+
+/// The groups of a claim as API Gateway passes it: an array claim becomes `[a b]` (Go's
+/// notation); a JSON array and a comma-separated list are read too.
+pub fn groups_of(claim: &str) -> Vec<String> {
+    let claim = claim.trim();
+    if let Ok(list) = serde_json::from_str::<Vec<String>>(claim) {
+        return list;
+    }
+    claim
+        .trim_start_matches('[')
+        .trim_end_matches(']')
+        .split(|c: char| c == ',' || c.is_whitespace())
+        .filter(|g| !g.is_empty())
+        .map(str::to_owned)
+        .collect()
+}
+
+/// The person a staff request comes from: 401 without claims (or without a subject), 403
+/// outside the `staff` group; limited to the providers `access` lists for them.
+pub fn actor(req: &Request, access: &StaffAccess) -> Result<Actor, ApiError> {
+    let claims = claims(req).ok_or(ApiError::Unauthorized)?;
+    let sub = claims
+        .get("sub")
+        .filter(|s| !s.is_empty())
+        .ok_or(ApiError::Unauthorized)?;
+    let groups = claims
+        .get(GROUPS_CLAIM)
+        .map_or_else(Vec::new, |g| groups_of(g));
+    if !groups.iter().any(|g| g == STAFF_GROUP) {
+        return Err(ApiError::Forbidden {
+            detail: format!("the account is not in the {STAFF_GROUP:?} group"),
+        });
+    }
+    let email = claims.get("email").filter(|e| !e.is_empty());
+    Ok(Actor {
+        who: email.unwrap_or(sub).clone(),
+        providers: access.providers_for(email.map(String::as_str), &groups),
+    })
+}
+
+/// `req` as API Gateway passes it after its JWT authorizer accepted a token with `claims`:
+/// how `rantevou serve` (and the tests) present the local key's sign-in to the staff function.
+pub fn with_claims(mut req: Request, claims: HashMap<String, String>) -> Request {
+    let mut jwt = ApiGatewayRequestAuthorizerJwtDescription::default();
+    jwt.claims = claims;
+    let mut authorizer = ApiGatewayRequestAuthorizer::default();
+    authorizer.jwt = Some(jwt);
+    let mut ctx = ApiGatewayV2httpRequestContext::default();
+    ctx.authorizer = Some(authorizer);
+    req.extensions_mut()
+        .insert(RequestContext::ApiGatewayV2(ctx));
+    req
+}
+
+/// The claims of the local staff key: a member of the staff group named `who`.
+pub fn local_claims(who: &str) -> HashMap<String, String> {
+    HashMap::from([
+        ("sub".to_owned(), format!("local:{who}")),
+        ("email".to_owned(), who.to_owned()),
+        (GROUPS_CLAIM.to_owned(), format!("[{STAFF_GROUP}]")),
+    ])
+}
+
+/// `GET /api/staff/me`: who is signed in, and what they see.
+#[derive(Serialize)]
+pub struct MeView {
+    /// The name the audit record gives them.
+    pub who: String,
+    /// The providers they see (`null`: every provider).
+    pub providers: Option<Vec<String>>,
+}
+
+impl MeView {
+    /// The view of `actor`.
+    pub fn of(actor: &Actor) -> Self {
+        MeView {
+            who: actor.who.clone(),
+            providers: actor
+                .providers
+                .as_ref()
+                .map(|l| l.iter().map(ToString::to_string).collect()),
+        }
+    }
+}
+
+/// An appointment as staff see it: the patron's view and what only staff need.
+#[derive(Serialize)]
+pub struct StaffAppointmentView {
+    /// What the patron sees.
+    #[serde(flatten)]
+    pub appointment: AppointmentView,
+    /// Raised by every change.
+    pub version: u32,
+    /// The video-call link: `url`, `sent` (true once mailed), `due` (when it will go).
+    pub meeting: MeetingView,
+    /// `{"attended": bool, "at": …}` once marked.
+    pub attendance: Option<AttendanceView>,
+    /// The consent given at booking.
+    pub consent: Option<ConsentView>,
+    /// The mail: sent, pending, failed.
+    pub mail: MailView,
+    /// Who did what to it (only on the appointment's own answer).
+    #[serde(skip_serializing_if = "Option::is_none")]
+    pub audit: Option<Vec<AuditView>>,
+}
+
+/// The video-call link.
+#[derive(Serialize)]
+pub struct MeetingView {
+    url: Option<String>,
+    sent: bool,
+    due: Option<String>,
+}
+
+/// Attendance.
+#[derive(Serialize)]
+pub struct AttendanceView {
+    attended: bool,
+    at: String,
+}
+
+/// The consent record.
+#[derive(Serialize)]
+pub struct ConsentView {
+    terms_url: String,
+    privacy_url: String,
+    at: String,
+}
+
+/// An appointment's mail.
+#[derive(Serialize)]
+pub struct MailView {
+    /// Messages sent, oldest first: `{"kind", "at"}`.
+    sent: Vec<SentView>,
+    /// Messages still to send at once (kinds).
+    pending: Vec<&'static str>,
+    /// Reminders still to come.
+    reminders_due: Vec<String>,
+    /// Why delivery was given up (`null`: it was not).
+    failure: Option<String>,
+    /// Failed attempts of what is pending.
+    attempts: u32,
+}
+
+#[derive(Serialize)]
+struct SentView {
+    kind: &'static str,
+    at: String,
+}
+
+/// An audit entry.
+#[derive(Serialize)]
+pub struct AuditView {
+    at: String,
+    who: String,
+    action: String,
+    detail: String,
+}
+
+impl StaffAppointmentView {
+    /// The view of `a` (with `audit` when given), times in `tz`.
+    pub fn of(a: &Appointment, audit: Option<&[AuditEntry]>, tz: Tz) -> Self {
+        let at = |t: DateTime<Utc>| instant(t, tz);
+        StaffAppointmentView {
+            appointment: AppointmentView::of(a, tz),
+            version: a.version,
+            meeting: MeetingView {
+                url: a.meeting.url.clone(),
+                sent: a.meeting.url.is_some() && a.meeting.due.is_none() && link_went(a),
+                due: a.meeting.due.map(at),
+            },
+            attendance: a.attendance.map(|m| AttendanceView {
+                attended: m.attended,
+                at: at(m.at),
+            }),
+            consent: a.consent.as_ref().map(|c| ConsentView {
+                terms_url: c.terms_url.clone(),
+                privacy_url: c.privacy_url.clone(),
+                at: at(c.at),
+            }),
+            mail: MailView {
+                sent: a
+                    .mail_log
+                    .iter()
+                    .map(|m| SentView {
+                        kind: m.kind.name(),
+                        at: at(m.at),
+                    })
+                    .collect(),
+                pending: a.pending_mail.iter().map(|k| k.name()).collect(),
+                reminders_due: a.reminders.iter().map(|t| at(*t)).collect(),
+                failure: a.delivery.failure.clone(),
+                attempts: a.delivery.attempts,
+            },
+            audit: audit.map(|entries| {
+                entries
+                    .iter()
+                    .map(|e| AuditView {
+                        at: at(e.at),
+                        who: e.who.clone(),
+                        action: e.action.clone(),
+                        detail: e.detail.clone(),
+                    })
+                    .collect()
+            }),
+        }
+    }
+}
+
+/// Whether a link mail went (the log says so; appointments stored before the log existed are
+/// taken at their word: a link with nothing due).
+fn link_went(a: &Appointment) -> bool {
+    a.mail_log.is_empty() || a.mail_log.iter().any(|m| m.kind == MailKind::Link)
+}
+
+/// Status as the export and the agenda say it.
+pub fn status_word(a: &Appointment) -> &'static str {
+    match a.status {
+        Status::Held { .. } => "held",
+        Status::Booked => "booked",
+        Status::Cancelled { .. } => "cancelled",
+    }
+}
+
+/// `failed: reason`, `pending`, or `ok`.
+pub fn mail_state(a: &Appointment) -> String {
+    match (&a.delivery.failure, a.pending_mail.is_empty()) {
+        (Some(reason), _) => format!("mail FAILED: {reason}"),
+        (None, false) => "mail pending".into(),
+        (None, true) => "mail ok".into(),
+    }
+}
+
+fn local(t: DateTime<Utc>, tz: Tz) -> String {
+    t.with_timezone(&tz).format("%Y-%m-%d %H:%M").to_string()
+}
+
+/// The export: one row per appointment, times in the library's zone, UTF-8 with a BOM (for
+/// spreadsheet programs).
+pub fn export_csv(list: &[Appointment], tz: Tz) -> Result<Vec<u8>, csv::Error> {
+    let mut out = "\u{feff}".as_bytes().to_vec();
+    {
+        let mut w = csv::Writer::from_writer(&mut out);
+        w.write_record([
+            "id",
+            "date",
+            "start",
+            "end",
+            "service",
+            "provider",
+            "status",
+            "name",
+            "email",
+            "phone",
+            "topic",
+            "language",
+            "meeting_link",
+            "link_sent",
+            "mail",
+            "attended",
+            "cancelled_at",
+            "cancel_reason",
+        ])?;
+        for a in list {
+            let (cancelled_at, reason) = match &a.status {
+                Status::Cancelled { at, reason } => (local(*at, tz), reason.as_str().to_owned()),
+                _ => (String::new(), String::new()),
+            };
+            let start = a.start.with_timezone(&tz);
+            w.write_record([
+                a.id.to_string(),
+                start.format("%Y-%m-%d").to_string(),
+                start.format("%H:%M").to_string(),
+                a.end.with_timezone(&tz).format("%H:%M").to_string(),
+                a.service.to_string(),
+                a.provider.to_string(),
+                status_word(a).to_owned(),
+                a.patron.customer.name.to_string(),
+                a.patron.customer.email.to_string(),
+                a.patron
+                    .customer
+                    .phone
+                    .as_ref()
+                    .map(ToString::to_string)
+                    .unwrap_or_default(),
+                a.patron.notes.to_string(),
+                a.patron.language.code().to_owned(),
+                a.meeting.url.clone().unwrap_or_default(),
+                (a.meeting.url.is_some() && a.meeting.due.is_none()).to_string(),
+                mail_state(a),
+                a.attendance
+                    .map(|m| if m.attended { "yes" } else { "no" })
+                    .unwrap_or_default()
+                    .to_owned(),
+                cancelled_at,
+                reason,
+            ])?;
+        }
+        w.flush()?;
+    }
+    Ok(out)
+}
+
+/// Everything stored about a patron's appointments, for their request to see it.
+pub fn patron_json(
+    email: &str,
+    list: &[Appointment],
+    now: DateTime<Utc>,
+    tz: Tz,
+) -> serde_json::Value {
+    let one = |a: &Appointment| {
+        let (cancelled_at, reason) = match &a.status {
+            Status::Cancelled { at, reason } => (Some(instant(*at, tz)), Some(reason.as_str())),
+            _ => (None, None),
+        };
+        serde_json::json!({
+            "id": a.id.to_string(),
+            "service": a.service.to_string(),
+            "provider": a.provider.to_string(),
+            "start": instant(a.start, tz),
+            "end": instant(a.end, tz),
+            "status": status_word(a),
+            "name": a.patron.customer.name.to_string(),
+            "email": a.patron.customer.email.to_string(),
+            "phone": a.patron.customer.phone.as_ref().map(ToString::to_string),
+            "topic": a.patron.notes.to_string(),
+            "language": a.patron.language.code(),
+            "booked_at": instant(a.created_at, tz),
+            "cancelled_at": cancelled_at,
+            "cancel_reason": reason,
+            "meeting_link": a.meeting.url,
+            "consent": a.consent.as_ref().map(|c| serde_json::json!({
+                "terms_url": c.terms_url,
+                "privacy_url": c.privacy_url,
+                "accepted_at": instant(c.at, tz),
+            })),
+            "kept_until": instant(a.expires_at, tz),
+        })
+    };
+    serde_json::json!({
+        "email": email,
+        "exported_at": instant(now, tz),
+        "appointments": list.iter().map(one).collect::<Vec<_>>(),
+    })
+}
+
+#[cfg(test)]
+mod tests {
+    use super::*;
+
+    #[test]
+    fn groups_are_read_in_every_shape_api_gateway_and_cognito_use() {
+        assert_eq!(groups_of("[staff]"), vec!["staff"]);
+        assert_eq!(groups_of("[admins staff]"), vec!["admins", "staff"]);
+        assert_eq!(groups_of(r#"["staff","x"]"#), vec!["staff", "x"]);
+        assert_eq!(groups_of("staff, x"), vec!["staff", "x"]);
+        assert!(groups_of("[]").is_empty());
+        assert_eq!(groups_of("staffers"), vec!["staffers"]);
+    }
+
+    fn request(claims: Option<HashMap<String, String>>) -> Request {
+        let req = Request::default();
+        match claims {
+            Some(c) => with_claims(req, c),
+            None => req,
+        }
+    }
+
+    #[test]
+    fn no_claims_is_401_other_groups_403_staff_pass() {
+        let access = StaffAccess::default();
+        assert_eq!(actor(&request(None), &access), Err(ApiError::Unauthorized));
+        let mut other = local_claims("a@uom.edu.gr");
+        other.insert(GROUPS_CLAIM.into(), "[students]".into());
+        assert!(matches!(
+            actor(&request(Some(other)), &access),
+            Err(ApiError::Forbidden { .. })
+        ));
+        let mut none = local_claims("a@uom.edu.gr");
+        none.remove(GROUPS_CLAIM);
+        assert!(matches!(
+            actor(&request(Some(none)), &access),
+            Err(ApiError::Forbidden { .. })
+        ));
+        let ok = actor(&request(Some(local_claims("a@uom.edu.gr"))), &access).unwrap();
+        assert_eq!(ok.who, "a@uom.edu.gr");
+        assert!(ok.is_unrestricted());
+    }
+}
