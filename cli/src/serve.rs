@@ -97,10 +97,6 @@ pub async fn run(options: Options) -> Result<(), String> {
         key.expose(),
         options.data.display()
     ));
-    say(&format!(
-        "Staff console: {base}/staff/#key={}  (the key signs you in; keep it to yourself)",
-        key.expose()
-    ));
     if !bound.ip().is_loopback() {
         say(&format!(
             "WARNING: listening on {bound}, reachable from the network: the booking site and the \
@@ -108,6 +104,10 @@ pub async fn run(options: Options) -> Result<(), String> {
              patron's details and links, only with the key above."
         ));
     }
+    say(&format!(
+        "Staff console: {base}/staff/#key={}  (the key signs you in; keep it to yourself)",
+        key.expose()
+    ));
     if !options.rate_limits {
         say("Rate limits are off (--no-rate-limit).");
     }
@@ -172,21 +172,22 @@ async fn dispatch(
         return outbox(&app, &path, req).await;
     }
     if path.starts_with("/api/") {
+        // Signed in with the printed key: the staff function sees the claims API Gateway's
+        // authorizer would pass for a member of the staff group, and the person who holds the
+        // key is not counted against the per-client limits (a wrong key is).
+        let signed_in =
+            rantevou_http::routes::is_staff(&path) && app.key.is_bearer_of(req.headers());
         if let Some(Err(wait)) = app
             .limits
             .as_ref()
+            .filter(|_| !signed_in)
             .map(|l| l.check(client.ip(), req.method().as_str()))
         {
             let retry_after_secs = wait.as_secs() + u64::from(wait.subsec_nanos() > 0);
             return to_axum(ApiError::TooManyRequests { retry_after_secs }.to_response());
         }
-        if rantevou_http::routes::is_staff(&path) && app.key.is_bearer_of(req.headers()) {
-            // Signed in with the printed key: the staff function sees the claims API
-            // Gateway's authorizer would pass for a member of the staff group.
-            let claims = rantevou_http::staff::local_claims(LOCAL_STAFF);
-            return api(&app.functions, req, Some(claims)).await;
-        }
-        return api(&app.functions, req, None).await;
+        let claims = signed_in.then(|| rantevou_http::staff::local_claims(LOCAL_STAFF));
+        return api(&app.functions, req, claims).await;
     }
     static_file(&app.site, &path).await
 }

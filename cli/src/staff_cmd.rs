@@ -181,7 +181,7 @@ pub async fn run(action: Action, target: Target) -> Result<(), String> {
     let by = &cli_actor();
     let config = staff.context().config.clone();
     let tz = config.library.timezone;
-    let err = |e: rantevou_app::StaffError| e.to_string();
+    let err = command_error;
     match action {
         Action::Agenda { from, to, provider } => {
             let today = staff.context().now().with_timezone(&tz).date_naive();
@@ -256,7 +256,7 @@ pub async fn run(action: Action, target: Target) -> Result<(), String> {
 }
 
 async fn closure(staff: &Staff, by: &Actor, action: ClosureAction, tz: Tz) -> Result<(), String> {
-    let err = |e: rantevou_app::StaffError| e.to_string();
+    let err = command_error;
     match action {
         ClosureAction::Add {
             from,
@@ -401,4 +401,16 @@ pub fn agenda_table(list: &[Appointment], config: &LibraryConfig, now: DateTime<
 /// A time of day as HH:MM.
 fn hh_mm(s: &str) -> Result<NaiveTime, String> {
     NaiveTime::parse_from_str(s, "%H:%M").map_err(|_| format!("{s:?} is not a time as HH:MM"))
+}
+
+/// A staff operation's refusal as the command line says it: a bad argument by its option.
+fn command_error(e: rantevou_app::StaffError) -> String {
+    match e {
+        rantevou_app::StaffError::Invalid {
+            field: "email",
+            message,
+        } => format!("EMAIL: {message}"),
+        rantevou_app::StaffError::Invalid { field, message } => format!("--{field}: {message}"),
+        other => other.to_string(),
+    }
 }

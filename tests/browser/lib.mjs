@@ -139,3 +139,39 @@ export async function expectStep(page, n) {
 
 /** The step's Next button (Greek or English). */
 export const nextButton = (page) => page.getByRole("button", { name: /^(Επόμενο|Next)$/ });
+
+/** The staff console signed in with the key `rantevou serve` printed (the outbox's key). */
+export const STAFF_KEY = new URL(OUTBOX).searchParams.get("key") || "";
+export const STAFF = `${BASE}/staff/#key=${STAFF_KEY}`;
+
+/** Books `start` through the API as a patron's browser would (the bot check solved here). */
+export async function bookViaApi(start, patron) {
+  const { createHash } = await import("node:crypto");
+  const challenge = await (await fetch(`${BASE}/api/challenge`)).json();
+  let number = 0;
+  while (createHash("sha256").update(challenge.salt + number).digest("hex") !== challenge.challenge) number += 1;
+  const { maxnumber: _, ...fields } = challenge;
+  const solution = Buffer.from(JSON.stringify({ ...fields, number })).toString("base64");
+  const r = await fetch(`${BASE}/api/appointments`, {
+    method: "POST",
+    headers: { "Content-Type": "application/json", "Idempotency-Key": crypto.randomUUID() },
+    body: JSON.stringify({
+      service: "mylibrarylive", provider: "any", start,
+      customer: { name: patron.name, email: patron.email, phone: patron.phone },
+      notes: patron.notes, language: "el", accept_terms: true, accept_privacy: true, challenge: solution,
+    }),
+  });
+  const body = await r.json();
+  assert.equal(r.status, 201, JSON.stringify(body));
+  return body;
+}
+
+/** The first day from tomorrow with at least `n` free times, and those times. */
+export async function dayWithFreeTimes(n) {
+  const from = new Date(Date.now() + 86_400_000).toISOString().slice(0, 10);
+  const to = new Date(Date.now() + 30 * 86_400_000).toISOString().slice(0, 10);
+  const r = await fetch(`${BASE}/api/availability?service=mylibrarylive&from=${from}&to=${to}`);
+  const day = (await r.json()).days.find((d) => d.slots.length >= n);
+  assert.ok(day, `a day with ${n} free times`);
+  return { date: day.date, starts: day.slots.map((s) => s.start) };
+}

@@ -96,3 +96,8 @@ fn every_step_and_the_cancel_pages_at_320_px() {
 fn the_site_logic_dates_calendar_keys_and_form_rules() {
     run("units.test.mjs");
 }
+
+#[test]
+fn the_staff_console_signed_in_with_the_key_a_librarians_day_and_the_keyboard() {
+    run("staff.test.mjs");
+}

@@ -1,0 +1,208 @@
+// The library-wide pages: closures (list, add with a warning naming the appointments already
+// there, remove), the mail that failed for good (retry, to a corrected address), the export of
+// a range and a patron's data (export, erase after a confirmation).
+
+import * as api from "./api.js";
+import { t } from "./texts.js";
+import { addDays, busy, field, fill, h, page, showDone, showError, statusBox, today, when } from "./ui.js";
+
+// ---- closures -------------------------------------------------------------------------------
+
+export async function closures() {
+  const tx = t();
+  const { main } = page(tx.closuresHeading);
+  const box = statusBox();
+  const list = h("div", {});
+  main.append(h("p", {}, tx.closuresIntro), box, list, addForm(list, box));
+  await listClosures(list, box);
+}
+
+async function listClosures(list, box) {
+  const tx = t();
+  const c = tx.closureCols;
+  let answer;
+  try {
+    answer = await api.closures();
+  } catch (e) {
+    return showError(box, e);
+  }
+  const hours = (x) => (x.hours ? `${x.hours.from.slice(0, 5)}–${x.hours.to.slice(0, 5)}` : tx.allDay);
+  fill(list, answer.closures.length
+    ? h("table", { class: "agenda" },
+        h("thead", {}, h("tr", {}, [c.name, c.from, c.to, c.hours].map((x) => h("th", { scope: "col" }, x)),
+          h("td", {}))),
+        h("tbody", {}, answer.closures.map((x) => h("tr", {},
+          h("th", { scope: "row" }, x.name), h("td", {}, x.from), h("td", {}, x.to), h("td", {}, hours(x)),
+          h("td", {}, h("button", { type: "button", class: "secondary", "aria-label": tx.removeNamed(x.name), onclick: (e) =>
+            busy(e.currentTarget, box, async () => {
+              await api.removeClosure(x.id);
+              await listClosures(list, box);
+              showDone(box, tx.closureRemoved);
+              document.querySelector("h1").focus();
+            }) }, tx.remove))))))
+    : h("p", {}, tx.noClosures));
+}
+
+function addForm(list, box) {
+  const tx = t();
+  const warning = h("div", { class: "notice error", role: "alert", hidden: true });
+  const submit = h("button", { type: "submit" }, tx.addClosure);
+  let confirmed = false;
+  const value = (id) => document.getElementById(id).value.trim();
+  const form = h("form", { onsubmit: (e) => {
+    e.preventDefault();
+    const closure = { name: value("closure-name"), from: value("closure-from") };
+    if (value("closure-to")) closure.to = value("closure-to");
+    if (value("closure-from-time") || value("closure-to-time")) {
+      closure.from_time = value("closure-from-time");
+      closure.to_time = value("closure-to-time");
+    }
+    busy(submit, box, async () => {
+      if (!confirmed) {
+        const preview = await api.addClosure({ ...closure, preview: true });
+        if (preview.affected.length) {
+          confirmed = true;
+          warning.hidden = false;
+          fill(warning, h("p", {}, tx.overlapWarning(preview.affected.length)),
+            h("ul", {}, preview.affected.map((a) => h("li", {},
+              h("a", { href: `#appointment/${a.id}` }, `${when(a.start)} ${a.customer.name}`)))));
+          fill(submit, tx.addAnyway);
+          return;
+        }
+      }
+      await api.addClosure(closure);
+      confirmed = false;
+      warning.hidden = true;
+      fill(submit, tx.addClosure);
+      form.reset();
+      await listClosures(list, box);
+      showDone(box, tx.closureAdded);
+    });
+  } },
+    field({ id: "closure-name", label: tx.closureName, required: true, attrs: { maxlength: 200 } }),
+    field({ id: "closure-from", label: tx.fromDate, type: "date", required: true }),
+    field({ id: "closure-to", label: tx.toDate, type: "date" }),
+    field({ id: "closure-from-time", label: tx.fromTime, type: "time", hint: tx.hoursHint }),
+    field({ id: "closure-to-time", label: tx.toTime, type: "time" }),
+    warning, submit);
+  form.addEventListener("input", () => {
+    if (confirmed) {
+      confirmed = false;
+      warning.hidden = true;
+      fill(submit, tx.addClosure);
+    }
+  });
+  return h("section", { class: "action", "aria-labelledby": "add-closure-h" },
+    h("h2", { id: "add-closure-h" }, tx.addClosureHeading), form);
+}
+
+// ---- failed mail ------------------------------------------------------------------------------
+
+export async function mail() {
+  const tx = t();
+  const { main } = page(tx.mailFailedHeading);
+  const box = statusBox();
+  const list = h("div", {});
+  main.append(h("p", {}, tx.mailFailedIntro), box, list);
+  await listFailed(list, box);
+}
+
+async function listFailed(list, box) {
+  const tx = t();
+  let answer;
+  try {
+    answer = await api.failedMail();
+  } catch (e) {
+    return showError(box, e);
+  }
+  if (!answer.appointments.length) return fill(list, h("p", {}, tx.noFailedMail));
+  fill(list, answer.appointments.map((a, i) => {
+    const id = `retry-email-${i}`;
+    const input = h("input", { id, type: "email", value: a.customer.email, required: true });
+    const button = h("button", { type: "submit" }, tx.retry);
+    return h("form", { class: "card", onsubmit: (e) => {
+      e.preventDefault();
+      busy(button, box, async () => {
+        const email = input.value.trim() === a.customer.email ? null : input.value.trim();
+        await api.retryMail(a.id, email);
+        await listFailed(list, box);
+        showDone(box, tx.retried);
+      });
+    } },
+      h("h2", {}, h("a", { href: `#appointment/${a.id}` }, `${when(a.start)} · ${a.customer.name}`)),
+      h("p", { class: "field-error" }, tx.mailFailure(a.mail.failure)),
+      h("label", { for: id }, tx.retryEmail(a.customer.name)), input, button);
+  }));
+}
+
+// ---- export and a patron's data ------------------------------------------------------------
+
+/** Offers `blob` as a download called `name`. */
+function download(blob, name) {
+  const url = URL.createObjectURL(blob);
+  const a = h("a", { href: url, download: name, hidden: true });
+  document.body.append(a);
+  a.click();
+  a.remove();
+  setTimeout(() => URL.revokeObjectURL(url), 10_000);
+}
+
+export async function data() {
+  const tx = t();
+  const { main } = page(tx.dataHeading);
+  const box = statusBox();
+  const exportButton = h("button", { type: "submit" }, tx.exportButton);
+  const exportForm = h("form", { onsubmit: (e) => {
+    e.preventDefault();
+    const from = document.getElementById("export-from").value;
+    const to = document.getElementById("export-to").value || from;
+    busy(exportButton, box, async () => {
+      download(await api.exportCsv(from, to), `appointments-${from}-${to}.csv`);
+      showDone(box, tx.exported);
+    });
+  } },
+    h("div", { class: "toolbar" },
+      field({ id: "export-from", label: tx.fromDate, type: "date", value: today(), required: true }),
+      field({ id: "export-to", label: tx.toDate, type: "date", value: addDays(today(), 30) }),
+      exportButton));
+
+  const email = () => document.getElementById("patron-email").value.trim();
+  const exportPatron = h("button", { type: "button", class: "secondary", onclick: () => {
+    if (!document.getElementById("patron-email").reportValidity()) return;
+    busy(exportPatron, box, async () => {
+      const json = await api.patronExport(email());
+      download(new Blob([JSON.stringify(json, null, 2)], { type: "application/json" }), "patron-data.json");
+      showDone(box, tx.exported);
+    });
+  } }, tx.patronExport);
+  const confirmRow = h("div", { class: "confirm-row", hidden: true });
+  const erase = h("button", { type: "button", class: "danger", onclick: () => {
+    if (!document.getElementById("patron-email").reportValidity()) return;
+    fill(confirmRow, h("p", { id: "erase-confirm" }, tx.confirmErase(email())), yes, no);
+    confirmRow.hidden = false;
+    yes.focus();
+  } }, tx.patronErase);
+  const yes = h("button", { type: "button", class: "danger", "aria-describedby": "erase-confirm", onclick: () =>
+    busy(yes, box, async () => {
+      const report = await api.patronErase(email(), document.getElementById("erase-reason").value);
+      confirmRow.hidden = true;
+      showDone(box, tx.erased(report));
+      erase.focus();
+    }) }, tx.yesErase);
+  const no = h("button", { type: "button", class: "secondary", onclick: () => {
+    confirmRow.hidden = true;
+    erase.focus();
+  } }, tx.no);
+
+  main.append(box,
+    h("section", { "aria-labelledby": "export-h" }, h("h2", { id: "export-h" }, tx.exportHeading), exportForm),
+    h("section", { class: "action", "aria-labelledby": "patron-h" },
+      h("h2", { id: "patron-h" }, tx.patronHeading),
+      h("p", {}, tx.patronIntro),
+      field({ id: "patron-email", label: tx.patronEmail, type: "email", required: true }),
+      h("div", { class: "field" }, h("label", { for: "erase-reason" }, tx.eraseReason),
+        h("textarea", { id: "erase-reason", rows: 2, maxlength: 1000 })),
+      h("div", { class: "confirm-row" }, exportPatron, erase),
+      confirmRow));
+}
+

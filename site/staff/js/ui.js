@@ -1,0 +1,107 @@
+// What every view of the console shares: the element builder, times in the library's zone,
+// the error box, announcements, and the context (texts, library, providers).
+
+import { h, fill } from "../../js/dom.js";
+import { NetworkError, Problem } from "./api.js";
+import { t } from "./texts.js";
+
+export { h, fill };
+
+/** Filled by app.js once: the catalogue (library name, zone, providers). */
+export const ctx = { library: null, providers: [], timezone: "Europe/Athens", who: null };
+
+/** A date-time (RFC 3339) as the library's clock shows it: "Τρ 01/12/2026 10:00". */
+export function when(iso, opts = { weekday: "short", day: "2-digit", month: "2-digit", year: "numeric", hour: "2-digit", minute: "2-digit" }) {
+  if (!iso) return t().none;
+  return new Intl.DateTimeFormat(t().locale, { ...opts, timeZone: ctx.timezone, hourCycle: "h23" }).format(new Date(iso));
+}
+
+export const time = (iso) => when(iso, { hour: "2-digit", minute: "2-digit" });
+
+/** A date (YYYY-MM-DD) in words: "Τρίτη 1 Δεκεμβρίου 2026". */
+export function dayName(date) {
+  const [y, m, d] = date.split("-").map(Number);
+  return new Intl.DateTimeFormat(t().locale, { weekday: "long", day: "numeric", month: "long", year: "numeric", timeZone: "UTC" })
+    .format(new Date(Date.UTC(y, m - 1, d)));
+}
+
+/** Today in the library's zone, YYYY-MM-DD. */
+export function today() {
+  return new Intl.DateTimeFormat("en-CA", { timeZone: ctx.timezone, year: "numeric", month: "2-digit", day: "2-digit" }).format(new Date());
+}
+
+/** `date` moved by `days`, YYYY-MM-DD. */
+export function addDays(date, days) {
+  const [y, m, d] = date.split("-").map(Number);
+  return new Date(Date.UTC(y, m - 1, d + days)).toISOString().slice(0, 10);
+}
+
+export const providerName = (id) => {
+  const p = ctx.providers.find((x) => x.id === id);
+  return p ? p.name[t().code] || p.name.el : id;
+};
+
+/** Says `text` to screen readers (the polite live region). */
+export function announce(text) {
+  const region = document.getElementById("announce");
+  region.textContent = "";
+  setTimeout(() => (region.textContent = text), 50);
+}
+
+/** A status box: role=status for news, role=alert for errors. Empty until set. */
+export function statusBox() {
+  return h("div", { class: "notice", role: "status" });
+}
+
+/** Shows what went wrong in `box` (an alert), naming the fields at fault. */
+export function showError(box, e) {
+  box.setAttribute("role", "alert");
+  box.classList.add("error");
+  if (e instanceof NetworkError) return fill(box, h("p", {}, t().networkError));
+  if (e instanceof Problem) {
+    const items = (e.body.errors || []).map((x) => h("li", {}, `${x.field}: ${x.message}`));
+    return fill(box, h("p", {}, e.body.detail || e.body.title || e.message), items.length ? h("ul", {}, items) : null);
+  }
+  return fill(box, h("p", {}, String(e)));
+}
+
+/** Shows good news in `box`, and says it. */
+export function showDone(box, text) {
+  box.setAttribute("role", "status");
+  box.classList.remove("error");
+  fill(box, h("p", {}, text));
+  announce(text);
+}
+
+/** A labelled input: {id, label, type, value, required, hint}. */
+export function field({ id, label, type = "text", value = "", required = false, hint = null, attrs = {} }) {
+  const hintId = hint ? `${id}-hint` : null;
+  return h("div", { class: "field" },
+    h("label", { for: id }, label),
+    hint ? h("p", { class: "hint", id: hintId }, hint) : null,
+    h("input", { id, name: id, type, value, required, "aria-describedby": hintId, ...attrs }));
+}
+
+/** Runs `work` with `button` busy; errors go to `box`. */
+export async function busy(button, box, work) {
+  button.setAttribute("aria-disabled", "true");
+  try {
+    return await work();
+  } catch (e) {
+    showError(box, e);
+    return undefined;
+  } finally {
+    button.removeAttribute("aria-disabled");
+  }
+}
+
+/** The main area, emptied, with `heading` as its focused h1. */
+export function page(heading) {
+  const main = document.getElementById("main");
+  const h1 = h("h1", { tabindex: "-1" }, heading);
+  fill(main, h1);
+  document.title = `${heading} · ${t().consoleName}`;
+  // A new view: the focus moves to its heading (screen readers read it; Tab goes on from it).
+  h1.focus();
+  return { main, h1 };
+}
