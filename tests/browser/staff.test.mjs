@@ -178,3 +178,9 @@ test("with the keyboard alone: sign in with the key, open an appointment, cancel
   await audit(page, "a cancelled appointment at 360 px");
   page.assertClean();
 });
+
+test("the console's Greek and English texts have the same keys", async () => {
+  const { TEXTS } = await import("../../site/staff/js/texts.js");
+  const shape = (o) => Object.keys(o).sort().map((k) => (o[k] && typeof o[k] === "object" ? `${k}{${shape(o[k])}}` : k)).join(",");
+  assert.equal(shape(TEXTS.en), shape(TEXTS.el));
+});

@@ -4,6 +4,7 @@
 //! and end to end through `cargo lambda watch`.
 
 mod any_provider;
+mod cognito;
 mod contract;
 mod events;
 mod lambda_watch;

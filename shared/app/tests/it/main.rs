@@ -1,7 +1,10 @@
 //! The application layer's tests, one binary: the rendered messages (parsed back as MIME and
 //! iCalendar) and the use cases against an in-memory store and a recording mailer.
 
+#[macro_use]
+mod world;
 mod messages;
 mod scheduler;
+mod staff;
 mod support;
 mod use_cases;

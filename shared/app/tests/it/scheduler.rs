@@ -4,131 +4,21 @@
 //! at booking; a crash between a send and its record repeats that one message, identically.
 //! And the staff operations that feed it: a link changed by staff, a closure in force at once.
 
-use crate::support::Recorder;
+use crate::world::{by, config, dec1, dynamo, World};
 use async_trait::async_trait;
-use chrono::{DateTime, Duration, TimeZone, Utc};
+use chrono::{DateTime, Duration, Utc};
 use rantevou_app::*;
 use rantevou_domain::appointment::Appointment;
 use rantevou_domain::ids::AppointmentId;
 use rantevou_domain::patron::FreeText;
 use rantevou_domain::ports::{
-    AppointmentUpdates, Appointments, MailLog, MailQueue, OutgoingMail, StoreError,
+    AppointmentUpdates, Appointments, MailQueue, OutgoingMail, StoreError,
 };
 use rantevou_domain::provider::Meeting;
-use rantevou_domain::{LibraryConfig, ManageKeys, TokenHash};
-use rantevou_store::{DynamoStore, SqliteStore, Store};
+use rantevou_domain::TokenHash;
+use rantevou_store::{SqliteStore, Store};
 use std::sync::atomic::{AtomicUsize, Ordering};
 use std::sync::Arc;
-
-/// Tuesday 1 December 2026, `hh:mm` Athens (UTC+2).
-fn dec1(hh: u32, mm: u32) -> DateTime<Utc> {
-    Utc.with_ymd_and_hms(2026, 12, 1, hh - 2, mm, 0).unwrap()
-}
-
-struct World {
-    ctx: Context,
-    store: Arc<dyn Store>,
-    mailer: Arc<Recorder>,
-    keys: Arc<ManageKeys>,
-}
-
-impl World {
-    fn new(config: LibraryConfig, store: Arc<dyn Store>) -> World {
-        let links = Links::same_origin("https://book.example.org").unwrap();
-        World {
-            ctx: Context::new(
-                Arc::new(config),
-                Arc::new(rantevou_testkit::fixture_now),
-                links,
-            ),
-            store,
-            mailer: Arc::new(Recorder::default()),
-            keys: Arc::new(rantevou_testkit::keys()),
-        }
-    }
-
-    /// The same world with the clock pinned at `now`.
-    fn at(&self, now: DateTime<Utc>) -> World {
-        World {
-            ctx: Context::new(
-                self.ctx.config.clone(),
-                Arc::new(move || now),
-                self.ctx.links.clone(),
-            ),
-            store: self.store.clone(),
-            mailer: self.mailer.clone(),
-            keys: self.keys.clone(),
-        }
-    }
-
-    fn delivery(&self, log: Arc<dyn MailLog>) -> MailDelivery {
-        MailDelivery::new(self.ctx.clone(), self.mailer.clone(), log)
-    }
-
-    fn scheduler(&self) -> MailRetry {
-        MailRetry::new(
-            self.delivery(self.store.clone()),
-            self.store.clone(),
-            self.keys.clone(),
-        )
-    }
-
-    /// The booking use case over this world's store, mailer and keys.
-    fn booking(&self) -> Booking {
-        Booking::new(
-            self.ctx.clone(),
-            self.store.clone(),
-            self.delivery(self.store.clone()),
-            self.keys.clone(),
-        )
-    }
-
-    /// A booking of `start` (an instant) for `who` with the one provider, as the site sends it.
-    fn request(&self, start: DateTime<Utc>, who: &str) -> BookRequest {
-        let tz = self.ctx.config.library.timezone;
-        BookRequest {
-            service: Some("mylibrarylive".into()),
-            provider: Some("sip".into()),
-            start: Some(start.with_timezone(&tz).to_rfc3339()),
-            patron: rantevou_testkit::patron_input(who),
-            idempotency_key: None,
-            challenge: None,
-        }
-    }
-
-    fn staff(&self) -> Staff {
-        Staff::new(
-            self.ctx.clone(),
-            self.store.clone(),
-            self.delivery(self.store.clone()),
-            self.keys.clone(),
-        )
-    }
-
-    async fn run(&self) -> Delivery {
-        self.scheduler().retry_pending(1000).await.unwrap()
-    }
-
-    /// Books `who` at `start` through the booking use case (its confirmation sent at once).
-    async fn book(&self, start: DateTime<Utc>, who: &str) -> Appointment {
-        let request = self.request(start, who);
-        let booking = self.booking();
-        match booking.book(request).await.unwrap() {
-            Booked::New { appointment, .. } => appointment,
-            other => panic!("a new booking, not {other:?}"),
-        }
-    }
-}
-
-fn config(meeting: Meeting, reminders: Vec<u32>) -> LibraryConfig {
-    let mut config = rantevou_testkit::sample_config();
-    config.policy.proof_of_work_difficulty = 0;
-    config.policy.max_active_per_patron = 0;
-    config.policy.send_link_before_minutes = 60;
-    config.policy.reminders_before_minutes = reminders;
-    config.providers[0].meeting = meeting;
-    config
-}
 
 fn subjects(mails: &[OutgoingMail]) -> Vec<String> {
     mails.iter().map(|m| m.subject.clone()).collect()
@@ -528,51 +418,6 @@ fn token(w: &World, a: &Appointment) -> String {
     w.keys.token(&a.id).expose().to_owned()
 }
 
-async fn dynamo() -> Option<DynamoStore> {
-    use aws_sdk_dynamodb::config::{Credentials, Region};
-    let endpoint = rantevou_testkit::moto_url()?;
-    let config = aws_sdk_dynamodb::Config::builder()
-        .behavior_version_latest()
-        .endpoint_url(endpoint)
-        .region(Region::new("eu-central-1"))
-        .credentials_provider(Credentials::new("test", "test", None, None, "tests"))
-        .build();
-    let client = aws_sdk_dynamodb::Client::from_conf(config);
-    static N: AtomicUsize = AtomicUsize::new(0);
-    // One table per test: the process and a counter (moto lives for one `infra/bin/test` run).
-    let table = format!(
-        "scheduler-{}-{}",
-        std::process::id(),
-        N.fetch_add(1, Ordering::SeqCst)
-    );
-    rantevou_store::dynamo::table::create_table(&client, &table)
-        .await
-        .unwrap();
-    Some(DynamoStore::new(client, table))
-}
-
-macro_rules! both_stores {
-    ($($name:ident),* $(,)?) => {
-        mod sqlite {
-            $(
-                #[tokio::test(flavor = "multi_thread", worker_threads = 2)]
-                async fn $name() {
-                    super::$name(std::sync::Arc::new(super::SqliteStore::in_memory().unwrap())).await;
-                }
-            )*
-        }
-        mod dynamo {
-            $(
-                #[tokio::test(flavor = "multi_thread", worker_threads = 2)]
-                async fn $name() {
-                    let Some(store) = super::dynamo().await else { return };
-                    super::$name(std::sync::Arc::new(store)).await;
-                }
-            )*
-        }
-    };
-}
-
 both_stores!(
     link_mail_goes_at_start_minus_lead_in_its_own_jitsi_room_and_never_after_a_cancel,
     a_fixed_room_is_mailed_to_each_and_a_late_booking_gets_it_at_once,
@@ -581,8 +426,3 @@ both_stores!(
     a_closure_hides_its_days_at_once_and_refuses_their_booking,
     staff_change_the_link_and_it_is_mailed_at_once_with_a_higher_sequence,
 );
-
-/// A librarian who may do everything.
-fn by() -> rantevou_domain::staff::Actor {
-    rantevou_domain::staff::Actor::unrestricted("librarian@uom.edu.gr")
-}

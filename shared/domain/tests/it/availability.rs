@@ -564,3 +564,49 @@ fn offers_lists_every_provider_free_by_the_rules_in_order_or_the_first_reason() 
     );
     assert_eq!(ProviderChoice::parse(Some("no such id!")), None);
 }
+
+#[test]
+fn a_closure_of_some_hours_takes_only_the_times_that_touch_it() {
+    use rantevou_domain::closure::{ClosedHours, StaffClosure};
+    let base = sample();
+    let hours = ClosedHours::new(
+        chrono::NaiveTime::from_hms_opt(10, 10, 0).unwrap(),
+        chrono::NaiveTime::from_hms_opt(12, 0, 0).unwrap(),
+    );
+    let mut rng = rand::rngs::OsRng;
+    let closure = StaffClosure::new(
+        "Συνέλευση",
+        date(2026, 12, 1),
+        date(2026, 12, 1),
+        hours,
+        &mut rng,
+    )
+    .unwrap();
+    let config = base.with_staff_closures(std::slice::from_ref(&closure));
+    let now = athens(2026, 11, 28, 10, 0, 2);
+    let days = availability(
+        &config,
+        &query(&config, sip(), date(2026, 12, 1), date(2026, 12, 2), now),
+        &BookedLocks::new(),
+    )
+    .unwrap();
+    let times = local_times(&days[0]);
+    // 10:00–10:20 touches 10:10; 11:40–12:00 ends as it ends; 12:00 starts as it ends.
+    assert!(times.contains(&"09:40+02:00".to_owned()));
+    assert!(!times.contains(&"10:00+02:00".to_owned()));
+    assert!(!times.contains(&"11:40+02:00".to_owned()));
+    assert!(times.contains(&"12:00+02:00".to_owned()));
+    assert_eq!(times.len(), 18 - 6, "10:00 … 11:40 are taken out");
+    assert_eq!(local_times(&days[1]).len(), 18, "the next day is whole");
+    // Booking a closed time is refused the same way; an open one on that day is offered.
+    let service = &config.services[0];
+    let provider = &config.providers[0];
+    let at = |h, m| athens(2026, 12, 1, h, m, 2);
+    assert_eq!(
+        check_slot(&config, service, provider, at(11, 0), now).err(),
+        Some(SlotError::NotOffered)
+    );
+    assert!(check_slot(&config, service, provider, at(12, 0), now).is_ok());
+    // A closure of hours does not close the day (its other times stay).
+    assert_eq!(config.closures.closed_on(date(2026, 12, 1)), None);
+}

@@ -501,3 +501,53 @@ fn terms_and_privacy_take_one_url_or_one_per_language() {
         "https://www.uom.gr/el/privacy"
     );
 }
+
+#[test]
+fn staff_may_be_limited_to_providers_by_address_or_group() {
+    let source = format!(
+        "{MULTI}\n[staff.providers]\n\"Maria@UoM.edu.gr\" = [\"bob\"]\n\"group:reference\" = [\"anna\", \"bob\"]\n"
+    );
+    let config = LibraryConfig::from_toml_str(&source).unwrap();
+    let access = &config.staff;
+    let ids = |list: Option<Vec<rantevou_domain::ProviderId>>| {
+        list.map(|l| l.iter().map(ToString::to_string).collect::<Vec<_>>())
+    };
+    assert_eq!(
+        ids(access.providers_for(Some("maria@uom.edu.gr"), &["staff".into()])),
+        Some(vec!["bob".to_owned()]),
+        "the address, whatever its case"
+    );
+    assert_eq!(
+        ids(access.providers_for(
+            Some("maria@uom.edu.gr"),
+            &["staff".into(), "reference".into()]
+        )),
+        Some(vec!["bob".to_owned(), "anna".to_owned()]),
+        "every limit that names them, together"
+    );
+    assert_eq!(
+        access.providers_for(Some("other@uom.edu.gr"), &["staff".into()]),
+        None,
+        "staff listed nowhere see every provider"
+    );
+    assert_eq!(
+        LibraryConfig::from_toml_str(MULTI).unwrap().staff,
+        Default::default()
+    );
+
+    let bad = format!(
+        "{MULTI}\n[staff.providers]\n\"not an address\" = [\"bob\"]\n\"group:x\" = [\"carol\"]\n"
+    );
+    let err = LibraryConfig::from_toml_str(&bad).unwrap_err();
+    assert!(
+        err.mentions(
+            "staff.providers.\"not an address\"",
+            "email address or group:"
+        ),
+        "{err}"
+    );
+    assert!(
+        err.mentions("staff.providers.\"group:x\"", "no provider \"carol\""),
+        "{err}"
+    );
+}

@@ -3,7 +3,9 @@
 //! (`infra/bin/moto exec`), and skips with one line without it.
 
 mod concurrency;
+#[macro_use]
 mod contract;
+mod contract_staff;
 mod faults;
 mod migration;
 mod round_trips;
