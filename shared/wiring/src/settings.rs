@@ -53,6 +53,10 @@ pub const VARIABLES: &[Variable] = &[
         name: "RANTEVOU_NOW",
         meaning: "pins the clock (RFC 3339) for fixture replays; never set in AWS",
     },
+    Variable {
+        name: "RANTEVOU_STAFF",
+        meaning: "who runs the staff commands, for the audit record (default: USER)",
+    },
 ];
 
 /// The settings of one process.

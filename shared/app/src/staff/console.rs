@@ -96,10 +96,7 @@ impl Staff {
                     why: e.to_string(),
                 })?;
         let stored = self.store.update(&a, &next).await?;
-        let manage = self
-            .keys
-            .token_of(&stored.id, &stored.token_hash)
-            .map(|t| self.ctx.links.manage_url(&stored.id, &t));
+        let manage = self.manage_link(&stored);
         for kind in MailKind::ALL {
             if stored.mail_pending(kind) {
                 self.mail.deliver(&stored, kind, manage.as_deref()).await;

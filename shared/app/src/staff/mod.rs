@@ -76,6 +76,12 @@ pub enum StaffError {
     Store(#[from] StoreError),
 }
 
+/// A reason staff give (for a cancel, an erase): what a patron's reason may be.
+fn staff_reason(raw: &str) -> Result<FreeText, StaffError> {
+    FreeText::parse(raw)
+        .map_err(|_| invalid("reason", "at most 1000 characters, no control characters"))
+}
+
 fn invalid(field: &'static str, message: impl Into<String>) -> StaffError {
     StaffError::Invalid {
         field,
@@ -206,6 +212,13 @@ impl Staff {
         }
     }
 
+    /// The patron's manage link of `a`, for the mail (`None` when its key was retired).
+    fn manage_link(&self, a: &Appointment) -> Option<String> {
+        self.keys
+            .token_of(&a.id, &a.token_hash)
+            .map(|t| self.ctx.links.manage_url(&a.id, &t))
+    }
+
     /// Writes what `by` did to the audit record (after it succeeded). A failed write is logged
     /// and does not undo what was done.
     async fn audit(&self, by: &Actor, action: &str, subject: Subject<'_>, detail: String) {
@@ -237,8 +250,7 @@ impl Staff {
         id: &str,
         reason: &str,
     ) -> Result<Appointment, StaffError> {
-        let reason = FreeText::parse(reason)
-            .map_err(|_| invalid("reason", "at most 1000 characters, no control characters"))?;
+        let reason = staff_reason(reason)?;
         let a = self.find(by, id).await?;
         let cancelled = self.cancel_found(a, &reason).await?;
         self.audit(
@@ -323,10 +335,7 @@ impl Staff {
                 Err(e) => return Err(e.into()),
             };
             tracing::info!(appointment = %stored.id, "meeting link set by staff");
-            let manage = self
-                .keys
-                .token_of(&stored.id, &stored.token_hash)
-                .map(|t| self.ctx.links.manage_url(&stored.id, &t));
+            let manage = self.manage_link(&stored);
             self.mail
                 .deliver(&stored, MailKind::Link, manage.as_deref())
                 .await;
@@ -472,8 +481,7 @@ impl Staff {
         email: &str,
         reason: &str,
     ) -> Result<Erased, StaffError> {
-        let reason = FreeText::parse(reason)
-            .map_err(|_| invalid("reason", "at most 1000 characters, no control characters"))?;
+        let reason = staff_reason(reason)?;
         let now = self.ctx.now();
         let mut report = Erased::default();
         for a in self.patron_appointments(by, email).await? {

@@ -64,6 +64,11 @@ impl DynamoStore {
     pub async fn save_config(&self, source: &str) -> Result<(), StoreError> {
         let mut item = key(CONFIG_PK, CONFIG_SK);
         item.insert("source".into(), AttributeValue::S(source.to_owned()));
+        self.put(item).await
+    }
+
+    /// Writes `item` whatever was there (no condition).
+    pub(crate) async fn put(&self, item: item::Item) -> Result<(), StoreError> {
         self.client
             .put_item()
             .table_name(&self.table)

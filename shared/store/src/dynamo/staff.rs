@@ -199,14 +199,7 @@ impl AuditLog for DynamoStore {
             "expires_at".into(),
             AttributeValue::N(keep_until.timestamp().to_string()),
         );
-        self.client
-            .put_item()
-            .table_name(&self.table)
-            .set_item(Some(item))
-            .send()
-            .await
-            .map_err(error::from_sdk)?;
-        Ok(())
+        self.put(item).await
     }
 
     async fn audit_of(&self, subject: &str) -> Result<Vec<AuditEntry>, StoreError> {

@@ -5,25 +5,34 @@ use rantevou_domain::closure::StaffClosure;
 use rantevou_domain::ports::{Agenda, AuditLog, ClosureReader, ClosureWriter};
 use rantevou_domain::staff::AuditEntry;
 
+/// The JSON records `sql` selects (its one column), read as `T`, in its order; `what` names
+/// them when one does not read.
+fn json_rows<T: serde::de::DeserializeOwned>(
+    c: &Connection,
+    sql: &str,
+    args: impl rusqlite::Params,
+    what: &str,
+) -> Result<Vec<T>, StoreError> {
+    let mut stmt = c.prepare_cached(sql).map_err(unavailable)?;
+    let rows = stmt
+        .query_map(args, |r| r.get::<_, String>(0))
+        .map_err(unavailable)?
+        .collect::<Result<Vec<_>, _>>()
+        .map_err(unavailable)?;
+    rows.iter()
+        .map(|json| serde_json::from_str(json).map_err(|_| StoreError::Corrupt(what.into())))
+        .collect()
+}
+
 /// The appointments `sql` selects (its one column: the record), in its order.
 fn appointments_where(
     c: &Connection,
     sql: &str,
     args: impl rusqlite::Params,
 ) -> Result<Vec<Appointment>, StoreError> {
-    let mut stmt = c.prepare_cached(sql).map_err(unavailable)?;
-    let records = stmt
-        .query_map(args, |r| r.get::<_, String>(0))
-        .map_err(unavailable)?
-        .collect::<Result<Vec<_>, _>>()
-        .map_err(unavailable)?;
-    records
-        .iter()
-        .map(|json| {
-            let record: AppointmentRecord = serde_json::from_str(json)
-                .map_err(|_| StoreError::Corrupt("appointment record".into()))?;
-            Appointment::try_from(record)
-        })
+    json_rows::<AppointmentRecord>(c, sql, args, "appointment record")?
+        .into_iter()
+        .map(Appointment::try_from)
         .collect()
 }
 
@@ -64,20 +73,12 @@ impl Agenda for SqliteStore {
 impl ClosureReader for SqliteStore {
     async fn staff_closures(&self) -> Result<Vec<StaffClosure>, StoreError> {
         self.with_conn(|c| {
-            let mut stmt = c
-                .prepare_cached("SELECT record FROM staff_closures ORDER BY rowid")
-                .map_err(unavailable)?;
-            let rows = stmt
-                .query_map([], |r| r.get::<_, String>(0))
-                .map_err(unavailable)?
-                .collect::<Result<Vec<_>, _>>()
-                .map_err(unavailable)?;
-            rows.iter()
-                .map(|json| {
-                    serde_json::from_str(json)
-                        .map_err(|_| StoreError::Corrupt("staff closure".into()))
-                })
-                .collect()
+            json_rows(
+                c,
+                "SELECT record FROM staff_closures ORDER BY rowid",
+                [],
+                "staff closure",
+            )
         })
         .await
     }
@@ -138,20 +139,12 @@ impl AuditLog for SqliteStore {
     async fn audit_of(&self, subject: &str) -> Result<Vec<AuditEntry>, StoreError> {
         let subject = subject.to_owned();
         self.with_conn(move |c| {
-            let mut stmt = c
-                .prepare_cached("SELECT record FROM audit WHERE subject = ?1 ORDER BY at, rowid")
-                .map_err(unavailable)?;
-            let rows = stmt
-                .query_map(params![subject], |r| r.get::<_, String>(0))
-                .map_err(unavailable)?
-                .collect::<Result<Vec<_>, _>>()
-                .map_err(unavailable)?;
-            rows.iter()
-                .map(|json| {
-                    serde_json::from_str(json)
-                        .map_err(|_| StoreError::Corrupt("audit entry".into()))
-                })
-                .collect()
+            json_rows(
+                c,
+                "SELECT record FROM audit WHERE subject = ?1 ORDER BY at, rowid",
+                params![subject],
+                "audit entry",
+            )
         })
         .await
     }
