@@ -439,7 +439,9 @@ impl From<ConfirmError> for ApiError {
 impl From<StaffError> for ApiError {
     fn from(e: StaffError) -> Self {
         match e {
-            StaffError::NotFound(_) | StaffError::NoClosure(_) => ApiError::NotFound,
+            StaffError::NotFound(_) | StaffError::NoClosure(_) | StaffError::NoProvider(_) => {
+                ApiError::NotFound
+            }
             StaffError::AlreadyCancelled(_) => ApiError::Cancelled,
             StaffError::NotUpcoming { .. } | StaffError::NotApplicable { .. } => {
                 ApiError::Conflict {

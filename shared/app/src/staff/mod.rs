@@ -56,6 +56,9 @@ pub enum StaffError {
         /// What is wrong.
         message: String,
     },
+    /// No provider with that id.
+    #[error("no provider {0:?}")]
+    NoProvider(String),
     /// No closure with that id.
     #[error("no closure {0} (see `rantevou closure list`)")]
     NoClosure(String),
@@ -160,7 +163,7 @@ impl Staff {
             Some(id) => vec![config
                 .provider(id)
                 .map(|p| p.id.clone())
-                .ok_or_else(|| invalid("provider", format!("no provider {id:?}")))?],
+                .ok_or_else(|| StaffError::NoProvider(id.to_owned()))?],
             None => config
                 .providers
                 .iter()
