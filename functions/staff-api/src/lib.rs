@@ -76,8 +76,8 @@ async fn route(req: &Request, staff: &Staff, by: &Actor) -> Result<Response<Body
             let b: ClosureBody = body::json(req)?;
             let from = date("from", &b.from)?;
             let to = match &b.to {
-                Some(t) if !t.is_empty() => date("to", t)?,
-                _ => from,
+                Some(t) => date("to", t)?,
+                None => from,
             };
             let hours = hours(&b)?;
             let added = if b.preview {
@@ -216,23 +216,20 @@ fn hours(b: &ClosureBody) -> Result<Option<ClosedHours>, ApiError> {
         )])
     };
     match (b.from_time.as_deref(), b.to_time.as_deref()) {
-        (None | Some(""), None | Some("")) => Ok(None),
-        (Some(f), Some(t)) if !f.is_empty() && !t.is_empty() => {
-            if b.to
-                .as_deref()
-                .is_some_and(|to| !to.is_empty() && to != b.from)
-            {
+        (None, None) => Ok(None),
+        (Some(f), Some(t)) => {
+            if b.to.as_deref().is_some_and(|to| to != b.from) {
                 return Err(field(
                     "to",
-                    "a closure of some hours is on one day: leave to empty",
+                    "a closure of some hours is on one day: leave to out",
                 ));
             }
             ClosedHours::new(time("from_time", f)?, time("to_time", t)?)
                 .map(Some)
                 .ok_or_else(|| field("to_time", "must be after from_time"))
         }
-        (None | Some(""), _) => Err(field("from_time", "give both times, or neither")),
-        _ => Err(field("to_time", "give both times, or neither")),
+        (None, Some(_)) => Err(field("from_time", "give both times, or neither")),
+        (Some(_), None) => Err(field("to_time", "give both times, or neither")),
     }
 }
 

@@ -53,10 +53,8 @@ function addForm(list, box) {
     e.preventDefault();
     const closure = { name: value("closure-name"), from: value("closure-from") };
     if (value("closure-to")) closure.to = value("closure-to");
-    if (value("closure-from-time") || value("closure-to-time")) {
-      closure.from_time = value("closure-from-time");
-      closure.to_time = value("closure-to-time");
-    }
+    if (value("closure-from-time")) closure.from_time = value("closure-from-time");
+    if (value("closure-to-time")) closure.to_time = value("closure-to-time");
     busy(submit, box, async () => {
       if (!confirmed) {
         const preview = await api.addClosure({ ...closure, preview: true });
