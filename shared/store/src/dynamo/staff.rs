@@ -189,10 +189,13 @@ impl AuditLog for DynamoStore {
         let at = entry
             .at
             .to_rfc3339_opts(chrono::SecondsFormat::Millis, true);
-        // Two entries in the same millisecond differ in what they say.
+        // Entries of one instant keep the order this process wrote them in (a counter), and
+        // differ by what they say (a digest) if two processes wrote in the same millisecond.
+        static WRITTEN: std::sync::atomic::AtomicU64 = std::sync::atomic::AtomicU64::new(0);
+        let n = WRITTEN.fetch_add(1, std::sync::atomic::Ordering::Relaxed);
         let digest = <sha2::Sha256 as sha2::Digest>::digest(json.as_bytes());
         let tag: String = digest.iter().take(4).map(|b| format!("{b:02x}")).collect();
-        let sk = format!("{at}#{tag}");
+        let sk = format!("{at}#{n:012}#{tag}");
         let mut item = key(format!("AUDIT#{}", entry.subject), sk);
         item.insert("entry".into(), AttributeValue::S(json));
         item.insert(

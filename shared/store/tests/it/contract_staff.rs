@@ -43,7 +43,7 @@ async fn the_audit_record_keeps_each_subjects_entries_in_order(store: &dyn Store
         "cancel",
         "Ασθένεια",
     );
-    // Two entries in the same instant are both kept.
+    // Two entries of the same instant are both kept.
     let twin = entry(
         -10,
         "019ace00-0000-7000-8000-00000000000a",
@@ -57,9 +57,11 @@ async fn the_audit_record_keeps_each_subjects_entries_in_order(store: &dyn Store
         .audit_of("019ace00-0000-7000-8000-00000000000a")
         .await
         .unwrap();
-    assert_eq!(got.len(), 3);
-    assert_eq!(got[0], first, "oldest first");
-    assert!(got[1..].contains(&second) && got[1..].contains(&twin));
+    assert_eq!(
+        got,
+        [first, second, twin],
+        "oldest first; of one instant, in the order written"
+    );
     assert_eq!(store.audit_of(LIBRARY_SUBJECT).await.unwrap(), [library]);
 }
 
