@@ -411,7 +411,31 @@ fn main() -> Result<(), Failure> {
         ),
     });
 
-    // 3. The stampede: `stampede` clients, each connected first, on the one time left.
+    // 3. The staff console's agenda of a week in which every time is booked, signed in with
+    // the key `rantevou serve` printed (given as the fifth argument), one client.
+    if let Some(key) = args.get(5).filter(|k| !k.is_empty()) {
+        let bearer = format!("Bearer {key}");
+        let week_to = today + chrono::Days::new(6);
+        let path = format!("/api/staff/agenda?from={today}&to={week_to}");
+        let client = Client::new(&base);
+        let started = Instant::now();
+        let (mut latencies, mut statuses) = (Vec::new(), Vec::new());
+        for _ in 0..500 {
+            let t = Instant::now();
+            let (status, _) = client.send("GET", &path, &[("Authorization", &bearer)], "");
+            latencies.push(t.elapsed());
+            statuses.push(status);
+        }
+        phases.push(Phase {
+            name: "staff agenda (a booked-out week)".into(),
+            clients: 1,
+            latencies,
+            elapsed: started.elapsed(),
+            outcome: format!("{} × 200", count(&statuses, 200)),
+        });
+    }
+
+    // 4. The stampede: `stampede` clients, each connected first, on the one time left.
     let last = &free[free.len() - 1];
     let gate = Barrier::new(stampede);
     let started = Instant::now();
