@@ -7,7 +7,7 @@ import * as api from "./api.js";
 import * as d from "./dates.js";
 import { h, fill } from "./dom.js";
 import { restart, show } from "./flow.js";
-import { DONE, LANG_KEY, localized, main, state, t } from "./state.js";
+import { DONE, LANG_KEY, localized, main, restored, save, state, t } from "./state.js";
 import "./steps/service.js";
 import "./steps/date.js";
 import "./steps/details.js";
@@ -34,6 +34,28 @@ async function boot() {
   state.month = d.monthOf(state.today);
   history.replaceState({ step: 1 }, "");
   applyLanguage();
+  // Typed fields are kept as the patron leaves (a reload), with the step and the choices.
+  window.addEventListener("pagehide", save);
+  const saved = restored();
+  if (saved) {
+    // A time chosen before the reload is only kept if it is still in the future; step 2 shows
+    // whether it is still free, and the booking refuses a taken one as usual.
+    const slot = saved.slot && new Date(saved.slot.start) > new Date() ? saved.slot : null;
+    Object.assign(state, {
+      serviceId: saved.serviceId,
+      providerId: saved.providerId || "any",
+      month: saved.month >= state.month ? saved.month : state.month,
+      day: slot ? saved.day : null,
+      slot,
+      reached: saved.reached || 1,
+      form: { ...state.form, ...saved.form, accept_terms: false, accept_privacy: false },
+    });
+    // The consents are never kept: from the summary, a reload returns to the form to give them.
+    const step = Math.min(saved.step, 3);
+    history.replaceState({ step }, "");
+    show(step, { push: false, focus: true });
+    return;
+  }
   show(1, { push: false, focus: false });
 }
 

@@ -87,7 +87,7 @@ export async function drawMonth(focusDate, { advance = false, announceMonth = fa
     h(
       "thead",
       null,
-      h("tr", null, weekdays.map((w) => h("th", { scope: "col", abbr: w.long }, h("span", { "aria-hidden": "true" }, w.short)))),
+      h("tr", null, weekdays.map((w) => h("th", { scope: "col", abbr: w.long }, h("span", { "aria-hidden": "true" }, w.short), h("span", { class: "visually-hidden" }, w.long)))),
     ),
     h(
       "tbody",
@@ -170,6 +170,12 @@ function chooseDay(date) {
   const days = state.months.get(monthKey(state.month));
   drawTimes(days);
   announce(text.timesAnnounce((days?.get(date) || []).length, d.longDate(date, text.locale)));
+  // On a phone the times start below the screen: bring them into view, the focus staying on
+  // the day (the live region has said how many there are).
+  const heading = document.getElementById("times-heading");
+  if (heading && heading.getBoundingClientRect().bottom > window.innerHeight) {
+    heading.scrollIntoView({ block: "start", behavior: "smooth" });
+  }
 }
 
 function drawTimes(days) {
@@ -194,8 +200,8 @@ function drawTimes(days) {
       slots.map((slot) => {
         const from = d.clockTime(slot.start, text.locale, zone);
         const to = d.clockTime(slot.end, text.locale, zone);
-        const local = mine && mine !== zone ? ` (${text.yourTime(d.clockTime(slot.start, text.locale, mine))})` : "";
-        const visible = `${from}–${to}${local}`;
+        const own = mine && mine !== zone ? text.yourTime(d.ownTime(slot.start, text.locale, mine, date)) : "";
+        const visible = own ? `${from}–${to} (${own})` : `${from}–${to}`;
         return h(
           "li",
           null,
@@ -209,7 +215,8 @@ function drawTimes(days) {
               "aria-label": `${label}, ${visible}`,
               onclick: () => chooseSlot(slot, `${label}, ${visible}`),
             },
-            visible,
+            h("span", { class: "range" }, `${from}–${to}`),
+            own ? h("span", { class: "own" }, `(${own})`) : null,
           ),
         );
       }),

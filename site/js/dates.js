@@ -118,6 +118,18 @@ export function clockTime(instant, locale, timeZone) {
 /** The library date ("YYYY-MM-DD") of an RFC 3339 instant. */
 export const dateOf = (instant, timeZone) => todayIn(timeZone, new Date(instant));
 
+/**
+ * The patron's own time of `instant` in `zone` ("23:20"), with its date ("Κυρ 29 Νοε 23:20")
+ * when that date is not `libraryDate`.
+ */
+export function ownTime(instant, locale, zone, libraryDate) {
+  const time = clockTime(instant, locale, zone);
+  if (dateOf(instant, zone) === libraryDate) return time;
+  const date = new Intl.DateTimeFormat(locale, { timeZone: zone, weekday: "short", day: "numeric", month: "short" })
+    .format(new Date(instant));
+  return `${date} ${time}`;
+}
+
 /** The browser's own time zone (IANA name), or null when it cannot tell. */
 export function browserZone() {
   try {

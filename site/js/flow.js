@@ -2,7 +2,7 @@
 // browser's history in step, and moves the focus to the step's heading.
 
 import { h } from "./dom.js";
-import { STEPS, emptyForm, forgetTimes, localized, state, t } from "./state.js";
+import { STEPS, emptyForm, forgetTimes, localized, save, state, t } from "./state.js";
 import * as d from "./dates.js";
 
 const renderers = [];
@@ -19,6 +19,7 @@ export function show(step, { push = true, focus = true } = {}) {
   state.reached = Math.max(state.reached, Math.min(step, STEPS));
   if (push) history.pushState({ step }, "");
   renderers[step]();
+  save();
   if (focus) document.getElementById("step-heading")?.focus();
 }
 
@@ -38,7 +39,7 @@ export function frame(step, heading) {
               { "aria-current": i + 1 === step ? "step" : null, class: i + 1 < step ? "done" : null },
               h("span", { class: "num", "aria-hidden": "true" }, i + 1 < step ? "✓" : String(i + 1)),
               " ",
-              name,
+              h("span", { class: "name" }, name),
             ),
           ),
         )

@@ -62,6 +62,39 @@ function initialLanguage() {
   return "el";
 }
 
+const SAVED = "rantevou.booking";
+
+/**
+ * Keeps where the patron is (the step, the choices, what they typed, never the consents) for
+ * this tab, so that a reload does not lose it. Forgotten once booked.
+ */
+export function save() {
+  try {
+    if (state.step > STEPS || !state.catalog) {
+      sessionStorage.removeItem(SAVED);
+      return;
+    }
+    const { name, email, phone, notes } = state.form;
+    sessionStorage.setItem(SAVED, JSON.stringify({
+      step: state.step, reached: state.reached, serviceId: state.serviceId, providerId: state.providerId,
+      month: state.month, day: state.day, slot: state.slot, form: { name, email, phone, notes },
+    }));
+  } catch {
+    // Storage may be disabled: a reload then starts over, as before.
+  }
+}
+
+/** What `save` kept for this tab (checked against the catalogue), or null. */
+export function restored() {
+  try {
+    const saved = JSON.parse(sessionStorage.getItem(SAVED) || "null");
+    if (!saved || !state.catalog.services.some((s) => s.id === saved.serviceId)) return null;
+    return saved;
+  } catch {
+    return null;
+  }
+}
+
 /** The chosen service. */
 export function service() {
   return state.catalog.services.find((s) => s.id === state.serviceId);

@@ -44,6 +44,8 @@ export default {
   timesAnnounce: (n, date) => `${n === 1 ? "1 ελεύθερη ώρα" : `${n} ελεύθερες ώρες`}, ${date}`,
   slotLabel: (date, from, to) => `${date}, ${from}–${to}`,
   yourTime: (time) => `${time} στη δική σας ώρα`,
+  policyNote: (notice, cutoff) =>
+    `Κλείνετε ραντεβού έως ${elSpan(notice)} πριν από την έναρξή του και το ακυρώνετε έως ${elSpan(cutoff)} πριν.`,
   libraryTime: (zone) => `Οι ώρες είναι ώρα Ελλάδας (${zone}).`,
   zoneDiffers: (zone) => `Η συσκευή σας είναι ρυθμισμένη σε άλλη ζώνη ώρας (${zone}): δίπλα σε κάθε ώρα γράφουμε και τη δική σας.`,
   noSlotsMonth: "Δεν υπάρχουν ελεύθερες ώρες αυτόν τον μήνα. Δοκιμάστε τον επόμενο.",
@@ -129,3 +131,10 @@ export default {
   retry: "Δοκιμάστε ξανά",
   noScript: "Για την κράτηση χρειάζεται JavaScript.",
 };
+
+/** Minutes as a reader says them: "2 ώρες", "1 ώρα", "30 λεπτά". */
+function elSpan(minutes) {
+  if (minutes % 60) return `${minutes} λεπτά`;
+  const hours = minutes / 60;
+  return hours === 1 ? "1 ώρα" : `${hours} ώρες`;
+}

@@ -43,6 +43,8 @@ export default {
   timesAnnounce: (n, date) => `${n === 1 ? "1 free time" : `${n} free times`}, ${date}`,
   slotLabel: (date, from, to) => `${date}, ${from}–${to}`,
   yourTime: (time) => `${time} your time`,
+  policyNote: (notice, cutoff) =>
+    `You can book up to ${enSpan(notice)} before an appointment starts, and cancel up to ${enSpan(cutoff)} before.`,
   libraryTime: (zone) => `Times are Greek time (${zone}).`,
   zoneDiffers: (zone) => `Your device is set to another time zone (${zone}): each time also shows yours.`,
   noSlotsMonth: "There are no free times this month. Try the next one.",
@@ -128,3 +130,10 @@ export default {
   retry: "Try again",
   noScript: "Booking needs JavaScript.",
 };
+
+/** Minutes as a reader says them: "2 hours", "1 hour", "30 minutes". */
+function enSpan(minutes) {
+  if (minutes % 60) return `${minutes} minutes`;
+  const hours = minutes / 60;
+  return hours === 1 ? "1 hour" : `${hours} hours`;
+}

@@ -101,3 +101,10 @@ fn the_site_logic_dates_calendar_keys_and_form_rules() {
 fn the_staff_console_signed_in_with_the_key_a_librarians_day_and_the_keyboard() {
     run("staff.test.mjs");
 }
+
+#[test]
+fn time_zones_phones_reloads_focus_and_axe_on_every_step() {
+    // Some twenty page loads from one address in a minute: more than the per-client limits let
+    // one patron make (they are tested elsewhere), so this server runs without them.
+    run_with("second-pass.test.mjs", &["--no-rate-limit"]);
+}

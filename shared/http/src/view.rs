@@ -111,6 +111,8 @@ pub struct ServicesView<'a> {
 struct LibraryView<'a> {
     name: &'a Localized,
     timezone: &'a str,
+    /// The zone as patrons say it ("ώρα Ελλάδας" / "Greek time").
+    timezone_label: &'a Localized,
     languages: Vec<&'static str>,
     email: &'a str,
     terms_url: &'a Localized,
@@ -157,6 +159,7 @@ impl<'a> ServicesView<'a> {
             library: LibraryView {
                 name: &c.library.name,
                 timezone: c.library.timezone.name(),
+                timezone_label: &c.library.timezone_label,
                 languages: c.library.languages.iter().map(|l| l.code()).collect(),
                 email: &c.library.email,
                 terms_url: &c.library.terms_url,

@@ -20,6 +20,7 @@ function renderDate() {
     frame(2, text.dateHeading),
     notice,
     h("p", null, text.libraryTime(zone), mine && mine !== zone ? ` ${text.zoneDiffers(mine)}` : ""),
+    h("p", { class: "hint", id: "policy" }, text.policyNote(state.catalog.policy.min_notice_minutes, state.catalog.policy.cancel_cutoff_minutes)),
     h("div", { id: "calendar", class: "calendar" }),
     h("p", { id: "calendar-help", class: "hint" }, text.calendarHelp),
     h("div", { id: "times" }),

@@ -11,10 +11,18 @@ import { checkNeeded, powStatus, setPowState } from "./pow-status.js";
 
 register(4, renderSummary);
 
+/** "Τρίτη 1 Δεκεμβρίου 2026, 09:00–09:20 (ώρα Ελλάδας)", and the patron's own time when
+ * their device is in another zone. */
 export function whenText(slot, locale) {
+  const text = t();
   const zone = state.catalog.library.timezone;
-  const date = d.longDate(d.dateOf(slot.start, zone), locale);
-  return `${date}, ${d.clockTime(slot.start, locale, zone)}–${d.clockTime(slot.end, locale, zone)}`;
+  const libraryDate = d.dateOf(slot.start, zone);
+  const date = d.longDate(libraryDate, locale);
+  const label = localized(state.catalog.library.timezone_label) || zone;
+  const when = `${date}, ${d.clockTime(slot.start, locale, zone)}–${d.clockTime(slot.end, locale, zone)} (${label})`;
+  const mine = d.browserZone();
+  if (!mine || mine === zone) return when;
+  return `${when}; ${text.yourTime(d.ownTime(slot.start, locale, mine, libraryDate))}`;
 }
 
 export function detailsTable(rows) {
