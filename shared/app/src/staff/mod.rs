@@ -8,12 +8,11 @@
 //! record (who, what, when) after it succeeded.
 
 use crate::context::Context;
-use crate::mail::{update_fresh, MailDelivery};
+use crate::mail::MailDelivery;
 use chrono::{DateTime, Days, NaiveDate, Utc};
-use rand::rngs::OsRng;
 use rantevou_domain::appointment::{Appointment, MailKind, Status};
-use rantevou_domain::closure::{ClosedHours, StaffClosure};
-use rantevou_domain::patron::{FreeText, PatronEmail, PatronName};
+use rantevou_domain::closure::StaffClosure;
+use rantevou_domain::patron::FreeText;
 use rantevou_domain::ports::{StaffStore, StoreError};
 use rantevou_domain::staff::{Actor, AuditEntry, LIBRARY_SUBJECT};
 use rantevou_domain::{AppointmentId, ManageKeys, ProviderId};
@@ -353,188 +352,6 @@ impl Staff {
         }
         Err(StoreError::Conflict.into())
     }
-
-    /// The closure `from`–`to` (inclusive; only `hours` of each day when given) for `name`
-    /// would be, and the appointments it would overlap; nothing is stored.
-    pub async fn preview_closure(
-        &self,
-        by: &Actor,
-        from: NaiveDate,
-        to: NaiveDate,
-        hours: Option<ClosedHours>,
-        name: &str,
-    ) -> Result<ClosureAdded, StaffError> {
-        if !by.is_unrestricted() {
-            return Err(StaffError::Forbidden("closures concern every provider"));
-        }
-        if to < from {
-            return Err(invalid("to", format!("{to} is before from {from}")));
-        }
-        let closure = StaffClosure::new(name, from, to, hours, &mut OsRng)
-            .ok_or_else(|| invalid("name", "give a name without control characters"))?;
-        let affected = if (to - from).num_days() as u64 >= MAX_RANGE_DAYS {
-            Vec::new()
-        } else {
-            let tz = self.ctx.config.library.timezone;
-            self.agenda(by, from, to, None)
-                .await?
-                .into_iter()
-                .filter(|a| !matches!(a.status, Status::Cancelled { .. }))
-                .filter(|a| {
-                    overlaps(
-                        hours,
-                        a.start.with_timezone(&tz).time(),
-                        a.end.with_timezone(&tz).time(),
-                    )
-                })
-                .collect()
-        };
-        Ok(ClosureAdded { closure, affected })
-    }
-
-    /// Closes `from`–`to` (inclusive; only `hours` of each day when given) for `name`, at
-    /// once; the appointments already there are returned for staff to handle (never cancelled
-    /// by it).
-    pub async fn add_closure(
-        &self,
-        by: &Actor,
-        from: NaiveDate,
-        to: NaiveDate,
-        hours: Option<ClosedHours>,
-        name: &str,
-    ) -> Result<ClosureAdded, StaffError> {
-        let added = self.preview_closure(by, from, to, hours, name).await?;
-        let c = &added.closure;
-        self.store.add_closure(c).await?;
-        tracing::info!(closure = %c.id, "closure added by staff");
-        let when = match c.hours {
-            Some(h) => format!(
-                "{} {}–{}",
-                c.from,
-                h.from.format("%H:%M"),
-                h.to.format("%H:%M")
-            ),
-            None => format!("{}–{}", c.from, c.to),
-        };
-        let detail = format!("{} {when} {}", c.id, c.name);
-        self.audit(by, "closure-add", Subject::Library, detail)
-            .await;
-        Ok(added)
-    }
-
-    /// The closures staff added.
-    pub async fn closures(&self) -> Result<Vec<StaffClosure>, StaffError> {
-        Ok(self.store.staff_closures().await?)
-    }
-
-    /// Removes closure `id`: its days are offered again at once.
-    pub async fn remove_closure(&self, by: &Actor, id: &str) -> Result<(), StaffError> {
-        if !by.is_unrestricted() {
-            return Err(StaffError::Forbidden("closures concern every provider"));
-        }
-        if self.store.remove_closure(id).await? {
-            tracing::info!(closure = %id, "closure removed by staff");
-            self.audit(by, "closure-remove", Subject::Library, id.to_owned())
-                .await;
-            Ok(())
-        } else {
-            Err(StaffError::NoClosure(id.to_owned()))
-        }
-    }
-
-    /// Every appointment stored about `email` (past and future, any status), for a patron's
-    /// request to see their data (written to the audit record, without the address).
-    pub async fn patron_export(
-        &self,
-        by: &Actor,
-        email: &str,
-    ) -> Result<Vec<Appointment>, StaffError> {
-        let list = self.patron_appointments(by, email).await?;
-        let detail = format!("{} appointment(s)", list.len());
-        self.audit(by, "patron-export", Subject::Library, detail)
-            .await;
-        Ok(list)
-    }
-
-    /// Every appointment stored about `email` (past and future, any status).
-    async fn patron_appointments(
-        &self,
-        by: &Actor,
-        email: &str,
-    ) -> Result<Vec<Appointment>, StaffError> {
-        if !by.is_unrestricted() {
-            return Err(StaffError::Forbidden(
-                "a patron's data concerns every provider",
-            ));
-        }
-        let email = PatronEmail::parse(email)
-            .map_err(|_| invalid("email", format!("{email:?} is not an email address")))?;
-        let key = crate::bot_check::patron_key(&self.keys, &email);
-        let mut all = self.store.of_patron(&key).await?;
-        all.retain(|a| !a.is_expired(self.ctx.now()));
-        Ok(all)
-    }
-
-    /// Erases `email`'s personal data: upcoming appointments are cancelled (the patron mailed,
-    /// with `reason`), and every appointment whose mail is all sent keeps no name, address,
-    /// phone, topic or reason.
-    pub async fn erase_patron(
-        &self,
-        by: &Actor,
-        email: &str,
-        reason: &str,
-    ) -> Result<Erased, StaffError> {
-        let reason = staff_reason(reason)?;
-        let now = self.ctx.now();
-        let mut report = Erased::default();
-        for a in self.patron_appointments(by, email).await? {
-            let a = if a.start > now && !matches!(a.status, Status::Cancelled { .. }) {
-                report.cancelled += 1;
-                self.cancel_found(a, &reason).await?
-            } else {
-                a
-            };
-            // A confirmation still pending on a cancelled appointment will never go (stale);
-            // a cancellation still pending must reach the patron's real address first.
-            if a.mail_pending(MailKind::Cancellation) && a.delivery.failure.is_none() {
-                report.waiting_for_mail += 1;
-                continue;
-            }
-            self.anonymise(a).await?;
-            report.anonymised += 1;
-        }
-        let detail = format!(
-            "cancelled {}, anonymised {}, waiting for mail {}",
-            report.cancelled, report.anonymised, report.waiting_for_mail
-        );
-        self.audit(by, "patron-erase", Subject::Library, detail)
-            .await;
-        Ok(report)
-    }
-
-    async fn anonymise(&self, a: Appointment) -> Result<(), StaffError> {
-        let name = PatronName::parse(ERASED_NAME).map_err(|_| invalid("name", "unparsable"))?;
-        let email = PatronEmail::parse(ERASED_EMAIL).map_err(|_| invalid("email", "unparsable"))?;
-        let anonymised = |mut next: Appointment| {
-            next.patron.customer.name = name.clone();
-            next.patron.customer.email = email.clone();
-            next.patron.customer.phone = None;
-            next.patron.notes = FreeText::default();
-            next.patron_key = None;
-            // Started or cancelled: its place among the patron's is free already.
-            next.patron_place = None;
-            next.pending_mail.clear();
-            next.meeting.due = None;
-            next.reminders.clear();
-            next.delivery = Default::default();
-            if let Status::Cancelled { reason, .. } = &mut next.status {
-                *reason = FreeText::default();
-            }
-            next
-        };
-        update_fresh(&*self.store, a, self.ctx.now(), anonymised).await?;
-        Ok(())
-    }
 }
 
 /// A meeting link staff give: an absolute http(s) URL with a host, one line.
@@ -561,9 +378,6 @@ enum Subject<'a> {
     Library,
 }
 
-/// Whether a closure of `hours` (all day when `None`) overlaps `start`–`end` of a day.
-fn overlaps(hours: Option<ClosedHours>, start: chrono::NaiveTime, end: chrono::NaiveTime) -> bool {
-    hours.map_or(true, |h| start < h.to && end > h.from)
-}
-
+mod closures;
 mod console;
+mod patrons;
