@@ -103,7 +103,9 @@ test("a librarian's day: agenda, an appointment, the link, a cancel, an afternoo
   await page.locator("#closure-to-time").fill("17:00");
   await page.getByRole("button", { name: "Κλείσιμο" }).click();
   await page.getByText("Η περίοδος έκλεισε").first().waitFor();
-  assert.match(await page.locator("table.agenda").innerText(), /Συνέλευση προσωπικού[\s\S]*12:00–17:00/);
+  assert.match(await page.locator("table.agenda").first().innerText(), /Συνέλευση προσωπικού[\s\S]*12:00–17:00/);
+  // On the library's record, by the key's holder.
+  assert.match(await page.locator("#library-audit-h + div").innerText(), /staff@localhost[\s\S]*Κλειστή περίοδος[\s\S]*Συνέλευση προσωπικού/);
   const offered = await freeStarts(date);
   assert.ok(offered.length > 0, "the morning is still offered");
   for (const s of offered) {

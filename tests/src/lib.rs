@@ -231,6 +231,7 @@ pub const EVENT_STATUSES: &[(&str, u16)] = &[
     ("staff-api.meeting", 200),
     ("staff-api.closure-afternoon", 201),
     ("staff-api.closure-bad-hours", 422),
+    ("staff-api.library-audit", 200),
     ("staff-api.cancel", 200),
     // Cancelled by staff now: the patron's link says so, a second cancel changes nothing.
     ("cancel-appointment.page", 200),

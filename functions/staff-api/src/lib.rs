@@ -9,7 +9,9 @@ use lambda_http::{Body, Request, Response};
 use rantevou_app::Staff;
 use rantevou_domain::closure::ClosedHours;
 use rantevou_domain::staff::Actor;
-use rantevou_http::staff::{actor, export_csv, patron_json, MeView, StaffAppointmentView};
+use rantevou_http::staff::{
+    actor, export_csv, patron_json, AuditView, MeView, StaffAppointmentView,
+};
 use rantevou_http::{body, request, respond, serve, ApiError, Function};
 use serde::Deserialize;
 
@@ -69,6 +71,9 @@ async fn route(req: &Request, staff: &Staff, by: &Actor) -> Result<Response<Body
             let (a, audit) = staff.appointment(by, &a.id.to_string()).await?;
             ok(&StaffAppointmentView::of(&a, Some(&audit), tz))
         }
+        (&Method::GET, ["audit"]) => ok(&serde_json::json!({
+            "entries": AuditView::all(&staff.library_audit(by).await?, tz),
+        })),
         (&Method::GET, ["closures"]) => ok(&serde_json::json!({
             "closures": staff.closures().await?,
         })),

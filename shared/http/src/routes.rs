@@ -131,6 +131,7 @@ pub const ROUTES: &[Route] = &[
     staff("POST", "/api/staff/patrons/export"),
     staff("POST", "/api/staff/patrons/erase"),
     staff("GET", "/api/staff/mail/failed"),
+    staff("GET", "/api/staff/audit"),
     staff("POST", "/api/staff/mail/{id}/retry"),
 ];
 

@@ -194,6 +194,21 @@ pub struct AuditView {
     detail: String,
 }
 
+impl AuditView {
+    /// The view of `entries`, times in `tz`.
+    pub fn all(entries: &[AuditEntry], tz: Tz) -> Vec<AuditView> {
+        entries
+            .iter()
+            .map(|e| AuditView {
+                at: instant(e.at, tz),
+                who: e.who.clone(),
+                action: e.action.clone(),
+                detail: e.detail.clone(),
+            })
+            .collect()
+    }
+}
+
 impl StaffAppointmentView {
     /// The view of `a` (with `audit` when given), times in `tz`.
     pub fn of(a: &Appointment, audit: Option<&[AuditEntry]>, tz: Tz) -> Self {
@@ -229,17 +244,7 @@ impl StaffAppointmentView {
                 failure: a.delivery.failure.clone(),
                 attempts: a.delivery.attempts,
             },
-            audit: audit.map(|entries| {
-                entries
-                    .iter()
-                    .map(|e| AuditView {
-                        at: at(e.at),
-                        who: e.who.clone(),
-                        action: e.action.clone(),
-                        detail: e.detail.clone(),
-                    })
-                    .collect()
-            }),
+            audit: audit.map(|entries| AuditView::all(entries, tz)),
         }
     }
 }

@@ -57,6 +57,7 @@ export const exportCsv = (from, to) => call(`/export?${new URLSearchParams({ fro
 export const patronExport = (email) => post("/patrons/export", { email });
 export const patronErase = (email, reason) => post("/patrons/erase", { email, reason });
 export const failedMail = () => call("/mail/failed");
+export const libraryAudit = () => call("/audit");
 export const retryMail = (a, email) => post(`/mail/${id(a)}/retry`, email ? { email } : {});
 
 /** The library's catalogue (public): its name and the providers' names. */

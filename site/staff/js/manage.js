@@ -13,8 +13,32 @@ export async function closures() {
   const { main } = page(tx.closuresHeading);
   const box = statusBox();
   const list = h("div", {});
-  main.append(h("p", {}, tx.closuresIntro), box, list, addForm(list, box));
+  const record = h("div", {});
+  main.append(h("p", {}, tx.closuresIntro), box, list, addForm(list, box),
+    h("section", { class: "action", "aria-labelledby": "library-audit-h" },
+      h("h2", { id: "library-audit-h" }, tx.libraryAuditHeading), record));
   await listClosures(list, box);
+  await listLibraryAudit(record);
+}
+
+/** What staff did to the whole library, newest first (closures, exports, patrons' data). */
+async function listLibraryAudit(record) {
+  const tx = t();
+  const c = tx.auditCols;
+  let entries;
+  try {
+    entries = (await api.libraryAudit()).entries.slice().reverse();
+  } catch {
+    // Staff limited to some departments do not see it (403): leave the section out.
+    record.closest("section")?.remove();
+    return;
+  }
+  fill(record, entries.length
+    ? h("table", { class: "agenda" },
+        h("thead", {}, h("tr", {}, [c.at, c.who, c.action, c.detail].map((x) => h("th", { scope: "col" }, x)))),
+        h("tbody", {}, entries.map((e) => h("tr", {},
+          h("td", {}, when(e.at)), h("td", {}, e.who), h("td", {}, tx.actions[e.action] || e.action), h("td", {}, e.detail)))))
+    : h("p", {}, tx.noAudit));
 }
 
 async function listClosures(list, box) {
@@ -74,6 +98,8 @@ function addForm(list, box) {
       fill(submit, tx.addClosure);
       form.reset();
       await listClosures(list, box);
+      const record = document.getElementById("library-audit-h")?.nextElementSibling;
+      if (record) await listLibraryAudit(record);
       showDone(box, tx.closureAdded);
     });
   } },

@@ -482,4 +482,11 @@ async fn staff_api_fixtures_signed_in_signed_out_and_outside_the_group() {
     let r = invoke("staff-api.closure-bad-hours", &deps).await;
     assert_eq!(status(&r), 422);
     assert_eq!(json(&r)["errors"][0]["field"], "to_time");
+    // The closure is on the library's record, by the signed-in librarian.
+    let r = invoke("staff-api.library-audit", &deps).await;
+    assert_eq!(status(&r), 200);
+    let entries = json(&r)["entries"].clone();
+    assert_eq!(entries.as_array().unwrap().len(), 1);
+    assert_eq!(entries[0]["action"], "closure-add");
+    assert_eq!(entries[0]["who"], "librarian@uom.edu.gr");
 }

@@ -23,6 +23,19 @@ impl Staff {
         Ok((a, audit))
     }
 
+    /// What staff did to the whole library (closures, exports, a patron's data), oldest first.
+    pub async fn library_audit(&self, by: &Actor) -> Result<Vec<AuditEntry>, StaffError> {
+        if !by.is_unrestricted() {
+            return Err(StaffError::Forbidden(
+                "the library's record is for every department's staff",
+            ));
+        }
+        Ok(self
+            .store
+            .audit_of(rantevou_domain::staff::LIBRARY_SUBJECT)
+            .await?)
+    }
+
     /// Marks whether the patron of appointment `id` came (once it started).
     pub async fn set_attendance(
         &self,

@@ -57,6 +57,7 @@ async fn staff_limited_to_a_provider_see_and_change_only_its_appointments(store:
     assert!(forbidden(
         staff.patron_export(&sip_only, "m@example.org").await
     ));
+    assert!(forbidden(staff.library_audit(&sip_only).await));
     // Their own: cancelled, with the audit naming who did it.
     staff
         .cancel(&sip_only, &ours.id.to_string(), "Ασθένεια")
