@@ -3,17 +3,17 @@
 //! checked the Cognito token and passes its claims; under `rantevou serve`, the printed key
 //! stands for them. Without claims the answer is 401, outside the `staff` group 403.
 
-use chrono::{Days, NaiveDate, NaiveTime};
+mod input;
+
+use input::*;
 use lambda_http::http::{header, Method, StatusCode};
 use lambda_http::{Body, Request, Response};
 use rantevou_app::Staff;
-use rantevou_domain::closure::ClosedHours;
 use rantevou_domain::staff::Actor;
 use rantevou_http::staff::{
     actor, export_csv, patron_json, AuditView, MeView, StaffAppointmentView,
 };
 use rantevou_http::{body, request, respond, serve, ApiError, Function};
-use serde::Deserialize;
 
 /// Serves every `/api/staff/...` route.
 pub async fn handle(req: Request, staff: &Staff) -> Response<Body> {
@@ -162,133 +162,4 @@ async fn route(req: &Request, staff: &Staff, by: &Actor) -> Result<Response<Body
 /// 200 with `value` as JSON.
 fn ok<T: serde::Serialize>(value: &T) -> Result<Response<Body>, ApiError> {
     Ok(respond::json(StatusCode::OK, value))
-}
-
-/// `from` and `to` (inclusive) of the query; `from` defaults to today, `to` to `from`.
-fn range(req: &Request, staff: &Staff, max_days: u64) -> Result<(NaiveDate, NaiveDate), ApiError> {
-    let tz = staff.context().config.library.timezone;
-    let today = staff.context().now().with_timezone(&tz).date_naive();
-    let from = match request::query(req, "from") {
-        Some(f) => date("from", &f)?,
-        None => today,
-    };
-    let to = match request::query(req, "to") {
-        Some(t) => date("to", &t)?,
-        None => from,
-    };
-    if to < from {
-        return Err(ApiError::bad_param(
-            "to",
-            "invalid",
-            "must not be before from",
-        ));
-    }
-    if to > from + Days::new(max_days.saturating_sub(1)) {
-        return Err(ApiError::bad_param(
-            "to",
-            "too_long",
-            format!("at most {max_days} days at a time"),
-        ));
-    }
-    Ok((from, to))
-}
-
-fn date(field: &str, value: &str) -> Result<NaiveDate, ApiError> {
-    NaiveDate::parse_from_str(value, "%Y-%m-%d").map_err(|_| {
-        ApiError::bad_param(
-            field,
-            "invalid",
-            format!("{value:?} is not a date as YYYY-MM-DD"),
-        )
-    })
-}
-
-fn time(field: &str, value: &str) -> Result<NaiveTime, ApiError> {
-    NaiveTime::parse_from_str(value, "%H:%M").map_err(|_| {
-        ApiError::Validation(vec![rantevou_http::problem::FieldProblem::new(
-            field,
-            "invalid",
-            format!("{value:?} is not a time as HH:MM"),
-        )])
-    })
-}
-
-/// The hours of a closure: both times or neither; a range on one day only.
-fn hours(b: &ClosureBody) -> Result<Option<ClosedHours>, ApiError> {
-    let field = |f: &str, m: &str| {
-        ApiError::Validation(vec![rantevou_http::problem::FieldProblem::new(
-            f, "invalid", m,
-        )])
-    };
-    match (b.from_time.as_deref(), b.to_time.as_deref()) {
-        (None, None) => Ok(None),
-        (Some(f), Some(t)) => {
-            if b.to.as_deref().is_some_and(|to| to != b.from) {
-                return Err(field(
-                    "to",
-                    "a closure of some hours is on one day: leave to out",
-                ));
-            }
-            ClosedHours::new(time("from_time", f)?, time("to_time", t)?)
-                .map(Some)
-                .ok_or_else(|| field("to_time", "must be after from_time"))
-        }
-        (None, Some(_)) => Err(field("from_time", "give both times, or neither")),
-        (Some(_), None) => Err(field("to_time", "give both times, or neither")),
-    }
-}
-
-#[derive(Deserialize)]
-#[serde(deny_unknown_fields)]
-struct ReasonBody {
-    #[serde(default)]
-    reason: String,
-}
-
-#[derive(Deserialize)]
-#[serde(deny_unknown_fields)]
-struct MeetingBody {
-    url: String,
-}
-
-#[derive(Deserialize)]
-#[serde(deny_unknown_fields)]
-struct AttendanceBody {
-    attended: bool,
-}
-
-#[derive(Deserialize)]
-#[serde(deny_unknown_fields)]
-struct ClosureBody {
-    name: String,
-    from: String,
-    #[serde(default)]
-    to: Option<String>,
-    #[serde(default)]
-    from_time: Option<String>,
-    #[serde(default)]
-    to_time: Option<String>,
-    #[serde(default)]
-    preview: bool,
-}
-
-#[derive(Deserialize)]
-#[serde(deny_unknown_fields)]
-struct EmailBody {
-    email: String,
-}
-
-#[derive(Deserialize)]
-#[serde(deny_unknown_fields)]
-struct EraseBody {
-    email: String,
-    #[serde(default)]
-    reason: String,
-}
-
-#[derive(Deserialize)]
-#[serde(deny_unknown_fields)]
-struct RetryBody {
-    #[serde(default)]
-    email: Option<String>,
 }

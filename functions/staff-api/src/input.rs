@@ -1,0 +1,142 @@
+//! What the staff API reads from a request: the query's range of dates, and the JSON bodies
+//! (unknown fields refused), with their checks that name the field at fault.
+
+use chrono::{Days, NaiveDate, NaiveTime};
+use lambda_http::Request;
+use rantevou_app::Staff;
+use rantevou_domain::closure::ClosedHours;
+use rantevou_http::{request, ApiError};
+use serde::Deserialize;
+
+/// `from` and `to` (inclusive) of the query; `from` defaults to today, `to` to `from`.
+pub(crate) fn range(
+    req: &Request,
+    staff: &Staff,
+    max_days: u64,
+) -> Result<(NaiveDate, NaiveDate), ApiError> {
+    let tz = staff.context().config.library.timezone;
+    let today = staff.context().now().with_timezone(&tz).date_naive();
+    let from = match request::query(req, "from") {
+        Some(f) => date("from", &f)?,
+        None => today,
+    };
+    let to = match request::query(req, "to") {
+        Some(t) => date("to", &t)?,
+        None => from,
+    };
+    if to < from {
+        return Err(ApiError::bad_param(
+            "to",
+            "invalid",
+            "must not be before from",
+        ));
+    }
+    if to > from + Days::new(max_days.saturating_sub(1)) {
+        return Err(ApiError::bad_param(
+            "to",
+            "too_long",
+            format!("at most {max_days} days at a time"),
+        ));
+    }
+    Ok((from, to))
+}
+
+pub(crate) fn date(field: &str, value: &str) -> Result<NaiveDate, ApiError> {
+    NaiveDate::parse_from_str(value, "%Y-%m-%d").map_err(|_| {
+        ApiError::bad_param(
+            field,
+            "invalid",
+            format!("{value:?} is not a date as YYYY-MM-DD"),
+        )
+    })
+}
+
+fn time(field: &str, value: &str) -> Result<NaiveTime, ApiError> {
+    NaiveTime::parse_from_str(value, "%H:%M").map_err(|_| {
+        ApiError::Validation(vec![rantevou_http::problem::FieldProblem::new(
+            field,
+            "invalid",
+            format!("{value:?} is not a time as HH:MM"),
+        )])
+    })
+}
+
+/// The hours of a closure: both times or neither; a range on one day only.
+pub(crate) fn hours(b: &ClosureBody) -> Result<Option<ClosedHours>, ApiError> {
+    let field = |f: &str, m: &str| {
+        ApiError::Validation(vec![rantevou_http::problem::FieldProblem::new(
+            f, "invalid", m,
+        )])
+    };
+    match (b.from_time.as_deref(), b.to_time.as_deref()) {
+        (None, None) => Ok(None),
+        (Some(f), Some(t)) => {
+            if b.to.as_deref().is_some_and(|to| to != b.from) {
+                return Err(field(
+                    "to",
+                    "a closure of some hours is on one day: leave to out",
+                ));
+            }
+            ClosedHours::new(time("from_time", f)?, time("to_time", t)?)
+                .map(Some)
+                .ok_or_else(|| field("to_time", "must be after from_time"))
+        }
+        (None, Some(_)) => Err(field("from_time", "give both times, or neither")),
+        (Some(_), None) => Err(field("to_time", "give both times, or neither")),
+    }
+}
+
+#[derive(Deserialize)]
+#[serde(deny_unknown_fields)]
+pub(crate) struct ReasonBody {
+    #[serde(default)]
+    pub(crate) reason: String,
+}
+
+#[derive(Deserialize)]
+#[serde(deny_unknown_fields)]
+pub(crate) struct MeetingBody {
+    pub(crate) url: String,
+}
+
+#[derive(Deserialize)]
+#[serde(deny_unknown_fields)]
+pub(crate) struct AttendanceBody {
+    pub(crate) attended: bool,
+}
+
+#[derive(Deserialize)]
+#[serde(deny_unknown_fields)]
+pub(crate) struct ClosureBody {
+    pub(crate) name: String,
+    pub(crate) from: String,
+    #[serde(default)]
+    pub(crate) to: Option<String>,
+    #[serde(default)]
+    pub(crate) from_time: Option<String>,
+    #[serde(default)]
+    pub(crate) to_time: Option<String>,
+    #[serde(default)]
+    pub(crate) preview: bool,
+}
+
+#[derive(Deserialize)]
+#[serde(deny_unknown_fields)]
+pub(crate) struct EmailBody {
+    pub(crate) email: String,
+}
+
+#[derive(Deserialize)]
+#[serde(deny_unknown_fields)]
+pub(crate) struct EraseBody {
+    pub(crate) email: String,
+    #[serde(default)]
+    pub(crate) reason: String,
+}
+
+#[derive(Deserialize)]
+#[serde(deny_unknown_fields)]
+pub(crate) struct RetryBody {
+    #[serde(default)]
+    pub(crate) email: Option<String>,
+}
