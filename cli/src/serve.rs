@@ -79,7 +79,6 @@ pub async fn run(options: Options) -> Result<(), String> {
     )
     .map_err(|e| e.to_string())?;
     let retry = wiring.mail_retry().map_err(|e| e.to_string())?;
-    tokio::spawn(retry_every_minute(retry));
     let app = Arc::new(App {
         functions: Functions::new(&wiring).map_err(|e| e.to_string())?,
         limits: options.rate_limits.then(RateLimits::new),
@@ -112,6 +111,8 @@ pub async fn run(options: Options) -> Result<(), String> {
         say("Rate limits are off (--no-rate-limit).");
     }
     say("Press Ctrl-C to stop.");
+    // Started after the banner, so its log lines never come before the addresses.
+    tokio::spawn(retry_every_minute(retry));
     crate::listen::serve(listener, router, options.rate_limits, async {
         let _ = tokio::signal::ctrl_c().await;
         say("stopping…");
