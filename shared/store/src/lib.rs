@@ -14,7 +14,7 @@ pub use sqlite::SqliteStore;
 
 use rantevou_domain::ports::{
     Agenda, AppointmentUpdates, Appointments, Bookings, Cancellations, ClosureWriter, ConfigSource,
-    Confirmations, LockReader, MailLog, MailQueue, Resends, StaffStore,
+    Confirmations, LockReader, MailLog, MailQueue, Reschedules, Resends, StaffStore,
 };
 
 /// Every store port at once: what an adapter implements, and what the wiring and the contract
@@ -26,6 +26,7 @@ pub trait Store:
     + Appointments
     + Confirmations
     + Cancellations
+    + Reschedules
     + AppointmentUpdates
     + MailLog
     + MailQueue
@@ -43,6 +44,7 @@ impl<T> Store for T where
         + Appointments
         + Confirmations
         + Cancellations
+        + Reschedules
         + AppointmentUpdates
         + MailLog
         + MailQueue

@@ -101,12 +101,24 @@ pub struct AppointmentRecord {
     /// The mail sent: `<kind>@<Unix seconds>`, oldest first.
     #[serde(default)]
     pub mail_log: Vec<String>,
+    /// The "moved" mail is still to send.
+    #[serde(default)]
+    pub moved_pending: bool,
+    /// The time it was moved from (RFC 3339, UTC).
+    #[serde(default)]
+    pub moved_from: Option<String>,
+    /// How many times it was moved.
+    #[serde(default)]
+    pub moves: u32,
 }
 
 impl AppointmentRecord {
     /// Whether any mail is still to send at once.
     pub fn mail_pending(&self) -> bool {
-        self.confirm_request_pending || self.confirmation_pending || self.cancellation_pending
+        self.confirm_request_pending
+            || self.confirmation_pending
+            || self.cancellation_pending
+            || self.moved_pending
     }
 
     /// Whether it is in the mail queue (the sparse "next mail due" index): something to send
@@ -221,6 +233,9 @@ impl From<&Appointment> for AppointmentRecord {
                 .iter()
                 .map(|m| format!("{}@{}", m.kind.name(), m.at.timestamp()))
                 .collect(),
+            moved_pending: a.mail_pending(MailKind::Moved),
+            moved_from: a.moved_from.map(instant_text),
+            moves: a.moves,
         }
     }
 }
@@ -288,6 +303,7 @@ impl TryFrom<AppointmentRecord> for Appointment {
                 (r.confirm_request_pending, MailKind::ConfirmRequest),
                 (r.confirmation_pending, MailKind::Confirmation),
                 (r.cancellation_pending, MailKind::Cancellation),
+                (r.moved_pending, MailKind::Moved),
             ]
             .into_iter()
             .filter_map(|(pending, kind)| pending.then_some(kind))
@@ -339,6 +355,12 @@ impl TryFrom<AppointmentRecord> for Appointment {
                     })
                 })
                 .collect::<Result<_, StoreError>>()?,
+            moved_from: r
+                .moved_from
+                .as_deref()
+                .map(|t| parse_instant("moved_from", t))
+                .transpose()?,
+            moves: r.moves,
         })
     }
 }

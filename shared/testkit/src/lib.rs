@@ -89,16 +89,8 @@ pub fn appointment(
     start: DateTime<Utc>,
     who: &str,
 ) -> (Appointment, ManageToken) {
-    let service = config.service(service).unwrap();
-    let provider = config.provider(provider).unwrap();
-    let slot = OfferedSlot {
-        service,
-        provider,
-        start,
-        locks: locks_for(provider, start, service.occupied()),
-    };
     let request = BookingRequest {
-        slot,
+        slot: offered(config, service, provider, start),
         patron: patron(who),
         consent: consent(config, start - Duration::days(1)),
     };
@@ -109,6 +101,23 @@ pub fn appointment(
         start - Duration::days(1),
         &mut OsRng,
     )
+}
+
+/// The time `start` of `provider` for `service`, as the rules would offer it (its locks).
+pub fn offered<'c>(
+    config: &'c LibraryConfig,
+    service: &str,
+    provider: &str,
+    start: DateTime<Utc>,
+) -> OfferedSlot<'c> {
+    let service = config.service(service).unwrap();
+    let provider = config.provider(provider).unwrap();
+    OfferedSlot {
+        service,
+        provider,
+        start,
+        locks: locks_for(provider, start, service.occupied()),
+    }
 }
 
 /// The consent a booking at `at` records: the library's terms and privacy notice.

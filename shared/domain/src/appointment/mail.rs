@@ -20,16 +20,20 @@ pub enum MailKind {
     Link,
     /// A reminder at each of `policy.reminders_before_minutes`; to the patron only.
     Reminder,
+    /// "Your appointment was moved": the old and the new time, the manage link, an updated
+    /// `.ics` (same `UID`, higher `SEQUENCE`); the provider's copy says it was moved.
+    Moved,
 }
 
 impl MailKind {
     /// Every kind.
-    pub const ALL: [MailKind; 5] = [
+    pub const ALL: [MailKind; 6] = [
         MailKind::ConfirmRequest,
         MailKind::Confirmation,
         MailKind::Cancellation,
         MailKind::Link,
         MailKind::Reminder,
+        MailKind::Moved,
     ];
 
     /// Its stable name (stored, and in the staff API).
@@ -40,6 +44,7 @@ impl MailKind {
             MailKind::Cancellation => "cancellation",
             MailKind::Link => "link",
             MailKind::Reminder => "reminder",
+            MailKind::Moved => "moved",
         }
     }
 

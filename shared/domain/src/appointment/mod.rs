@@ -12,11 +12,13 @@ use chrono::{DateTime, Utc};
 use rand::{CryptoRng, RngCore};
 
 mod mail;
+mod moving;
 
 pub use mail::{
     Delivery, DeliveryOutcome, MailKind, MeetingLink, NothingToRetry, SentMail, MAIL_LOG_LENGTH,
     MAX_DELIVERY_ATTEMPTS,
 };
+pub use moving::NotMovable;
 
 /// Where an appointment is in its life.
 #[derive(Debug, Clone, PartialEq, Eq)]
@@ -98,6 +100,10 @@ pub struct Appointment {
     pub attendance: Option<Attendance>,
     /// The mail sent, oldest first (the last [`MAIL_LOG_LENGTH`]).
     pub mail_log: Vec<SentMail>,
+    /// The time it was moved from, as the patron last knew it (for the "moved" mail).
+    pub moved_from: Option<DateTime<Utc>>,
+    /// How many times the patron moved it (part of the `.ics` `SEQUENCE`).
+    pub moves: u32,
 }
 
 /// Whether the patron came to a booked appointment, as staff marked it once it started.
@@ -177,13 +183,7 @@ impl Appointment {
                 .then(|| (slot.start - policy.send_link_before()).max(now)),
             url,
         };
-        let mut reminders: Vec<DateTime<Utc>> = policy
-            .reminders_before_minutes
-            .iter()
-            .map(|m| slot.start - chrono::Duration::minutes(i64::from(*m)))
-            .filter(|t| *t > now)
-            .collect();
-        reminders.sort_unstable();
+        let reminders = reminders_for(policy, slot.start, now);
         let (status, mail) = if policy.hold_minutes > 0 {
             let until = (now + policy.hold()).min(slot.start);
             (Status::Held { until }, MailKind::ConfirmRequest)
@@ -212,6 +212,8 @@ impl Appointment {
             version: 0,
             attendance: None,
             mail_log: Vec::new(),
+            moved_from: None,
+            moves: 0,
         };
         (appointment, token)
     }
@@ -295,7 +297,10 @@ impl Appointment {
         self.status = Status::Cancelled { at, reason };
         self.meeting.due = None;
         self.reminders.clear();
-        self.pending_mail.retain(|k| *k != MailKind::ConfirmRequest);
+        // Cancelled before the request to confirm or the news of a move went: the
+        // cancellation says it all.
+        self.pending_mail
+            .retain(|k| !matches!(k, MailKind::ConfirmRequest | MailKind::Moved));
         if was_held {
             if self.pending_mail.is_empty() {
                 self.delivery = Delivery::default();
@@ -327,6 +332,23 @@ impl Appointment {
         self.attendance = Some(Attendance { attended, at: now });
         Ok(self)
     }
+}
+
+/// When the reminders of an appointment starting at `start` are due, the earliest first: those
+/// still ahead at `now`.
+pub(crate) fn reminders_for(
+    policy: &Policy,
+    start: DateTime<Utc>,
+    now: DateTime<Utc>,
+) -> Vec<DateTime<Utc>> {
+    let mut reminders: Vec<DateTime<Utc>> = policy
+        .reminders_before_minutes
+        .iter()
+        .map(|m| start - chrono::Duration::minutes(i64::from(*m)))
+        .filter(|t| *t > now)
+        .collect();
+    reminders.sort_unstable();
+    reminders
 }
 
 /// What cancelling at a given moment would do.

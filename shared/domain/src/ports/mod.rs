@@ -10,6 +10,7 @@
 //! | [`Appointments`] | read one appointment | `GetItem` |
 //! | [`Confirmations`] | book a held appointment atomically | `TransactWriteItems` (Update) |
 //! | [`Cancellations`] | cancel atomically | `TransactWriteItems` (Update, Delete) |
+//! | [`Reschedules`] | move a booked appointment to another time atomically | `TransactWriteItems` (Put, Delete, Update) |
 //! | [`Resends`] | a patron's upcoming appointments; a challenge used once; one resend per address at a time | `Query` (GSI3), `PutItem` |
 //! | [`AppointmentUpdates`] | a conditioned change that moves no lock: mail sent or put off, the link, anonymising | `PutItem` |
 //! | [`MailQueue`] | the mail due now or later (one sparse index by next due); fresh tokens for late confirmations | `Query` (GSI2), `UpdateItem` |
@@ -18,7 +19,7 @@
 //! | [`Mailer`] | send one message | SES `SendEmail` |
 //! | [`Clock`] | now | — |
 //!
-//! Each store method is one round trip: `create`, `confirm` and `cancel` are one `TransactWriteItems`
+//! Each store method is one round trip: `create`, `confirm`, `cancel` and `reschedule` are one `TransactWriteItems`
 //! each, `get` one `GetItem`, `locks` one `Query` on a provider-month partition.
 
 mod clock;
@@ -30,5 +31,6 @@ pub use mail::{Attachment, MailError, Mailer, OutgoingMail};
 pub use store::{
     Agenda, AppointmentUpdates, Appointments, AuditLog, Bookings, Cancellations, ClosureReader,
     ClosureWriter, ConfigSource, Confirmations, CreateConditions, Created, IdempotencyKey,
-    LockReader, MailLog, MailQueue, Resends, StaffStore, StoreError, IDEMPOTENCY_KEY_TTL_SECONDS,
+    LockReader, MailLog, MailQueue, Reschedules, Resends, StaffStore, StoreError,
+    IDEMPOTENCY_KEY_TTL_SECONDS,
 };

@@ -256,6 +256,25 @@ pub trait Cancellations: Send + Sync {
     ) -> Result<Appointment, StoreError>;
 }
 
+/// Where a patron's move to another time is written.
+#[async_trait]
+pub trait Reschedules: ClosureReader {
+    /// Moves `read` (as read by [`Appointments::get`]) to `moved` (`read` moved by
+    /// [`Appointment::moved`]) at `at`, in one atomic write: `moved` replaces the appointment on
+    /// condition that it is still booked with the same token hash and at `read.version`; the
+    /// locks of `read` that `moved` does not hold are released and those it newly holds taken
+    /// (free, or held by a hold lapsed at `at`; a lock both hold is left as it is); the
+    /// patron's place follows the new time. Returns what was stored (version raised).
+    /// [`StoreError::SlotTaken`] when another appointment holds a new lock,
+    /// [`StoreError::Changed`] when the appointment's condition fails; nothing is written then.
+    async fn reschedule(
+        &self,
+        read: &Appointment,
+        moved: &Appointment,
+        at: DateTime<Utc>,
+    ) -> Result<Appointment, StoreError>;
+}
+
 /// Changing one appointment where no lock, place or status moves: the mail bookkeeping (a
 /// message sent, a failed attempt, the scheduler's claim), the video-call link, anonymising.
 #[async_trait]

@@ -12,10 +12,11 @@ use chrono::{DateTime, Utc};
 use rantevou_domain::appointment::Appointment;
 use rantevou_domain::patron::FreeText;
 use rantevou_domain::ports::{Cancellations, Confirmations, StoreError};
+use rantevou_domain::SlotLock;
 
 /// The appointment as a write that raised its version left it (when nothing else wrote between
 /// the read and the write; otherwise a later conditioned update reads it again).
-fn bumped(a: Appointment) -> Appointment {
+pub(super) fn bumped(a: Appointment) -> Appointment {
     Appointment {
         version: a.version + 1,
         ..a
@@ -75,6 +76,25 @@ impl DynamoStore {
         )
     }
 
+    /// Freeing `lock` of appointment `id` (never a unit some other appointment holds).
+    pub(super) fn release_lock(
+        &self,
+        id: &str,
+        lock: &SlotLock,
+    ) -> Result<TransactWriteItem, StoreError> {
+        let delete = Delete::builder()
+            .table_name(&self.table)
+            .set_key(Some(key(
+                lock_pk(&lock.provider, lock.month()),
+                lock_sk(lock),
+            )))
+            .condition_expression("attribute_not_exists(PK) OR appointment_id = :id")
+            .expression_attribute_values(":id", AttributeValue::S(id.to_owned()))
+            .build()
+            .map_err(corrupt)?;
+        Ok(TransactWriteItem::builder().delete(delete).build())
+    }
+
     fn cancel_layout(
         &self,
         appointment: &Appointment,
@@ -104,7 +124,8 @@ impl DynamoStore {
             builder
                 .update_expression(
                     "SET #status = :cancelled, cancelled_at = :at, cancel_reason = :reason, \
-                     confirm_request_pending = :false, cancellation_pending = :true, \
+                     confirm_request_pending = :false, moved_pending = :false, \
+                     cancellation_pending = :true, \
                      mail_attempts = :zero, mail_due = :due, GSI2PK = :pending, \
                      GSI2SK = :pending_sk ADD version :one \
                      REMOVE mail_failure, held_until, link_due, reminders_due",
@@ -126,20 +147,10 @@ impl DynamoStore {
             )
         };
         let update = builder.build().map_err(corrupt)?;
-        let locks = appointment.locks.iter().map(|lock| {
-            let delete = Delete::builder()
-                .table_name(&self.table)
-                .set_key(Some(key(
-                    lock_pk(&lock.provider, lock.month()),
-                    lock_sk(lock),
-                )))
-                // Never free a unit some other appointment holds.
-                .condition_expression("attribute_not_exists(PK) OR appointment_id = :id")
-                .expression_attribute_values(":id", AttributeValue::S(id.clone()))
-                .build()
-                .map_err(corrupt)?;
-            Ok(TransactWriteItem::builder().delete(delete).build())
-        });
+        let locks = appointment
+            .locks
+            .iter()
+            .map(|lock| self.release_lock(&id, lock));
         Ok(
             Layout::new(TransactWriteItem::builder().update(update).build(), locks)?
                 .with_patron(self.move_place(appointment, at, None)?),

@@ -23,6 +23,7 @@ mod lifecycle;
 mod mail;
 mod read;
 pub mod request_counter;
+mod reschedule;
 mod resend;
 mod staff;
 pub mod table;

@@ -19,7 +19,7 @@ use rantevou_domain::challenge::SolvedChallenge;
 use rantevou_domain::ports::{
     Bookings, CreateConditions, Created, StoreError, IDEMPOTENCY_KEY_TTL_SECONDS,
 };
-use rantevou_domain::AppointmentId;
+use rantevou_domain::{AppointmentId, SlotLock};
 use std::ops::Range;
 use std::time::Duration;
 
@@ -133,34 +133,10 @@ impl DynamoStore {
         key_digest: Option<&str>,
     ) -> Result<Layout, StoreError> {
         let record = AppointmentRecord::from(appointment);
-        let now = appointment.created_at.timestamp().to_string();
-        let locks = appointment.locks.iter().map(|lock| {
-            let mut item = key(lock_pk(&lock.provider, lock.month()), lock_sk(lock));
-            item.insert(
-                "appointment_id".into(),
-                AttributeValue::S(record.id.clone()),
-            );
-            // Past locks matter to no one: TTL removes them after the appointment ends.
-            item.insert(
-                "expires_at".into(),
-                AttributeValue::N(appointment.end.timestamp().to_string()),
-            );
-            if let Some(until) = appointment.hold_until() {
-                item.insert(
-                    HELD_UNTIL.into(),
-                    AttributeValue::N(until.timestamp().to_string()),
-                );
-            }
-            // New, or held by a hold that has lapsed by now: its time is free.
-            let put = Put::builder()
-                .table_name(&self.table)
-                .set_item(Some(item))
-                .condition_expression("attribute_not_exists(PK) OR held_until <= :now")
-                .expression_attribute_values(":now", AttributeValue::N(now.clone()))
-                .build()
-                .map_err(corrupt)?;
-            Ok(TransactWriteItem::builder().put(put).build())
-        });
+        let locks = appointment
+            .locks
+            .iter()
+            .map(|lock| self.take_lock(appointment, lock, appointment.created_at));
         let layout = Layout::new(
             self.put_new(appointment_item(&record, &appointment.id)?)?,
             locks,
@@ -191,6 +167,36 @@ impl DynamoStore {
             .build()
             .map_err(corrupt)?;
         Ok(layout.with_idempotency(TransactWriteItem::builder().put(put).build()))
+    }
+
+    /// Taking `lock` for `a` at `at`: it must be free, or held by a hold that lapsed by then.
+    pub(super) fn take_lock(
+        &self,
+        a: &Appointment,
+        lock: &SlotLock,
+        at: DateTime<Utc>,
+    ) -> Result<TransactWriteItem, StoreError> {
+        let mut item = key(lock_pk(&lock.provider, lock.month()), lock_sk(lock));
+        item.insert("appointment_id".into(), AttributeValue::S(a.id.to_string()));
+        // Past locks matter to no one: TTL removes them after the appointment ends.
+        item.insert(
+            "expires_at".into(),
+            AttributeValue::N(a.end.timestamp().to_string()),
+        );
+        if let Some(until) = a.hold_until() {
+            item.insert(
+                HELD_UNTIL.into(),
+                AttributeValue::N(until.timestamp().to_string()),
+            );
+        }
+        let put = Put::builder()
+            .table_name(&self.table)
+            .set_item(Some(item))
+            .condition_expression("attribute_not_exists(PK) OR held_until <= :now")
+            .expression_attribute_values(":now", AttributeValue::N(at.timestamp().to_string()))
+            .build()
+            .map_err(corrupt)?;
+        Ok(TransactWriteItem::builder().put(put).build())
     }
 
     /// Marking the bot check's challenge used: it must be new.

@@ -28,6 +28,7 @@ use std::time::Duration;
 
 mod mail;
 mod reads;
+mod reschedule;
 mod schema;
 mod staff;
 
@@ -236,6 +237,32 @@ fn free_place(
     Ok(None)
 }
 
+/// Takes `lock` for appointment `id` (held until `held_until`, if a hold) at `now`: a unit
+/// held by a hold that has lapsed by then is free and taken over; one held otherwise is
+/// [`StoreError::SlotTaken`].
+fn take_lock(
+    tx: &Connection,
+    lock: &SlotLock,
+    id: &str,
+    held_until: Option<i64>,
+    now: i64,
+) -> Result<(), StoreError> {
+    tx.execute(
+        "DELETE FROM slot_locks WHERE provider = ?1 AND start = ?2 AND held_until <= ?3",
+        params![lock.provider.as_str(), lock.start.timestamp(), now],
+    )
+    .map_err(unavailable)?;
+    let inserted = tx.execute(
+        "INSERT INTO slot_locks (provider, start, month, appointment_id, held_until) VALUES (?1, ?2, ?3, ?4, ?5)",
+        params![lock.provider.as_str(), lock.start.timestamp(), lock.month().to_string(), id, held_until],
+    );
+    match inserted {
+        Ok(_) => Ok(()),
+        Err(e) if is_unique_violation(&e) => Err(StoreError::SlotTaken),
+        Err(e) => Err(unavailable(e)),
+    }
+}
+
 /// The due column of a record: its due instant while it is in the mail queue.
 fn queued_due(record: &AppointmentRecord) -> Option<i64> {
     record.mail_due.filter(|_| record.in_mail_queue())
@@ -347,22 +374,8 @@ impl Bookings for SqliteStore {
             .map_err(unavailable)?;
             let held_until = appointment.hold_until().map(|t| t.timestamp());
             for lock in &appointment.locks {
-                // A unit held by a hold that has lapsed by now is free: taken over.
-                tx.execute(
-                    "DELETE FROM slot_locks WHERE provider = ?1 AND start = ?2 AND held_until <= ?3",
-                    params![lock.provider.as_str(), lock.start.timestamp(), now],
-                )
-                .map_err(unavailable)?;
-                let inserted = tx.execute(
-                    "INSERT INTO slot_locks (provider, start, month, appointment_id, held_until) VALUES (?1, ?2, ?3, ?4, ?5)",
-                    params![lock.provider.as_str(), lock.start.timestamp(), lock.month().to_string(), record.id, held_until],
-                );
-                match inserted {
-                    Ok(_) => {}
-                    // Dropping `tx` rolls everything back: nothing partial is stored.
-                    Err(e) if is_unique_violation(&e) => return Err(StoreError::SlotTaken),
-                    Err(e) => return Err(unavailable(e)),
-                }
+                // Dropping `tx` on a refusal rolls everything back: nothing partial is stored.
+                take_lock(&tx, lock, &record.id, held_until, now)?;
             }
             if let Some(c) = &challenge {
                 use_challenge(&tx, c)?;

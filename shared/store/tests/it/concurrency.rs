@@ -215,8 +215,85 @@ async fn one_patron_stampede(stores: Vec<Arc<dyn Store>>) {
     assert_eq!((booked, refused), (2, 48));
 }
 
+/// 20 patrons move their appointments into one free time while 20 others book it, all at
+/// once: exactly one of the 40 holds it, and every loser keeps what it had (its old time, or
+/// nothing).
+async fn moves_and_bookings_into_one_time(store: Arc<dyn Store>) {
+    const EACH: usize = 20;
+    let config = config();
+    let mut tasks = Vec::new();
+    let barrier = Arc::new(Barrier::new(2 * EACH));
+    for i in 0..EACH {
+        let start = at(20 * (i as i64 + 1));
+        let (a, _) = appointment(&config, "short", "sip", start, &format!("Mover{i}"));
+        store
+            .create(&a, &CreateConditions::default())
+            .await
+            .unwrap();
+        let read = store.get(a.id, at(-60)).await.unwrap().unwrap();
+        let slot = rantevou_testkit::offered(&config, "short", "sip", at(0));
+        let next = read.clone().moved(slot, &config.policy, at(-60));
+        let (store, barrier) = (Arc::clone(&store), Arc::clone(&barrier));
+        tasks.push(tokio::spawn(async move {
+            barrier.wait().await;
+            let got = store.reschedule(&read, &next, at(-60)).await.map(|_| ());
+            (read.id, start, got)
+        }));
+    }
+    for i in 0..EACH {
+        let (a, _) = appointment(&config, "short", "sip", at(0), &format!("Booker{i}"));
+        let (store, barrier) = (Arc::clone(&store), Arc::clone(&barrier));
+        tasks.push(tokio::spawn(async move {
+            barrier.wait().await;
+            let got = store.create(&a, &CreateConditions::default()).await;
+            (a.id, at(0), got.map(|_| ()))
+        }));
+    }
+    let mut holders = Vec::new();
+    let mut losers = Vec::new();
+    for t in tasks {
+        match t.await.unwrap() {
+            (id, _, Ok(())) => holders.push(id),
+            (id, had, Err(StoreError::SlotTaken)) => losers.push((id, had)),
+            (_, _, other) => panic!("unexpected answer: {other:?}"),
+        }
+    }
+    assert_eq!(holders.len(), 1, "exactly one holds the time");
+    let holder = store.get(holders[0], at(-60)).await.unwrap().unwrap();
+    assert_eq!(holder.start, at(0));
+    for (id, had) in losers {
+        match store.get(id, at(-60)).await.unwrap() {
+            // A mover keeps its old time, untouched.
+            Some(kept) => assert_eq!((kept.start, kept.version), (had, 0)),
+            // A booker stored nothing.
+            None => assert_eq!(had, at(0)),
+        }
+    }
+    let locks = store
+        .locks(
+            &ProviderId::parse("sip").unwrap(),
+            LockMonth::of(at(0)),
+            at(-60),
+        )
+        .await
+        .unwrap();
+    assert_eq!(locks.iter().filter(|l| l.start == at(0)).count(), 1);
+    let movers_kept = EACH - usize::from(holder.moves == 1);
+    assert_eq!(
+        locks.len(),
+        movers_kept + 1,
+        "every mover that lost kept its lock"
+    );
+}
+
 mod sqlite {
     use super::*;
+
+    #[tokio::test(flavor = "multi_thread", worker_threads = 4)]
+    async fn twenty_moves_and_twenty_bookings_into_one_time_leave_one_holder() {
+        let (store, _dir) = crate::support::sqlite();
+        moves_and_bookings_into_one_time(Arc::new(store)).await;
+    }
 
     #[tokio::test(flavor = "multi_thread", worker_threads = 4)]
     async fn two_hundred_simultaneous_creates_on_one_slot_book_it_once() {
@@ -260,6 +337,14 @@ mod sqlite {
 
 mod dynamo {
     use super::*;
+
+    #[tokio::test(flavor = "multi_thread", worker_threads = 4)]
+    async fn twenty_moves_and_twenty_bookings_into_one_time_leave_one_holder() {
+        let Some((store, _)) = crate::support::dynamo().await else {
+            return;
+        };
+        moves_and_bookings_into_one_time(Arc::new(store)).await;
+    }
 
     #[tokio::test(flavor = "multi_thread", worker_threads = 4)]
     async fn two_hundred_simultaneous_creates_on_one_slot_book_it_once() {

@@ -5,6 +5,7 @@
 mod concurrency;
 #[macro_use]
 mod contract;
+mod contract_move;
 mod contract_staff;
 mod faults;
 mod migration;
