@@ -2,7 +2,7 @@
 //! from a function name (or a route) to its `handle()`, for `rantevou serve` and the tests.
 
 use lambda_http::{Body, Request, Response};
-use rantevou_app::{Cancelling, Confirming, Fetching, FreeSlots, Staff};
+use rantevou_app::{Confirming, Fetching, FreeSlots, Staff};
 use rantevou_http::routes::{allowed, function_for};
 use rantevou_http::{ApiError, Function};
 use rantevou_store::Store;
@@ -15,7 +15,7 @@ pub struct Functions {
     booking: create_appointment::UseCases,
     fetching: Fetching,
     confirming: Confirming,
-    cancelling: Cancelling,
+    managing: cancel_appointment::Managing,
     staff: Staff,
 }
 
@@ -30,7 +30,10 @@ impl Functions {
             },
             fetching: wiring.fetching(),
             confirming: wiring.confirming()?,
-            cancelling: wiring.cancelling(),
+            managing: cancel_appointment::Managing {
+                cancelling: wiring.cancelling(),
+                rescheduling: wiring.rescheduling()?,
+            },
             staff: wiring.staff()?,
         })
     }
@@ -44,7 +47,7 @@ impl Functions {
             Function::ConfirmAppointment => {
                 confirm_appointment::handle(req, &self.confirming).await
             }
-            Function::CancelAppointment => cancel_appointment::handle(req, &self.cancelling).await,
+            Function::CancelAppointment => cancel_appointment::handle(req, &self.managing).await,
             Function::StaffApi => staff_api::handle(req, &self.staff).await,
         }
     }

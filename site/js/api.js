@@ -54,6 +54,15 @@ export function book(body, idempotencyKey) {
   });
 }
 
+/** Moves appointment `id` (as read at `version`) to `start`, with its manage `token`. */
+export function reschedule(id, { token, start, version }) {
+  return call(`/appointments/${encodeURIComponent(id)}/reschedule`, {
+    method: "POST",
+    headers: { "Content-Type": "application/json" },
+    body: JSON.stringify({ token, start, version }),
+  });
+}
+
 /** A random UUID (v4); crypto.randomUUID needs a secure context, getRandomValues does not. */
 export function newKey() {
   const b = crypto.getRandomValues(new Uint8Array(16));

@@ -4,7 +4,7 @@
 import * as api from "./api.js";
 import * as d from "./dates.js";
 import { h, fill } from "./dom.js";
-import { announce, state, t } from "./state.js";
+import { MOVE, announce, state, t } from "./state.js";
 
 function monthKey(month) {
   return `${state.serviceId}|${state.providerId}|${month}`;
@@ -45,7 +45,7 @@ export async function drawMonth(focusDate, { advance = false, announceMonth = fa
     );
     return;
   }
-  if (state.step !== 2 || document.getElementById("calendar") !== box) return; // left meanwhile
+  if ((state.step !== 2 && state.step !== MOVE) || document.getElementById("calendar") !== box) return; // left meanwhile
   const lastMonth = d.monthOf(state.lastDay);
   const free = (date) => (days.get(date) || []).length;
   const anyFree = [...days.values()].some((slots) => slots.length > 0);

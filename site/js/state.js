@@ -1,12 +1,15 @@
 // The booking's state for this tab, the texts of the chosen language, and the few helpers
 // every step uses (the live region, the step frame, navigation buttons).
 
+import * as d from "./dates.js";
 import el from "../texts/el.js";
 import en from "../texts/en.js";
 
 export const TEXTS = { el, en };
 export const STEPS = 4;
 export const DONE = 5;
+/** The manage page's "change the time" (manage.js), drawn with the same calendar. */
+export const MOVE = 6;
 export const LANG_KEY = "rantevou.lang";
 
 export const FIELD_IDS = {
@@ -119,3 +122,18 @@ export function announce(message) {
     region.textContent = message;
   }, 50);
 }
+
+/** "Τρίτη 1 Δεκεμβρίου 2026, 09:00–09:20 (ώρα Ελλάδας)", and the patron's own time when
+ * their device is in another zone. */
+export function whenText(slot, locale) {
+  const text = t();
+  const zone = state.catalog.library.timezone;
+  const libraryDate = d.dateOf(slot.start, zone);
+  const date = d.longDate(libraryDate, locale);
+  const label = localized(state.catalog.library.timezone_label) || zone;
+  const when = `${date}, ${d.clockTime(slot.start, locale, zone)}–${d.clockTime(slot.end, locale, zone)} (${label})`;
+  const mine = d.browserZone();
+  if (!mine || mine === zone) return when;
+  return `${when}; ${text.yourTime(d.ownTime(slot.start, locale, mine, libraryDate))}`;
+}
+

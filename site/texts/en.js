@@ -128,6 +128,15 @@ export default {
   tooLate: "This time can no longer be booked. Please choose another.",
   loadFailed: "Could not load. Please try again.",
   retry: "Try again",
+  moveButton: "Move to this time",
+  moving: "Moving…",
+  currentTime: (when) => `Your appointment now: ${when}.`,
+  moved: (when) => `Your appointment was moved to ${when}. An email with the new time is on its way; the earlier time is free again.`,
+  moveTaken: "That time has just been booked by someone else; your appointment keeps its time. Please choose another; the times below are up to date.",
+  moveChanged: "Your appointment changed since this page was opened (for example, it was cancelled or moved). Reload the page to see it as it is now.",
+  moveTooLate: "It is too late to change the time: appointments can be changed until the cancellation deadline.",
+  moveNotOffered: "That time is no longer offered. Please choose another.",
+  reload: "Reload the page",
   noScript: "Booking needs JavaScript.",
 };
 

@@ -65,7 +65,7 @@ test("book, check the mail, confirm by its link, the confirmation follows", asyn
   await page.goto(`${BASE}${mails[0].href}`);
   const confirmation = await page.locator("pre.mail").innerText();
   assert.match(confirmation, /Κατερίνα Παπαδοπούλου/);
-  assert.match(confirmation, /\/cancel\?token=/);
+  assert.match(confirmation, /\/manage\?token=/);
   assert.ok(!(await freeStarts(day)).includes(start));
   page.assertClean();
 });

@@ -89,7 +89,7 @@ test("book, read the mail, cancel by its link, read the cancellation, the time i
   assert.match(mail, /διαπολιτισμική/);
 
   // Its cancel link opens the cancel page (which changes nothing).
-  await page.locator('pre.mail a[href*="/cancel?token="]').click();
+  await page.locator('pre.mail a[href*="/manage?token="]').click();
   await page.locator("h1").waitFor();
   assert.equal(await page.getAttribute("html", "lang"), "el");
   assert.ok((await page.locator("main").innerText()).includes(PATRON.name));

@@ -213,6 +213,10 @@ pub const EVENT_STATUSES: &[(&str, u16)] = &[
     ("confirm-appointment.wrong-token", 404),
     ("confirm-appointment.form", 200),
     ("confirm-appointment.json", 200),
+    // The manage page, then a move decided on an older version, then the move.
+    ("cancel-appointment.manage", 200),
+    ("cancel-appointment.reschedule-changed", 409),
+    ("cancel-appointment.reschedule", 200),
     // Staff: signed in (the authorizer's claims), signed out, outside the group.
     ("staff-api.agenda", 200),
     ("staff-api.agenda-signed-out", 401),

@@ -141,7 +141,7 @@ fn a_killed_server_loses_no_booking_and_breaks_no_link() {
         let text = message.body_text(0).unwrap_or_default().to_string();
         for url in text
             .split_whitespace()
-            .filter(|w| w.contains("/cancel?token="))
+            .filter(|w| w.contains("/manage?token="))
         {
             let path = &url[url.find("/api/").unwrap()..];
             let (status, _, page) =

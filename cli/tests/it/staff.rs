@@ -107,7 +107,7 @@ fn a_librarians_day_with_the_staff_commands() {
         "{subject}"
     );
     assert!(
-        text.contains(url) && text.contains("/cancel?token="),
+        text.contains(url) && text.contains("/manage?token="),
         "{text}"
     );
     assert!(

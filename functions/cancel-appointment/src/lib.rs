@@ -1,28 +1,44 @@
-//! `GET|POST /api/appointments/{id}/cancel`: where the email's cancel link lands.
+//! Where every mail's link lands: `GET /api/appointments/{id}/manage` (and the older
+//! `/cancel` link, the same page), `POST /api/appointments/{id}/cancel` and
+//! `POST /api/appointments/{id}/reschedule`.
 //!
-//! `GET` only shows a page (mail scanners open links): the details, a reason field and a
-//! button. The button's form `POST`s the token and reason and gets an HTML page back; a JSON
-//! `POST` gets JSON. Cancelling is idempotent; past the cutoff the answer is 409 `too-late`.
+//! `GET` only shows a page (mail scanners open links): the details, the calendar to move it
+//! (run in the browser by the site's `manage.js`), a reason field and a cancel button. The
+//! cancel form `POST`s the token and reason and gets an HTML page back; a JSON `POST` gets
+//! JSON. Cancelling is idempotent; past the cutoff the answer is 409 `too-late`. A move is
+//! JSON only: 200 with the moved appointment, 409 `slot-taken`, `changed` or `too-late`.
 
 use lambda_http::http::StatusCode;
 use lambda_http::{Body, Request, Response};
-use rantevou_app::{CancelError, Cancelling};
+use rantevou_app::{CancelError, Cancelling, MoveRequest, Rescheduling};
 use rantevou_domain::patron::FreeText;
 use rantevou_domain::Language;
 use rantevou_http::body::{self, LinkRequest};
-use rantevou_http::input::CancelBody;
+use rantevou_http::input::{CancelBody, RescheduleBody};
 use rantevou_http::problem::FieldProblem;
 use rantevou_http::view::AppointmentView;
 use rantevou_http::{pages, request, respond, serve, ApiError, Function};
 
-/// Serves `GET` and `POST /api/appointments/{id}/cancel`.
-pub async fn handle(req: Request, cancelling: &Cancelling) -> Response<Body> {
-    let c = cancelling;
+/// The use cases behind the manage link.
+#[derive(Clone)]
+pub struct Managing {
+    /// Cancelling.
+    pub cancelling: Cancelling,
+    /// Moving to another time.
+    pub rescheduling: Rescheduling,
+}
+
+/// Serves the manage page, the cancel and the move.
+pub async fn handle(req: Request, managing: &Managing) -> Response<Body> {
+    let c = &managing.cancelling;
     serve(
         req,
         c.context(),
         Function::CancelAppointment,
         |req| async move {
+            if req.uri().path().ends_with("/reschedule") {
+                return reschedule(&req, &managing.rescheduling).await;
+            }
             match body::link_request(&req)? {
                 LinkRequest::Show => show(&req, c).await,
                 LinkRequest::Form => from_form(&req, c).await,
@@ -80,5 +96,26 @@ async fn from_json(req: &Request, c: &Cancelling) -> Result<Response<Body>, ApiE
     Ok(respond::json(
         StatusCode::OK,
         &AppointmentView::of(done.appointment(), tz),
+    ))
+}
+
+async fn reschedule(req: &Request, r: &Rescheduling) -> Result<Response<Body>, ApiError> {
+    let body: RescheduleBody = body::json(req)?;
+    let id = request::appointment_id(req).ok_or(ApiError::NotFound)?;
+    let config = &r.context().config;
+    let language = request::language(req, config.library.default_language());
+    let request = MoveRequest {
+        id,
+        token: body.token,
+        start: body.start,
+        version: body.version,
+    };
+    let moved = r
+        .reschedule(request)
+        .await
+        .map_err(|e| ApiError::of_move(e, language))?;
+    Ok(respond::json(
+        StatusCode::OK,
+        &AppointmentView::of(&moved, config.library.timezone),
     ))
 }

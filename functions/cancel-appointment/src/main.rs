@@ -5,7 +5,12 @@ async fn main() -> Result<(), lambda_http::Error> {
     use rantevou_wiring::{lambda, Wiring};
     lambda::run_http(
         rantevou_http::Function::CancelAppointment,
-        |w: &Wiring<_>| Ok(w.cancelling()),
+        |w: &Wiring<_>| {
+            Ok(cancel_appointment::Managing {
+                cancelling: w.cancelling(),
+                rescheduling: w.rescheduling()?,
+            })
+        },
         cancel_appointment::handle,
     )
     .await

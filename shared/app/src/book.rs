@@ -93,7 +93,8 @@ pub enum BookError {
     Store(StoreError),
 }
 
-fn parse_start(raw: Option<&str>, errors: &mut FieldErrors) -> Option<DateTime<Utc>> {
+/// The `start` of a request, or its field error.
+pub(crate) fn parse_start(raw: Option<&str>, errors: &mut FieldErrors) -> Option<DateTime<Utc>> {
     match raw.map(DateTime::parse_from_rfc3339) {
         Some(Ok(t)) => Some(t.with_timezone(&Utc)),
         Some(Err(_)) => {

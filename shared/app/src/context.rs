@@ -103,9 +103,10 @@ impl Links {
         &self.public_url
     }
 
-    /// The manage (cancel) link of an appointment: `<public>/api/appointments/<id>/cancel?token=…`.
+    /// The manage link of an appointment (change the time, cancel):
+    /// `<public>/api/appointments/<id>/manage?token=…`.
     pub fn manage_url(&self, id: &AppointmentId, token: &ManageToken) -> String {
-        self.appointment_link(id, "cancel", token)
+        self.appointment_link(id, "manage", token)
     }
 
     /// The link that confirms a held appointment:
@@ -159,7 +160,7 @@ mod tests {
             let url = Links::same_origin(base).unwrap().manage_url(&id, &token);
             assert_eq!(
                 url,
-                format!("{expected}{id}/cancel?token={}", token.expose()),
+                format!("{expected}{id}/manage?token={}", token.expose()),
                 "{base}"
             );
         }

@@ -8,6 +8,7 @@
 //! | [`fetch`] | an appointment, for whoever holds its token | [`Appointments`](rantevou_domain::ports::Appointments) |
 //! | [`confirm`] | confirm a held booking and send the confirmation | [`Appointments`](rantevou_domain::ports::Appointments), [`Confirmations`](rantevou_domain::ports::Confirmations), mail |
 //! | [`cancel`] | cancel with a reason and send the cancellation | [`Appointments`](rantevou_domain::ports::Appointments), [`Cancellations`](rantevou_domain::ports::Cancellations), mail |
+//! | [`reschedule`] | move an appointment to another time and send the "moved" mail | [`Appointments`](rantevou_domain::ports::Appointments), [`Reschedules`](rantevou_domain::ports::Reschedules), mail |
 //! | [`resend`] | mail a patron the links of their upcoming appointments again | [`Resends`](rantevou_domain::ports::Resends), [`Mailer`](rantevou_domain::ports::Mailer) |
 //! | [`staff`] | the librarian's side: agenda, cancel as staff, send the link, closures, export, a patron's data exported or erased | [`StaffStore`](rantevou_domain::ports::StaffStore), mail |
 //! | [`mail`] | deliver a message, and retry what is pending | [`Mailer`](rantevou_domain::ports::Mailer), [`MailLog`](rantevou_domain::ports::MailLog), [`MailQueue`](rantevou_domain::ports::MailQueue); the one scheduler of timed mail (link, reminders) |
@@ -27,6 +28,7 @@ pub mod fetch;
 pub mod free_slots;
 pub mod mail;
 pub mod messages;
+pub mod reschedule;
 pub mod resend;
 pub mod staff;
 pub mod texts;
@@ -38,6 +40,7 @@ pub use context::{Context, Links, LinksError};
 pub use fetch::{FetchError, Fetching};
 pub use free_slots::{FreeSlots, FreeSlotsError, SlotsQuery};
 pub use mail::{Delivery, MailDelivery, MailRetry, LEASE};
+pub use reschedule::{MoveRequest, RescheduleError, Rescheduling};
 pub use resend::{ResendError, ResendRequest, Resending, Resent};
 pub use staff::{ClosureAdded, Erased, Staff, StaffError};
 pub use texts::{texts, Texts};

@@ -285,6 +285,8 @@ impl MailRetry {
                 MailKind::Confirmation => !a.is_booked(),
                 // Confirmed, cancelled or lapsed meanwhile: the request has no use any more.
                 MailKind::ConfirmRequest => a.hold_until().is_none() || a.is_lapsed(now),
+                // Cancelled after a move: the cancellation says it all.
+                MailKind::Moved => !a.is_booked(),
                 MailKind::Cancellation | MailKind::Link | MailKind::Reminder => false,
             };
             if stale {
@@ -326,7 +328,7 @@ impl MailRetry {
             MailKind::Cancellation => return Ok(Some(None)),
             // A retired key: a reminder or the link mail goes without the manage link rather
             // than change the patron's token.
-            MailKind::Link | MailKind::Reminder => {
+            MailKind::Link | MailKind::Reminder | MailKind::Moved => {
                 return Ok(Some(
                     self.keys
                         .token_of(&a.id, &a.token_hash)

@@ -124,6 +124,14 @@ pub struct MailTexts {
     pub reminder_link_later: String,
     /// `{cancel}` filled in with the cutoff in words, `{email}` with the library's address.
     pub policy_note: String,
+    pub moved_heading: String,
+    /// `{from}` filled in with the earlier time and its zone.
+    pub moved_intro: String,
+    pub previous_time: String,
+    /// The staff copy's subject on a move; `{when}` (the new time) and `{name}` filled in.
+    pub staff_moved_subject: String,
+    /// `{from}` filled in with the earlier time.
+    pub staff_moved_intro: String,
 }
 
 /// The cancel and confirm pages' own texts.
@@ -131,6 +139,12 @@ pub struct MailTexts {
 #[serde(deny_unknown_fields)]
 #[allow(missing_docs)]
 pub struct PageTexts {
+    pub manage_heading: String,
+    pub manage_message: String,
+    pub move_heading: String,
+    pub move_message: String,
+    pub move_needs_script: String,
+    pub cancel_heading: String,
     pub reason_label: String,
     pub button: String,
     pub book_again: String,

@@ -33,6 +33,18 @@ pub struct CreateBody {
     challenge: Option<String>,
 }
 
+/// The body of `POST /api/appointments/{id}/reschedule`.
+#[derive(Debug, Deserialize)]
+#[serde(deny_unknown_fields)]
+pub struct RescheduleBody {
+    /// The manage token.
+    pub token: String,
+    /// The new start, RFC 3339.
+    pub start: Option<String>,
+    /// The version `GET /api/appointments/{id}` answered.
+    pub version: Option<u32>,
+}
+
 /// The body of `POST /api/appointments/resend`.
 #[derive(Debug, Deserialize)]
 #[serde(deny_unknown_fields)]

@@ -57,7 +57,7 @@ fn heading_and_message(
 ) -> (&'static str, Option<String>) {
     let t = &texts(lang).page;
     match page {
-        Page::CancelForm => (&t.form_heading, Some(t.form_message.clone())),
+        Page::CancelForm => (&t.manage_heading, Some(t.manage_message.clone())),
         Page::Cancelled => (&t.cancelled_heading, Some(t.cancelled_message.clone())),
         Page::AlreadyCancelled => (&t.already_heading, None),
         Page::TooLate => (
@@ -283,6 +283,20 @@ pub fn render_page(config: &LibraryConfig, input: PageInput<'_>) -> String {
         .map(|a| format!("/api/appointments/{}/{verb}", a.id))
         .unwrap_or_default();
     let unverified = input.appointment.is_some_and(|a| a.hold_until().is_some());
+    // The manage page of a booked appointment offers to move it (the site's calendar, run by
+    // `/js/manage.js` from what the section says).
+    let movable = input
+        .appointment
+        .filter(|a| input.page == Page::CancelForm && a.is_booked())
+        .map(|a| {
+            context! {
+                id => a.id.to_string(),
+                version => a.version,
+                service => a.service.as_str(),
+                provider => a.provider.as_str(),
+                start => crate::view::instant(a.start, config.library.timezone),
+            }
+        });
     let rendered = environment().get_template("page.html").and_then(|t| {
         t.render(context! {
             lang => lang.code(),
@@ -295,6 +309,7 @@ pub fn render_page(config: &LibraryConfig, input: PageInput<'_>) -> String {
             t => &texts(lang).page,
             appointment => input.appointment.map(|a| Details::of(a, config, lang)),
             unverified,
+            movable,
             token => input.token,
             reason => input.reason,
             error => input.error,

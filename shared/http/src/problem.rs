@@ -7,8 +7,8 @@ use lambda_http::http::{header, StatusCode};
 use lambda_http::{Body, Response};
 use rantevou_app::texts::fill;
 use rantevou_app::{
-    texts, BookError, CancelError, ConfirmError, FetchError, FreeSlotsError, ResendError,
-    StaffError,
+    texts, BookError, CancelError, ConfirmError, FetchError, FreeSlotsError, RescheduleError,
+    ResendError, StaffError,
 };
 use rantevou_domain::appointment::NotConfirmable;
 use rantevou_domain::availability::MAX_RANGE_DAYS;
@@ -87,6 +87,9 @@ pub enum ApiError {
         /// The policy's cutoff, in minutes.
         cutoff_minutes: u32,
     },
+    /// The appointment changed since the client read it (its version), or is no longer booked.
+    #[error("changed")]
+    Changed,
     /// A held booking that was not confirmed in time: its time was freed.
     #[error("hold expired")]
     HoldExpired,
@@ -183,7 +186,12 @@ impl ApiError {
             ApiError::TooLate { .. } => (
                 StatusCode::CONFLICT,
                 "too-late",
-                "It is too late to cancel this appointment",
+                "It is too late to change or cancel this appointment",
+            ),
+            ApiError::Changed => (
+                StatusCode::CONFLICT,
+                "changed",
+                "The appointment changed since it was read; read it again",
             ),
             ApiError::HoldExpired => (
                 StatusCode::GONE,
@@ -280,7 +288,7 @@ impl ApiError {
                 doc["detail"] = detail.clone().into();
             }
             ApiError::TooLate { cutoff_minutes } => {
-                doc["detail"] = format!("Appointments can be cancelled until {cutoff_minutes} minutes before they start.").into();
+                doc["detail"] = format!("Appointments can be moved or cancelled until {cutoff_minutes} minutes before they start.").into();
             }
             _ => {}
         }
@@ -392,6 +400,20 @@ impl ApiError {
 }
 
 impl ApiError {
+    /// A move's refusal, field messages in `language`.
+    pub fn of_move(e: RescheduleError, language: Language) -> Self {
+        match e {
+            RescheduleError::NotFound => ApiError::NotFound,
+            RescheduleError::Invalid(errors) => {
+                ApiError::Validation(FieldProblem::all(&errors, language))
+            }
+            RescheduleError::SlotTaken => ApiError::SlotTaken,
+            RescheduleError::Changed => ApiError::Changed,
+            RescheduleError::TooLate { cutoff_minutes } => ApiError::TooLate { cutoff_minutes },
+            RescheduleError::Store(e) => e.into(),
+        }
+    }
+
     /// A resend's refusal, field messages in `language`.
     pub fn of_resend(e: ResendError, language: Language) -> Self {
         match e {

@@ -14,7 +14,8 @@ pub enum Function {
     GetAppointment,
     /// `GET|POST /api/appointments/{id}/confirm`.
     ConfirmAppointment,
-    /// `GET|POST /api/appointments/{id}/cancel`.
+    /// `GET /api/appointments/{id}/manage`, `GET|POST /api/appointments/{id}/cancel`,
+    /// `POST /api/appointments/{id}/reschedule`: where every mail's link lands.
     CancelAppointment,
     /// Every `/api/staff/...` route (signed in, the `staff` group).
     StaffApi,
@@ -110,7 +111,17 @@ pub const ROUTES: &[Route] = &[
     },
     Route {
         method: "GET",
+        path: "/api/appointments/{id}/manage",
+        function: Function::CancelAppointment,
+    },
+    Route {
+        method: "GET",
         path: "/api/appointments/{id}/cancel",
+        function: Function::CancelAppointment,
+    },
+    Route {
+        method: "POST",
+        path: "/api/appointments/{id}/reschedule",
         function: Function::CancelAppointment,
     },
     Route {

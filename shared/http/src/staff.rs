@@ -126,8 +126,6 @@ pub struct StaffAppointmentView {
     /// What the patron sees.
     #[serde(flatten)]
     pub appointment: AppointmentView,
-    /// Raised by every change.
-    pub version: u32,
     /// The video-call link: `url`, `sent` (true once mailed), `due` (when it will go).
     pub meeting: MeetingView,
     /// `{"attended": bool, "at": …}` once marked.
@@ -215,7 +213,6 @@ impl StaffAppointmentView {
         let at = |t: DateTime<Utc>| instant(t, tz);
         StaffAppointmentView {
             appointment: AppointmentView::of(a, tz),
-            version: a.version,
             meeting: MeetingView {
                 url: a.meeting.url.clone(),
                 sent: a.meeting.url.is_some() && a.meeting.due.is_none() && link_went(a),

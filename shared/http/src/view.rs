@@ -38,6 +38,8 @@ pub struct AppointmentView {
     pub cancelled_at: Option<String>,
     /// Why, if cancelled.
     pub cancel_reason: Option<String>,
+    /// Raised by every change: what a move names to say which state it was decided on.
+    pub version: u32,
     /// The manage link (only right after booking, and never for a hold: the token is not
     /// kept).
     #[serde(skip_serializing_if = "Option::is_none")]
@@ -92,6 +94,7 @@ impl AppointmentView {
             created_at: instant(a.created_at, tz),
             cancelled_at,
             cancel_reason,
+            version: a.version,
             manage_url: None,
         }
     }

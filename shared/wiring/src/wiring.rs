@@ -3,7 +3,7 @@
 
 use rantevou_app::{
     Booking, Cancelling, Confirming, Context, Fetching, FreeSlots, MailDelivery, MailRetry,
-    Resending, Staff,
+    Rescheduling, Resending, Staff,
 };
 use rantevou_domain::ports::{Clock, Mailer};
 use rantevou_domain::ManageKeys;
@@ -131,6 +131,18 @@ impl<S: Store + 'static> Wiring<S> {
             self.store.clone(),
             self.mail_delivery(),
         )
+    }
+
+    /// Moving appointments: the reader, the reschedules port, mail, and the keys that make the
+    /// "moved" mail's manage link.
+    pub fn rescheduling(&self) -> Result<Rescheduling, NoKeys> {
+        Ok(Rescheduling::new(
+            self.ctx.clone(),
+            self.store.clone(),
+            self.store.clone(),
+            self.mail_delivery(),
+            self.keys()?,
+        ))
     }
 
     /// The staff operations: the whole store (staff are trusted with it), mail, and the keys

@@ -5,7 +5,8 @@ import { h, fill } from "../dom.js";
 import * as d from "../dates.js";
 import { frame, nav, register, restart } from "../flow.js";
 import { DONE, localized, main, providerName, service, state, t } from "../state.js";
-import { detailsTable, whenText } from "./summary.js";
+import { detailsTable } from "./summary.js";
+import { whenText } from "../state.js";
 
 register(DONE, renderDone);
 

@@ -3,27 +3,12 @@
 
 import * as api from "../api.js";
 import { h, fill } from "../dom.js";
-import * as d from "../dates.js";
 import { backButton, frame, nav, register, show } from "../flow.js";
 import * as pow from "../pow.js";
-import { DONE, SLOT_FIELDS, forgetTimes, localized, main, providerName, service, state, t } from "../state.js";
+import { DONE, SLOT_FIELDS, forgetTimes, localized, main, providerName, service, state, t, whenText } from "../state.js";
 import { checkNeeded, powStatus, setPowState } from "./pow-status.js";
 
 register(4, renderSummary);
-
-/** "Τρίτη 1 Δεκεμβρίου 2026, 09:00–09:20 (ώρα Ελλάδας)", and the patron's own time when
- * their device is in another zone. */
-export function whenText(slot, locale) {
-  const text = t();
-  const zone = state.catalog.library.timezone;
-  const libraryDate = d.dateOf(slot.start, zone);
-  const date = d.longDate(libraryDate, locale);
-  const label = localized(state.catalog.library.timezone_label) || zone;
-  const when = `${date}, ${d.clockTime(slot.start, locale, zone)}–${d.clockTime(slot.end, locale, zone)} (${label})`;
-  const mine = d.browserZone();
-  if (!mine || mine === zone) return when;
-  return `${when}; ${text.yourTime(d.ownTime(slot.start, locale, mine, libraryDate))}`;
-}
 
 export function detailsTable(rows) {
   return h(

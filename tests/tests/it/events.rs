@@ -103,7 +103,7 @@ async fn create_appointment_fixtures() {
     let manage = body["manage_url"].as_str().unwrap();
     let id = body["id"].as_str().unwrap();
     assert!(manage.starts_with(&format!(
-        "https://mylibrarylive.lib.uom.gr/api/appointments/{id}/cancel?token="
+        "https://mylibrarylive.lib.uom.gr/api/appointments/{id}/manage?token="
     )));
     assert_eq!(header(&r, "location"), format!("/api/appointments/{id}"));
     assert!(body.get("token_hash").is_none());

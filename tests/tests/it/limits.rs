@@ -121,7 +121,7 @@ async fn a_resend_answers_the_same_whether_or_not_the_address_has_bookings() {
     );
     let last = String::from_utf8_lossy(sent.last().unwrap()).to_string();
     assert!(last.contains("To: <k.papa@example.org>"), "{last}");
-    assert!(last.contains("/cancel?token="));
+    assert!(last.contains("/manage?token="));
 
     // A used challenge and a malformed address are refused like a booking's.
     let used = challenge(&deps).await;

@@ -84,6 +84,6 @@ async fn ses_refusal_then_retry_delivers_the_confirmation() {
     assert!(m
         .body_text(0)
         .unwrap()
-        .contains(&format!("/api/appointments/{id}/cancel?token=")));
+        .contains(&format!("/api/appointments/{id}/manage?token=")));
     assert_eq!(sent[1]["destinations"][0], "sip@lib.uom.gr");
 }

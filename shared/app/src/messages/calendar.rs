@@ -27,6 +27,8 @@ pub enum Update {
     /// Updates it with the video-call link as `LOCATION` and `URL` (the link mail),
     /// `SEQUENCE` the link's version: higher each time staff change it.
     Link,
+    /// Moves it to the new time (the "moved" mail), `SEQUENCE` above every update before.
+    Move,
     /// Removes it (the cancellation), `SEQUENCE` above every update before.
     Cancel,
 }
@@ -40,31 +42,33 @@ impl Update {
             MailKind::Confirmation => Some(Update::Request),
             MailKind::Link => Some(Update::Link),
             MailKind::Cancellation => Some(Update::Cancel),
+            MailKind::Moved => Some(Update::Move),
         }
     }
 
     /// The iTIP method for `audience`.
     pub fn method(self, audience: Audience) -> &'static str {
         match (self, audience) {
-            (Update::Request | Update::Link, Audience::Patron) => "REQUEST",
-            (Update::Request | Update::Link, Audience::Staff) => "PUBLISH",
+            (Update::Request | Update::Link | Update::Move, Audience::Patron) => "REQUEST",
+            (Update::Request | Update::Link | Update::Move, Audience::Staff) => "PUBLISH",
             (Update::Cancel, _) => "CANCEL",
         }
     }
 
-    /// The event's `SEQUENCE` for `a`.
+    /// The event's `SEQUENCE` for `a`: every change of the link and every move raise it.
     pub fn sequence(self, a: &Appointment) -> u32 {
+        let changes = a.meeting.version + a.moves;
         match self {
             Update::Request => 0,
-            Update::Link => a.meeting.version,
-            Update::Cancel => a.meeting.version + 1,
+            Update::Link | Update::Move => changes,
+            Update::Cancel => changes + 1,
         }
     }
 
     /// The attachment's file name.
     pub fn filename(self) -> &'static str {
         match self {
-            Update::Request | Update::Link => "invite.ics",
+            Update::Request | Update::Link | Update::Move => "invite.ics",
             Update::Cancel => "cancel.ics",
         }
     }
@@ -103,10 +107,10 @@ pub fn ics(
         .description(a.patron.notes.as_str())
         .sequence(update.sequence(a))
         .status(match update {
-            Update::Request | Update::Link => EventStatus::Confirmed,
+            Update::Request | Update::Link | Update::Move => EventStatus::Confirmed,
             Update::Cancel => EventStatus::Cancelled,
         });
-    if let (Update::Link, Some(url)) = (update, &a.meeting.url) {
+    if let (Update::Link | Update::Move, Some(url)) = (update, &a.meeting.url) {
         event.location(url).url(url);
     }
     match audience {

@@ -124,6 +124,7 @@ fn heading_intro(kind: MailKind, lang: Language) -> (&'static str, &'static str)
         MailKind::Cancellation => (&t.cancellation_heading, &t.cancellation_intro),
         MailKind::Link => (&t.link_heading, &t.link_intro),
         MailKind::Reminder => (&t.reminder_heading, &t.reminder_intro),
+        MailKind::Moved => (&t.moved_heading, &t.moved_intro),
     }
 }
 
@@ -299,9 +300,11 @@ pub fn messages(
         MailKind::Link | MailKind::Reminder => return Ok(vec![timed(kind, a, config, link, now)?]),
         MailKind::Confirmation => calendar::Update::Request,
         MailKind::Cancellation => calendar::Update::Cancel,
+        MailKind::Moved => calendar::Update::Move,
     };
     let attachment = |audience| calendar_file(update, audience, a, config, now);
     let (heading, intro) = heading_intro(kind, a.patron.language);
+    let intro = fill(intro, "from", moved_from(a, config, a.patron.language));
     let patron = render(
         kind,
         a,
@@ -349,11 +352,12 @@ fn staff_copy(
 ) -> Result<Rendered, RenderError> {
     let lang = config.library.default_language();
     let t = &texts(lang).mail;
-    let (subject, intro) = if kind == MailKind::Cancellation {
-        (&t.staff_cancelled_subject, &t.staff_cancelled_intro)
-    } else {
-        (&t.staff_new_subject, &t.staff_new_intro)
+    let (subject, intro) = match kind {
+        MailKind::Cancellation => (&t.staff_cancelled_subject, &t.staff_cancelled_intro),
+        MailKind::Moved => (&t.staff_moved_subject, &t.staff_moved_intro),
+        _ => (&t.staff_new_subject, &t.staff_new_intro),
     };
+    let intro = fill(intro, "from", moved_from(a, config, lang));
     let when = a
         .start
         .with_timezone(&config.library.timezone)
@@ -372,11 +376,23 @@ fn staff_copy(
         Framing {
             subject: Some(subject.clone()),
             heading: &subject,
-            intro: intro.as_str().into(),
+            intro: intro.into(),
             manage_url: None,
             staff: true,
         },
     )
+}
+
+/// The time a moved appointment had, with the zone ("30/11/2026 09:00 (ώρα Ελλάδας)"); empty
+/// when it was never moved.
+fn moved_from(a: &Appointment, config: &LibraryConfig, lang: Language) -> String {
+    a.moved_from.map_or_else(String::new, |t| {
+        format!(
+            "{} ({})",
+            local_time(t, config.library.timezone),
+            config.library.timezone_label.get(lang)
+        )
+    })
 }
 
 /// The provider's notice that `kind` could not be delivered to the patron for `reason` (no

@@ -4,6 +4,7 @@
 #[macro_use]
 mod world;
 mod messages;
+mod moving;
 mod scheduler;
 mod staff;
 mod support;

@@ -114,7 +114,7 @@ async fn link_mail_goes_at_start_minus_lead_in_its_own_jitsi_room_and_never_afte
     );
     assert!(mails[0]
         .text
-        .contains(&format!("/api/appointments/{}/cancel?token=", a.id)));
+        .contains(&format!("/api/appointments/{}/manage?token=", a.id)));
     let invite = ics(&mails[0]);
     for line in [
         "METHOD:REQUEST",

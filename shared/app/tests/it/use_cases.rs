@@ -151,7 +151,7 @@ async fn booking_stores_sends_the_confirmation_with_the_link_and_dates_it_by_the
         panic!("a new booking");
     };
     assert!(manage_url.starts_with(&format!(
-        "https://book.example.org/api/appointments/{}/cancel?token=",
+        "https://book.example.org/api/appointments/{}/manage?token=",
         appointment.id
     )));
     let sent = w.sent();
@@ -656,7 +656,7 @@ async fn a_held_booking_mails_only_the_time_and_a_link_and_books_when_confirmed(
     assert_eq!(
         link_in(&sent[1].text),
         format!(
-            "https://book.example.org/api/appointments/{}/cancel?token={token}",
+            "https://book.example.org/api/appointments/{}/manage?token={token}",
             held.id
         ),
         "the confirmation's manage link is the same token"

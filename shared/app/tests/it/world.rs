@@ -89,6 +89,27 @@ impl World {
         }
     }
 
+    pub fn rescheduling(&self) -> Rescheduling {
+        Rescheduling::new(
+            self.ctx.clone(),
+            self.store.clone(),
+            self.store.clone(),
+            self.delivery(self.store.clone()),
+            self.keys.clone(),
+        )
+    }
+
+    /// A move of `a` (as read at `version`) to `start`, as the manage page sends it.
+    pub fn move_request(&self, a: &Appointment, start: DateTime<Utc>, version: u32) -> MoveRequest {
+        let tz = self.ctx.config.library.timezone;
+        MoveRequest {
+            id: a.id,
+            token: self.keys.token(&a.id).expose().to_owned(),
+            start: Some(start.with_timezone(&tz).to_rfc3339()),
+            version: Some(version),
+        }
+    }
+
     pub fn staff(&self) -> Staff {
         Staff::new(
             self.ctx.clone(),

@@ -1,0 +1,180 @@
+//! Moving an appointment (issue 16) on both stores: the mail says the old and the new time
+//! and carries the same calendar event (one `UID`, a rising `SEQUENCE`, parsed back); the
+//! reminders and the link mail follow the new time; a move too late, on a stale read, onto a
+//! taken or unoffered time changes nothing.
+
+use crate::world::{by, config, dec1, dynamo, World};
+use icalendar::{Calendar, CalendarComponent, Component};
+use rantevou_app::RescheduleError;
+use rantevou_domain::appointment::MailKind;
+use rantevou_domain::patron::FieldCode;
+use rantevou_domain::ports::OutgoingMail;
+use rantevou_domain::provider::Meeting;
+use rantevou_store::{SqliteStore, Store};
+use std::sync::Arc;
+
+/// `(METHOD, UID, SEQUENCE, DTSTART)` of a mail's `.ics`, parsed.
+fn event_of(mail: &OutgoingMail) -> (String, String, u32, String) {
+    let text = String::from_utf8(mail.attachments[0].content.clone()).unwrap();
+    let calendar: Calendar = text.parse().expect("the .ics parses");
+    let method = calendar.property_value("METHOD").unwrap().to_owned();
+    let event = calendar
+        .components
+        .iter()
+        .find_map(|c| match c {
+            CalendarComponent::Event(e) => Some(e.clone()),
+            _ => None,
+        })
+        .expect("one event");
+    (
+        method,
+        event.get_uid().unwrap().to_owned(),
+        event.property_value("SEQUENCE").unwrap().parse().unwrap(),
+        event.property_value("DTSTART").unwrap().to_owned(),
+    )
+}
+
+async fn a_move_mails_old_and_new_time_in_one_event_with_a_rising_sequence(store: Arc<dyn Store>) {
+    let w = World::new(config(Meeting::Manual, vec![24 * 60]), store.clone());
+    let booked = w.book(dec1(10, 0), "Μαρία").await;
+    let confirmation = w.mailer.take();
+    let (method, uid, sequence, _) = event_of(&confirmation[0]);
+    assert_eq!((method.as_str(), sequence), ("REQUEST", 0));
+    let read = store.get(booked.id, dec1(8, 0)).await.unwrap().unwrap();
+
+    let moved = w
+        .rescheduling()
+        .reschedule(w.move_request(&read, dec1(11, 0), read.version))
+        .await
+        .unwrap();
+    assert_eq!((moved.start, moved.end), (dec1(11, 0), dec1(11, 20)));
+    assert_eq!(moved.reminders, [dec1(11, 0) - chrono::Duration::days(1)]);
+    let mails = w.mailer.take();
+    assert_eq!(mails.len(), 2, "the patron's and the provider's copy");
+    let (patron, staff) = (&mails[0], &mails[1]);
+    assert!(
+        patron.subject.starts_with("Το ραντεβού σας άλλαξε"),
+        "{}",
+        patron.subject
+    );
+    assert!(patron.text.contains("01/12/2026 10:00") && patron.text.contains("01/12/2026 11:00"));
+    assert!(
+        patron.text.contains("/manage?token="),
+        "the manage link: {}",
+        patron.text
+    );
+    let (method, moved_uid, moved_sequence, start) = event_of(patron);
+    assert_eq!(
+        (method.as_str(), moved_uid.as_str()),
+        ("REQUEST", uid.as_str())
+    );
+    assert_eq!(moved_sequence, 1);
+    assert_eq!(start, "20261201T090000Z");
+    assert!(
+        staff.subject.starts_with("Αλλαγή ώρας: 01/12 11:00"),
+        "{}",
+        staff.subject
+    );
+    assert!(
+        staff.text.contains("01/12/2026 10:00"),
+        "the staff copy says from when"
+    );
+    assert_eq!(event_of(staff).1, uid);
+
+    // The link, set after the move, and the cancellation: the same event, higher each time.
+    let stored = store.get(booked.id, dec1(8, 0)).await.unwrap().unwrap();
+    w.staff()
+        .send_link(&by(), &stored.id.to_string(), "https://uom.zoom.us/j/1")
+        .await
+        .unwrap();
+    let link = w.mailer.take();
+    let (_, link_uid, link_sequence, link_start) = event_of(&link[0]);
+    assert_eq!((link_uid.as_str(), link_sequence), (uid.as_str(), 2));
+    assert_eq!(
+        link_start, "20261201T090000Z",
+        "the link mail tells the new time"
+    );
+    w.staff()
+        .cancel(&by(), &stored.id.to_string(), "Ασθένεια")
+        .await
+        .unwrap();
+    let cancel = w.mailer.take();
+    let (method, cancel_uid, cancel_sequence, _) = event_of(&cancel[0]);
+    assert_eq!(
+        (method.as_str(), cancel_uid.as_str(), cancel_sequence),
+        ("CANCEL", uid.as_str(), 3)
+    );
+}
+
+async fn a_repeated_move_answers_the_same_and_mails_nothing_more(store: Arc<dyn Store>) {
+    let w = World::new(config(Meeting::Manual, vec![]), store.clone());
+    let booked = w.book(dec1(10, 0), "Μαρία").await;
+    let read = store.get(booked.id, dec1(8, 0)).await.unwrap().unwrap();
+    let request = w.move_request(&read, dec1(11, 0), read.version);
+    let first = w.rescheduling().reschedule(request.clone()).await.unwrap();
+    w.mailer.take();
+    let again = w.rescheduling().reschedule(request).await.unwrap();
+    assert_eq!(again.start, first.start);
+    assert!(w.mailer.take().is_empty(), "a double submit mails once");
+    // The scheduler has nothing left of it either.
+    let run = w.run().await;
+    assert_eq!(run.sent, 0);
+    assert!(!store
+        .get(booked.id, dec1(8, 0))
+        .await
+        .unwrap()
+        .unwrap()
+        .mail_pending(MailKind::Moved));
+}
+
+async fn refused_moves_change_nothing(store: Arc<dyn Store>) {
+    let w = World::new(config(Meeting::Manual, vec![]), store.clone());
+    let booked = w.book(dec1(10, 0), "Μαρία").await;
+    w.book(dec1(12, 0), "Γιώργος").await;
+    w.mailer.take();
+    let read = store.get(booked.id, dec1(8, 0)).await.unwrap().unwrap();
+    let moving = w.rescheduling();
+    // Onto a taken time: 409 slot-taken, the old time kept.
+    assert_eq!(
+        moving
+            .reschedule(w.move_request(&read, dec1(12, 0), read.version))
+            .await,
+        Err(RescheduleError::SlotTaken)
+    );
+    // Decided on an older version: 409 changed.
+    assert_eq!(
+        moving
+            .reschedule(w.move_request(&read, dec1(11, 0), read.version + 5))
+            .await,
+        Err(RescheduleError::Changed)
+    );
+    // Off the grid: 422 on `start`.
+    match moving
+        .reschedule(w.move_request(&read, dec1(11, 7), read.version))
+        .await
+    {
+        Err(RescheduleError::Invalid(errors)) => {
+            assert_eq!(
+                errors.get("start").map(|e| e.code),
+                Some(FieldCode::NotOffered)
+            )
+        }
+        other => panic!("{other:?}"),
+    }
+    // Past the cancellation cutoff of the old time (an hour before it): 409 too-late.
+    let late = w.at(dec1(9, 30));
+    assert_eq!(
+        late.rescheduling()
+            .reschedule(late.move_request(&read, dec1(14, 0), read.version))
+            .await,
+        Err(RescheduleError::TooLate { cutoff_minutes: 60 })
+    );
+    assert_eq!(store.get(read.id, dec1(8, 0)).await.unwrap().unwrap(), read);
+    assert!(w.mailer.take().is_empty(), "nothing mailed");
+}
+
+both_stores!(
+    a_move_mails_old_and_new_time_in_one_event_with_a_rising_sequence,
+    a_repeated_move_answers_the_same_and_mails_nothing_more,
+    refused_moves_change_nothing,
+);
