@@ -103,6 +103,11 @@ fn the_staff_console_signed_in_with_the_key_a_librarians_day_and_the_keyboard() 
 }
 
 #[test]
+fn patrons_move_their_appointment_from_the_mail_link() {
+    run("self-service.test.mjs");
+}
+
+#[test]
 fn time_zones_phones_reloads_focus_and_axe_on_every_step() {
     // Some twenty page loads from one address in a minute: more than the per-client limits let
     // one patron make (they are tested elsewhere), so this server runs without them.
