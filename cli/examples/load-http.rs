@@ -128,6 +128,9 @@ where
     (latencies, statuses, started.elapsed())
 }
 
+/// Appointments moved in the moves phase (each needs two free times of the horizon).
+const MOVES: usize = 50;
+
 /// Mails in the outbox for [`outbox_load`].
 const OUTBOX_MAILS: usize = 2_000;
 
@@ -368,12 +371,17 @@ fn main() -> Result<(), Failure> {
         });
     }
 
+    // Kept aside: the times the moves of phase 3 book and move into (two per move).
+    let moves = MOVES.min(free.len().saturating_sub(2) / 4);
+    let (free, kept) = free.split_at(free.len() - 2 * moves);
+    let (move_from, move_to) = kept.split_at(moves);
+
     // 2. Bookings spread over every free time but the last (kept for the stampede): first one
     // client alone (the server's time per booking, the bot check verified), then the rest.
     let spread = &free[..free.len() - 1];
     let total = spread.len();
     let alone = 50.min(total / 2);
-    let solved = solved_challenges(&base, total + stampede, difficulty);
+    let solved = solved_challenges(&base, total + stampede + moves, difficulty);
     let (latencies, statuses, elapsed) = drive(&base, 1, alone, |i| {
         (
             "POST".into(),
@@ -411,7 +419,48 @@ fn main() -> Result<(), Failure> {
         ),
     });
 
-    // 3. The staff console's agenda of a week in which every time is booked, signed in with
+    // 3. Moves (the manage page's "change the time"), one client: each appointment booked
+    // first (not timed), then moved in one write to a free time of its own.
+    let client = Client::new(&base);
+    let json = [("Content-Type", "application/json")];
+    let mut booked_to_move = Vec::new();
+    for (i, start) in move_from.iter().enumerate() {
+        let n = 200_000 + i;
+        let body = booking(start, n, solved.get(total + stampede + i));
+        let (status, answer) = client.send("POST", "/api/appointments", &json, &body);
+        if status != 201 {
+            return Err(format!("a booking to move answered {status}: {answer}").into());
+        }
+        booked_to_move.push(serde_json::from_str::<serde_json::Value>(&answer)?);
+    }
+    let started = Instant::now();
+    let (mut latencies, mut statuses) = (Vec::new(), Vec::new());
+    for (a, to) in booked_to_move.iter().zip(move_to) {
+        let manage = a["manage_url"].as_str().unwrap_or_default();
+        let token = manage.rsplit("token=").next().unwrap_or_default();
+        let path = format!(
+            "/api/appointments/{}/reschedule",
+            a["id"].as_str().unwrap_or_default()
+        );
+        let body = serde_json::json!({"token": token, "start": to, "version": a["version"]});
+        let t = Instant::now();
+        let (status, _) = client.send("POST", &path, &json, &body.to_string());
+        latencies.push(t.elapsed());
+        statuses.push(status);
+    }
+    let moved = count(&statuses, 200);
+    phases.push(Phase {
+        name: "moves, one client".into(),
+        clients: 1,
+        latencies,
+        elapsed: started.elapsed(),
+        outcome: format!("{moved} × 200"),
+    });
+    if moved != moves {
+        return Err(format!("{} of {moves} moves failed: {statuses:?}", moves - moved).into());
+    }
+
+    // 4. The staff console's agenda of a week in which every time is booked, signed in with
     // the key `rantevou serve` printed (given as the fifth argument), one client.
     if let Some(key) = args.get(5).filter(|k| !k.is_empty()) {
         let bearer = format!("Bearer {key}");
@@ -435,7 +484,7 @@ fn main() -> Result<(), Failure> {
         });
     }
 
-    // 4. The stampede: `stampede` clients, each connected first, on the one time left.
+    // 5. The stampede: `stampede` clients, each connected first, on the one time left.
     let last = &free[free.len() - 1];
     let gate = Barrier::new(stampede);
     let started = Instant::now();

@@ -221,21 +221,26 @@ impl Booking {
             match self.bookings.create(&appointment, &conditions).await {
                 Ok(Created::New(stored)) => {
                     let links = &self.ctx.links;
-                    // A failed send leaves the mail pending; the booking stands.
-                    let manage_url = if stored.hold_until().is_some() {
+                    // A failed send leaves the mail pending; the booking stands. The answer
+                    // is the appointment as stored after the mail was recorded.
+                    let (stored, manage_url) = if stored.hold_until().is_some() {
                         tracing::info!(appointment = %stored.id, provider = %stored.provider, "held");
                         let confirm_url = links.confirm_url(&stored.id, &token);
-                        self.mail
-                            .deliver(&stored, MailKind::ConfirmRequest, Some(&confirm_url))
+                        let kind = MailKind::ConfirmRequest;
+                        let stored = self
+                            .mail
+                            .deliver_recorded(&stored, kind, Some(&confirm_url))
                             .await;
-                        None
+                        (stored, None)
                     } else {
                         tracing::info!(appointment = %stored.id, provider = %stored.provider, "booked");
                         let manage_url = links.manage_url(&stored.id, &token);
-                        self.mail
-                            .deliver(&stored, MailKind::Confirmation, Some(&manage_url))
+                        let kind = MailKind::Confirmation;
+                        let stored = self
+                            .mail
+                            .deliver_recorded(&stored, kind, Some(&manage_url))
                             .await;
-                        Some(manage_url)
+                        (stored, Some(manage_url))
                     };
                     return Ok(Booked::New {
                         appointment: stored,

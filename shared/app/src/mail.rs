@@ -62,6 +62,18 @@ impl MailDelivery {
         self.send(a, kind, link).await.0
     }
 
+    /// [`MailDelivery::deliver`], returning the appointment as stored after the delivery was
+    /// recorded (its version raised), so that an answer carries the version a next change
+    /// must name; `a` when nothing could be recorded.
+    pub async fn deliver_recorded(
+        &self,
+        a: &Appointment,
+        kind: MailKind,
+        link: Option<&str>,
+    ) -> Appointment {
+        self.send(a, kind, link).await.1
+    }
+
     /// [`MailDelivery::deliver`], also returning the appointment as last stored (`a` when the
     /// record failed).
     #[tracing::instrument(skip_all, fields(appointment = %a.id, kind = ?kind))]

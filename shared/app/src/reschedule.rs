@@ -159,11 +159,12 @@ impl Rescheduling {
             .map(|t| self.ctx.links.manage_url(&stored.id, &t));
         // A failed send leaves the mail pending; the move stands. (A confirmation still
         // pending goes with the retry path, and tells the new time.)
-        if stored.mail_pending(MailKind::Moved) {
-            self.mail
-                .deliver(&stored, MailKind::Moved, link.as_deref())
-                .await;
+        if !stored.mail_pending(MailKind::Moved) {
+            return Ok(stored);
         }
-        Ok(stored)
+        Ok(self
+            .mail
+            .deliver_recorded(&stored, MailKind::Moved, link.as_deref())
+            .await)
     }
 }

@@ -83,6 +83,10 @@ async fn a_move_mails_old_and_new_time_in_one_event_with_a_rising_sequence(store
 
     // The link, set after the move, and the cancellation: the same event, higher each time.
     let stored = store.get(booked.id, dec1(8, 0)).await.unwrap().unwrap();
+    assert_eq!(
+        moved.version, stored.version,
+        "the answer names the version a next move must"
+    );
     w.staff()
         .send_link(&by(), &stored.id.to_string(), "https://uom.zoom.us/j/1")
         .await
