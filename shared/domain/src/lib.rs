@@ -33,6 +33,7 @@ pub mod service;
 pub mod slot_lock;
 pub mod staff;
 pub mod token;
+pub mod waitlist;
 pub mod working_plan;
 
 pub use appointment::{

@@ -8,13 +8,14 @@
 pub mod dynamo;
 pub mod record;
 pub mod sqlite;
+pub mod wait_record;
 
 pub use dynamo::DynamoStore;
 pub use sqlite::SqliteStore;
 
 use rantevou_domain::ports::{
     Agenda, AppointmentUpdates, Appointments, Bookings, Cancellations, ClosureWriter, ConfigSource,
-    Confirmations, LockReader, MailLog, MailQueue, Reschedules, Resends, StaffStore,
+    Confirmations, LockReader, MailLog, MailQueue, Reschedules, Resends, StaffStore, Waitlist,
 };
 
 /// Every store port at once: what an adapter implements, and what the wiring and the contract
@@ -34,6 +35,7 @@ pub trait Store:
     + Agenda
     + ClosureWriter
     + StaffStore
+    + Waitlist
 {
 }
 
@@ -52,5 +54,6 @@ impl<T> Store for T where
         + Agenda
         + ClosureWriter
         + StaffStore
+        + Waitlist
 {
 }

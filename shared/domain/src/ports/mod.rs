@@ -11,6 +11,7 @@
 //! | [`Confirmations`] | book a held appointment atomically | `TransactWriteItems` (Update) |
 //! | [`Cancellations`] | cancel atomically | `TransactWriteItems` (Update, Delete) |
 //! | [`Reschedules`] | move a booked appointment to another time atomically | `TransactWriteItems` (Put, Delete, Update) |
+//! | [`Waitlist`] | join, leave, the entries not yet told, told once | `PutItem`, `GetItem`, `DeleteItem`, `UpdateItem`, `Query` (GSI2, GSI3) |
 //! | [`Resends`] | a patron's upcoming appointments; a challenge used once; one resend per address at a time | `Query` (GSI3), `PutItem` |
 //! | [`AppointmentUpdates`] | a conditioned change that moves no lock: mail sent or put off, the link, anonymising | `PutItem` |
 //! | [`MailQueue`] | the mail due now or later (one sparse index by next due); fresh tokens for late confirmations | `Query` (GSI2), `UpdateItem` |
@@ -31,6 +32,6 @@ pub use mail::{Attachment, MailError, Mailer, OutgoingMail};
 pub use store::{
     Agenda, AppointmentUpdates, Appointments, AuditLog, Bookings, Cancellations, ClosureReader,
     ClosureWriter, ConfigSource, Confirmations, CreateConditions, Created, IdempotencyKey,
-    LockReader, MailLog, MailQueue, Reschedules, Resends, StaffStore, StoreError,
+    LockReader, MailLog, MailQueue, Reschedules, Resends, StaffStore, StoreError, Waitlist,
     IDEMPOTENCY_KEY_TTL_SECONDS,
 };

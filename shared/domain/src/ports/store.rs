@@ -11,6 +11,7 @@ use crate::patron::FreeText;
 use crate::slot_lock::{LockMonth, SlotLock};
 use crate::staff::AuditEntry;
 use crate::token::TokenHash;
+use crate::waitlist::WaitEntry;
 use async_trait::async_trait;
 use chrono::{DateTime, Utc};
 use std::fmt;
@@ -273,6 +274,38 @@ pub trait Reschedules: ClosureReader {
         moved: &Appointment,
         at: DateTime<Utc>,
     ) -> Result<Appointment, StoreError>;
+}
+
+/// The waiting list (see [`crate::waitlist`]).
+#[async_trait]
+pub trait Waitlist: Send + Sync {
+    /// Adds `entry`; `false` (nothing written) when its address already waits for that
+    /// service and day. [`StoreError::PatronLimit`] when the address waits for `cap` days not
+    /// over at `entry.created_at` already.
+    async fn join_waitlist(&self, entry: &WaitEntry, cap: u32) -> Result<bool, StoreError>;
+
+    /// The entry `id`, unless unknown or its day is over at `now`.
+    async fn wait_entry(
+        &self,
+        id: AppointmentId,
+        now: DateTime<Utc>,
+    ) -> Result<Option<WaitEntry>, StoreError>;
+
+    /// Removes the entry `id`; `false` when there was none.
+    async fn leave_waitlist(&self, id: AppointmentId) -> Result<bool, StoreError>;
+
+    /// The entries not yet told whose day is not over at `now`, the oldest first, at most
+    /// `limit`.
+    async fn waiting(&self, now: DateTime<Utc>, limit: usize)
+        -> Result<Vec<WaitEntry>, StoreError>;
+
+    /// Marks `entry` told at `at`, on condition that it was not (`false`: another run did);
+    /// with `None`, marks it untold again (its mail failed: the next run tries again).
+    async fn mark_notified(
+        &self,
+        entry: &WaitEntry,
+        at: Option<DateTime<Utc>>,
+    ) -> Result<bool, StoreError>;
 }
 
 /// Changing one appointment where no lock, place or status moves: the mail bookkeeping (a

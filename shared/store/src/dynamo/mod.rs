@@ -27,6 +27,7 @@ mod reschedule;
 mod resend;
 mod staff;
 pub mod table;
+mod waitlist;
 mod write;
 
 use async_trait::async_trait;

@@ -31,6 +31,7 @@ mod reads;
 mod reschedule;
 mod schema;
 mod staff;
+mod waitlist;
 
 use schema::{migrate, SCHEMA};
 
@@ -125,6 +126,8 @@ impl SqliteStore {
             tx.execute("DELETE FROM audit WHERE expires_at <= ?1", params![now])
                 .map_err(unavailable)?;
             tx.execute("DELETE FROM resend_marks WHERE expires_at <= ?1", params![now])
+                .map_err(unavailable)?;
+            tx.execute("DELETE FROM waitlist WHERE expires_at <= ?1", params![now])
                 .map_err(unavailable)?;
             tx.commit().map_err(unavailable)?;
             Ok(n)

@@ -60,6 +60,18 @@ CREATE TABLE IF NOT EXISTS audit (
     expires_at INTEGER NOT NULL
 );
 CREATE INDEX IF NOT EXISTS audit_by_subject ON audit (subject, at);
+CREATE TABLE IF NOT EXISTS waitlist (
+    id         TEXT PRIMARY KEY,
+    patron_key TEXT NOT NULL,
+    service    TEXT NOT NULL,
+    date       TEXT NOT NULL,
+    expires_at INTEGER NOT NULL,
+    created_at INTEGER NOT NULL,
+    notified   INTEGER NOT NULL DEFAULT 0,
+    record     TEXT NOT NULL,
+    UNIQUE (patron_key, service, date)
+);
+CREATE INDEX IF NOT EXISTS waitlist_waiting ON waitlist (notified, expires_at);
 CREATE TABLE IF NOT EXISTS config (
     name   TEXT PRIMARY KEY,
     source TEXT NOT NULL

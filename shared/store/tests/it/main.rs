@@ -7,6 +7,7 @@ mod concurrency;
 mod contract;
 mod contract_move;
 mod contract_staff;
+mod contract_waitlist;
 mod faults;
 mod migration;
 mod round_trips;

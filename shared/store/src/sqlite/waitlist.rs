@@ -1,0 +1,157 @@
+//! The waiting list in SQLite: one row per entry, unique by address, service and day.
+
+use super::{is_unique_violation, unavailable, SqliteStore};
+use crate::wait_record::WaitRecord;
+use async_trait::async_trait;
+use chrono::{DateTime, Utc};
+use rantevou_domain::ports::{StoreError, Waitlist};
+use rantevou_domain::waitlist::WaitEntry;
+use rantevou_domain::AppointmentId;
+use rusqlite::{params, Connection, OptionalExtension, TransactionBehavior};
+
+fn entry_of(json: &str) -> Result<WaitEntry, StoreError> {
+    let record: WaitRecord =
+        serde_json::from_str(json).map_err(|_| StoreError::Corrupt("waitlist record".into()))?;
+    WaitEntry::try_from(record)
+}
+
+fn json_of(entry: &WaitEntry) -> Result<String, StoreError> {
+    serde_json::to_string(&WaitRecord::from(entry)).map_err(|e| StoreError::Corrupt(e.to_string()))
+}
+
+fn read(c: &Connection, id: &str) -> Result<Option<WaitEntry>, StoreError> {
+    let json: Option<String> = c
+        .query_row(
+            "SELECT record FROM waitlist WHERE id = ?1",
+            params![id],
+            |r| r.get(0),
+        )
+        .optional()
+        .map_err(unavailable)?;
+    json.as_deref().map(entry_of).transpose()
+}
+
+#[async_trait]
+impl Waitlist for SqliteStore {
+    async fn join_waitlist(&self, entry: &WaitEntry, cap: u32) -> Result<bool, StoreError> {
+        let entry = entry.clone();
+        self.with_conn(move |c| {
+            let tx = c
+                .transaction_with_behavior(TransactionBehavior::Immediate)
+                .map_err(unavailable)?;
+            let now = entry.created_at.timestamp();
+            let (date, service) = (entry.date.to_string(), entry.service.to_string());
+            // An entry of a day that is over is forgotten, as DynamoDB's TTL would.
+            tx.execute(
+                "DELETE FROM waitlist WHERE patron_key = ?1 AND expires_at <= ?2",
+                params![entry.patron_key, now],
+            )
+            .map_err(unavailable)?;
+            let (same, waiting): (bool, u32) = tx
+                .query_row(
+                    "SELECT COALESCE(SUM(service = ?2 AND date = ?3), 0) > 0, COUNT(*)
+                     FROM waitlist WHERE patron_key = ?1",
+                    params![entry.patron_key, service, date],
+                    |r| Ok((r.get(0)?, r.get(1)?)),
+                )
+                .map_err(unavailable)?;
+            if same {
+                return Ok(false);
+            }
+            if waiting >= cap {
+                return Err(StoreError::PatronLimit);
+            }
+            let inserted = tx.execute(
+                "INSERT INTO waitlist (id, patron_key, service, date, expires_at, created_at, notified, record)
+                 VALUES (?1, ?2, ?3, ?4, ?5, ?6, 0, ?7)",
+                params![
+                    entry.id.to_string(),
+                    entry.patron_key,
+                    service,
+                    date,
+                    entry.expires_at.timestamp(),
+                    now,
+                    json_of(&entry)?
+                ],
+            );
+            match inserted {
+                Ok(_) => {}
+                Err(e) if is_unique_violation(&e) => return Ok(false),
+                Err(e) => return Err(unavailable(e)),
+            }
+            tx.commit().map_err(unavailable)?;
+            Ok(true)
+        })
+        .await
+    }
+
+    async fn wait_entry(
+        &self,
+        id: AppointmentId,
+        now: DateTime<Utc>,
+    ) -> Result<Option<WaitEntry>, StoreError> {
+        let id = id.to_string();
+        let found = self.with_conn(move |c| read(c, &id)).await?;
+        Ok(found.filter(|e| !e.is_expired(now)))
+    }
+
+    async fn leave_waitlist(&self, id: AppointmentId) -> Result<bool, StoreError> {
+        let id = id.to_string();
+        self.with_conn(move |c| {
+            c.execute("DELETE FROM waitlist WHERE id = ?1", params![id])
+                .map(|n| n > 0)
+                .map_err(unavailable)
+        })
+        .await
+    }
+
+    async fn waiting(
+        &self,
+        now: DateTime<Utc>,
+        limit: usize,
+    ) -> Result<Vec<WaitEntry>, StoreError> {
+        let limit = i64::try_from(limit).unwrap_or(i64::MAX);
+        self.with_conn(move |c| {
+            let mut stmt = c
+                .prepare(
+                    "SELECT record FROM waitlist WHERE notified = 0 AND expires_at > ?1
+                     ORDER BY created_at, id LIMIT ?2",
+                )
+                .map_err(unavailable)?;
+            let rows = stmt
+                .query_map(params![now.timestamp(), limit], |r| r.get::<_, String>(0))
+                .map_err(unavailable)?;
+            rows.map(|json| entry_of(&json.map_err(unavailable)?))
+                .collect()
+        })
+        .await
+    }
+
+    async fn mark_notified(
+        &self,
+        entry: &WaitEntry,
+        at: Option<DateTime<Utc>>,
+    ) -> Result<bool, StoreError> {
+        let id = entry.id.to_string();
+        self.with_conn(move |c| {
+            let tx = c
+                .transaction_with_behavior(TransactionBehavior::Immediate)
+                .map_err(unavailable)?;
+            let Some(mut current) = read(&tx, &id)? else {
+                return Ok(false);
+            };
+            if at.is_some() && current.notified_at.is_some() {
+                return Ok(false);
+            }
+            current.notified_at = at;
+            tx.execute(
+                "UPDATE waitlist SET notified = ?1, record = ?2 WHERE id = ?3",
+                params![at.is_some(), json_of(&current)?, id],
+            )
+            .map_err(unavailable)?;
+            tx.commit().map_err(unavailable)?;
+            Ok(true)
+        })
+        .await
+    }
+}
