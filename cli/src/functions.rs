@@ -27,6 +27,7 @@ impl Functions {
             booking: create_appointment::UseCases {
                 booking: wiring.booking()?,
                 resending: wiring.resending()?,
+                waitlisting: wiring.waitlisting()?,
             },
             fetching: wiring.fetching(),
             confirming: wiring.confirming()?,

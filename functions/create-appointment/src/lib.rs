@@ -2,12 +2,14 @@
 //! slot someone else holds is 409 `slot-taken`; an `Idempotency-Key` makes a retry answer 200
 //! with the first appointment; provider `"any"` books the first free provider. And
 //! `GET /api/challenge`: the bot check the booking carries solved; and
-//! `POST /api/appointments/resend`: a patron's links mailed again, always 202.
+//! `POST /api/appointments/resend`: a patron's links mailed again, always 202; and the waiting
+//! list: `POST /api/waitlist` (202, the same whether the address waited already) and
+//! `POST /api/waitlist/leave` (200).
 
 use lambda_http::http::{Method, StatusCode};
 use lambda_http::{Body, Request, Response};
-use rantevou_app::{Booking, Resending};
-use rantevou_http::input::{idempotency_key, CreateBody, ResendBody};
+use rantevou_app::{Booking, Resending, Waitlisting};
+use rantevou_http::input::{idempotency_key, CreateBody, LeaveBody, ResendBody, WaitlistBody};
 use rantevou_http::request::path;
 use rantevou_http::{body, respond, serve, ApiError, Function};
 
@@ -18,6 +20,8 @@ pub struct UseCases {
     pub booking: Booking,
     /// Mailing a patron's links again.
     pub resending: Resending,
+    /// The waiting list.
+    pub waitlisting: Waitlisting,
 }
 
 /// Serves `POST /api/appointments`, `POST /api/appointments/resend` and `GET /api/challenge`.
@@ -37,6 +41,22 @@ pub async fn handle(req: Request, uc: &UseCases) -> Response<Body> {
                     // The same answer whatever followed: it tells nothing about bookings.
                     Ok(_) => Ok(respond::accepted()),
                     Err(e) => Err(ApiError::of_resend(e, language)),
+                }
+            }
+            (Method::POST, "/api/waitlist") => {
+                let body: WaitlistBody = body::json(&req)?;
+                let language = body.language(&req, default);
+                match uc.waitlisting.join(body.into_request()).await {
+                    Ok(_) => Ok(respond::accepted()),
+                    Err(e) => Err(ApiError::of_waitlist(e, language)),
+                }
+            }
+            (Method::POST, "/api/waitlist/leave") => {
+                let body: LeaveBody = body::json(&req)?;
+                let id = body.id.parse().map_err(|_| ApiError::NotFound)?;
+                match uc.waitlisting.leave(id, &body.token).await {
+                    Ok(()) => Ok(respond::done()),
+                    Err(e) => Err(ApiError::of_waitlist(e, default)),
                 }
             }
             (Method::POST, "/api/appointments") => {

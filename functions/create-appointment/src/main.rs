@@ -9,6 +9,7 @@ async fn main() -> Result<(), lambda_http::Error> {
             Ok(create_appointment::UseCases {
                 booking: w.booking()?,
                 resending: w.resending()?,
+                waitlisting: w.waitlisting()?,
             })
         },
         create_appointment::handle,

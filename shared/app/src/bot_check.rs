@@ -4,7 +4,8 @@
 use crate::context::Context;
 use rantevou_domain::challenge::{self, SolvedChallenge};
 use rantevou_domain::patron::{FieldCode, FieldErrors, PatronEmail};
-use rantevou_domain::ManageKeys;
+use rantevou_domain::ports::{Resends, StoreError};
+use rantevou_domain::{Language, ManageKeys};
 
 /// The solution `payload` verified under `keys` at the context's now, when the library asks for
 /// a bot check; else `None` (and the reason on field `challenge` in `errors`, if it asks).
@@ -30,4 +31,54 @@ pub(crate) fn verify(
 /// address in a key).
 pub(crate) fn patron_key(keys: &ManageKeys, email: &PatronEmail) -> String {
     keys.digest("patron", &email.normalized())
+}
+
+/// The `email` of a request, or its field error.
+pub(crate) fn email_field(raw: Option<&str>, errors: &mut FieldErrors) -> Option<PatronEmail> {
+    match raw.map(PatronEmail::parse) {
+        Some(Ok(email)) => Some(email),
+        Some(Err(code)) => {
+            errors.push("email", code);
+            None
+        }
+        None => {
+            errors.push("email", FieldCode::Required);
+            None
+        }
+    }
+}
+
+/// The `language` of a request (the library's first when left out), or its field error.
+pub(crate) fn language_field(
+    ctx: &Context,
+    raw: Option<&str>,
+    errors: &mut FieldErrors,
+) -> Option<Language> {
+    match raw {
+        None | Some("") => Some(ctx.config.library.default_language()),
+        Some(code) => code
+            .parse::<Language>()
+            .map_err(|_| errors.push("language", FieldCode::Invalid))
+            .ok(),
+    }
+}
+
+/// Marks `solved` used (when the library asks for a bot check); used before is the field
+/// error of `challenge`, `Ok(Err(..))`.
+pub(crate) async fn use_solved(
+    store: &dyn Resends,
+    solved: Option<&SolvedChallenge>,
+) -> Result<Result<(), FieldErrors>, StoreError> {
+    let Some(solved) = solved else {
+        return Ok(Ok(()));
+    };
+    match store.use_challenge(solved).await {
+        Ok(()) => Ok(Ok(())),
+        Err(StoreError::ChallengeUsed) => {
+            let mut errors = FieldErrors::default();
+            errors.push("challenge", FieldCode::Used);
+            Ok(Err(errors))
+        }
+        Err(e) => Err(e),
+    }
 }

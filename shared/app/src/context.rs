@@ -115,6 +115,39 @@ impl Links {
         self.appointment_link(id, "confirm", token)
     }
 
+    /// The booking site opened on `date` for `service` in `lang`:
+    /// `<public>/?service=…&date=…&lang=…` (the site is served from the public origin).
+    pub fn day_url(&self, service: &str, date: chrono::NaiveDate, lang: &str) -> String {
+        let mut url = self.site_root();
+        url.query_pairs_mut()
+            .append_pair("service", service)
+            .append_pair("date", &date.to_string())
+            .append_pair("lang", lang);
+        url.into()
+    }
+
+    /// The booking site's page that leaves the waiting list: `<public>/?leave=<id>&lang=…`
+    /// with the token in the fragment (never sent to a server, so never in a log).
+    pub fn leave_url(&self, id: &AppointmentId, token: &ManageToken, lang: &str) -> String {
+        let mut url = self.site_root();
+        url.query_pairs_mut()
+            .append_pair("leave", &id.to_string())
+            .append_pair("lang", lang);
+        url.set_fragment(Some(&format!("token={}", token.expose())));
+        url.into()
+    }
+
+    fn site_root(&self) -> Url {
+        let mut url = self.public_url.clone();
+        url.set_query(None);
+        url.set_fragment(None);
+        if !url.path().ends_with('/') {
+            let path = format!("{}/", url.path());
+            url.set_path(&path);
+        }
+        url
+    }
+
     fn appointment_link(&self, id: &AppointmentId, action: &str, token: &ManageToken) -> String {
         // A token is hex, a dot and URL-safe base64: it needs no escaping.
         let mut url = self.public_url.clone();

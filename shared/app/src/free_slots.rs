@@ -1,7 +1,7 @@
 //! What can be booked, and when: the catalogue and the free times of a service.
 
 use crate::context::Context;
-use chrono::{Days, NaiveDate};
+use chrono::{DateTime, Days, NaiveDate, Utc};
 use rantevou_domain::availability::{availability, lock_partitions, AvailabilityError};
 use rantevou_domain::ports::{LockReader, StoreError};
 use rantevou_domain::{AvailabilityQuery, BookedLocks, DayAvailability, ProviderChoice};
@@ -105,5 +105,30 @@ impl FreeSlots {
             booked.extend(self.locks.locks(&provider, month, now).await?);
         }
         Ok(availability(config, &query, &booked)?)
+    }
+
+    /// The free starts of `service` with any provider on `date`, as the site would offer them
+    /// now (what the waiting list compares).
+    pub async fn free_starts_on(
+        &self,
+        service: &str,
+        date: NaiveDate,
+    ) -> Result<Vec<DateTime<Utc>>, FreeSlotsError> {
+        let query = SlotsQuery {
+            service: service.to_owned(),
+            provider: None,
+            from: Some(date),
+            to: Some(date),
+        };
+        Ok(self
+            .free_slots(&query)
+            .await?
+            .into_iter()
+            .flat_map(|day| {
+                day.slots
+                    .into_iter()
+                    .map(|slot| slot.start.with_timezone(&Utc))
+            })
+            .collect())
     }
 }

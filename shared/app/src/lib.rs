@@ -10,6 +10,7 @@
 //! | [`cancel`] | cancel with a reason and send the cancellation | [`Appointments`](rantevou_domain::ports::Appointments), [`Cancellations`](rantevou_domain::ports::Cancellations), mail |
 //! | [`reschedule`] | move an appointment to another time and send the "moved" mail | [`Appointments`](rantevou_domain::ports::Appointments), [`Reschedules`](rantevou_domain::ports::Reschedules), mail |
 //! | [`resend`] | mail a patron the links of their upcoming appointments again | [`Resends`](rantevou_domain::ports::Resends), [`Mailer`](rantevou_domain::ports::Mailer) |
+//! | [`waitlist`] | join a full day's waiting list, leave it, be told once when a time frees | [`Waitlist`](rantevou_domain::ports::Waitlist), [`LockReader`](rantevou_domain::ports::LockReader), [`Mailer`](rantevou_domain::ports::Mailer) |
 //! | [`staff`] | the librarian's side: agenda, cancel as staff, send the link, closures, export, a patron's data exported or erased | [`StaffStore`](rantevou_domain::ports::StaffStore), mail |
 //! | [`mail`] | deliver a message, and retry what is pending | [`Mailer`](rantevou_domain::ports::Mailer), [`MailLog`](rantevou_domain::ports::MailLog), [`MailQueue`](rantevou_domain::ports::MailQueue); the one scheduler of timed mail (link, reminders) |
 //!
@@ -32,6 +33,7 @@ pub mod reschedule;
 pub mod resend;
 pub mod staff;
 pub mod texts;
+pub mod waitlist;
 
 pub use book::{BookError, BookRequest, Booked, Booking};
 pub use cancel::{CancelError, CancelState, Cancelled, Cancelling};
@@ -44,3 +46,4 @@ pub use reschedule::{MoveRequest, RescheduleError, Rescheduling};
 pub use resend::{ResendError, ResendRequest, Resending, Resent};
 pub use staff::{ClosureAdded, Erased, Staff, StaffError};
 pub use texts::{texts, Texts};
+pub use waitlist::{Joined, WaitRequest, WaitlistError, Waitlisting};

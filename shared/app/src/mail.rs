@@ -204,6 +204,8 @@ pub struct Delivery {
     pub failed: usize,
     /// Messages given up now (out of the queue, marked failed, the library told).
     pub given_up: usize,
+    /// Waiting addresses told a time freed on their day.
+    pub waitlist_told: usize,
 }
 
 /// Due appointments read from the queue at a time.
@@ -216,6 +218,7 @@ pub struct MailRetry {
     delivery: MailDelivery,
     queue: Arc<dyn MailQueue>,
     keys: Arc<ManageKeys>,
+    waitlist: Option<crate::waitlist::Waitlisting>,
 }
 
 impl MailRetry {
@@ -226,7 +229,14 @@ impl MailRetry {
             delivery,
             queue,
             keys,
+            waitlist: None,
         }
+    }
+
+    /// The same scheduler, also telling the waiting list when a time frees.
+    pub fn with_waitlist(mut self, waitlist: crate::waitlist::Waitlisting) -> Self {
+        self.waitlist = Some(waitlist);
+        self
     }
 
     /// Sends every message due now (pending or timed), the longest due first, page by page,
@@ -256,10 +266,14 @@ impl MailRetry {
                 self.send_due(a, &mut report).await?;
             }
         }
+        if let Some(waitlist) = &self.waitlist {
+            report.waitlist_told = waitlist.notify_freed().await?;
+        }
         tracing::info!(
             sent = report.sent,
             failed = report.failed,
             given_up = report.given_up,
+            waitlist_told = report.waitlist_told,
             "due mail delivered"
         );
         Ok(report)

@@ -10,9 +10,9 @@ use crate::bot_check;
 use crate::context::Context;
 use crate::messages::links_again;
 use chrono::Duration;
-use rantevou_domain::patron::{FieldCode, FieldErrors, PatronEmail};
+use rantevou_domain::patron::FieldErrors;
 use rantevou_domain::ports::{Mailer, Resends, StoreError};
-use rantevou_domain::{Language, ManageKeys};
+use rantevou_domain::ManageKeys;
 use std::sync::Arc;
 
 /// How long after a resend the same address is not mailed again.
@@ -88,24 +88,9 @@ impl Resending {
     #[tracing::instrument(skip_all)]
     pub async fn resend(&self, request: ResendRequest) -> Result<Resent, ResendError> {
         let mut errors = FieldErrors::default();
-        let email = match request.email.as_deref().map(PatronEmail::parse) {
-            Some(Ok(email)) => Some(email),
-            Some(Err(code)) => {
-                errors.push("email", code);
-                None
-            }
-            None => {
-                errors.push("email", FieldCode::Required);
-                None
-            }
-        };
-        let language = match request.language.as_deref() {
-            None | Some("") => Some(self.ctx.config.library.default_language()),
-            Some(code) => code
-                .parse::<Language>()
-                .map_err(|_| errors.push("language", FieldCode::Invalid))
-                .ok(),
-        };
+        let email = bot_check::email_field(request.email.as_deref(), &mut errors);
+        let language =
+            bot_check::language_field(&self.ctx, request.language.as_deref(), &mut errors);
         let solved = bot_check::verify(
             &self.ctx,
             &self.keys,
@@ -115,16 +100,9 @@ impl Resending {
         let (Some(email), Some(language), true) = (email, language, errors.is_empty()) else {
             return Err(ResendError::Invalid(errors));
         };
-        if let Some(solved) = &solved {
-            match self.store.use_challenge(solved).await {
-                Err(StoreError::ChallengeUsed) => {
-                    let mut errors = FieldErrors::default();
-                    errors.push("challenge", FieldCode::Used);
-                    return Err(ResendError::Invalid(errors));
-                }
-                other => other?,
-            }
-        }
+        bot_check::use_solved(&*self.store, solved.as_ref())
+            .await?
+            .map_err(ResendError::Invalid)?;
         let now = self.ctx.now();
         let patron = bot_check::patron_key(&self.keys, &email);
         let upcoming: Vec<_> = self

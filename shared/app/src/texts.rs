@@ -37,6 +37,8 @@ pub struct FieldTexts {
     pub email_invalid: String,
     /// `{max}` filled in with the library's limit.
     pub email_too_many_active: String,
+    /// `{max}` filled in with the waiting list's cap per address.
+    pub email_waitlist_full: String,
     pub phone_required: String,
     pub phone_invalid: String,
     pub notes_required: String,
@@ -132,6 +134,14 @@ pub struct MailTexts {
     pub staff_moved_subject: String,
     /// `{from}` filled in with the earlier time.
     pub staff_moved_intro: String,
+    pub waitlist_joined_heading: String,
+    pub waitlist_joined_intro: String,
+    pub waitlist_freed_heading: String,
+    pub waitlist_freed_intro: String,
+    pub waitlist_day: String,
+    pub waitlist_book_link: String,
+    pub waitlist_leave_link: String,
+    pub waitlist_note: String,
 }
 
 /// The cancel and confirm pages' own texts.

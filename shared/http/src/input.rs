@@ -5,7 +5,7 @@
 use crate::problem::ApiError;
 use crate::request;
 use lambda_http::Request;
-use rantevou_app::{BookRequest, ResendRequest};
+use rantevou_app::{BookRequest, ResendRequest, WaitRequest};
 use rantevou_domain::patron::PatronInput;
 use rantevou_domain::ports::IdempotencyKey;
 use rantevou_domain::Language;
@@ -43,6 +43,47 @@ pub struct RescheduleBody {
     pub start: Option<String>,
     /// The version `GET /api/appointments/{id}` answered.
     pub version: Option<u32>,
+}
+
+/// The body of `POST /api/waitlist`.
+#[derive(Debug, Deserialize)]
+#[serde(deny_unknown_fields)]
+pub struct WaitlistBody {
+    service: Option<String>,
+    date: Option<String>,
+    email: Option<String>,
+    language: Option<String>,
+    accept_privacy: Option<bool>,
+    challenge: Option<String>,
+}
+
+impl WaitlistBody {
+    /// The language of the answer's messages: the patron's, if valid, else `Accept-Language`'s.
+    pub fn language(&self, req: &Request, default: Language) -> Language {
+        answer_language(self.language.as_deref(), req, default)
+    }
+
+    /// The request to wait.
+    pub fn into_request(self) -> WaitRequest {
+        WaitRequest {
+            service: self.service,
+            date: self.date,
+            email: self.email,
+            language: self.language,
+            accept_privacy: self.accept_privacy,
+            challenge: self.challenge,
+        }
+    }
+}
+
+/// The body of `POST /api/waitlist/leave`.
+#[derive(Debug, Deserialize)]
+#[serde(deny_unknown_fields)]
+pub struct LeaveBody {
+    /// The entry's id.
+    pub id: String,
+    /// The token of its leave link.
+    pub token: String,
 }
 
 /// The body of `POST /api/appointments/resend`.

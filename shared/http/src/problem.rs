@@ -8,7 +8,7 @@ use lambda_http::{Body, Response};
 use rantevou_app::texts::fill;
 use rantevou_app::{
     texts, BookError, CancelError, ConfirmError, FetchError, FreeSlotsError, RescheduleError,
-    ResendError, StaffError,
+    ResendError, StaffError, WaitlistError,
 };
 use rantevou_domain::appointment::NotConfirmable;
 use rantevou_domain::availability::MAX_RANGE_DAYS;
@@ -400,6 +400,21 @@ impl ApiError {
 }
 
 impl ApiError {
+    /// A waiting list's refusal, field messages in `language`.
+    pub fn of_waitlist(e: WaitlistError, language: Language) -> Self {
+        match e {
+            WaitlistError::Invalid(errors) => {
+                ApiError::Validation(FieldProblem::all(&errors, language))
+            }
+            WaitlistError::UnknownService | WaitlistError::NotFound => ApiError::NotFound,
+            WaitlistError::TooMany { max } => {
+                let message = fill(&texts(language).field.email_waitlist_full, "max", max);
+                ApiError::Validation(vec![FieldProblem::new("email", "too_many", message)])
+            }
+            WaitlistError::Store(e) => e.into(),
+        }
+    }
+
     /// A move's refusal, field messages in `language`.
     pub fn of_move(e: RescheduleError, language: Language) -> Self {
         match e {

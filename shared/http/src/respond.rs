@@ -28,6 +28,11 @@ pub fn accepted() -> Response<Body> {
     json(StatusCode::ACCEPTED, &serde_json::Map::new())
 }
 
+/// `200 {}`: done, nothing to show.
+pub fn done() -> Response<Body> {
+    json(StatusCode::OK, &serde_json::Map::new())
+}
+
 /// The answer to a booking: 201 with the manage link, or 200 `Idempotent-Replayed: true`
 /// with the first appointment and its same link, each with its `Location`.
 pub fn booked(booked: Booked, tz: Tz) -> Response<Body> {

@@ -8,7 +8,8 @@ use std::fmt;
 pub enum Function {
     /// `GET /api/services`, `GET /api/availability`.
     ListAvailability,
-    /// `POST /api/appointments`, `POST /api/appointments/resend`, `GET /api/challenge`.
+    /// `POST /api/appointments`, `POST /api/appointments/resend`, `GET /api/challenge`,
+    /// `POST /api/waitlist`, `POST /api/waitlist/leave`.
     CreateAppointment,
     /// `GET /api/appointments/{id}`.
     GetAppointment,
@@ -92,6 +93,16 @@ pub const ROUTES: &[Route] = &[
     Route {
         method: "GET",
         path: "/api/challenge",
+        function: Function::CreateAppointment,
+    },
+    Route {
+        method: "POST",
+        path: "/api/waitlist",
+        function: Function::CreateAppointment,
+    },
+    Route {
+        method: "POST",
+        path: "/api/waitlist/leave",
         function: Function::CreateAppointment,
     },
     Route {

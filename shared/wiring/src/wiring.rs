@@ -3,7 +3,7 @@
 
 use rantevou_app::{
     Booking, Cancelling, Confirming, Context, Fetching, FreeSlots, MailDelivery, MailRetry,
-    Rescheduling, Resending, Staff,
+    Rescheduling, Resending, Staff, Waitlisting,
 };
 use rantevou_domain::ports::{Clock, Mailer};
 use rantevou_domain::ManageKeys;
@@ -133,6 +133,18 @@ impl<S: Store + 'static> Wiring<S> {
         )
     }
 
+    /// The waiting list: its store, the free times, mail, and the keys of the leave links.
+    pub fn waitlisting(&self) -> Result<Waitlisting, NoKeys> {
+        Ok(Waitlisting::new(
+            self.ctx.clone(),
+            self.store.clone(),
+            self.store.clone(),
+            self.free_slots(),
+            self.mailer(),
+            self.keys()?,
+        ))
+    }
+
     /// Moving appointments: the reader, the reschedules port, mail, and the keys that make the
     /// "moved" mail's manage link.
     pub fn rescheduling(&self) -> Result<Rescheduling, NoKeys> {
@@ -161,13 +173,14 @@ impl<S: Store + 'static> Wiring<S> {
         MailDelivery::new(self.ctx.clone(), self.mailer(), self.store.clone())
     }
 
-    /// The retry of pending mail: delivery, the mail queue, and the keys that re-derive links.
+    /// The one scheduler: the retry of pending mail (delivery, the mail queue, the keys that
+    /// re-derive links) and the waiting list's notices.
     pub fn mail_retry(&self) -> Result<MailRetry, NoKeys> {
-        Ok(MailRetry::new(
-            self.mail_delivery(),
-            self.store.clone(),
-            self.keys()?,
-        ))
+        let waitlist = self.waitlisting()?;
+        Ok(
+            MailRetry::new(self.mail_delivery(), self.store.clone(), self.keys()?)
+                .with_waitlist(waitlist),
+        )
     }
 
     fn mailer(&self) -> Arc<dyn Mailer> {

@@ -106,6 +106,11 @@ fn environment() -> &'static Environment<'static> {
                 "links-again.html",
                 include_str!("../../templates/links-again.html"),
             ),
+            ("waitlist.txt", include_str!("../../templates/waitlist.txt")),
+            (
+                "waitlist.html",
+                include_str!("../../templates/waitlist.html"),
+            ),
         ] {
             if let Err(e) = env.add_template(name, source) {
                 tracing::error!(error = %e, template = name, "mail template does not parse");
@@ -432,6 +437,54 @@ pub fn undelivered(
         attachments: Vec::new(),
         date: now,
     }))
+}
+
+/// A waiting-list mail, to `entry`'s address in its language: joined (with the link that
+/// leaves the list) or a time freed (with the link that opens the booking site on that day).
+pub fn waitlist_mail(
+    entry: &rantevou_domain::waitlist::WaitEntry,
+    config: &LibraryConfig,
+    links: WaitLinks<'_>,
+    now: DateTime<Utc>,
+) -> Result<OutgoingMail, RenderError> {
+    let lang = entry.language;
+    let t = &texts(lang).mail;
+    let (heading, intro) = if links.book.is_some() {
+        (&t.waitlist_freed_heading, &t.waitlist_freed_intro)
+    } else {
+        (&t.waitlist_joined_heading, &t.waitlist_joined_intro)
+    };
+    let service = config.service(entry.service.as_str()).map_or_else(
+        || entry.service.to_string(),
+        |s| s.name.get(lang).to_owned(),
+    );
+    let day = entry.date.format("%d/%m/%Y").to_string();
+    let ctx = context! {
+        service,
+        day,
+        book_url => links.book,
+        leave_url => links.leave,
+        ..frame(config, lang, heading, intro)
+    };
+    let (text, html) = render_pair("waitlist", &ctx, "waitlist")?;
+    Ok(OutgoingMail {
+        to: vec![entry.email.mailbox()],
+        reply_to: None,
+        subject: format!("{heading} – {service} {day}"),
+        text,
+        html,
+        attachments: Vec::new(),
+        date: now,
+    })
+}
+
+/// The links a waiting-list mail carries.
+#[derive(Debug, Clone, Copy, Default)]
+pub struct WaitLinks<'a> {
+    /// The booking site on the day (a time freed).
+    pub book: Option<&'a str>,
+    /// Leaving the list (joined).
+    pub leave: Option<&'a str>,
 }
 
 /// The links of a patron's upcoming appointments again, to `email` in `lang`: for each, the

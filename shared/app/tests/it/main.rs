@@ -9,3 +9,4 @@ mod scheduler;
 mod staff;
 mod support;
 mod use_cases;
+mod waitlist;

@@ -347,7 +347,8 @@ async fn mail_that_failed_stays_pending_and_the_retry_sends_it_once_with_the_sam
         Delivery {
             sent: 0,
             failed: 1,
-            given_up: 0
+            given_up: 0,
+            waitlist_told: 0,
         }
     );
     let up = World {
@@ -360,7 +361,8 @@ async fn mail_that_failed_stays_pending_and_the_retry_sends_it_once_with_the_sam
         Delivery {
             sent: 1,
             failed: 0,
-            given_up: 0
+            given_up: 0,
+            waitlist_told: 0,
         }
     );
     assert_eq!(
@@ -368,7 +370,8 @@ async fn mail_that_failed_stays_pending_and_the_retry_sends_it_once_with_the_sam
         Delivery {
             sent: 0,
             failed: 0,
-            given_up: 0
+            given_up: 0,
+            waitlist_told: 0,
         }
     );
     let mailed = &up.sent()[0].text;
@@ -405,7 +408,8 @@ async fn mail_that_failed_stays_pending_and_the_retry_sends_it_once_with_the_sam
         Delivery {
             sent: 1,
             failed: 0,
-            given_up: 0
+            given_up: 0,
+            waitlist_told: 0,
         }
     );
     let fresh = up

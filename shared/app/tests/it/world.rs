@@ -64,6 +64,22 @@ impl World {
             self.store.clone(),
             self.keys.clone(),
         )
+        .with_waitlist(self.waitlisting())
+    }
+
+    pub fn free_slots(&self) -> FreeSlots {
+        FreeSlots::new(self.ctx.clone(), self.store.clone())
+    }
+
+    pub fn waitlisting(&self) -> Waitlisting {
+        Waitlisting::new(
+            self.ctx.clone(),
+            self.store.clone(),
+            self.store.clone(),
+            self.free_slots(),
+            self.mailer.clone(),
+            self.keys.clone(),
+        )
     }
 
     /// The booking use case over this world's store, mailer and keys.

@@ -1,0 +1,173 @@
+//! The waiting list (issue 16) on both stores: a cancel on a full day tells each waiting
+//! address once, with a link to that day; joining twice is one entry; the leave link works;
+//! after the day nothing is kept or sent.
+
+use crate::world::{by, config, dec1, dynamo, World};
+use chrono::{Duration, NaiveDate};
+use rantevou_app::{Joined, WaitRequest, WaitlistError};
+use rantevou_domain::ports::OutgoingMail;
+use rantevou_domain::provider::Meeting;
+use rantevou_store::{SqliteStore, Store};
+use std::sync::Arc;
+
+fn dec1_date() -> NaiveDate {
+    NaiveDate::from_ymd_opt(2026, 12, 1).unwrap()
+}
+
+fn wait(email: &str) -> WaitRequest {
+    WaitRequest {
+        service: Some("mylibrarylive".into()),
+        date: Some("2026-12-01".into()),
+        email: Some(email.into()),
+        language: Some("en".into()),
+        accept_privacy: Some(true),
+        challenge: None,
+    }
+}
+
+fn to(mails: &[OutgoingMail]) -> Vec<String> {
+    let mut to: Vec<String> = mails.iter().map(|m| m.to[0].clone()).collect();
+    to.sort();
+    to
+}
+
+async fn a_cancel_on_a_full_day_tells_each_waiting_address_once(store: Arc<dyn Store>) {
+    let w = World::new(config(Meeting::Manual, vec![]), store.clone());
+    let starts = w
+        .free_slots()
+        .free_starts_on("mylibrarylive", dec1_date())
+        .await
+        .unwrap();
+    assert!(starts.len() > 3, "a day to fill");
+    let mut booked = Vec::new();
+    for (i, start) in starts.iter().enumerate() {
+        booked.push(w.book(*start, &format!("Αναγνώστης {i}")).await);
+    }
+    w.mailer.take();
+    let list = w.waitlisting();
+    assert_eq!(list.join(wait("anna@example.org")).await, Ok(Joined::Now));
+    assert_eq!(list.join(wait("bill@example.org")).await, Ok(Joined::Now));
+    assert_eq!(
+        list.join(wait("ANNA@example.org")).await,
+        Ok(Joined::Before),
+        "one entry per address and day"
+    );
+    let joined = w.mailer.take();
+    assert_eq!(to(&joined), ["anna@example.org", "bill@example.org"]);
+    assert!(
+        joined[0].subject.starts_with("You are on the waiting list"),
+        "{}",
+        joined[0].subject
+    );
+    assert!(
+        joined[0].text.contains("/?leave="),
+        "the leave link: {}",
+        joined[0].text
+    );
+
+    // Nothing freed yet: nothing sent.
+    assert_eq!(w.run().await.waitlist_told, 0);
+    // A cancel frees a time: each waiting address is told once, with the day's link.
+    w.staff()
+        .cancel(&by(), &booked[2].id.to_string(), "Ασθένεια")
+        .await
+        .unwrap();
+    w.mailer.take();
+    assert_eq!(w.run().await.waitlist_told, 2);
+    let told = w.mailer.take();
+    assert_eq!(to(&told), ["anna@example.org", "bill@example.org"]);
+    assert!(told[0].subject.starts_with("A time has freed up"));
+    assert!(
+        told[0]
+            .text
+            .contains("https://book.example.org/?service=mylibrarylive&date=2026-12-01&lang=en"),
+        "{}",
+        told[0].text
+    );
+    // Once each: the next run and another cancel send nothing more.
+    assert_eq!(w.run().await.waitlist_told, 0);
+    w.staff()
+        .cancel(&by(), &booked[3].id.to_string(), "")
+        .await
+        .unwrap();
+    w.mailer.take();
+    assert_eq!(w.run().await.waitlist_told, 0);
+    assert!(w.mailer.take().iter().all(|m| !m.subject.contains("freed")));
+
+    // After the day, nothing is kept or sent.
+    let later = w.at(dec1(23, 0) + Duration::hours(2));
+    assert!(store
+        .waiting(later.ctx.now(), 100)
+        .await
+        .unwrap()
+        .is_empty());
+    assert_eq!(later.run().await.waitlist_told, 0);
+}
+
+async fn the_leave_link_takes_the_address_off(store: Arc<dyn Store>) {
+    let w = World::new(config(Meeting::Manual, vec![]), store.clone());
+    let list = w.waitlisting();
+    list.join(wait("anna@example.org")).await.unwrap();
+    let mail = w.mailer.take().remove(0);
+    let link = mail
+        .text
+        .split_whitespace()
+        .find(|word| word.contains("?leave="))
+        .unwrap()
+        .to_owned();
+    let url = url::Url::parse(&link).unwrap();
+    let id = url
+        .query_pairs()
+        .find(|(k, _)| k == "leave")
+        .unwrap()
+        .1
+        .parse()
+        .unwrap();
+    let token = url
+        .fragment()
+        .unwrap()
+        .trim_start_matches("token=")
+        .to_owned();
+    assert_eq!(list.leave(id, "wrong").await, Err(WaitlistError::NotFound));
+    assert_eq!(list.leave(id, &token).await, Ok(()));
+    assert_eq!(list.leave(id, &token).await, Err(WaitlistError::NotFound));
+    assert!(store.waiting(w.ctx.now(), 100).await.unwrap().is_empty());
+}
+
+async fn a_day_not_offered_or_a_missing_consent_is_refused(store: Arc<dyn Store>) {
+    let w = World::new(config(Meeting::Manual, vec![]), store);
+    let list = w.waitlisting();
+    let sunday = WaitRequest {
+        date: Some("2026-11-29".into()),
+        accept_privacy: None,
+        ..wait("anna@example.org")
+    };
+    match list.join(sunday).await {
+        Err(WaitlistError::Invalid(errors)) => {
+            assert!(errors.get("date").is_some() && errors.get("accept_privacy").is_some());
+        }
+        other => panic!("{other:?}"),
+    }
+    // The cap: three days at a time.
+    for day in ["2026-12-01", "2026-12-02", "2026-12-03"] {
+        let r = WaitRequest {
+            date: Some(day.into()),
+            ..wait("anna@example.org")
+        };
+        assert_eq!(list.join(r).await, Ok(Joined::Now));
+    }
+    let fourth = WaitRequest {
+        date: Some("2026-12-04".into()),
+        ..wait("anna@example.org")
+    };
+    assert_eq!(
+        list.join(fourth).await,
+        Err(WaitlistError::TooMany { max: 3 })
+    );
+}
+
+both_stores!(
+    a_cancel_on_a_full_day_tells_each_waiting_address_once,
+    the_leave_link_takes_the_address_off,
+    a_day_not_offered_or_a_missing_consent_is_refused,
+);
