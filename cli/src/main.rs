@@ -32,6 +32,10 @@ enum Command {
         /// Serve without the per-client rate and connection limits (for load tests).
         #[arg(long)]
         no_rate_limit: bool,
+        /// Seconds between the scheduler's runs (pending and timed mail, the waiting list's
+        /// notices), 1 to 60.
+        #[arg(long, default_value_t = 60, value_parser = clap::value_parser!(u64).range(1..=60))]
+        scheduler_every: u64,
     },
     /// The library configuration: check a file, or push it to the DynamoDB table.
     Config {
@@ -51,6 +55,7 @@ async fn main() -> ExitCode {
             addr,
             site,
             no_rate_limit,
+            scheduler_every,
         } => {
             let target = cli.target;
             serve::run(serve::Options {
@@ -60,6 +65,7 @@ async fn main() -> ExitCode {
                 site,
                 rate_limits: !no_rate_limit,
                 public_url: target.public_url,
+                scheduler_every: std::time::Duration::from_secs(scheduler_every),
             })
             .await
         }

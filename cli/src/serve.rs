@@ -45,6 +45,8 @@ pub struct Options {
     pub site: PathBuf,
     /// Per-client rate limits on the API (off for load tests).
     pub rate_limits: bool,
+    /// Time between the scheduler's runs (a minute, as in AWS; shorter in tests).
+    pub scheduler_every: Duration,
     /// The address patrons reach the server at, for the links in mail (default: the bound
     /// address); its host is served too. Required when listening on all interfaces.
     pub public_url: Option<String>,
@@ -112,7 +114,7 @@ pub async fn run(options: Options) -> Result<(), String> {
     }
     say("Press Ctrl-C to stop.");
     // Started after the banner, so its log lines never come before the addresses.
-    tokio::spawn(retry_every_minute(retry));
+    tokio::spawn(run_scheduler(retry, options.scheduler_every));
     crate::listen::serve(listener, router, options.rate_limits, async {
         let _ = tokio::signal::ctrl_c().await;
         say("stopping…");
@@ -123,9 +125,10 @@ pub async fn run(options: Options) -> Result<(), String> {
     Ok(())
 }
 
-/// The retry path, as the scheduled Lambda runs it in AWS.
-async fn retry_every_minute(retry: MailRetry) {
-    let mut tick = tokio::time::interval(Duration::from_secs(60));
+/// The one scheduler, as the scheduled Lambda runs it in AWS (every minute): due mail, then the
+/// waiting list's notices.
+async fn run_scheduler(retry: MailRetry, every: Duration) {
+    let mut tick = tokio::time::interval(every);
     loop {
         tick.tick().await;
         if let Err(e) = retry.retry_pending(send_pending_mail::BATCH).await {

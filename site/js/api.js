@@ -54,6 +54,24 @@ export function book(body, idempotencyKey) {
   });
 }
 
+/** Puts an address on the waiting list of a day (202, whatever it was before). */
+export function waitlist(body) {
+  return call("/waitlist", {
+    method: "POST",
+    headers: { "Content-Type": "application/json" },
+    body: JSON.stringify(body),
+  });
+}
+
+/** Takes entry `id` off the waiting list with the token of its link. */
+export function leaveWaitlist(id, token) {
+  return call("/waitlist/leave", {
+    method: "POST",
+    headers: { "Content-Type": "application/json" },
+    body: JSON.stringify({ id, token }),
+  });
+}
+
 /** Moves appointment `id` (as read at `version`) to `start`, with its manage `token`. */
 export function reschedule(id, { token, start, version }) {
   return call(`/appointments/${encodeURIComponent(id)}/reschedule`, {

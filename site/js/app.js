@@ -34,6 +34,22 @@ async function boot() {
   state.month = d.monthOf(state.today);
   history.replaceState({ step: 1 }, "");
   applyLanguage();
+  const params = new URLSearchParams(location.search);
+  // The waiting list's mails: its leave link, and the link that opens the freed day.
+  if (params.get("leave")) {
+    showLeave(params.get("leave"), new URLSearchParams(location.hash.slice(1)).get("token") || "");
+    return;
+  }
+  const asked = params.get("date");
+  if (asked && /^\d{4}-\d{2}-\d{2}$/.test(asked) && asked >= state.today && asked <= state.lastDay) {
+    const service = params.get("service");
+    if (catalog.services.some((s) => s.id === service)) state.serviceId = service;
+    Object.assign(state, { month: d.monthOf(asked), day: asked, reached: 2 });
+    window.addEventListener("pagehide", save);
+    history.replaceState({ step: 2 }, "");
+    show(2, { push: false, focus: true });
+    return;
+  }
   // Typed fields are kept as the patron leaves (a reload), with the step and the choices.
   window.addEventListener("pagehide", save);
   const saved = restored();
@@ -57,6 +73,31 @@ async function boot() {
     return;
   }
   show(1, { push: false, focus: false });
+}
+
+/** The leave link's page: one button, then what happened. */
+function showLeave(id, token) {
+  const text = t();
+  document.title = `${text.leaveHeading} · ${localized(state.catalog.library.name)}`;
+  const status = h("div", { id: "leave-status", role: "status" });
+  const leave = async () => {
+    try {
+      await api.leaveWaitlist(id, token);
+      fill(status, h("p", { class: "notice" }, text.leaveDone));
+    } catch (e) {
+      const message = e instanceof api.Problem && e.status === 404 ? text.leaveGone : text.serverError;
+      fill(status, h("p", { role: "alert" }, message));
+    }
+    document.getElementById("leave-button")?.remove();
+  };
+  fill(
+    main,
+    h("h1", { id: "step-heading", tabindex: "-1" }, text.leaveHeading),
+    h("p", null, text.leaveIntro),
+    h("button", { type: "button", class: "primary", id: "leave-button", onclick: leave }, text.leaveButton),
+    status,
+  );
+  document.getElementById("step-heading").focus();
 }
 
 function applyLanguage() {

@@ -103,6 +103,15 @@ fn the_staff_console_signed_in_with_the_key_a_librarians_day_and_the_keyboard() 
 }
 
 #[test]
+fn a_full_days_waiting_list_is_told_when_a_cancel_frees_a_time() {
+    // A day booked full from one address, and the scheduler every 2 seconds, not every minute.
+    run_with(
+        "waitlist.test.mjs",
+        &["--no-rate-limit", "--scheduler-every", "2"],
+    );
+}
+
+#[test]
 fn patrons_move_their_appointment_from_the_mail_link() {
     run("self-service.test.mjs");
 }

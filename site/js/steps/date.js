@@ -5,6 +5,7 @@ import { h, fill } from "../dom.js";
 import * as d from "../dates.js";
 import { backButton, frame, nav, register, show } from "../flow.js";
 import { main, state, t } from "../state.js";
+import { waitlistSection } from "./waitlist.js";
 
 register(2, renderDate);
 
@@ -26,6 +27,7 @@ function renderDate() {
     h("div", { id: "times" }),
     h("p", { id: "date-error", class: "field-error", role: "alert", hidden: true }),
     nav(backButton(), h("button", { type: "button", class: "primary", onclick: dateNext }, text.next)),
+    waitlistSection(),
   );
   drawMonth(null, { advance: !state.day });
 }
