@@ -42,7 +42,25 @@ pub struct RescheduleBody {
     /// The new start, RFC 3339.
     pub start: Option<String>,
     /// The version `GET /api/appointments/{id}` answered.
+    #[serde(default, deserialize_with = "whole_number")]
     pub version: Option<u32>,
+}
+
+/// A JSON number that is a whole number in `u32`'s range, written as an integer or as a
+/// number with no fraction (`3.0`: JSON Schema calls both integers).
+fn whole_number<'de, D: serde::Deserializer<'de>>(d: D) -> Result<Option<u32>, D::Error> {
+    let Some(n) = Option::<f64>::deserialize(d)? else {
+        return Ok(None);
+    };
+    if n.fract() == 0.0 && (0.0..=f64::from(u32::MAX)).contains(&n) {
+        // Whole and in range: the cast is exact.
+        #[allow(clippy::cast_possible_truncation, clippy::cast_sign_loss)]
+        return Ok(Some(n as u32));
+    }
+    Err(serde::de::Error::custom(format!(
+        "expected a whole number from 0 to {}",
+        u32::MAX
+    )))
 }
 
 /// The body of `POST /api/waitlist`.
@@ -192,4 +210,29 @@ pub struct CancelBody {
     /// Why, possibly empty.
     #[serde(default)]
     pub reason: String,
+}
+
+#[cfg(test)]
+mod tests {
+    use super::RescheduleBody;
+
+    fn version(json: &str) -> Result<Option<u32>, String> {
+        serde_json::from_str::<RescheduleBody>(json)
+            .map(|b| b.version)
+            .map_err(|e| e.to_string())
+    }
+
+    #[test]
+    fn a_version_is_a_whole_number_written_either_way() {
+        assert_eq!(version(r#"{"token":"t","version":3}"#), Ok(Some(3)));
+        assert_eq!(version(r#"{"token":"t","version":3.0}"#), Ok(Some(3)));
+        assert_eq!(version(r#"{"token":"t"}"#), Ok(None));
+        assert_eq!(version(r#"{"token":"t","version":null}"#), Ok(None));
+        for bad in ["3.5", "-1", "4294967296", "\"3\""] {
+            assert!(
+                version(&format!(r#"{{"token":"t","version":{bad}}}"#)).is_err(),
+                "{bad}"
+            );
+        }
+    }
 }

@@ -176,7 +176,7 @@ impl Waitlist for DynamoStore {
             .into_iter()
             .filter(|e| !e.is_expired(now))
             .collect();
-        entries.sort_by(|a, b| (a.created_at, a.id).cmp(&(b.created_at, b.id)));
+        entries.sort_by_key(|e| (e.created_at, e.id));
         Ok(entries)
     }
 
