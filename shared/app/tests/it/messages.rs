@@ -60,17 +60,8 @@ fn calendar_of(bytes: &[u8]) -> (String, String, String, String) {
     assert_eq!((ct.ctype(), ct.subtype()), ("text", Some("calendar")));
     let method_param = ct.attribute("method").unwrap().to_owned();
     let text = String::from_utf8(attachment.contents().to_vec()).unwrap();
-    let calendar: Calendar = text.parse().expect("the .ics parses");
-    let method = calendar.property_value("METHOD").unwrap().to_owned();
+    let (method, event) = crate::support::calendar_event(&text);
     assert_eq!(method, method_param);
-    let event = calendar
-        .components
-        .iter()
-        .find_map(|c| match c {
-            CalendarComponent::Event(e) => Some(e.clone()),
-            _ => None,
-        })
-        .expect("one event");
     (
         method,
         event.get_uid().unwrap().to_owned(),

@@ -4,7 +4,7 @@
 //! taken or unoffered time changes nothing.
 
 use crate::world::{by, config, dec1, dynamo, World};
-use icalendar::{Calendar, CalendarComponent, Component};
+use icalendar::Component;
 use rantevou_app::RescheduleError;
 use rantevou_domain::appointment::MailKind;
 use rantevou_domain::patron::FieldCode;
@@ -16,16 +16,7 @@ use std::sync::Arc;
 /// `(METHOD, UID, SEQUENCE, DTSTART)` of a mail's `.ics`, parsed.
 fn event_of(mail: &OutgoingMail) -> (String, String, u32, String) {
     let text = String::from_utf8(mail.attachments[0].content.clone()).unwrap();
-    let calendar: Calendar = text.parse().expect("the .ics parses");
-    let method = calendar.property_value("METHOD").unwrap().to_owned();
-    let event = calendar
-        .components
-        .iter()
-        .find_map(|c| match c {
-            CalendarComponent::Event(e) => Some(e.clone()),
-            _ => None,
-        })
-        .expect("one event");
+    let (method, event) = crate::support::calendar_event(&text);
     (
         method,
         event.get_uid().unwrap().to_owned(),

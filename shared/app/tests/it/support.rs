@@ -28,3 +28,19 @@ impl Recorder {
         std::mem::take(&mut *self.sent.lock().unwrap())
     }
 }
+
+/// An `.ics` parsed back: its `METHOD` and its one event.
+pub fn calendar_event(text: &str) -> (String, icalendar::Event) {
+    use icalendar::{Calendar, CalendarComponent};
+    let calendar: Calendar = text.parse().expect("the .ics parses");
+    let method = calendar.property_value("METHOD").unwrap().to_owned();
+    let event = calendar
+        .components
+        .iter()
+        .find_map(|c| match c {
+            CalendarComponent::Event(e) => Some(e.clone()),
+            _ => None,
+        })
+        .expect("one event");
+    (method, event)
+}
