@@ -1,6 +1,7 @@
 //! The one scheduler of mail: a Lambda run every minute (see `template.yaml`) that sends
 //! what is due: the video-call link mail and reminders on time, and every confirmation and
-//! cancellation still pending (e.g. after SES refused or timed out).
+//! cancellation still pending (e.g. after SES refused or timed out); then the waiting list's
+//! notices (a time freed on a waited day).
 //!
 //! Locally: `cargo lambda invoke send-pending-mail --data-file events/send-pending-mail.scheduled.json`.
 
