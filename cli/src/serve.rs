@@ -81,6 +81,10 @@ pub async fn run(options: Options) -> Result<(), String> {
     )
     .map_err(|e| e.to_string())?;
     let retry = wiring.mail_retry().map_err(|e| e.to_string())?;
+    let purge = Purge {
+        store: Arc::clone(wiring.store()),
+        ctx: wiring.context().clone(),
+    };
     let app = Arc::new(App {
         functions: Functions::new(&wiring).map_err(|e| e.to_string())?,
         limits: options.rate_limits.then(RateLimits::new),
@@ -114,7 +118,7 @@ pub async fn run(options: Options) -> Result<(), String> {
     }
     say("Press Ctrl-C to stop.");
     // Started after the banner, so its log lines never come before the addresses.
-    tokio::spawn(run_scheduler(retry, options.scheduler_every));
+    tokio::spawn(run_scheduler(retry, purge, options.scheduler_every));
     crate::listen::serve(listener, router, options.rate_limits, async {
         let _ = tokio::signal::ctrl_c().await;
         say("stopping…");
@@ -125,14 +129,24 @@ pub async fn run(options: Options) -> Result<(), String> {
     Ok(())
 }
 
+/// What DynamoDB's TTL does in AWS, done here by the scheduler: the data folder forgets what is
+/// past its date (appointments past their retention, waiting-list entries past their day).
+struct Purge {
+    store: Arc<rantevou_store::SqliteStore>,
+    ctx: rantevou_app::Context,
+}
+
 /// The one scheduler, as the scheduled Lambda runs it in AWS (every minute): due mail, then the
-/// waiting list's notices.
-async fn run_scheduler(retry: MailRetry, every: Duration) {
+/// waiting list's notices; then what is past its date is deleted.
+async fn run_scheduler(retry: MailRetry, purge: Purge, every: Duration) {
     let mut tick = tokio::time::interval(every);
     loop {
         tick.tick().await;
         if let Err(e) = retry.retry_pending(send_pending_mail::BATCH).await {
             tracing::warn!(error = %e, "pending mail not delivered");
+        }
+        if let Err(e) = purge.store.purge_expired(purge.ctx.now()).await {
+            tracing::warn!(error = %e, "expired data not purged");
         }
     }
 }

@@ -66,7 +66,7 @@ test("a librarian's day: agenda, an appointment, the link, a cancel, an afternoo
 
   // The appointment: details, consent, mail history; the link sent from here.
   await page.getByRole("link", { name: "Ελένη Κωνσταντίνου" }).first().click();
-  await page.getByRole("heading", { level: 1, name: "Ραντεβού" }).waitFor();
+  await page.getByRole("heading", { level: 1, name: "Ραντεβού", exact: true }).waitFor();
   const details = await page.locator("dl.details").innerText();
   assert.match(details, /eleni@example\.org/);
   assert.match(details, /Όροι και πολιτική απορρήτου αποδεκτά/);
@@ -170,7 +170,9 @@ test("with the keyboard alone: sign in with the key, open an appointment, cancel
   }
   assert.ok(onLink, "Tab reaches the patron's link");
   await page.keyboard.press("Enter");
-  await page.getByRole("heading", { level: 1, name: "Ραντεβού" }).waitFor();
+  // Exactly "Ραντεβού": the agenda's "Πρόγραμμα ραντεβού" would match a looser name before the
+  // new view is drawn (the race a CI run caught).
+  await page.getByRole("heading", { level: 1, name: "Ραντεβού", exact: true }).waitFor();
   assert.equal(await page.evaluate(() => document.activeElement?.tagName), "H1", "the focus moves to the new page's heading");
   await page.locator("#cancel-reason").focus();
   await page.keyboard.type("Αλλαγή προγράμματος");

@@ -93,3 +93,28 @@ contract!(
     one_entry_per_address_and_day_and_a_cap,
     the_waiting_are_told_once_first_come_first_served,
 );
+
+/// SQLite has no TTL: the purge (which `rantevou serve`'s scheduler runs) deletes the entries
+/// of a day that is over, and the appointments past their retention, from the file itself.
+#[tokio::test]
+async fn sqlite_purge_deletes_a_day_that_is_over_from_the_file() {
+    let (store, dir) = crate::support::sqlite();
+    let (today, tomorrow) = (entry("maria", 0, 0), entry("maria", 1, 1));
+    let list: &dyn Store = &store;
+    list.join_waitlist(&today, 3).await.unwrap();
+    list.join_waitlist(&tomorrow, 3).await.unwrap();
+    let rows = || {
+        let c = rusqlite::Connection::open(dir.path().join("rantevou.sqlite3")).unwrap();
+        c.query_row("SELECT COUNT(*) FROM waitlist", [], |r| r.get::<_, i64>(0))
+            .unwrap()
+    };
+    store.purge_expired(at(17 * 60 - 1)).await.unwrap();
+    assert_eq!(rows(), 2, "nothing is over yet");
+    store.purge_expired(at(17 * 60)).await.unwrap();
+    assert_eq!(rows(), 1, "the first day's entry is gone, address and all");
+    assert!(list
+        .wait_entry(tomorrow.id, at(17 * 60))
+        .await
+        .unwrap()
+        .is_some());
+}
