@@ -166,8 +166,42 @@ async fn a_day_not_offered_or_a_missing_consent_is_refused(store: Arc<dyn Store>
     );
 }
 
+async fn a_hold_that_lapses_on_a_full_day_tells_the_waiting(store: Arc<dyn Store>) {
+    // Bookings held 30 minutes until confirmed from the mail: the day is full of holds.
+    let mut held = config(Meeting::Manual, vec![]);
+    held.policy.hold_minutes = 30;
+    let w = World::new(held, store.clone());
+    let starts = w
+        .free_slots()
+        .free_starts_on("mylibrarylive", dec1_date())
+        .await
+        .unwrap();
+    for (i, start) in starts.iter().enumerate() {
+        w.book(*start, &format!("Αναγνώστης {i}")).await;
+    }
+    assert!(w
+        .free_slots()
+        .free_starts_on("mylibrarylive", dec1_date())
+        .await
+        .unwrap()
+        .is_empty());
+    w.waitlisting()
+        .join(wait("anna@example.org"))
+        .await
+        .unwrap();
+    assert_eq!(w.run().await.waitlist_told, 0, "every time is held");
+    // No one confirms: the holds lapse by themselves, with no write, and the scheduler sees it.
+    let later = w.at(rantevou_testkit::fixture_now() + Duration::minutes(31));
+    assert_eq!(later.run().await.waitlist_told, 1);
+    let told = w.mailer.take();
+    assert!(told
+        .iter()
+        .any(|m| m.to[0] == "anna@example.org" && m.subject.starts_with("A time has freed up")));
+}
+
 both_stores!(
     a_cancel_on_a_full_day_tells_each_waiting_address_once,
     the_leave_link_takes_the_address_off,
     a_day_not_offered_or_a_missing_consent_is_refused,
+    a_hold_that_lapses_on_a_full_day_tells_the_waiting,
 );
