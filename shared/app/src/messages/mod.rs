@@ -1,20 +1,24 @@
 //! The two messages of the seed, rendered in the appointment's language as text and HTML
 //! with an `.ics`: the confirmation and the cancellation, each for the patron and as a copy
-//! for the provider's mailbox (in the library's default language, without the cancel link).
+//! for the provider's mailbox (in the library's default language, without the manage link).
 //! And, when bookings are held until confirmed, the request to confirm: to the patron only,
 //! with the service, the time and the link, and nothing the patron typed (the address is not
 //! verified yet, so the mail must be useless to anyone who would send it to someone else).
-//! Then, on time, the video-call link mail and the reminders, to the patron only.
+//! Then, on time, the video-call link mail and the reminders, to the patron only; and after a
+//! move, "your appointment was moved" with the old and new time (and the provider's copy).
+//! The mails about no single appointment (links again, the waiting list) are in `lists`.
 //! Texts come from the catalogue ([`crate::texts`]); HTML is escaped by minijinja.
 
 pub mod calendar;
+mod lists;
+
+pub use lists::{links_again, waitlist_mail, WaitLinks};
 
 use crate::details::{local_time, Details};
 use crate::texts::{fill, texts};
 use chrono::{DateTime, Utc};
 use minijinja::{context, Environment};
 use rantevou_domain::appointment::{Appointment, MailKind};
-use rantevou_domain::patron::PatronEmail;
 use rantevou_domain::ports::{Attachment, OutgoingMail};
 use rantevou_domain::{Language, LibraryConfig};
 use std::sync::OnceLock;
@@ -437,89 +441,4 @@ pub fn undelivered(
         attachments: Vec::new(),
         date: now,
     }))
-}
-
-/// A waiting-list mail, to `entry`'s address in its language: joined (with the link that
-/// leaves the list) or a time freed (with the link that opens the booking site on that day).
-pub fn waitlist_mail(
-    entry: &rantevou_domain::waitlist::WaitEntry,
-    config: &LibraryConfig,
-    links: WaitLinks<'_>,
-    now: DateTime<Utc>,
-) -> Result<OutgoingMail, RenderError> {
-    let lang = entry.language;
-    let t = &texts(lang).mail;
-    let (heading, intro) = if links.book.is_some() {
-        (&t.waitlist_freed_heading, &t.waitlist_freed_intro)
-    } else {
-        (&t.waitlist_joined_heading, &t.waitlist_joined_intro)
-    };
-    let service = config.service(entry.service.as_str()).map_or_else(
-        || entry.service.to_string(),
-        |s| s.name.get(lang).to_owned(),
-    );
-    let day = entry.date.format("%d/%m/%Y").to_string();
-    let ctx = context! {
-        service,
-        day,
-        book_url => links.book,
-        leave_url => links.leave,
-        ..frame(config, lang, heading, intro)
-    };
-    let (text, html) = render_pair("waitlist", &ctx, "waitlist")?;
-    Ok(OutgoingMail {
-        to: vec![entry.email.mailbox()],
-        reply_to: None,
-        subject: format!("{heading} – {service} {day}"),
-        text,
-        html,
-        attachments: Vec::new(),
-        date: now,
-    })
-}
-
-/// The links a waiting-list mail carries.
-#[derive(Debug, Clone, Copy, Default)]
-pub struct WaitLinks<'a> {
-    /// The booking site on the day (a time freed).
-    pub book: Option<&'a str>,
-    /// Leaving the list (joined).
-    pub leave: Option<&'a str>,
-}
-
-/// The links of a patron's upcoming appointments again, to `email` in `lang`: for each, the
-/// service, the time and its manage link; nothing the patron typed.
-pub fn links_again(
-    upcoming: &[(Appointment, String)],
-    email: &PatronEmail,
-    config: &LibraryConfig,
-    lang: Language,
-    now: DateTime<Utc>,
-) -> Result<OutgoingMail, RenderError> {
-    let t = &texts(lang).mail;
-    let appointments: Vec<_> = upcoming
-        .iter()
-        .map(|(a, url)| {
-            let d = Details::of(a, config, lang);
-            context! { service => d.service, start => d.start, url }
-        })
-        .collect();
-    let ctx = context! {
-        appointments,
-        ..frame(config, lang, &t.links_again_heading, &t.links_again_intro)
-    };
-    let (text, html) = render_pair("links-again", &ctx, "links again")?;
-    Ok(OutgoingMail {
-        to: vec![email.mailbox()],
-        reply_to: None,
-        subject: format!(
-            "{} – {}",
-            t.links_again_heading,
-            config.library.name.get(lang)
-        ),
-        text,
-        html,
-        attachments: Vec::new(),
-        date: now,
-    })
 }
