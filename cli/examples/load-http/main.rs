@@ -1,6 +1,8 @@
 //! Load against a running `rantevou serve` (see `infra/bin/load`, which starts one):
 //! availability reads as the site makes them (one month), bookings spread over every free
-//! time, and a stampede of clients on one time, which must end with exactly one booking.
+//! time, moves of appointments to free times (the manage page's), the staff agenda of a
+//! booked-out week, and a stampede of clients on one time, which must end with exactly one
+//! booking.
 //!
 //! `cargo run --release -p rantevou --example load-http -- http://127.0.0.1:8080 [clients] [reads] [stampede]`
 //!
