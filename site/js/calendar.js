@@ -6,6 +6,24 @@ import * as d from "./dates.js";
 import { h, fill } from "./dom.js";
 import { MOVE, announce, state, t } from "./state.js";
 
+/**
+ * What a page with the calendar shows, in order: the zone the times are in (and the patron's,
+ * when it differs), the calendar, its keyboard help, the chosen day's times, and the line that
+ * says a time must be chosen. Step 2 and the manage page both draw these.
+ */
+export function calendarParts() {
+  const text = t();
+  const zone = state.catalog.library.timezone;
+  const mine = d.browserZone();
+  return [
+    h("p", null, text.libraryTime(zone), mine && mine !== zone ? ` ${text.zoneDiffers(mine)}` : ""),
+    h("div", { id: "calendar", class: "calendar" }),
+    h("p", { id: "calendar-help", class: "hint" }, text.calendarHelp),
+    h("div", { id: "times" }),
+    h("p", { id: "date-error", class: "field-error", role: "alert", hidden: true }),
+  ];
+}
+
 function monthKey(month) {
   return `${state.serviceId}|${state.providerId}|${month}`;
 }

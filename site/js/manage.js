@@ -6,7 +6,7 @@
 // a reload.
 
 import * as api from "./api.js";
-import { drawMonth } from "./calendar.js";
+import { calendarParts, drawMonth } from "./calendar.js";
 import * as d from "./dates.js";
 import { h, fill } from "./dom.js";
 import { MOVE, TEXTS, announce, forgetTimes, state, t, whenText } from "./state.js";
@@ -41,16 +41,10 @@ async function boot() {
 /** The calendar, the chosen day's times and the Move button; `notice` above them. */
 function render(notice) {
   const text = t();
-  const zone = state.catalog.library.timezone;
-  const mine = d.browserZone();
   fill(
     box,
     notice ? h("div", { class: "notice", role: "alert", id: "move-notice", tabindex: "-1" }, notice) : null,
-    h("p", null, text.libraryTime(zone), mine && mine !== zone ? ` ${text.zoneDiffers(mine)}` : ""),
-    h("div", { id: "calendar", class: "calendar" }),
-    h("p", { id: "calendar-help", class: "hint" }, text.calendarHelp),
-    h("div", { id: "times" }),
-    h("p", { id: "date-error", class: "field-error", role: "alert", hidden: true }),
+    calendarParts(),
     h("div", { class: "nav" }, h("button", { type: "button", class: "primary", id: "move-button", onclick: move }, text.moveButton)),
   );
   drawMonth(null, { advance: !state.day });

@@ -8,15 +8,13 @@
 //! JSON. Cancelling is idempotent; past the cutoff the answer is 409 `too-late`. A move is
 //! JSON only: 200 with the moved appointment, 409 `slot-taken`, `changed` or `too-late`.
 
-use lambda_http::http::StatusCode;
 use lambda_http::{Body, Request, Response};
-use rantevou_app::{CancelError, Cancelling, MoveRequest, Rescheduling};
+use rantevou_app::{CancelError, Cancelling, Rescheduling};
 use rantevou_domain::patron::FreeText;
 use rantevou_domain::Language;
 use rantevou_http::body::{self, LinkRequest};
 use rantevou_http::input::{CancelBody, RescheduleBody};
 use rantevou_http::problem::FieldProblem;
-use rantevou_http::view::AppointmentView;
 use rantevou_http::{pages, request, respond, serve, ApiError, Function};
 
 /// The use cases behind the manage link.
@@ -93,10 +91,7 @@ async fn from_json(req: &Request, c: &Cancelling) -> Result<Response<Body>, ApiE
     let id = request::appointment_id(req).ok_or(ApiError::NotFound)?;
     let done = c.cancel(id, &body.token, reason).await?;
     let tz = c.context().config.library.timezone;
-    Ok(respond::json(
-        StatusCode::OK,
-        &AppointmentView::of(done.appointment(), tz),
-    ))
+    Ok(respond::appointment(done.appointment(), tz))
 }
 
 async fn reschedule(req: &Request, r: &Rescheduling) -> Result<Response<Body>, ApiError> {
@@ -104,18 +99,7 @@ async fn reschedule(req: &Request, r: &Rescheduling) -> Result<Response<Body>, A
     let id = request::appointment_id(req).ok_or(ApiError::NotFound)?;
     let config = &r.context().config;
     let language = request::language(req, config.library.default_language());
-    let request = MoveRequest {
-        id,
-        token: body.token,
-        start: body.start,
-        version: body.version,
-    };
-    let moved = r
-        .reschedule(request)
-        .await
-        .map_err(|e| ApiError::of_move(e, language))?;
-    Ok(respond::json(
-        StatusCode::OK,
-        &AppointmentView::of(&moved, config.library.timezone),
-    ))
+    let moved = r.reschedule(body.into_request(id)).await;
+    let moved = moved.map_err(|e| ApiError::of_move(e, language))?;
+    Ok(respond::appointment(&moved, config.library.timezone))
 }

@@ -5,13 +5,11 @@
 //! button's form `POST`s the token and gets an HTML page back; a JSON `POST` gets JSON.
 //! Confirming is idempotent; a hold that ran out is 410 `hold-expired`.
 
-use lambda_http::http::StatusCode;
 use lambda_http::{Body, Request, Response};
 use rantevou_app::{ConfirmError, Confirming};
 use rantevou_domain::Language;
 use rantevou_http::body::{self, LinkRequest};
 use rantevou_http::input::ConfirmBody;
-use rantevou_http::view::AppointmentView;
 use rantevou_http::{pages, request, respond, serve, ApiError, Function};
 
 /// Serves `GET` and `POST /api/appointments/{id}/confirm`.
@@ -61,8 +59,5 @@ async fn from_json(req: &Request, c: &Confirming) -> Result<Response<Body>, ApiE
     let id = request::appointment_id(req).ok_or(ApiError::NotFound)?;
     let done = c.confirm(id, &body.token).await?;
     let tz = c.context().config.library.timezone;
-    Ok(respond::json(
-        StatusCode::OK,
-        &AppointmentView::of(done.appointment(), tz),
-    ))
+    Ok(respond::appointment(done.appointment(), tz))
 }

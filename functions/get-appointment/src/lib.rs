@@ -1,10 +1,9 @@
 //! `GET /api/appointments/{id}?token=…`: an appointment, for whoever holds its token.
 //! A wrong token and an unknown id answer the same 404.
 
-use lambda_http::http::{Method, StatusCode};
+use lambda_http::http::Method;
 use lambda_http::{Body, Request, Response};
 use rantevou_app::Fetching;
-use rantevou_http::view::AppointmentView;
 use rantevou_http::{request, respond, serve, ApiError, Function};
 
 /// Serves `GET /api/appointments/{id}`.
@@ -31,10 +30,7 @@ pub async fn handle(req: Request, fetching: &Fetching) -> Response<Body> {
             let id = request::appointment_id(&req).ok_or(ApiError::NotFound)?;
             let appointment = fetching.fetch(id, &token).await?;
             let tz = fetching.context().config.library.timezone;
-            Ok(respond::json(
-                StatusCode::OK,
-                &AppointmentView::of(&appointment, tz),
-            ))
+            Ok(respond::appointment(&appointment, tz))
         },
     )
     .await

@@ -61,8 +61,20 @@ fn time(field: &str, value: &str) -> Result<NaiveTime, ApiError> {
     })
 }
 
+impl ClosureBody {
+    /// Its first and last day and its hours, each checked.
+    pub(crate) fn days(&self) -> Result<(NaiveDate, NaiveDate, Option<ClosedHours>), ApiError> {
+        let from = date("from", &self.from)?;
+        let to = match &self.to {
+            Some(t) => date("to", t)?,
+            None => from,
+        };
+        Ok((from, to, hours(self)?))
+    }
+}
+
 /// The hours of a closure: both times or neither; a range on one day only.
-pub(crate) fn hours(b: &ClosureBody) -> Result<Option<ClosedHours>, ApiError> {
+fn hours(b: &ClosureBody) -> Result<Option<ClosedHours>, ApiError> {
     let field = |f: &str, m: &str| {
         ApiError::Validation(vec![rantevou_http::problem::FieldProblem::new(
             f, "invalid", m,

@@ -6,12 +6,13 @@
 mod input;
 
 use input::*;
-use lambda_http::http::{header, Method, StatusCode};
+use lambda_http::http::{Method, StatusCode};
 use lambda_http::{Body, Request, Response};
 use rantevou_app::Staff;
 use rantevou_domain::staff::Actor;
 use rantevou_http::staff::{
-    actor, export_csv, patron_json, AuditView, MeView, StaffAppointmentView,
+    actor, agenda_json, closure_json, erased_json, export_csv, patron_json, AuditView, MeView,
+    StaffAppointmentView,
 };
 use rantevou_http::{body, request, respond, serve, ApiError, Function};
 
@@ -40,13 +41,7 @@ async fn route(req: &Request, staff: &Staff, by: &Actor) -> Result<Response<Body
             let (from, to) = range(req, staff, MAX_AGENDA_DAYS)?;
             let provider = request::query(req, "provider").filter(|p| !p.is_empty() && p != "all");
             let list = staff.agenda(by, from, to, provider.as_deref()).await?;
-            ok(&serde_json::json!({
-                "from": from.to_string(),
-                "to": to.to_string(),
-                "timezone": tz.name(),
-                "now": rantevou_http::view::instant(staff.context().now(), tz),
-                "appointments": list.iter().map(view).collect::<Vec<_>>(),
-            }))
+            ok(&agenda_json((from, to), staff.context().now(), &list, tz))
         }
         (&Method::GET, ["appointments", id]) => {
             let (a, audit) = staff.appointment(by, id).await?;
@@ -68,8 +63,7 @@ async fn route(req: &Request, staff: &Staff, by: &Actor) -> Result<Response<Body
                 }
                 _ => return Err(ApiError::NotFound),
             };
-            let (a, audit) = staff.appointment(by, &a.id.to_string()).await?;
-            ok(&StaffAppointmentView::of(&a, Some(&audit), tz))
+            audited(staff, a).await
         }
         (&Method::GET, ["audit"]) => ok(&serde_json::json!({
             "entries": AuditView::all(&staff.library_audit(by).await?, tz),
@@ -79,30 +73,15 @@ async fn route(req: &Request, staff: &Staff, by: &Actor) -> Result<Response<Body
         })),
         (&Method::POST, ["closures"]) => {
             let b: ClosureBody = body::json(req)?;
-            let from = date("from", &b.from)?;
-            let to = match &b.to {
-                Some(t) => date("to", t)?,
-                None => from,
-            };
-            let hours = hours(&b)?;
-            let added = if b.preview {
-                staff.preview_closure(by, from, to, hours, &b.name).await?
+            let (from, to, hours) = b.days()?;
+            let (added, status) = if b.preview {
+                let added = staff.preview_closure(by, from, to, hours, &b.name).await?;
+                (added, StatusCode::OK)
             } else {
-                staff.add_closure(by, from, to, hours, &b.name).await?
+                let added = staff.add_closure(by, from, to, hours, &b.name).await?;
+                (added, StatusCode::CREATED)
             };
-            let status = if b.preview {
-                StatusCode::OK
-            } else {
-                StatusCode::CREATED
-            };
-            Ok(respond::json(
-                status,
-                &serde_json::json!({
-                    "closure": added.closure,
-                    "stored": !b.preview,
-                    "affected": added.affected.iter().map(view).collect::<Vec<_>>(),
-                }),
-            ))
+            Ok(respond::json(status, &closure_json(&added, !b.preview, tz)))
         }
         (&Method::DELETE, ["closures", id]) => {
             staff.remove_closure(by, id).await?;
@@ -115,16 +94,7 @@ async fn route(req: &Request, staff: &Staff, by: &Actor) -> Result<Response<Body
             let (from, to) = range(req, staff, rantevou_app::staff::MAX_RANGE_DAYS)?;
             let list = staff.export(by, from, to).await?;
             let csv = export_csv(&list, tz).map_err(|_| ApiError::Internal)?;
-            Response::builder()
-                .status(StatusCode::OK)
-                .header(header::CONTENT_TYPE, "text/csv; charset=utf-8")
-                .header(header::CACHE_CONTROL, "no-store")
-                .header(
-                    header::CONTENT_DISPOSITION,
-                    format!("attachment; filename=\"appointments-{from}-{to}.csv\""),
-                )
-                .body(Body::Binary(csv))
-                .map_err(|_| ApiError::Internal)
+            Ok(respond::csv(csv, &format!("appointments-{from}-{to}.csv")))
         }
         (&Method::POST, ["patrons", "export"]) => {
             let b: EmailBody = body::json(req)?;
@@ -133,12 +103,9 @@ async fn route(req: &Request, staff: &Staff, by: &Actor) -> Result<Response<Body
         }
         (&Method::POST, ["patrons", "erase"]) => {
             let b: EraseBody = body::json(req)?;
-            let report = staff.erase_patron(by, &b.email, &b.reason).await?;
-            ok(&serde_json::json!({
-                "cancelled": report.cancelled,
-                "anonymised": report.anonymised,
-                "waiting_for_mail": report.waiting_for_mail,
-            }))
+            ok(&erased_json(
+                &staff.erase_patron(by, &b.email, &b.reason).await?,
+            ))
         }
         (&Method::GET, ["mail", "failed"]) => {
             let list = staff.failed_mail(by).await?;
@@ -148,15 +115,23 @@ async fn route(req: &Request, staff: &Staff, by: &Actor) -> Result<Response<Body
         }
         (&Method::POST, ["mail", id, "retry"]) => {
             let b: RetryBody = body::json(req)?;
-            let a = staff.retry_mail(by, id, b.email.as_deref()).await?;
-            let (a, audit) = staff.appointment(by, &a.id.to_string()).await?;
-            ok(&StaffAppointmentView::of(&a, Some(&audit), tz))
+            audited(staff, staff.retry_mail(by, id, b.email.as_deref()).await?).await
         }
         _ if rantevou_http::routes::allowed(&path).is_some() => {
             Err(ApiError::method_not_allowed(&path))
         }
         _ => Err(ApiError::NotFound),
     }
+}
+
+/// 200 with `a` as staff see it after an action, with its audit record.
+async fn audited(
+    staff: &Staff,
+    a: rantevou_domain::Appointment,
+) -> Result<Response<Body>, ApiError> {
+    let tz = staff.context().config.library.timezone;
+    let (a, audit) = staff.with_audit(a).await?;
+    ok(&StaffAppointmentView::of(&a, Some(&audit), tz))
 }
 
 /// 200 with `value` as JSON.

@@ -5,9 +5,10 @@
 use crate::problem::ApiError;
 use crate::request;
 use lambda_http::Request;
-use rantevou_app::{BookRequest, ResendRequest, WaitRequest};
+use rantevou_app::{BookRequest, MoveRequest, ResendRequest, WaitRequest};
 use rantevou_domain::patron::PatronInput;
 use rantevou_domain::ports::IdempotencyKey;
+use rantevou_domain::AppointmentId;
 use rantevou_domain::Language;
 use serde::Deserialize;
 
@@ -44,6 +45,18 @@ pub struct RescheduleBody {
     /// The version `GET /api/appointments/{id}` answered.
     #[serde(default, deserialize_with = "whole_number")]
     pub version: Option<u32>,
+}
+
+impl RescheduleBody {
+    /// The move of appointment `id` it asks for.
+    pub fn into_request(self, id: AppointmentId) -> MoveRequest {
+        MoveRequest {
+            id,
+            token: self.token,
+            start: self.start,
+            version: self.version,
+        }
+    }
 }
 
 /// A JSON number that is a whole number in `u32`'s range, written as an integer or as a

@@ -28,6 +28,25 @@ pub fn accepted() -> Response<Body> {
     json(StatusCode::ACCEPTED, &serde_json::Map::new())
 }
 
+/// `200` with the patron's view of `a`, times in `tz`.
+pub fn appointment(a: &rantevou_domain::appointment::Appointment, tz: Tz) -> Response<Body> {
+    json(StatusCode::OK, &AppointmentView::of(a, tz))
+}
+
+/// `200` with `csv` as a file to save as `filename`, never cached.
+pub fn csv(csv: Vec<u8>, filename: &str) -> Response<Body> {
+    Response::builder()
+        .status(StatusCode::OK)
+        .header(header::CONTENT_TYPE, "text/csv; charset=utf-8")
+        .header(header::CACHE_CONTROL, "no-store")
+        .header(
+            header::CONTENT_DISPOSITION,
+            format!("attachment; filename=\"{filename}\""),
+        )
+        .body(Body::Binary(csv))
+        .unwrap_or_else(|_| Response::new(Body::Empty))
+}
+
 /// `200 {}`: done, nothing to show.
 pub fn done() -> Response<Body> {
     json(StatusCode::OK, &serde_json::Map::new())

@@ -5,7 +5,7 @@
 
 use crate::view::{instant, AppointmentView};
 use crate::ApiError;
-use chrono::{DateTime, Utc};
+use chrono::{DateTime, NaiveDate, Utc};
 use chrono_tz::Tz;
 use lambda_http::aws_lambda_events::apigw::{
     ApiGatewayRequestAuthorizer, ApiGatewayRequestAuthorizerJwtDescription,
@@ -13,6 +13,7 @@ use lambda_http::aws_lambda_events::apigw::{
 };
 use lambda_http::request::RequestContext;
 use lambda_http::{Request, RequestExt};
+use rantevou_app::{ClosureAdded, Erased};
 use rantevou_domain::appointment::{Appointment, MailKind, Status};
 use rantevou_domain::staff::{Actor, AuditEntry, StaffAccess, STAFF_GROUP};
 use serde::Serialize;
@@ -338,6 +339,41 @@ pub fn export_csv(list: &[Appointment], tz: Tz) -> Result<Vec<u8>, csv::Error> {
         w.flush()?;
     }
     Ok(out)
+}
+
+/// `GET agenda`: the range, the zone, the server's now and the appointments.
+pub fn agenda_json(
+    (from, to): (NaiveDate, NaiveDate),
+    now: DateTime<Utc>,
+    list: &[Appointment],
+    tz: Tz,
+) -> serde_json::Value {
+    serde_json::json!({
+        "from": from.to_string(),
+        "to": to.to_string(),
+        "timezone": tz.name(),
+        "now": instant(now, tz),
+        "appointments": list.iter().map(|a| StaffAppointmentView::of(a, None, tz)).collect::<Vec<_>>(),
+    })
+}
+
+/// `POST closures`: the closure, whether it was `stored` (not a preview), and the
+/// appointments on its days.
+pub fn closure_json(added: &ClosureAdded, stored: bool, tz: Tz) -> serde_json::Value {
+    serde_json::json!({
+        "closure": added.closure,
+        "stored": stored,
+        "affected": added.affected.iter().map(|a| StaffAppointmentView::of(a, None, tz)).collect::<Vec<_>>(),
+    })
+}
+
+/// `POST patrons/erase`: what erasing did.
+pub fn erased_json(report: &Erased) -> serde_json::Value {
+    serde_json::json!({
+        "cancelled": report.cancelled,
+        "anonymised": report.anonymised,
+        "waiting_for_mail": report.waiting_for_mail,
+    })
 }
 
 /// Everything stored about a patron's appointments, for their request to see it.

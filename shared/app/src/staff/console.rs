@@ -19,6 +19,15 @@ impl Staff {
         id: &str,
     ) -> Result<(Appointment, Vec<AuditEntry>), StaffError> {
         let a = self.find(by, id).await?;
+        self.with_audit(a).await
+    }
+
+    /// `a` (just changed by an action staff were allowed) with its audit record: the answer
+    /// of an action, without reading the appointment again.
+    pub async fn with_audit(
+        &self,
+        a: Appointment,
+    ) -> Result<(Appointment, Vec<AuditEntry>), StaffError> {
         let audit = self.store.audit_of(&a.id.to_string()).await?;
         Ok((a, audit))
     }
