@@ -1,5 +1,5 @@
 //! `rantevou config check|push`: validate a `library.toml`, and store it in the table the
-//! functions read it from (`RANTEVOU_TABLE`, the AWS environment).
+//! functions read it from (`--stack NAME`, or `RANTEVOU_TABLE`, in the AWS environment).
 
 use clap::Subcommand;
 use rantevou_domain::LibraryConfig;
@@ -13,7 +13,8 @@ pub enum Action {
         #[arg(default_value = "infra/library.toml")]
         file: PathBuf,
     },
-    /// Validate, then write the configuration to the DynamoDB table (`RANTEVOU_TABLE`).
+    /// Validate, then write the configuration to the deployed table (`--stack NAME` or
+    /// `RANTEVOU_TABLE`); warm functions take it up within a minute.
     Push {
         /// The file.
         #[arg(default_value = "infra/library.toml")]
@@ -26,7 +27,7 @@ pub fn load(file: &Path) -> Result<(String, LibraryConfig), String> {
     rantevou_wiring::library::config_file(file)
 }
 
-pub async fn run(action: Action) -> Result<(), String> {
+pub async fn run(action: Action, stack: Option<&str>) -> Result<(), String> {
     match action {
         Action::Check { file } => {
             let (_, config) = load(&file)?;
@@ -42,15 +43,19 @@ pub async fn run(action: Action) -> Result<(), String> {
         Action::Push { file } => {
             let (source, _) = load(&file)?;
             let settings = rantevou_wiring::Settings::from_env().map_err(|e| e.to_string())?;
-            let table = settings.table().map_err(|e| e.to_string())?;
-            let sdk = aws_config::load_defaults(aws_config::BehaviorVersion::latest()).await;
-            let store =
-                rantevou_store::DynamoStore::new(aws_sdk_dynamodb::Client::new(&sdk), table);
-            store
+            let deployed = crate::aws::find(stack, &settings).await?;
+            let store = deployed.store();
+            let version = store
                 .save_config(&source)
                 .await
-                .map_err(|e| e.to_string())?;
-            println!("{}: pushed to table {}", file.display(), store.table());
+                .map_err(|e| deployed.store_error(&e))?;
+            let every = rantevou_wiring::in_force::CHECK_EVERY.as_secs();
+            println!(
+                "{}: pushed to table {} as version {version}. Functions starting from now use \
+                 it at once; warm ones within {every} seconds.",
+                file.display(),
+                store.table()
+            );
             Ok(())
         }
     }

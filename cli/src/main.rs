@@ -48,8 +48,14 @@ enum Command {
 
 #[tokio::main]
 async fn main() -> ExitCode {
-    rantevou_wiring::logging::init();
     let cli = Cli::parse();
+    // Logs go to standard error, so that a command's own output (a table, CSV, JSON) stays
+    // clean; `serve` logs its requests, the other commands only what went wrong.
+    rantevou_wiring::logging::init_stderr(if matches!(cli.command, Command::Serve { .. }) {
+        "info"
+    } else {
+        "warn"
+    });
     let result = match cli.command {
         Command::Serve {
             addr,
@@ -58,6 +64,12 @@ async fn main() -> ExitCode {
             scheduler_every,
         } => {
             let target = cli.target;
+            if target.stack.is_some() {
+                eprintln!(
+                    "rantevou: --stack names the deployed table; `serve` runs locally on --data"
+                );
+                return ExitCode::from(2);
+            }
             serve::run(serve::Options {
                 addr,
                 data: target.data.unwrap_or_else(|| PathBuf::from(".data")),
@@ -69,7 +81,7 @@ async fn main() -> ExitCode {
             })
             .await
         }
-        Command::Config { action } => config_cmd::run(action).await,
+        Command::Config { action } => config_cmd::run(action, cli.target.stack.as_deref()).await,
         Command::Staff(action) => staff_cmd::run(action, cli.target).await,
     };
     match result {

@@ -1,7 +1,8 @@
 //! The librarian's commands: the agenda, cancelling, the video-call link, closures, the export,
 //! and a patron's data. The same on a local data folder (`--data`, as `rantevou serve` keeps
-//! it) and on DynamoDB (`RANTEVOU_TABLE` and the AWS environment), through the application
-//! layer's staff operations.
+//! it) and on the deployed table (`--stack NAME`, or `RANTEVOU_TABLE` and
+//! `RANTEVOU_KEYS_SECRET`, with the AWS environment), through the application layer's staff
+//! operations.
 
 use chrono::{DateTime, NaiveDate, NaiveTime, Utc};
 use chrono_tz::Tz;
@@ -20,10 +21,14 @@ use std::sync::Arc;
 #[derive(Args, Debug, Clone)]
 pub struct Target {
     /// The local data folder: the database, the outbox and the keys (`serve`: default .data,
-    /// created if missing). Staff commands without it work on the DynamoDB table
-    /// `RANTEVOU_TABLE` in the AWS environment (with `RANTEVOU_KEYS_SECRET`).
-    #[arg(long, global = true)]
+    /// created if missing). Staff commands without it work on the deployed table: `--stack`,
+    /// or `RANTEVOU_TABLE` and `RANTEVOU_KEYS_SECRET`, in the AWS environment.
+    #[arg(long, global = true, conflicts_with = "stack")]
     pub data: Option<PathBuf>,
+    /// The deployed CloudFormation stack: its outputs name the table and the manage keys'
+    /// secret (instead of `RANTEVOU_TABLE` and `RANTEVOU_KEYS_SECRET`).
+    #[arg(long, global = true, value_name = "NAME")]
+    pub stack: Option<String>,
     /// The library's configuration (local data only; on AWS the pushed one is used).
     #[arg(long, global = true, default_value = "infra/library.toml")]
     pub config: PathBuf,
@@ -149,21 +154,51 @@ async fn staff(target: &Target) -> Result<Staff, String> {
             wiring.staff().map_err(|e| e.to_string())
         }
         None => {
-            let hint = |e: rantevou_wiring::SettingsError| {
-                format!("{e} (or give --data for a local data folder)")
-            };
-            let settings = rantevou_wiring::Settings::from_env().map_err(hint)?;
-            let table = settings.table().map_err(hint)?.to_owned();
-            let sdk = aws_config::load_defaults(aws_config::BehaviorVersion::latest()).await;
-            let store = Arc::new(rantevou_store::DynamoStore::new(
-                aws_sdk_dynamodb::Client::new(&sdk),
-                table,
-            ));
-            let wiring = rantevou_wiring::lambda::aws_wiring(&settings, &sdk, store)
+            let settings = rantevou_wiring::Settings::from_env().map_err(|e| e.to_string())?;
+            let deployed = crate::aws::find(target.stack.as_deref(), &settings).await?;
+            // The table first (one small read): a wrong name is said as such.
+            use rantevou_domain::ports::ConfigSource;
+            deployed
+                .store()
+                .config_version()
                 .await
-                .map_err(|e| e.to_string())?;
+                .map_err(|e| deployed.store_error(&e))?;
+            if deployed.keys_secret.is_none() && settings.keys_file.is_none() {
+                return Err(format!(
+                    "no manage keys (the mail's links are made with them): give --stack NAME, or \
+                     set RANTEVOU_KEYS_SECRET to the stack's {} output",
+                    crate::aws::KEYS_OUTPUT
+                ));
+            }
+            let store = Arc::new(deployed.store());
+            let settings = deployed.settings(&settings);
+            let (wiring, _) = rantevou_wiring::lambda::aws_wiring(&settings, &deployed.sdk, store)
+                .await
+                .map_err(|e| unconfigured(&deployed, e))?;
             wiring.staff().map_err(|e| e.to_string())
         }
+    }
+}
+
+/// Why the deployed service cannot be worked on, as one sentence.
+fn unconfigured(
+    deployed: &crate::aws::Deployed,
+    e: rantevou_wiring::lambda::Unconfigured,
+) -> String {
+    use rantevou_wiring::lambda::Unconfigured;
+    match e {
+        Unconfigured::Store(e) => deployed.store_error(&e),
+        Unconfigured::Missing => format!(
+            "table {} holds no library configuration: push one with `rantevou config push`",
+            deployed.table
+        ),
+        Unconfigured::Keys(why) if why.ends_with("ResourceNotFoundException") => format!(
+            "the manage keys' secret {} was not found in region {} (check --stack or \
+             RANTEVOU_KEYS_SECRET)",
+            deployed.keys_secret.as_deref().unwrap_or(""),
+            deployed.region
+        ),
+        other => other.to_string(),
     }
 }
 

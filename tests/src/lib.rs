@@ -15,6 +15,8 @@ use rantevou_store::SqliteStore;
 use rantevou_wiring::Wiring;
 use std::sync::Arc;
 
+pub mod seed;
+
 pub use rantevou_testkit::http::http;
 pub use rantevou_testkit::{fixture_now, outbox, root, sample_config as config};
 
@@ -99,11 +101,10 @@ pub async fn challenge(deps: &Deps) -> String {
     rantevou_domain::challenge::solve(&challenge).expect("solvable")
 }
 
-/// Stores the appointment the fixtures name: Tuesday 1 December 2026 10:00 Athens, with
+/// The appointment the fixtures name: Tuesday 1 December 2026 10:00 Athens, with
 /// [`EVENT_ID`] and a token hash of [`EVENT_TOKEN`]; booked, or held from the fixtures' moment
-/// when `deps`' library holds bookings.
-pub async fn seed_event_appointment(deps: &Deps) -> Appointment {
-    let config = &deps.wiring.context().config;
+/// when `config`'s library holds bookings.
+pub fn event_appointment(config: &LibraryConfig) -> Appointment {
     let start = chrono::DateTime::parse_from_rfc3339("2026-12-01T10:00:00+02:00")
         .unwrap()
         .to_utc();
@@ -131,6 +132,12 @@ pub async fn seed_event_appointment(deps: &Deps) -> Appointment {
             until: fixture_now() + held_for,
         };
     }
+    a
+}
+
+/// Stores [`event_appointment`] in `deps`' store.
+pub async fn seed_event_appointment(deps: &Deps) -> Appointment {
+    let a = event_appointment(&deps.wiring.context().config);
     deps.store()
         .create(&a, &CreateConditions::default())
         .await
@@ -183,68 +190,28 @@ pub fn html_text(response: &Response<Body>) -> String {
         .replace("&amp;", "&")
 }
 
-/// What each `events/` fixture answers, in an order that makes every promise true when they
-/// run one after another on a store holding only [`seed_event_appointment`]'s appointment,
-/// with the clock at [`fixture_now`].
-pub const EVENT_STATUSES: &[(&str, u16)] = &[
-    ("list-availability.services", 200),
-    ("list-availability.availability", 200),
-    ("list-availability.availability-any-provider", 200),
-    ("list-availability.bad-range", 400),
-    ("list-availability.bad-date", 400),
-    ("list-availability.unknown-service", 404),
-    ("create-appointment.challenge", 200),
-    ("create-appointment.resend", 202),
-    ("create-appointment.resend-invalid-email", 422),
-    ("create-appointment.waitlist", 202),
-    ("create-appointment.waitlist-invalid", 422),
-    ("create-appointment.waitlist-leave-unknown", 404),
-    ("create-appointment.created", 201),
-    ("create-appointment.slot-taken", 409),
-    ("create-appointment.malformed-json", 400),
-    ("create-appointment.missing-consent", 422),
-    ("create-appointment.invalid-fields", 422),
-    ("create-appointment.unknown-field", 400),
-    ("create-appointment.not-offered", 422),
-    ("get-appointment.found", 200),
-    ("get-appointment.wrong-token", 404),
-    ("get-appointment.missing-token", 400),
-    ("get-appointment.unknown-id", 404),
-    // On a booked appointment: "already confirmed" (the hold flow has its own tests).
-    ("confirm-appointment.page", 200),
-    ("confirm-appointment.page-wrong-token", 404),
-    ("confirm-appointment.wrong-token", 404),
-    ("confirm-appointment.form", 200),
-    ("confirm-appointment.json", 200),
-    // The manage page, then a move decided on an older version, then the move.
-    ("cancel-appointment.manage", 200),
-    ("cancel-appointment.reschedule-changed", 409),
-    ("cancel-appointment.reschedule", 200),
-    // Staff: signed in (the authorizer's claims), signed out, outside the group.
-    ("staff-api.agenda", 200),
-    ("staff-api.agenda-signed-out", 401),
-    ("staff-api.agenda-not-staff", 403),
-    ("staff-api.agenda-no-group", 403),
-    ("staff-api.me", 200),
-    ("staff-api.appointment", 200),
-    ("staff-api.attendance-too-early", 409),
-    ("staff-api.closures", 200),
-    ("staff-api.closure-remove-unknown", 404),
-    ("staff-api.export", 200),
-    ("staff-api.failed-mail", 200),
-    ("staff-api.retry-nothing-failed", 409),
-    ("staff-api.patron-export", 200),
-    ("staff-api.patron-erase-unknown", 200),
-    ("staff-api.meeting", 200),
-    ("staff-api.closure-afternoon", 201),
-    ("staff-api.closure-bad-hours", 422),
-    ("staff-api.library-audit", 200),
-    ("staff-api.cancel", 200),
-    // Cancelled by staff now: the patron's link says so, a second cancel changes nothing.
-    ("cancel-appointment.page", 200),
-    ("cancel-appointment.page-wrong-token", 404),
-    ("cancel-appointment.wrong-token", 404),
-    ("cancel-appointment.reason-too-long", 422),
-    ("cancel-appointment.form", 200),
-    ("cancel-appointment.json", 200),
-];
+/// What each `events/` fixture answers (an HTTP status; the scheduler's `report` is left out),
+/// in an order that makes every promise true when they run one after another on a store
+/// holding only [`seed_event_appointment`]'s appointment, with the clock at [`fixture_now`]:
+/// `events/walk.txt`, the list the README's walk (`infra/bin/walk-events`) invokes.
+pub static EVENT_STATUSES: std::sync::LazyLock<Vec<(&'static str, u16)>> =
+    std::sync::LazyLock::new(|| {
+        walk()
+            .into_iter()
+            .filter_map(|(name, answer)| Some((name, answer.parse().ok()?)))
+            .collect()
+    });
+
+/// `events/walk.txt`: every fixture, in the walk's order, with what it answers (an HTTP status
+/// or `report`).
+pub fn walk() -> Vec<(&'static str, &'static str)> {
+    include_str!("../../events/walk.txt")
+        .lines()
+        .map(str::trim)
+        .filter(|l| !l.is_empty() && !l.starts_with('#'))
+        .map(|l| {
+            let (name, answer) = l.split_once(char::is_whitespace).expect("name answer");
+            (name, answer.trim())
+        })
+        .collect()
+}

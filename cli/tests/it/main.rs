@@ -3,6 +3,7 @@
 
 mod browser;
 mod crash;
+mod deployed;
 mod hardening;
 mod serve;
 mod staff;

@@ -220,21 +220,6 @@ fn a_librarians_day_with_the_staff_commands() {
     );
 }
 
-#[test]
-fn staff_commands_fail_closed_without_a_store() {
-    let out = Command::new(env!("CARGO_BIN_EXE_rantevou"))
-        .args(["agenda"])
-        .env_remove("RANTEVOU_TABLE")
-        .output()
-        .unwrap();
-    assert!(!out.status.success());
-    let stderr = String::from_utf8_lossy(&out.stderr);
-    assert!(
-        stderr.contains("RANTEVOU_TABLE") && stderr.contains("--data"),
-        "says what to set: {stderr}"
-    );
-}
-
 /// The same commands on DynamoDB and SES (moto), as staff run them with the AWS environment:
 /// the configuration pushed, appointments in the table, the link and the cancellation mailed
 /// through SES, a closure stored.

@@ -11,7 +11,7 @@ async fn main() -> Result<(), lambda_http::Error> {
                 rescheduling: w.rescheduling()?,
             })
         },
-        cancel_appointment::handle,
+        |req, managing| async move { cancel_appointment::handle(req, &managing).await },
     )
     .await
 }

@@ -6,7 +6,7 @@ async fn main() -> Result<(), lambda_http::Error> {
     lambda::run_http(
         rantevou_http::Function::ConfirmAppointment,
         |w: &Wiring<_>| w.confirming(),
-        confirm_appointment::handle,
+        |req, confirming| async move { confirm_appointment::handle(req, &confirming).await },
     )
     .await
 }

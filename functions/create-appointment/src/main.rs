@@ -12,7 +12,7 @@ async fn main() -> Result<(), lambda_http::Error> {
                 waitlisting: w.waitlisting()?,
             })
         },
-        create_appointment::handle,
+        |req, use_cases| async move { create_appointment::handle(req, &use_cases).await },
     )
     .await
 }

@@ -6,7 +6,7 @@ async fn main() -> Result<(), lambda_http::Error> {
     lambda::run_http(
         rantevou_http::Function::GetAppointment,
         |w: &Wiring<_>| Ok(w.fetching()),
-        get_appointment::handle,
+        |req, fetching| async move { get_appointment::handle(req, &fetching).await },
     )
     .await
 }

@@ -6,7 +6,7 @@ async fn main() -> Result<(), lambda_http::Error> {
     lambda::run_http(
         rantevou_http::Function::ListAvailability,
         |w: &Wiring<_>| Ok(w.free_slots()),
-        list_availability::handle,
+        |req, slots| async move { list_availability::handle(req, &slots).await },
     )
     .await
 }

@@ -3,5 +3,8 @@
 #[tokio::main]
 async fn main() -> Result<(), lambda_runtime::Error> {
     use rantevou_wiring::{lambda, Wiring};
-    lambda::run_scheduled(Wiring::mail_retry, send_pending_mail::handle).await
+    lambda::run_scheduled(Wiring::mail_retry, |retry| async move {
+        send_pending_mail::handle(&retry).await
+    })
+    .await
 }

@@ -6,7 +6,7 @@ async fn main() -> Result<(), lambda_http::Error> {
     lambda::run_http(
         rantevou_http::Function::StaffApi,
         |w: &Wiring<_>| w.staff(),
-        staff_api::handle,
+        |req, staff| async move { staff_api::handle(req, &staff).await },
     )
     .await
 }

@@ -60,13 +60,15 @@ where
     response
 }
 
-/// The answer of a function that has no library configuration: 503 `not-configured` to every
-/// request (logged as an error: staff must push one), never the built-in sample.
-pub fn not_configured(req: &Request, function: Function) -> Response<Body> {
+/// The answer of a function that has no library configuration (or no keys to make links
+/// with): 503 `not-configured` to every request, logged as an error with `why` (staff must
+/// push one, or the stack give the keys), never the built-in sample.
+pub fn not_configured(req: &Request, function: Function, why: &str) -> Response<Body> {
     tracing::error!(
         request_id = %request::request_id(req),
         function = function.name(),
-        "no library configuration in the table: push one with `rantevou config push`"
+        why,
+        "not configured"
     );
     let response = ApiError::NotConfigured.to_response();
     respond::finish(None, response, None)

@@ -2,16 +2,37 @@
 //! [`rantevou_domain::ports`] with the same guarantees, proven by one contract test suite
 //! (`tests/it/contract.rs`):
 //!
-//! - [`dynamo::DynamoStore`]: DynamoDB single table, conditional transactions (production);
-//! - [`sqlite::SqliteStore`]: SQLite, one transaction and a unique lock key (embedded).
+//! - [`dynamo::DynamoStore`]: DynamoDB single table, conditional transactions (production;
+//!   feature `dynamo`);
+//! - [`sqlite::SqliteStore`]: SQLite, one transaction and a unique lock key (embedded; feature
+//!   `sqlite`).
+//!
+//! Each adapter is behind its feature so that a Lambda carries no SQLite and `rantevou serve`
+//! no more than it uses.
 
+#[cfg(feature = "dynamo")]
 pub mod dynamo;
 pub mod record;
+#[cfg(feature = "sqlite")]
 pub mod sqlite;
 pub mod wait_record;
 
+#[cfg(feature = "dynamo")]
 pub use dynamo::DynamoStore;
+#[cfg(feature = "sqlite")]
 pub use sqlite::SqliteStore;
+
+/// The version of a configuration's source: the first 16 hex digits of its SHA-256. Stored
+/// beside the source when it is pushed, so that a warm function can see a new one with a read
+/// of a few bytes (`ConfigSource::config_version`).
+pub fn config_version(source: &str) -> String {
+    use sha2::{Digest, Sha256};
+    Sha256::digest(source.as_bytes())
+        .iter()
+        .take(8)
+        .map(|b| format!("{b:02x}"))
+        .collect()
+}
 
 use rantevou_domain::ports::{
     Agenda, AppointmentUpdates, Appointments, Bookings, Cancellations, ClosureWriter, ConfigSource,

@@ -35,6 +35,7 @@ pub fn from_file(path: &Path) -> Result<ManageKeys, String> {
 }
 
 /// The keys in the Secrets Manager secret `id` (its string value: one key per line).
+#[cfg(feature = "secrets")]
 pub async fn from_secret(sdk: &aws_config::SdkConfig, id: &str) -> Result<ManageKeys, String> {
     let client = aws_sdk_secretsmanager::Client::new(sdk);
     let out = client

@@ -1,10 +1,13 @@
 //! A Lambda's start, the one way for every function: JSON logs, the settings, one AWS
 //! configuration load, the DynamoDB store; then the library configuration (from
-//! `RANTEVOU_CONFIG_FILE` or the table), loaded once. Without a configuration the function
-//! fails closed: HTTP functions answer 503 `not-configured` and the scheduled one fails its
-//! run, each logging an error, and they try the table again on the next event, so a
-//! configuration pushed after the deploy is picked up without a restart.
+//! `RANTEVOU_CONFIG_FILE` or the table). Without a configuration the function fails closed:
+//! HTTP functions answer 503 `not-configured` and the scheduled one fails its run, each logging
+//! why, and they try the table again on the next event, so a configuration pushed after the
+//! deploy is picked up without a restart. Once configured, a warm function asks the table for
+//! the configuration's version at most once a minute ([`in_force::CHECK_EVERY`]) and takes up
+//! a new one when it changed: a push is in force everywhere within a minute, no redeploy.
 
+use crate::in_force::{Derived, InForce, CHECK_EVERY};
 use crate::settings::{Settings, SettingsError};
 use crate::wiring::{Mail, NoKeys, Wiring};
 use crate::{clock, keys, library, logging};
@@ -14,7 +17,7 @@ use rantevou_domain::LibraryConfig;
 use rantevou_store::DynamoStore;
 use std::future::Future;
 use std::sync::Arc;
-use tokio::sync::OnceCell;
+use std::time::Instant;
 
 /// Why a function has no library configuration to work with.
 #[derive(Debug, Clone, PartialEq, Eq, thiserror::Error)]
@@ -47,12 +50,13 @@ pub enum StartError {
     Settings(#[from] SettingsError),
 }
 
-/// A started Lambda: settings and clients built once; the configuration loaded on demand.
+/// A started Lambda: settings and clients built once; the configuration in force loaded on
+/// demand and kept current.
 pub struct Lambda {
     settings: Settings,
     sdk: aws_config::SdkConfig,
     store: Arc<DynamoStore>,
-    wiring: OnceCell<Wiring<DynamoStore>>,
+    wiring: InForce<Wiring<DynamoStore>>,
 }
 
 impl Lambda {
@@ -65,15 +69,17 @@ impl Lambda {
         if let Some(now) = settings.now {
             tracing::warn!(now = %now, "clock pinned by RANTEVOU_NOW");
         }
-        let sdk = aws_config::load_defaults(aws_config::BehaviorVersion::latest()).await;
+        let sdk = lambda_sdk_config().await;
         let store = Arc::new(DynamoStore::new(aws_sdk_dynamodb::Client::new(&sdk), table));
+        // A configuration file is read once; the table's is checked for a new version.
+        let every = settings.config_file.is_none().then_some(CHECK_EVERY);
         // The process lives as long as the Lambda's sandbox: leaking keeps the handlers'
         // references `'static` without a lock per request.
         let lambda: &'static Lambda = Box::leak(Box::new(Lambda {
             settings,
             sdk,
             store,
-            wiring: OnceCell::new(),
+            wiring: InForce::new(every),
         }));
         if let Err(e) = lambda.wiring().await {
             tracing::error!(error = %e, "not configured yet");
@@ -81,27 +87,43 @@ impl Lambda {
         Ok(lambda)
     }
 
-    /// The wiring, once the library configuration is known (tried again until it is).
-    pub async fn wiring(&self) -> Result<&Wiring<DynamoStore>, Unconfigured> {
-        self.wiring.get_or_try_init(|| self.configure()).await
+    /// The wiring of the configuration in force (loaded until it can be, then kept current).
+    async fn wiring(&self) -> Result<crate::in_force::Current<Wiring<DynamoStore>>, Unconfigured> {
+        self.wiring
+            .get(
+                Instant::now(),
+                || self.store.config_version(),
+                || aws_wiring(&self.settings, &self.sdk, Arc::clone(&self.store)),
+            )
+            .await
     }
 
-    async fn configure(&self) -> Result<Wiring<DynamoStore>, Unconfigured> {
-        aws_wiring(&self.settings, &self.sdk, Arc::clone(&self.store)).await
-    }
-
-    /// The use case `build` makes from the wiring, built once per process.
-    async fn use_case<U, B>(
-        &'static self,
-        cell: &'static OnceCell<U>,
-        build: &B,
-    ) -> Result<&'static U, Unconfigured>
+    /// The use case `build` makes from the wiring in force, built again only when a new
+    /// configuration was taken up.
+    async fn use_case<U, B>(&self, built: &Derived<U>, build: &B) -> Result<Arc<U>, Unconfigured>
     where
         B: Fn(&Wiring<DynamoStore>) -> Result<U, NoKeys>,
     {
-        cell.get_or_try_init(|| async { Ok(build(self.wiring().await?)?) })
+        let wiring = self.wiring().await?;
+        built
+            .get(wiring.generation, || build(&wiring.value))
             .await
+            .map_err(Unconfigured::from)
     }
+}
+
+/// The AWS configuration of a Lambda: the region and the credentials Lambda puts in the
+/// environment, nothing else tried (no profile, no instance metadata, no STS: neither exists
+/// in a Lambda, and their code stays out of the binary).
+async fn lambda_sdk_config() -> aws_config::SdkConfig {
+    use aws_config::environment::{
+        EnvironmentVariableCredentialsProvider, EnvironmentVariableRegionProvider,
+    };
+    aws_config::defaults(aws_config::BehaviorVersion::latest())
+        .region(EnvironmentVariableRegionProvider::new())
+        .credentials_provider(EnvironmentVariableCredentialsProvider::new())
+        .load()
+        .await
 }
 
 fn leak<T>(value: T) -> &'static T {
@@ -117,16 +139,16 @@ pub async fn run_scheduled<U, B, H, Fut, O>(
 where
     U: Send + Sync + 'static,
     B: Fn(&Wiring<DynamoStore>) -> Result<U, NoKeys> + Send + Sync + 'static,
-    H: Fn(&'static U) -> Fut + Send + Sync + 'static,
+    H: Fn(Arc<U>) -> Fut + Send + Sync + 'static,
     Fut: Future<Output = Result<O, String>> + Send,
     O: serde::Serialize,
 {
     let lambda = Lambda::start().await?;
-    let (cell, build, handle) = (leak(OnceCell::new()), leak(build), leak(handle));
-    let _ = lambda.use_case(cell, build).await;
+    let (built, build, handle) = (leak(Derived::new()), leak(build), leak(handle));
+    let _ = lambda.use_case(built, build).await;
     lambda_runtime::run(lambda_runtime::service_fn(
         move |_: lambda_runtime::LambdaEvent<serde::de::IgnoredAny>| async move {
-            match lambda.use_case(cell, build).await {
+            match lambda.use_case(built, build).await {
                 Ok(use_case) => handle(use_case).await,
                 Err(e) => {
                     tracing::error!(error = %e, "not configured; nothing done");
@@ -150,46 +172,51 @@ pub async fn run_http<U, B, H, Fut>(
 where
     U: Send + Sync + 'static,
     B: Fn(&Wiring<DynamoStore>) -> Result<U, NoKeys> + Send + Sync + 'static,
-    H: Fn(lambda_http::Request, &'static U) -> Fut + Send + Sync + 'static,
+    H: Fn(lambda_http::Request, Arc<U>) -> Fut + Send + Sync + 'static,
     Fut: Future<Output = lambda_http::Response<lambda_http::Body>> + Send,
 {
     let lambda = Lambda::start().await?;
-    let (cell, build, handle) = (leak(OnceCell::new()), leak(build), leak(handle));
+    let (built, build, handle) = (leak(Derived::new()), leak(build), leak(handle));
     // Built now when the configuration is there, so that the first request does not wait.
-    let _ = lambda.use_case(cell, build).await;
+    let _ = lambda.use_case(built, build).await;
     lambda_http::run(lambda_http::service_fn(move |req| async move {
-        let answer = match lambda.use_case(cell, build).await {
+        let answer = match lambda.use_case(built, build).await {
             Ok(use_case) => handle(req, use_case).await,
             Err(Unconfigured::Store(e)) => {
                 tracing::error!(error = %e, "configuration not read");
                 rantevou_http::ApiError::Unavailable.to_response()
             }
             // Logged there, with the request id.
-            Err(_) => rantevou_http::not_configured(&req, function),
+            Err(e) => rantevou_http::not_configured(&req, function, &e.to_string()),
         };
         Ok::<_, std::convert::Infallible>(answer)
     }))
     .await
 }
 
-/// The AWS wiring of `settings`: the library configuration from `RANTEVOU_CONFIG_FILE` or the
-/// table, SES for mail, the manage keys from their file or secret (when set); for the functions
-/// and for staff commands run against the table.
+/// The AWS wiring of `settings` and the version of its configuration: the library
+/// configuration from `RANTEVOU_CONFIG_FILE` or the table, SES for mail, the manage keys from
+/// their file or secret (when set); for the functions and for staff commands run against the
+/// table.
 pub async fn aws_wiring(
     settings: &Settings,
     sdk: &aws_config::SdkConfig,
     store: Arc<DynamoStore>,
-) -> Result<Wiring<DynamoStore>, Unconfigured> {
-    let config = match &settings.config_file {
-        Some(path) => library::config_file(path).map_err(Unconfigured::Invalid)?.1,
+) -> Result<(Wiring<DynamoStore>, String), Unconfigured> {
+    let (config, version) = match &settings.config_file {
+        Some(path) => {
+            let (source, config) = library::config_file(path).map_err(Unconfigured::Invalid)?;
+            (config, rantevou_store::config_version(&source))
+        }
         None => {
-            let source = store
+            let stored = store
                 .load_config()
                 .await
                 .map_err(Unconfigured::Store)?
                 .ok_or(Unconfigured::Missing)?;
-            LibraryConfig::from_toml_str(&source)
-                .map_err(|e| Unconfigured::Invalid(e.to_string()))?
+            let config = LibraryConfig::from_toml_str(&stored.source)
+                .map_err(|e| Unconfigured::Invalid(e.to_string()))?;
+            (config, stored.version)
         }
     };
     let links = Links::for_library(
@@ -199,21 +226,30 @@ pub async fn aws_wiring(
     )
     .map_err(|e| Unconfigured::Invalid(e.to_string()))?;
     let clock = settings.now.map_or_else(clock::system, clock::pinned);
+    #[cfg(feature = "ses")]
     let mail = Mail::Ses {
         sdk: Box::new(sdk.clone()),
         from: library::sender(&config, settings.sender.as_deref()),
         configuration_set: settings.ses_configuration_set.clone(),
     };
+    #[cfg(not(feature = "ses"))]
+    let mail = Mail::None;
+    #[cfg(not(any(feature = "ses", feature = "secrets")))]
+    let _ = sdk;
     // Only the functions that make links are given a keys setting (and may read the secret).
     let keys = match (&settings.keys_file, &settings.keys_secret) {
         (Some(path), _) => Some(keys::from_file(path).map_err(Unconfigured::Keys)?),
+        #[cfg(feature = "secrets")]
         (None, Some(secret)) => Some(
             keys::from_secret(sdk, secret)
                 .await
                 .map_err(Unconfigured::Keys)?,
         ),
+        // A function built without Secrets Manager makes no links: it has no use for keys.
+        #[cfg(not(feature = "secrets"))]
+        (None, Some(_)) => None,
         (None, None) => None,
     };
     let ctx = Context::new(Arc::new(config), clock, links);
-    Ok(Wiring::new(ctx, store, mail, keys.map(Arc::new)))
+    Ok((Wiring::new(ctx, store, mail, keys.map(Arc::new)), version))
 }

@@ -7,11 +7,18 @@
 //!
 //! Below this crate nothing reads the environment or the clock: clippy's
 //! `disallowed-methods` (see `clippy.toml`) refuses `std::env::var` and `Utc::now` elsewhere.
+//!
+//! Each start is behind its feature (`aws`, `local`), so a Lambda carries no SQLite and no
+//! outbox, and `rantevou` both.
 
 pub mod clock;
+#[cfg(feature = "aws")]
+pub mod in_force;
 pub mod keys;
+#[cfg(feature = "aws")]
 pub mod lambda;
 pub mod library;
+#[cfg(feature = "local")]
 pub mod local;
 pub mod logging;
 pub mod settings;

@@ -5,13 +5,14 @@
 
 use tracing_subscriber::fmt::MakeWriter;
 
-/// The format, written to `writer` (stdout in a process; a buffer in the test).
-fn subscriber<W>(writer: W) -> impl tracing::Subscriber + Send + Sync
+/// The format, written to `writer` (stdout in a Lambda, stderr in a command; a buffer in the
+/// test), at `RUST_LOG`'s level or else `default`.
+fn subscriber<W>(writer: W, default: &str) -> impl tracing::Subscriber + Send + Sync
 where
     W: for<'a> MakeWriter<'a> + Send + Sync + 'static,
 {
     let filter = tracing_subscriber::EnvFilter::try_from_default_env()
-        .unwrap_or_else(|_| tracing_subscriber::EnvFilter::new("info"));
+        .unwrap_or_else(|_| tracing_subscriber::EnvFilter::new(default));
     tracing_subscriber::fmt()
         .json()
         .with_env_filter(filter)
@@ -22,9 +23,20 @@ where
         .finish()
 }
 
-/// Installs the JSON subscriber (level from `RUST_LOG`, default `info`). Safe to call twice.
+/// Installs the JSON subscriber of a Lambda (level from `RUST_LOG`, default `info`) on
+/// standard output. Safe to call twice.
 pub fn init() {
-    let _ = tracing::subscriber::set_global_default(subscriber(std::io::stdout));
+    let _ = tracing::subscriber::set_global_default(subscriber(std::io::stdout, "info"));
+}
+
+/// Installs the JSON subscriber of the `rantevou` command on standard error, so that what a
+/// command prints (a table, CSV, JSON) is never mixed with logs: level from `RUST_LOG`, else
+/// `level` for rantevou's own crates and errors only for the others (the AWS SDK's credential
+/// chain would otherwise warn at every source it tries, the instance metadata service among
+/// them, before the command says in one sentence what is missing).
+pub fn init_stderr(level: &str) {
+    let default = format!("error,rantevou={level}");
+    let _ = tracing::subscriber::set_global_default(subscriber(std::io::stderr, &default));
 }
 
 #[cfg(test)]
@@ -49,7 +61,7 @@ mod tests {
     fn an_event_is_one_json_line_with_its_message_where_the_metric_filters_look() {
         let buffer = Buffer::default();
         let writer = buffer.clone();
-        let subscriber = super::subscriber(move || writer.clone());
+        let subscriber = super::subscriber(move || writer.clone(), "info");
         tracing::subscriber::with_default(subscriber, || {
             tracing::error!(reason = "ses: BadRequestException", "mail given up");
         });

@@ -7,7 +7,6 @@ use rantevou_app::{
 };
 use rantevou_domain::ports::{Clock, Mailer};
 use rantevou_domain::ManageKeys;
-use rantevou_mail::{Sender, SesMailer};
 use rantevou_store::Store;
 use std::sync::Arc;
 
@@ -15,12 +14,18 @@ use std::sync::Arc;
 /// for the use cases that send mail.
 #[derive(Clone)]
 pub(crate) enum Mail {
+    #[cfg_attr(not(feature = "local"), allow(dead_code))]
     Built(Arc<dyn Mailer>),
+    #[cfg(feature = "ses")]
     Ses {
         sdk: Box<aws_config::SdkConfig>,
-        from: Sender,
+        from: rantevou_mail::Sender,
         configuration_set: Option<String>,
     },
+    /// A function built without mail (`ses`): it builds no use case that sends any.
+    #[cfg(not(feature = "ses"))]
+    #[cfg_attr(not(feature = "aws"), allow(dead_code))]
+    None,
 }
 
 /// A store, a mail route, the manage keys (where the function may read them) and the shared
@@ -33,6 +38,24 @@ pub struct Wiring<S> {
     keys: Option<Arc<ManageKeys>>,
 }
 
+/// The mailer of a function built without mail: refuses every message (never reached: such a
+/// function builds no use case that sends any).
+#[cfg(not(feature = "ses"))]
+struct NoMail;
+
+#[cfg(not(feature = "ses"))]
+#[async_trait::async_trait]
+impl Mailer for NoMail {
+    async fn send(
+        &self,
+        _: &rantevou_domain::ports::OutgoingMail,
+    ) -> Result<(), rantevou_domain::ports::MailError> {
+        Err(rantevou_domain::ports::MailError::Unavailable(
+            "this function was built without mail (rantevou-wiring's `ses` feature)".into(),
+        ))
+    }
+}
+
 /// A use case that needs the manage keys, in a process that was given none: it refuses to
 /// serve (fail closed) rather than invent a key.
 #[derive(Debug, Clone, PartialEq, Eq, thiserror::Error)]
@@ -40,6 +63,7 @@ pub struct Wiring<S> {
 pub struct NoKeys;
 
 impl<S: Store + 'static> Wiring<S> {
+    #[cfg_attr(not(any(feature = "aws", feature = "local")), allow(dead_code))]
     pub(crate) fn new(
         ctx: Context,
         store: Arc<S>,
@@ -186,15 +210,18 @@ impl<S: Store + 'static> Wiring<S> {
     fn mailer(&self) -> Arc<dyn Mailer> {
         match &self.mail {
             Mail::Built(mailer) => Arc::clone(mailer),
+            #[cfg(feature = "ses")]
             Mail::Ses {
                 sdk,
                 from,
                 configuration_set,
-            } => Arc::new(SesMailer::new(
+            } => Arc::new(rantevou_mail::SesMailer::new(
                 aws_sdk_sesv2::Client::new(sdk),
                 from.clone(),
                 configuration_set.clone(),
             )),
+            #[cfg(not(feature = "ses"))]
+            Mail::None => Arc::new(NoMail),
         }
     }
 }

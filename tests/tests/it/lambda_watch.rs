@@ -9,11 +9,9 @@
 //! Needs `cargo lambda` and the local endpoint: run through `infra/bin/test`, or
 //! `infra/bin/moto exec -- cargo test -p rantevou-tests lambda_watch`.
 
-use rantevou_domain::ports::Bookings;
-use rantevou_domain::ports::CreateConditions;
-use rantevou_store::dynamo::table::create_table;
+use aws_sdk_dynamodb::types::AttributeValue;
 use rantevou_store::DynamoStore;
-use rantevou_tests::{http, EVENT_STATUSES};
+use rantevou_tests::http;
 use std::os::unix::process::CommandExt;
 use std::process::{Child, Command, Stdio};
 use std::time::{Duration, Instant};
@@ -71,38 +69,21 @@ async fn fixtures_and_a_patron_walk_through_cargo_lambda_watch() {
     ) {
         return;
     }
+    // Seeded as infra/bin/seed-events seeds it for the README's walk; the configuration then
+    // taken away again, to see the functions refuse to serve without one.
     let table = format!("e2e-{}", std::process::id());
     let sdk = aws_sdk_config(&moto).await;
+    let seeded = rantevou_tests::seed::seed(&sdk, &table).await.unwrap();
     let client = aws_sdk_dynamodb::Client::new(&sdk);
-    create_table(&client, &table).await.unwrap();
+    client
+        .delete_item()
+        .table_name(&table)
+        .key("PK", AttributeValue::S("CONFIG".into()))
+        .key("SK", AttributeValue::S("LIBRARY".into()))
+        .send()
+        .await
+        .unwrap();
     let store = DynamoStore::new(client, &table);
-    // The appointment the get/cancel fixtures name.
-    let (deps, _dir) = rantevou_tests::deps();
-    let seeded = rantevou_tests::seed_event_appointment(&deps).await;
-    store
-        .create(&seeded, &CreateConditions::default())
-        .await
-        .unwrap();
-
-    // SES on moto sends only from a created identity: the library's address.
-    // The manage keys, as the stack's generated secret holds them.
-    let secrets = aws_sdk_secretsmanager::Client::new(&sdk);
-    let secret = format!("rantevou-keys-{}", std::process::id());
-    secrets
-        .create_secret()
-        .name(&secret)
-        // The tests' key: the `events/` fixtures' bot-check solutions are signed with it.
-        .secret_string(rantevou_testkit::KEY_TEXT)
-        .send()
-        .await
-        .unwrap();
-
-    let ses = aws_sdk_sesv2::Client::new(&sdk);
-    ses.create_email_identity()
-        .email_identity("library@uom.edu.gr")
-        .send()
-        .await
-        .unwrap();
 
     let port = free_port();
     let base = format!("http://127.0.0.1:{port}");
@@ -117,12 +98,12 @@ async fn fixtures_and_a_patron_walk_through_cargo_lambda_watch() {
             &port.to_string(),
         ])
         .current_dir(rantevou_tests::root())
-        .env("RANTEVOU_TABLE", &table)
+        .env("RANTEVOU_TABLE", &seeded.table)
         .env("RANTEVOU_NOW", "2026-11-28T10:00:00Z")
         .env("RANTEVOU_PUBLIC_URL", &base)
         .env("AWS_ENDPOINT_URL", &moto)
-        .env("RANTEVOU_SENDER", "library@uom.edu.gr")
-        .env("RANTEVOU_KEYS_SECRET", &secret)
+        .env("RANTEVOU_SENDER", &seeded.sender)
+        .env("RANTEVOU_KEYS_SECRET", &seeded.keys_secret)
         .env("RUST_LOG", "warn")
         .stdout(Stdio::null())
         .stderr(Stdio::null())
@@ -162,22 +143,39 @@ async fn fixtures_and_a_patron_walk_through_cargo_lambda_watch() {
     let (status, _, body) = http("GET", &format!("{base}/api/services"), &[], "");
     assert_eq!(status, 200, "{body}");
 
-    for (name, expected) in EVENT_STATUSES {
-        let function = name.split('.').next().unwrap();
-        let (answer, stdout) = lambda_invoke(function, name, port);
-        assert_eq!(
-            answer["statusCode"].as_u64(),
-            Some(u64::from(*expected)),
-            "{name}: {stdout}"
-        );
-    }
-
-    // The scheduler's tick: the confirmations the fixtures booked were sent at once; what it
-    // reports is its run.
-    let (report, stdout) = lambda_invoke("send-pending-mail", "send-pending-mail.scheduled", port);
-    for field in ["sent", "failed", "given_up"] {
-        assert!(report[field].is_u64(), "{field}: {stdout}");
-    }
+    // The README's walk, as written: every fixture through `cargo lambda invoke`, in the order
+    // of events/walk.txt, each answering as its name says (the scheduler's tick last).
+    let walk = Command::new(rantevou_tests::root().join("infra/bin/walk-events"))
+        .args(["--port", &port.to_string()])
+        .current_dir(rantevou_tests::root())
+        .output()
+        .unwrap();
+    let said = String::from_utf8_lossy(&walk.stdout);
+    assert!(
+        walk.status.success(),
+        "{said}{}",
+        String::from_utf8_lossy(&walk.stderr)
+    );
+    assert_eq!(
+        said.lines().filter(|l| !l.starts_with("all ")).count(),
+        rantevou_tests::walk().len(),
+        "one line a fixture: {said}"
+    );
+    let fixtures = std::fs::read_dir(rantevou_tests::root().join("events"))
+        .unwrap()
+        .filter(|e| {
+            e.as_ref()
+                .unwrap()
+                .path()
+                .extension()
+                .is_some_and(|x| x == "json")
+        })
+        .count();
+    assert_eq!(
+        rantevou_tests::walk().len(),
+        fixtures,
+        "the walk names every fixture"
+    );
 
     // A patron's walk over HTTP, through the router, on a day the fixtures left alone.
     let day = "2026-12-02";
@@ -281,6 +279,41 @@ async fn fixtures_and_a_patron_walk_through_cargo_lambda_watch() {
     assert!(cancellation.body_text(0).unwrap().contains("Αιτία: αλλαγή"));
     let ics = String::from_utf8(cancellation.attachment(0).unwrap().contents().to_vec()).unwrap();
     assert!(ics.contains("METHOD:CANCEL") && ics.contains(&format!("UID:{id}@rantevou")));
+
+    // A configuration pushed while the functions are warm is in force within a minute, with
+    // no restart: Monday's hours cut to 09:00–10:00 (three 20-minute times).
+    let monday = "2026-11-30";
+    let full = slots(&base, monday);
+    assert!(full.len() > 3, "{full:?}");
+    let shorter = rantevou_testkit::SAMPLE_TOML.replace(
+        r#"monday    = { start = "09:00", end = "15:00" }"#,
+        r#"monday    = { start = "09:00", end = "10:00" }"#,
+    );
+    assert_ne!(shorter, rantevou_testkit::SAMPLE_TOML);
+    let version = store.save_config(&shorter).await.unwrap();
+    let pushed = Instant::now();
+    let within = rantevou_wiring::in_force::CHECK_EVERY + Duration::from_secs(5);
+    loop {
+        let now = slots(&base, monday);
+        if now.len() == 3 {
+            break;
+        }
+        assert_eq!(now, full, "before it is taken up, the old hours hold");
+        assert!(
+            pushed.elapsed() < within,
+            "configuration {version} not in force {:?} after its push",
+            pushed.elapsed()
+        );
+        std::thread::sleep(Duration::from_secs(2));
+    }
+    eprintln!(
+        "lambda_watch: configuration {version} in force {:.0?} after its push",
+        pushed.elapsed()
+    );
+    store
+        .save_config(rantevou_testkit::SAMPLE_TOML)
+        .await
+        .unwrap();
 }
 
 async fn aws_sdk_config(endpoint: &str) -> aws_config::SdkConfig {
@@ -292,25 +325,4 @@ async fn aws_sdk_config(endpoint: &str) -> aws_config::SdkConfig {
         ))
         .load()
         .await
-}
-
-/// `cargo lambda invoke <function> --data-file events/<event>.json` on the watch at `port`:
-/// its answer as JSON, and as printed.
-fn lambda_invoke(function: &str, event: &str, port: u16) -> (serde_json::Value, String) {
-    let out = Command::new("cargo")
-        .args(["lambda", "invoke", function, "--data-file"])
-        .arg(format!("events/{event}.json"))
-        .args([
-            "--invoke-address",
-            "127.0.0.1",
-            "--invoke-port",
-            &port.to_string(),
-        ])
-        .current_dir(rantevou_tests::root())
-        .output()
-        .unwrap();
-    let stdout = String::from_utf8_lossy(&out.stdout).into_owned();
-    let answer = serde_json::from_str(&stdout)
-        .unwrap_or_else(|_| panic!("{event}: {stdout} {}", String::from_utf8_lossy(&out.stderr)));
-    (answer, stdout)
 }

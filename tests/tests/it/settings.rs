@@ -44,7 +44,16 @@ fn the_stack_sets_only_variables_the_code_reads() {
     );
 }
 
+/// The README's `cargo lambda` walk is the seed and the walk the end-to-end test runs
+/// (`lambda_watch.rs`): the seed puts the key that signed the fixtures in the keys' secret.
 #[test]
-fn the_readme_replays_the_fixtures_with_the_key_that_signed_them() {
-    assert!(read("README.md").contains(rantevou_testkit::KEY_TEXT));
+fn the_readme_walks_the_fixtures_with_the_scripts_the_tests_run() {
+    use std::os::unix::fs::PermissionsExt;
+    let readme = read("README.md");
+    for script in ["infra/bin/seed-events", "infra/bin/walk-events --port 9000"] {
+        assert!(readme.contains(script), "README.md runs {script}");
+        let path = rantevou_tests::root().join(script.split(' ').next().unwrap());
+        let mode = std::fs::metadata(&path).unwrap().permissions().mode();
+        assert!(mode & 0o111 != 0, "{} is executable", path.display());
+    }
 }

@@ -23,12 +23,26 @@ fn resources_of_type<'a>(t: &'a Yaml, kind: &str) -> Vec<(&'a str, &'a Yaml)> {
         .collect()
 }
 
+/// The function's crate: its `CodeUri` (`functions/<fn>`), built by `sam build` with cargo
+/// lambda into one `bootstrap` of that crate's binary of the same name.
 fn function_name(resource: &Yaml) -> String {
     let code = resource["Properties"]["CodeUri"].as_str().expect("CodeUri");
-    code.strip_prefix("target/lambda/")
-        .and_then(|c| c.strip_suffix('/'))
-        .expect("CodeUri at target/lambda/<fn>/")
-        .to_owned()
+    let name = code
+        .strip_prefix("functions/")
+        .expect("CodeUri at functions/<fn>")
+        .to_owned();
+    let metadata = &resource["Metadata"];
+    assert_eq!(
+        metadata["BuildMethod"].as_str(),
+        Some("rust-cargolambda"),
+        "{name}: built by sam build with cargo lambda"
+    );
+    assert_eq!(
+        metadata["BuildProperties"]["Binary"].as_str(),
+        Some(name.as_str()),
+        "{name}: the binary of its own crate"
+    );
+    name
 }
 
 #[test]

@@ -4,7 +4,7 @@
 //!
 //! | port | operations | DynamoDB permissions |
 //! |---|---|---|
-//! | [`ConfigSource`] | the pushed configuration | `GetItem` |
+//! | [`ConfigSource`] | the pushed configuration, and its version alone | `GetItem` |
 //! | [`LockReader`] | the locks of a provider-month held now | `Query` |
 //! | [`Bookings`] | store a booking atomically | `TransactWriteItems` (Put), `GetItem` |
 //! | [`Appointments`] | read one appointment | `GetItem` |
@@ -32,6 +32,6 @@ pub use mail::{Attachment, MailError, Mailer, OutgoingMail};
 pub use store::{
     Agenda, AppointmentUpdates, Appointments, AuditLog, Bookings, Cancellations, ClosureReader,
     ClosureWriter, ConfigSource, Confirmations, CreateConditions, Created, IdempotencyKey,
-    LockReader, MailLog, MailQueue, Reschedules, Resends, StaffStore, StoreError, Waitlist,
-    IDEMPOTENCY_KEY_TTL_SECONDS,
+    LockReader, MailLog, MailQueue, Reschedules, Resends, StaffStore, StoreError, StoredConfig,
+    Waitlist, IDEMPOTENCY_KEY_TTL_SECONDS,
 };

@@ -91,11 +91,24 @@ pub enum StoreError {
     Corrupt(String),
 }
 
-/// The library configuration pushed by staff (`rantevou config push`), read once per start.
+/// A pushed library configuration: its `library.toml` source and the version it was pushed
+/// as (a digest of the source: the same file pushed twice is one version).
+#[derive(Debug, Clone, PartialEq, Eq)]
+pub struct StoredConfig {
+    /// The validated `library.toml`.
+    pub source: String,
+    /// Its version.
+    pub version: String,
+}
+
+/// The library configuration pushed by staff (`rantevou config push`): read whole at a start,
+/// then only its version, at most once a minute, to see whether a new one was pushed.
 #[async_trait]
 pub trait ConfigSource: Send + Sync {
-    /// The stored `library.toml` source, if one was pushed.
-    async fn load_config(&self) -> Result<Option<String>, StoreError>;
+    /// The stored configuration, if one was pushed.
+    async fn load_config(&self) -> Result<Option<StoredConfig>, StoreError>;
+    /// Only the stored configuration's version (a read of a few bytes), if one was pushed.
+    async fn config_version(&self) -> Result<Option<String>, StoreError>;
 }
 
 /// The closures staff added in the store (`rantevou closure add`): availability and booking

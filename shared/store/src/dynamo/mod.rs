@@ -9,7 +9,7 @@
 //! | `Confirmations` | confirm a hold | one `TransactWriteItems`: `held → booked` conditioned on status, token hash and the hold's end, + each lock's hold mark removed (still its own) |
 //! | `AppointmentUpdates`, `MailQueue` | a change on the version read (mail sent, the link), mail due, fresh token | one conditioned `PutItem`, one `Query` on GSI2, one `UpdateItem` |
 //! | `Resends` | a patron's appointments, a challenge used, a resend mark | one `Query` on GSI3, one conditional `PutItem` each |
-//! | `ConfigSource` | the pushed configuration | one `GetItem` |
+//! | `ConfigSource` | the pushed configuration; its version alone | one `GetItem`; one `GetItem` of one attribute |
 //! | `Agenda` | a provider's range; one patron's appointments | one `Query` on GSI1 per provider-day; `Query` on GSI3 |
 //! | `ClosureReader`, `ClosureWriter` | the staff closures | one `GetItem`; a `PutItem` on the item's version |
 //!
@@ -34,7 +34,7 @@ use async_trait::async_trait;
 use aws_sdk_dynamodb::types::AttributeValue;
 use aws_sdk_dynamodb::Client;
 use item::{key, string_attr, CONFIG_PK, CONFIG_SK};
-use rantevou_domain::ports::{ConfigSource, StoreError};
+use rantevou_domain::ports::{ConfigSource, StoreError, StoredConfig};
 
 /// The DynamoDB booking store.
 #[derive(Clone, Debug)]
@@ -62,11 +62,15 @@ impl DynamoStore {
         &self.table
     }
 
-    /// Saves the library configuration (validated by the caller: `rantevou config push`).
-    pub async fn save_config(&self, source: &str) -> Result<(), StoreError> {
+    /// Saves the library configuration (validated by the caller: `rantevou config push`) with
+    /// its version beside it; answers the version.
+    pub async fn save_config(&self, source: &str) -> Result<String, StoreError> {
+        let version = crate::config_version(source);
         let mut item = key(CONFIG_PK, CONFIG_SK);
         item.insert("source".into(), AttributeValue::S(source.to_owned()));
-        self.put(item).await
+        item.insert("version".into(), AttributeValue::S(version.clone()));
+        self.put(item).await?;
+        Ok(version)
     }
 
     /// Writes `item` whatever was there (no condition).
@@ -84,8 +88,8 @@ impl DynamoStore {
 
 #[async_trait]
 impl ConfigSource for DynamoStore {
-    /// One `GetItem`; the wiring calls it once per cold start and keeps the result.
-    async fn load_config(&self) -> Result<Option<String>, StoreError> {
+    /// One `GetItem`; the wiring calls it at a cold start and when the version changed.
+    async fn load_config(&self) -> Result<Option<StoredConfig>, StoreError> {
         let out = self
             .client
             .get_item()
@@ -95,7 +99,37 @@ impl ConfigSource for DynamoStore {
             .await
             .map_err(error::from_sdk)?;
         out.item
-            .map(|i| string_attr(&i, "source").map(str::to_owned))
+            .map(|i| {
+                let source = string_attr(&i, "source")?.to_owned();
+                // Pushed before versions were stored: its digest is its version.
+                let version = match i.get("version").and_then(|v| v.as_s().ok()) {
+                    Some(v) => v.clone(),
+                    None => crate::config_version(&source),
+                };
+                Ok(StoredConfig { source, version })
+            })
             .transpose()
+    }
+
+    /// One `GetItem` of the `version` attribute alone (a few bytes: half a read unit,
+    /// eventually consistent); an item pushed before versions were stored is read whole.
+    async fn config_version(&self) -> Result<Option<String>, StoreError> {
+        let out = self
+            .client
+            .get_item()
+            .table_name(&self.table)
+            .set_key(Some(key(CONFIG_PK, CONFIG_SK)))
+            .projection_expression("#v")
+            .expression_attribute_names("#v", "version")
+            .send()
+            .await
+            .map_err(error::from_sdk)?;
+        match out.item {
+            None => Ok(None),
+            Some(i) => match i.get("version").and_then(|v| v.as_s().ok()) {
+                Some(v) => Ok(Some(v.clone())),
+                None => Ok(self.load_config().await?.map(|c| c.version)),
+            },
+        }
     }
 }

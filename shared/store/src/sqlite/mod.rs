@@ -15,7 +15,7 @@ use rantevou_domain::ids::{AppointmentId, ProviderId};
 use rantevou_domain::patron::FreeText;
 use rantevou_domain::ports::{
     AppointmentUpdates, Appointments, Cancellations, ConfigSource, Confirmations, LockReader,
-    MailQueue, Resends, StoreError,
+    MailQueue, Resends, StoreError, StoredConfig,
 };
 use rantevou_domain::{LockMonth, SlotLock, TokenHash};
 use rusqlite::{params, Connection, ErrorCode, OptionalExtension, TransactionBehavior};
@@ -86,8 +86,10 @@ impl SqliteStore {
         .map_err(|e| StoreError::Unavailable(format!("store task failed: {e}")))?
     }
 
-    /// Saves the library configuration (TOML source, validated by the caller).
-    pub async fn save_config(&self, source: &str) -> Result<(), StoreError> {
+    /// Saves the library configuration (TOML source, validated by the caller); answers its
+    /// version.
+    pub async fn save_config(&self, source: &str) -> Result<String, StoreError> {
+        let version = crate::config_version(source);
         let source = source.to_owned();
         self.with_conn(move |c| {
             c.execute(
@@ -98,7 +100,8 @@ impl SqliteStore {
             .map(drop)
             .map_err(unavailable)
         })
-        .await
+        .await?;
+        Ok(version)
     }
 
     /// Deletes appointments past their retention date and forgotten idempotency keys
@@ -231,17 +234,27 @@ fn write_appointment(tx: &Connection, mut a: Appointment) -> Result<Appointment,
 
 #[async_trait]
 impl ConfigSource for SqliteStore {
-    async fn load_config(&self) -> Result<Option<String>, StoreError> {
-        self.with_conn(|c| {
-            c.query_row(
-                "SELECT source FROM config WHERE name = 'library'",
-                [],
-                |r| r.get(0),
-            )
-            .optional()
-            .map_err(unavailable)
-        })
-        .await
+    async fn load_config(&self) -> Result<Option<StoredConfig>, StoreError> {
+        let source: Option<String> = self
+            .with_conn(|c| {
+                c.query_row(
+                    "SELECT source FROM config WHERE name = 'library'",
+                    [],
+                    |r| r.get(0),
+                )
+                .optional()
+                .map_err(unavailable)
+            })
+            .await?;
+        Ok(source.map(|source| StoredConfig {
+            version: crate::config_version(&source),
+            source,
+        }))
+    }
+
+    /// Read whole: on a local file the digest costs less than a column would.
+    async fn config_version(&self) -> Result<Option<String>, StoreError> {
+        Ok(self.load_config().await?.map(|c| c.version))
     }
 }
 

@@ -3,6 +3,7 @@
 //! (`infra/bin/moto exec`), and skips with one line without it.
 
 mod concurrency;
+mod config;
 #[macro_use]
 mod contract;
 mod contract_move;
