@@ -484,10 +484,15 @@ def main():
     sesv2 = boto3.client("sesv2", endpoint_url=endpoint, region_name=REGION)
     config_set = "rehearsal-mail"
     sesv2.create_configuration_set(ConfigurationSetName=config_set)
+    # The header CloudFront adds to every request for the API, from the stack's secret.
+    origin_value = f"rehearsal-origin-{os.getpid()}-0123456789abcdefghijklmnop"
+    secrets = boto3.client("secretsmanager", endpoint_url=endpoint, region_name=REGION)
+    origin_arn = secrets.create_secret(Name=f"rehearsal-origin-{os.getpid()}", SecretString=origin_value)["ARN"]
     resolver = Resolver(template, parameters(template), {
         "Table": seed["RANTEVOU_TABLE"],
         "ManageKeys": seed["RANTEVOU_KEYS_SECRET"],
         "MailConfigurationSet": config_set,
+        "OriginSecret": origin_arn,
     })
     if resolver.parameters.get("SenderAddress") != seed["RANTEVOU_SENDER"]:
         sesv2.create_email_identity(EmailIdentity=resolver.parameters["SenderAddress"])
@@ -509,8 +514,17 @@ def main():
             log = open(os.path.join(WORK, f"{name}.log"), "w")
             started.append(subprocess.Popen([*QEMU, artifacts[name][1]], env=env, stdout=log, stderr=log,
                                             start_new_session=True))
-        say(f"every events/ fixture, in the walk's order (infra/bin/walk-events --port {port})")
-        walk = subprocess.run([os.path.join(ROOT, "infra", "bin", "walk-events"), "--port", str(port)], cwd=ROOT)
+        say("a request that skips CloudFront (no X-Origin-Verify) is refused")
+        bypass = subprocess.run(["cargo", "lambda", "invoke", "list-availability", "--data-file",
+                                 "events/list-availability.services.json", "--invoke-address", "127.0.0.1",
+                                 "--invoke-port", str(port)], cwd=ROOT, capture_output=True, text=True)
+        status = json.loads(bypass.stdout or "{}").get("statusCode")
+        if status != 403:
+            raise Failed(f"a request without CloudFront's header answered {status}, not 403: {bypass.stdout}{bypass.stderr}")
+        say("  403, as it must")
+        say(f"every events/ fixture, in the walk's order, with CloudFront's header (infra/bin/walk-events --port {port})")
+        walk = subprocess.run([os.path.join(ROOT, "infra", "bin", "walk-events"), "--port", str(port),
+                               "--header", f"X-Origin-Verify={origin_value}"], cwd=ROOT)
         for p, (_, name, _) in zip(started, functions(template)):
             if p.poll() is not None:
                 raise Failed(f"{name} exited with {p.returncode} (target/rehearsal/{name}.log)")
@@ -521,6 +535,8 @@ def main():
             stop(p)
         stop(watch)
 
+    publish_rehearsed(endpoint)
+
     say(f"init under qemu, median of {args.init_runs} starts each (a rehearsal figure, not Lambda's)")
     builds = [("this build", {n: (p, sizes[n]) for n, (_, p) in artifacts.items()})]
     if args.compare_with:
@@ -529,7 +545,10 @@ def main():
     print("|---|---|---:|---:|---:|---|")
     # Alternately, so that the machine's drift touches both builds alike.
     for name in sorted(artifacts):
-        event = open(os.path.join(ROOT, "events", INIT_EVENT[name] + ".json"), "rb").read()
+        event = json.load(open(os.path.join(ROOT, "events", INIT_EVENT[name] + ".json")))
+        if isinstance(event.get("headers"), dict):
+            event["headers"]["x-origin-verify"] = origin_value
+        event = json.dumps(event).encode()
         env = dict(envs[name])
         env.pop("AWS_LAMBDA_RUNTIME_API")
         inits = {label: [] for label, _ in builds}
@@ -546,6 +565,51 @@ def main():
             print(f"| {label} | {name} | {files[name][1]:,} B | {statistics.median(v):.0f} ms | "
                   f"{min(v):.0f}–{max(v):.0f} ms | {shown} |", flush=True)
     say("passed: every function's package starts and answers as its fixtures say")
+
+
+def publish_rehearsed(endpoint):
+    """The site published as infra/bin/publish-site publishes it, into a bucket and a
+    distribution on the local endpoint: every file with its type, the console's sign-in from
+    the stack, a stale file removed, the cache invalidated."""
+    from publish_site import publish
+    say("the site published and CloudFront's copies invalidated (infra/bin/publish-site)")
+    session = boto3.session.Session(region_name=REGION)
+    s3 = session.client("s3", endpoint_url=endpoint)
+    bucket = f"rehearsal-site-{os.getpid()}"
+    s3.create_bucket(Bucket=bucket, CreateBucketConfiguration={"LocationConstraint": REGION})
+    s3.put_object(Bucket=bucket, Key="old-page.html", Body=b"gone")
+    cloudfront = session.client("cloudfront", endpoint_url=endpoint)
+    distribution = cloudfront.create_distribution(DistributionConfig={
+        "CallerReference": f"rehearsal-{os.getpid()}", "Comment": "rehearsal", "Enabled": True,
+        "Origins": {"Quantity": 1, "Items": [{"Id": "site", "DomainName": f"{bucket}.s3.amazonaws.com",
+                                               "S3OriginConfig": {"OriginAccessIdentity": ""}}]},
+        "DefaultCacheBehavior": {"TargetOriginId": "site", "ViewerProtocolPolicy": "redirect-to-https",
+                                 "CachePolicyId": "658327ea-f89d-4fab-a63d-7e88639e58f6"},
+    })["Distribution"]["Id"]
+    console = '{"signin":"cognito","domain":"https://rehearsal.auth.eu-central-1.amazoncognito.com","client_id":"x"}'
+
+    class Local:
+        """A session whose clients talk to the local endpoint."""
+        def client(self, name):
+            return session.client(name, endpoint_url=endpoint)
+
+    uploaded, stale, invalidation = publish(Local(), bucket, distribution, console,
+                                            os.path.join(ROOT, "site"), wait=False)
+    head = s3.head_object(Bucket=bucket, Key="index.html")
+    if not head["ContentType"].startswith("text/html") or head["CacheControl"] != "no-cache":
+        raise Failed(f"index.html uploaded as {head['ContentType']}, {head['CacheControl']}")
+    script = s3.head_object(Bucket=bucket, Key="js/app.js")
+    if not script["ContentType"].startswith("text/javascript"):
+        raise Failed(f"js/app.js uploaded as {script['ContentType']}")
+    config = s3.get_object(Bucket=bucket, Key="staff/config.json")["Body"].read().decode()
+    if config != console:
+        raise Failed(f"staff/config.json is {config!r}, not the stack's sign-in")
+    if stale != ["old-page.html"]:
+        raise Failed(f"stale files removed: {stale}")
+    paths = cloudfront.get_invalidation(DistributionId=distribution, Id=invalidation)["Invalidation"]["InvalidationBatch"]["Paths"]["Items"]
+    if paths != ["/*"]:
+        raise Failed(f"invalidated {paths}")
+    say(f"  {len(uploaded)} files, 1 stale removed, /* invalidated")
 
 
 def other_build(folder, artifacts):

@@ -7,7 +7,7 @@
 use chrono::{DateTime, NaiveDate, NaiveTime, Utc};
 use chrono_tz::Tz;
 use clap::{Args, Subcommand};
-use rantevou_app::{Links, Staff};
+use rantevou_app::{Links, MailRetry, Staff};
 use rantevou_domain::appointment::Appointment;
 use rantevou_domain::closure::ClosedHours;
 use rantevou_domain::staff::Actor;
@@ -136,10 +136,16 @@ pub enum Action {
         #[command(subcommand)]
         action: PatronAction,
     },
+    /// Record an SES event about a message (a bounce, a complaint, a delay: EventBridge's
+    /// JSON, as the scheduled function receives it), e.g. to replay one it missed.
+    MailEvent {
+        /// The event's JSON file.
+        file: PathBuf,
+    },
 }
 
-/// The staff operations over `target`.
-async fn staff(target: &Target) -> Result<Staff, String> {
+/// The staff operations over `target`, and its scheduler (which records mail events).
+async fn use_cases(target: &Target) -> Result<(Staff, MailRetry), String> {
     let clock = rantevou_wiring::clock::system();
     match &target.data {
         Some(data) => {
@@ -151,7 +157,7 @@ async fn staff(target: &Target) -> Result<Staff, String> {
             let links = Links::same_origin(public_url).map_err(|e| e.to_string())?;
             let wiring = rantevou_wiring::local::wiring(config, data, links, clock)
                 .map_err(|e| e.to_string())?;
-            wiring.staff().map_err(|e| e.to_string())
+            both(wiring.staff(), wiring.mail_retry())
         }
         None => {
             let settings = rantevou_wiring::Settings::from_env().map_err(|e| e.to_string())?;
@@ -175,9 +181,19 @@ async fn staff(target: &Target) -> Result<Staff, String> {
             let (wiring, _) = rantevou_wiring::lambda::aws_wiring(&settings, &deployed.sdk, store)
                 .await
                 .map_err(|e| unconfigured(&deployed, e))?;
-            wiring.staff().map_err(|e| e.to_string())
+            both(wiring.staff(), wiring.mail_retry())
         }
     }
+}
+
+fn both(
+    staff: Result<Staff, rantevou_wiring::NoKeys>,
+    retry: Result<MailRetry, rantevou_wiring::NoKeys>,
+) -> Result<(Staff, MailRetry), String> {
+    Ok((
+        staff.map_err(|e| e.to_string())?,
+        retry.map_err(|e| e.to_string())?,
+    ))
 }
 
 /// Why the deployed service cannot be worked on, as one sentence.
@@ -212,7 +228,7 @@ fn cli_actor() -> Actor {
 }
 
 pub async fn run(action: Action, target: Target) -> Result<(), String> {
-    let staff = staff(&target).await?;
+    let (staff, retry) = use_cases(&target).await?;
     let by = &cli_actor();
     let config = staff.context().config.clone();
     let tz = config.library.timezone;
@@ -256,6 +272,31 @@ pub async fn run(action: Action, target: Target) -> Result<(), String> {
             );
         }
         Action::Closure { action } => closure(&staff, by, action, tz).await?,
+        Action::MailEvent { file } => {
+            let text = std::fs::read_to_string(&file)
+                .map_err(|e| format!("cannot read {}: {e}", file.display()))?;
+            let event: serde_json::Value = serde_json::from_str(&text)
+                .map_err(|e| format!("{}: not JSON: {e}", file.display()))?;
+            match send_pending_mail::feedback_of(&event)
+                .map_err(|why| format!("{}: {why}", file.display()))?
+            {
+                None => println!(
+                    "{}: not about an appointment's mail; nothing to record.",
+                    file.display()
+                ),
+                Some(feedback) => {
+                    let recorded = retry
+                        .record_feedback(&feedback)
+                        .await
+                        .map_err(|e| e.to_string())?;
+                    println!(
+                        "{}: recorded ({recorded:?}) for appointment {}.",
+                        file.display(),
+                        feedback.appointment
+                    );
+                }
+            }
+        }
         Action::Export { from, to } => {
             let list = staff.export(by, from, to).await.map_err(err)?;
             let csv = export_csv(&list, tz).map_err(|e| e.to_string())?;

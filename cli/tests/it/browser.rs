@@ -39,6 +39,9 @@ fn run_with(file: &str, serve_args: &[&str]) {
         .current_dir(&dir)
         .env("BASE_URL", &server.1)
         .env("OUTBOX_URL", &server.2)
+        // For tests that work on the server's data folder as staff commands do.
+        .env("RANTEVOU_BIN", env!("CARGO_BIN_EXE_rantevou"))
+        .env("DATA_DIR", data.path())
         .output()
         .expect("node runs");
     let report = String::from_utf8_lossy(&output.stdout);
@@ -100,6 +103,11 @@ fn the_site_logic_dates_calendar_keys_and_form_rules() {
 #[test]
 fn the_staff_console_signed_in_with_the_key_a_librarians_day_and_the_keyboard() {
     run("staff.test.mjs");
+}
+
+#[test]
+fn the_staff_console_shows_a_bounce_and_a_complaint_recorded_from_ses_events() {
+    run("mail-events.test.mjs");
 }
 
 #[test]

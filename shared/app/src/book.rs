@@ -12,6 +12,7 @@ use rantevou_domain::appointment::{Appointment, BookingRequest, Consent, MailKin
 use rantevou_domain::availability::{offers, resolve, AvailabilityError};
 use rantevou_domain::challenge::{self, Challenge};
 use rantevou_domain::patron::{parse_patron_input, FieldCode, FieldErrors, PatronInput};
+use rantevou_domain::ports::Metric;
 use rantevou_domain::ports::{Bookings, CreateConditions, Created, IdempotencyKey, StoreError};
 use rantevou_domain::{ManageKeys, ProviderChoice};
 use std::sync::Arc;
@@ -203,6 +204,8 @@ impl Booking {
             idempotency_key: request.idempotency_key.as_ref(),
             patron: limit.as_ref(),
             challenge: solved.as_ref(),
+            // Not an address whose mail bounced: the confirmation would never arrive.
+            deliverable: Some(&patron_key),
         };
         for slot in candidates {
             let request = BookingRequest {
@@ -220,6 +223,7 @@ impl Booking {
             appointment.patron_key = Some(patron_key.clone());
             match self.bookings.create(&appointment, &conditions).await {
                 Ok(Created::New(stored)) => {
+                    self.ctx.count(Metric::Bookings);
                     let links = &self.ctx.links;
                     // A failed send leaves the mail pending; the booking stands. The answer
                     // is the appointment as stored after the mail was recorded.
@@ -270,6 +274,11 @@ impl Booking {
                 Err(StoreError::PatronLimit) => {
                     let max = config.policy.max_active_per_patron;
                     return Err(BookError::TooManyActive { max });
+                }
+                Err(StoreError::Undeliverable) => {
+                    let mut errors = FieldErrors::default();
+                    errors.push("customer.email", FieldCode::Undeliverable);
+                    return Err(BookError::Invalid(errors));
                 }
                 Err(StoreError::IdempotencyMismatch) => {
                     return Err(BookError::IdempotencyKeyReused)

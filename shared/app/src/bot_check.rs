@@ -4,6 +4,7 @@
 use crate::context::Context;
 use rantevou_domain::challenge::{self, SolvedChallenge};
 use rantevou_domain::patron::{FieldCode, FieldErrors, PatronEmail};
+use rantevou_domain::ports::Metric;
 use rantevou_domain::ports::{Resends, StoreError};
 use rantevou_domain::{Language, ManageKeys};
 
@@ -20,10 +21,14 @@ pub(crate) fn verify(
     }
     let Some(payload) = payload.filter(|p| !p.trim().is_empty()) else {
         errors.push("challenge", FieldCode::Required);
+        ctx.count(Metric::BotCheckRefused);
         return None;
     };
     challenge::verify(keys, payload, ctx.now())
-        .map_err(|code| errors.push("challenge", code))
+        .map_err(|code| {
+            errors.push("challenge", code);
+            ctx.count(Metric::BotCheckRefused);
+        })
         .ok()
 }
 

@@ -6,6 +6,7 @@ use crate::fetch::{find, FetchError};
 use crate::mail::MailDelivery;
 use rantevou_domain::appointment::{Appointment, CancelDecision, MailKind, Status};
 use rantevou_domain::patron::FreeText;
+use rantevou_domain::ports::Metric;
 use rantevou_domain::ports::{Appointments, Cancellations, StoreError};
 use rantevou_domain::AppointmentId;
 use std::sync::Arc;
@@ -146,6 +147,7 @@ impl Cancelling {
                 match self.cancellations.cancel(&appointment, now, &reason).await {
                     Ok(cancelled) => {
                         tracing::info!("cancelled");
+                        self.ctx.count(Metric::Cancellations);
                         // A failed send leaves the cancellation pending; it stands. (A hold
                         // never confirmed gets no mail.)
                         if cancelled.mail_pending(MailKind::Cancellation) {

@@ -1,7 +1,7 @@
 //! What every use case shares: the library's configuration, the clock, and the public links.
 
 use chrono::{DateTime, Utc};
-use rantevou_domain::ports::Clock;
+use rantevou_domain::ports::{Clock, Metric, Metrics, NoMetrics};
 use rantevou_domain::{AppointmentId, LibraryConfig, ManageToken};
 use std::sync::Arc;
 use url::Url;
@@ -15,16 +15,30 @@ pub struct Context {
     pub clock: Arc<dyn Clock>,
     /// Where patrons reach the service.
     pub links: Links,
+    /// Where what happened is counted (nowhere unless the wiring says).
+    pub metrics: Arc<dyn Metrics>,
 }
 
 impl Context {
-    /// A context of `config`, `clock` and `links`.
+    /// A context of `config`, `clock` and `links`, counting nothing.
     pub fn new(config: Arc<LibraryConfig>, clock: Arc<dyn Clock>, links: Links) -> Self {
         Context {
             config,
             clock,
             links,
+            metrics: Arc::new(NoMetrics),
         }
+    }
+
+    /// The same context, counting into `metrics`.
+    pub fn with_metrics(mut self, metrics: Arc<dyn Metrics>) -> Self {
+        self.metrics = metrics;
+        self
+    }
+
+    /// One more of `metric`.
+    pub fn count(&self, metric: Metric) {
+        self.metrics.count(metric, 1);
     }
 
     /// Now, by the context's clock.

@@ -21,7 +21,9 @@ use crate::context::Context;
 use crate::messages::{messages, undelivered};
 use chrono::{DateTime, Duration, Utc};
 use rantevou_domain::appointment::{Appointment, DeliveryOutcome, MailKind};
-use rantevou_domain::ports::{MailError, MailLog, MailQueue, Mailer, StoreError};
+use rantevou_domain::feedback::{Suppression, SUPPRESSED};
+use rantevou_domain::ports::Metric;
+use rantevou_domain::ports::{MailError, MailLog, MailQueue, Mailer, StoreError, Suppressions};
 use rantevou_domain::ManageKeys;
 use std::collections::HashSet;
 use std::sync::Arc;
@@ -33,9 +35,9 @@ pub const LEASE: Duration = Duration::minutes(5);
 /// Sends one appointment's mail and records how it went.
 #[derive(Clone)]
 pub struct MailDelivery {
-    ctx: Context,
-    mailer: Arc<dyn Mailer>,
-    log: Arc<dyn MailLog>,
+    pub(crate) ctx: Context,
+    pub(crate) mailer: Arc<dyn Mailer>,
+    pub(crate) log: Arc<dyn MailLog>,
 }
 
 /// How one delivery went.
@@ -97,6 +99,7 @@ impl MailDelivery {
         };
         if let Err(e) = self.mailer.send(&patron).await {
             tracing::warn!(error = %e, "mail not sent");
+            self.ctx.count(Metric::MailFailed);
             let permanent = matches!(e, MailError::Rejected(_)).then(|| e.to_string());
             return self.failed(a, kind, permanent).await;
         }
@@ -105,6 +108,7 @@ impl MailDelivery {
                 tracing::warn!(error = %e, "provider's copy not sent");
             }
         }
+        self.ctx.count(Metric::MailSent);
         (Sent::Yes, self.record_sent(a, kind, now).await)
     }
 
@@ -135,7 +139,7 @@ impl MailDelivery {
     /// Records a failed attempt (put off, or given up when `permanent` says why or too many
     /// failed), and tells the provider's mailbox when it is given up. When another write came
     /// between, that one stands and the next run tries again.
-    async fn failed(
+    pub(crate) async fn failed(
         &self,
         a: &Appointment,
         kind: MailKind,
@@ -215,10 +219,11 @@ const PAGE: usize = 100;
 /// minute).
 #[derive(Clone)]
 pub struct MailRetry {
-    delivery: MailDelivery,
+    pub(crate) delivery: MailDelivery,
     queue: Arc<dyn MailQueue>,
     keys: Arc<ManageKeys>,
     waitlist: Option<crate::waitlist::Waitlisting>,
+    pub(crate) suppressions: Option<Arc<dyn Suppressions>>,
 }
 
 impl MailRetry {
@@ -230,7 +235,16 @@ impl MailRetry {
             queue,
             keys,
             waitlist: None,
+            suppressions: None,
         }
+    }
+
+    /// The same scheduler, minding the addresses that bounced or complained (see
+    /// [`rantevou_domain::feedback`]): it sends them only what they may still get, and records
+    /// what the mail service says of the messages ([`MailRetry::record_feedback`]).
+    pub fn with_suppressions(mut self, suppressions: Arc<dyn Suppressions>) -> Self {
+        self.suppressions = Some(suppressions);
+        self
     }
 
     /// The same scheduler, also telling the waiting list when a time frees.
@@ -269,6 +283,7 @@ impl MailRetry {
         if let Some(waitlist) = &self.waitlist {
             report.waitlist_told = waitlist.notify_freed().await?;
         }
+        self.delivery.ctx.count(Metric::SchedulerRuns);
         tracing::info!(
             sent = report.sent,
             failed = report.failed,
@@ -277,6 +292,21 @@ impl MailRetry {
             "due mail delivered"
         );
         Ok(report)
+    }
+
+    /// What is known of the address `a`'s mail goes to now (one read), when this scheduler
+    /// minds suppressions. Its key is the address's own (after staff corrected an address,
+    /// the appointment's patron key stays the old one's).
+    async fn suppression_of(&self, a: &Appointment) -> Result<Option<Suppression>, StoreError> {
+        match &self.suppressions {
+            Some(s) => s.suppression(&self.address_key(a)).await,
+            None => Ok(None),
+        }
+    }
+
+    /// The key of the address `a`'s mail goes to now.
+    pub(crate) fn address_key(&self, a: &Appointment) -> String {
+        crate::bot_check::patron_key(&self.keys, &a.patron.customer.email)
     }
 
     /// Claims `a` and sends its messages due now in order; after a failure the rest wait with
@@ -305,6 +335,7 @@ impl MailRetry {
             Err(StoreError::Changed) => return Ok(()),
             Err(e) => return Err(e),
         };
+        let suppression = self.suppression_of(&a).await?;
         for kind in a.mail_due_at(now) {
             let stale = match kind {
                 // Cancelled before its confirmation went out: the cancellation says it all.
@@ -318,6 +349,24 @@ impl MailRetry {
             if stale {
                 a = self.delivery.record_sent(&a, kind, now).await;
                 continue;
+            }
+            match suppression.as_ref().filter(|s| s.stops(kind)) {
+                Some(Suppression::Bounced { at, .. }) => {
+                    // Known not to work: given up at once, the provider's mailbox told.
+                    let since = at.format("%Y-%m-%d");
+                    let reason = format!("{SUPPRESSED}: the address bounced on {since}");
+                    self.delivery.failed(&a, kind, Some(reason)).await;
+                    report.given_up += 1;
+                    return Ok(());
+                }
+                Some(Suppression::Complained { .. }) => {
+                    // No more reminders for an address whose owner complained.
+                    a = update_fresh(&**log, a.clone(), now, |r| r.after_complaint(now))
+                        .await?
+                        .unwrap_or(a);
+                    continue;
+                }
+                None => {}
             }
             let link = match self.link_of(&a, kind).await? {
                 Some(link) => link,

@@ -11,6 +11,7 @@ use crate::mail::MailDelivery;
 use rantevou_domain::appointment::{Appointment, MailKind, NotMovable};
 use rantevou_domain::availability::check_slot;
 use rantevou_domain::patron::{FieldCode, FieldErrors};
+use rantevou_domain::ports::Metric;
 use rantevou_domain::ports::{Appointments, Reschedules, StoreError};
 use rantevou_domain::{AppointmentId, ManageKeys};
 use std::sync::Arc;
@@ -153,6 +154,7 @@ impl Rescheduling {
             Err(e) => return Err(RescheduleError::Store(e)),
         };
         tracing::info!(provider = %stored.provider, "moved");
+        self.ctx.count(Metric::Moves);
         let link = self
             .keys
             .token_of(&stored.id, &stored.token_hash)

@@ -37,6 +37,8 @@ pub struct FieldTexts {
     pub email_invalid: String,
     /// `{max}` filled in with the library's limit.
     pub email_too_many_active: String,
+    /// The address bounced before.
+    pub email_undeliverable: String,
     /// `{max}` filled in with the waiting list's cap per address.
     pub email_waitlist_full: String,
     pub phone_required: String,
@@ -108,6 +110,8 @@ pub struct MailTexts {
     pub staff_cancelled_intro: String,
     pub staff_send_link: String,
     pub undelivered_heading: String,
+    /// The reason of a permanent bounce: `{diagnostic}` is the mail server's words.
+    pub undelivered_bounced: String,
     /// `{reason}` filled in with what the mail service said.
     pub undelivered_intro: String,
     pub confirm_request_heading: String,
@@ -238,6 +242,7 @@ impl Texts {
             ("customer.email" | "email", Required) => &f.email_required,
             ("customer.email" | "email", TooLong) => &f.email_too_long,
             ("customer.email", TooManyActive) => &f.email_too_many_active,
+            ("customer.email" | "email", Undeliverable) => &f.email_undeliverable,
             ("customer.email" | "email", _) => &f.email_invalid,
             ("customer.phone", Required) => &f.phone_required,
             ("customer.phone", _) => &f.phone_invalid,

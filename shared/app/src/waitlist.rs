@@ -13,6 +13,7 @@ use chrono::{DateTime, Days, NaiveDate, Utc};
 use rand::rngs::OsRng;
 use rantevou_domain::availability::scheduled_starts;
 use rantevou_domain::patron::{FieldCode, FieldErrors};
+use rantevou_domain::ports::Metric;
 use rantevou_domain::ports::{Mailer, Resends, StoreError, Waitlist};
 use rantevou_domain::waitlist::{end_of_day, WaitEntry, WAITLIST_PER_ADDRESS};
 use rantevou_domain::{AppointmentId, ManageKeys};
@@ -285,6 +286,7 @@ impl Waitlisting {
         }
         if told > 0 {
             tracing::info!(told, "waiting list told");
+            self.ctx.metrics.count(Metric::WaitlistNotices, told as u64);
         }
         Ok(told)
     }

@@ -13,6 +13,7 @@
 //! | [`appointment`] | an appointment and its lifecycle `booked → cancelled` |
 //! | [`patron`] | the patron's input, parsed into types that only hold valid values |
 //! | [`challenge`] | the bot check: a proof of work (ALTCHA) the server signs and verifies |
+//! | [`feedback`] | what the mail service says of a message after it went (bounces, complaints) |
 //! | [`staff`] | who staff are, the providers they may reach, the audit record |
 //! | [`token`] | manage tokens for the cancel link, derived under rotating keys |
 //! | [`ids`], [`language`] | identifiers and languages |
@@ -23,6 +24,7 @@ pub mod availability;
 pub mod challenge;
 pub mod closure;
 pub mod config;
+pub mod feedback;
 pub mod ids;
 pub mod language;
 pub mod patron;

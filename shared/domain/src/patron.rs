@@ -318,6 +318,8 @@ pub enum FieldCode {
     Expired,
     /// Used before (the bot check).
     Used,
+    /// Mail to this address bounced for good before: it does not exist or refuses mail.
+    Undeliverable,
 }
 
 impl fmt::Display for FieldCode {
@@ -333,6 +335,7 @@ impl fmt::Display for FieldCode {
             FieldCode::TooManyActive => "too_many_active",
             FieldCode::Expired => "expired",
             FieldCode::Used => "used",
+            FieldCode::Undeliverable => "undeliverable",
         })
     }
 }

@@ -346,7 +346,7 @@ impl From<StoreError> for ApiError {
                 ApiError::Internal
             }
             // Only a booking meets these, and it answers them itself (BookError).
-            StoreError::PatronLimit | StoreError::ChallengeUsed => {
+            StoreError::PatronLimit | StoreError::ChallengeUsed | StoreError::Undeliverable => {
                 tracing::error!(error = %e, "a patron limit reached the HTTP layer unmapped");
                 ApiError::Internal
             }

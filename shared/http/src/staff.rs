@@ -174,6 +174,10 @@ pub struct MailView {
     reminders_due: Vec<String>,
     /// Why delivery was given up (`null`: it was not).
     failure: Option<String>,
+    /// What kind of failure, for the console's words: `bounced` (the address does not exist:
+    /// a permanent bounce, or an address known to bounce), `failed` (refused, or failing for
+    /// hours); `null` when none.
+    failure_kind: Option<&'static str>,
     /// Failed attempts of what is pending.
     attempts: u32,
 }
@@ -240,6 +244,13 @@ impl StaffAppointmentView {
                 pending: a.pending_mail.iter().map(|k| k.name()).collect(),
                 reminders_due: a.reminders.iter().map(|t| at(*t)).collect(),
                 failure: a.delivery.failure.clone(),
+                failure_kind: a.delivery.failure.as_ref().map(|_| {
+                    if a.bounced() {
+                        "bounced"
+                    } else {
+                        "failed"
+                    }
+                }),
                 attempts: a.delivery.attempts,
             },
             audit: audit.map(|entries| AuditView::all(entries, tz)),

@@ -4,7 +4,7 @@ use crate::mime::{build, Sender};
 use async_trait::async_trait;
 use aws_sdk_sesv2::error::{ProvideErrorMetadata, SdkError};
 use aws_sdk_sesv2::primitives::Blob;
-use aws_sdk_sesv2::types::{Destination, EmailContent, RawMessage};
+use aws_sdk_sesv2::types::{Destination, EmailContent, MessageTag, RawMessage};
 use rantevou_domain::ports::{MailError, Mailer, OutgoingMail};
 
 /// Sends through SES v2.
@@ -52,6 +52,21 @@ fn classify<E: ProvideErrorMetadata, R>(e: &SdkError<E, R>) -> MailError {
     }
 }
 
+/// The message tags SES publishes with every event about the message (a bounce, a
+/// complaint), so that the event finds its appointment: `appointment`, `kind` and `audience`.
+/// Their values are ids and names of letters, digits and dashes, as SES requires.
+pub fn tags(mail: &OutgoingMail) -> Option<Vec<MessageTag>> {
+    let about = mail.about.as_ref()?;
+    [
+        ("appointment", about.appointment.as_str()),
+        ("kind", about.kind),
+        ("audience", about.audience.name()),
+    ]
+    .into_iter()
+    .map(|(name, value)| MessageTag::builder().name(name).value(value).build().ok())
+    .collect()
+}
+
 #[async_trait]
 impl Mailer for SesMailer {
     async fn send(&self, mail: &OutgoingMail) -> Result<(), MailError> {
@@ -62,6 +77,7 @@ impl Mailer for SesMailer {
             .map_err(|e| MailError::Rejected(e.to_string()))?;
         self.client
             .send_email()
+            .set_email_tags(tags(mail))
             .from_email_address(&self.from.address)
             .destination(
                 Destination::builder()

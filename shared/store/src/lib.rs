@@ -36,7 +36,8 @@ pub fn config_version(source: &str) -> String {
 
 use rantevou_domain::ports::{
     Agenda, AppointmentUpdates, Appointments, Bookings, Cancellations, ClosureWriter, ConfigSource,
-    Confirmations, LockReader, MailLog, MailQueue, Reschedules, Resends, StaffStore, Waitlist,
+    Confirmations, LockReader, MailLog, MailQueue, Reschedules, Resends, StaffStore, Suppressions,
+    Waitlist,
 };
 
 /// Every store port at once: what an adapter implements, and what the wiring and the contract
@@ -56,6 +57,7 @@ pub trait Store:
     + Agenda
     + ClosureWriter
     + StaffStore
+    + Suppressions
     + Waitlist
 {
 }
@@ -75,6 +77,7 @@ impl<T> Store for T where
         + Agenda
         + ClosureWriter
         + StaffStore
+        + Suppressions
         + Waitlist
 {
 }

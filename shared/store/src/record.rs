@@ -6,6 +6,7 @@ use rantevou_domain::appointment::{
     Appointment, Attendance, Consent, Delivery, MailKind, MeetingLink, PatronPlace, SentMail,
     Status,
 };
+use rantevou_domain::feedback::Suppression;
 use rantevou_domain::ids::{AppointmentId, ProviderId, ServiceId};
 use rantevou_domain::patron::{
     Customer, FreeText, PatronDetails, PatronEmail, PatronName, PhoneNumber,
@@ -418,4 +419,30 @@ pub fn due_key(due: i64, id: &str) -> String {
 /// The bound of the keys due at `now` (every id sorts below `~`).
 pub fn due_by(now: DateTime<Utc>) -> String {
     format!("{:012}#~", now.timestamp().max(0))
+}
+
+/// A suppression as both stores keep it: its state (`bounced`, `complained`), when (RFC
+/// 3339), and a bounce's reason.
+pub fn suppression_parts(s: &Suppression) -> (&'static str, String, Option<&str>) {
+    match s {
+        Suppression::Bounced { at, reason } => ("bounced", instant_text(*at), Some(reason)),
+        Suppression::Complained { at } => ("complained", instant_text(*at), None),
+    }
+}
+
+/// A suppression read back from its parts.
+pub fn suppression_from(
+    state: &str,
+    at: &str,
+    reason: Option<&str>,
+) -> Result<Suppression, StoreError> {
+    let at = parse_instant("suppression", at)?;
+    match state {
+        "bounced" => Ok(Suppression::Bounced {
+            at,
+            reason: reason.unwrap_or_default().to_owned(),
+        }),
+        "complained" => Ok(Suppression::Complained { at }),
+        other => Err(StoreError::Corrupt(format!("suppression state {other:?}"))),
+    }
 }

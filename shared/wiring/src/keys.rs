@@ -37,6 +37,13 @@ pub fn from_file(path: &Path) -> Result<ManageKeys, String> {
 /// The keys in the Secrets Manager secret `id` (its string value: one key per line).
 #[cfg(feature = "secrets")]
 pub async fn from_secret(sdk: &aws_config::SdkConfig, id: &str) -> Result<ManageKeys, String> {
+    let text = secret_text(sdk, id).await?;
+    ManageKeys::parse(&text).map_err(|e| format!("secret {id}: {e}"))
+}
+
+/// The string value of the Secrets Manager secret `id`.
+#[cfg(feature = "secrets")]
+pub async fn secret_text(sdk: &aws_config::SdkConfig, id: &str) -> Result<String, String> {
     let client = aws_sdk_secretsmanager::Client::new(sdk);
     let out = client
         .get_secret_value()
@@ -48,10 +55,9 @@ pub async fn from_secret(sdk: &aws_config::SdkConfig, id: &str) -> Result<Manage
                 .unwrap_or("request failed");
             format!("secret {id}: {code}")
         })?;
-    let text = out
-        .secret_string()
-        .ok_or_else(|| format!("secret {id} has no string value"))?;
-    ManageKeys::parse(text).map_err(|e| format!("secret {id}: {e}"))
+    out.secret_string()
+        .map(str::to_owned)
+        .ok_or_else(|| format!("secret {id} has no string value"))
 }
 
 /// 64 random letters and digits (~381 bits) from the system's generator.

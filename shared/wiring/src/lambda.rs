@@ -57,6 +57,9 @@ pub struct Lambda {
     sdk: aws_config::SdkConfig,
     store: Arc<DynamoStore>,
     wiring: InForce<Wiring<DynamoStore>>,
+    /// The value CloudFront's `X-Origin-Verify` must carry (read once, when set).
+    #[cfg(feature = "http")]
+    origin: tokio::sync::OnceCell<String>,
 }
 
 impl Lambda {
@@ -80,6 +83,8 @@ impl Lambda {
             sdk,
             store,
             wiring: InForce::new(every),
+            #[cfg(feature = "http")]
+            origin: tokio::sync::OnceCell::new(),
         }));
         if let Err(e) = lambda.wiring().await {
             tracing::error!(error = %e, "not configured yet");
@@ -93,7 +98,15 @@ impl Lambda {
             .get(
                 Instant::now(),
                 || self.store.config_version(),
-                || aws_wiring(&self.settings, &self.sdk, Arc::clone(&self.store)),
+                || async {
+                    let (wiring, version) =
+                        aws_wiring(&self.settings, &self.sdk, Arc::clone(&self.store)).await?;
+                    // A Lambda counts what happens (a staff command does not: its stdout is
+                    // its output).
+                    let clock = Arc::clone(&wiring.context().clock);
+                    let metrics = Arc::new(crate::emf::Emf::stdout(clock));
+                    Ok((wiring.with_metrics(metrics), version))
+                },
             )
             .await
     }
@@ -126,12 +139,34 @@ async fn lambda_sdk_config() -> aws_config::SdkConfig {
         .await
 }
 
+#[cfg(feature = "http")]
+impl Lambda {
+    /// Whether `req` may be served: with no origin secret set (local runs), always; else only
+    /// with CloudFront's header. `Err` when the secret cannot be read (tried again next time).
+    async fn admits(&self, req: &lambda_http::Request) -> Result<bool, Unconfigured> {
+        let Some(id) = &self.settings.origin_secret else {
+            return Ok(true);
+        };
+        let expected = self
+            .origin
+            .get_or_try_init(|| keys::secret_text(&self.sdk, id))
+            .await
+            .map_err(Unconfigured::Keys)?;
+        let sent = req
+            .headers()
+            .get(crate::origin::HEADER)
+            .map(|v| v.as_bytes());
+        Ok(crate::origin::came_through_cloudfront(sent, expected))
+    }
+}
+
 fn leak<T>(value: T) -> &'static T {
     Box::leak(Box::new(value))
 }
 
-/// Runs a scheduled (non-HTTP) function: every event calls `handle` with the use case `build`
-/// makes. Without a configuration the run fails (an error in the logs and the metrics).
+/// Runs a scheduled (non-HTTP) function: every event (the schedule's tick, an SES event) calls
+/// `handle` with the use case `build` makes and the event. Without a configuration the run
+/// fails (an error in the logs and the metrics).
 pub async fn run_scheduled<U, B, H, Fut, O>(
     build: B,
     handle: H,
@@ -139,7 +174,7 @@ pub async fn run_scheduled<U, B, H, Fut, O>(
 where
     U: Send + Sync + 'static,
     B: Fn(&Wiring<DynamoStore>) -> Result<U, NoKeys> + Send + Sync + 'static,
-    H: Fn(Arc<U>) -> Fut + Send + Sync + 'static,
+    H: Fn(Arc<U>, serde_json::Value) -> Fut + Send + Sync + 'static,
     Fut: Future<Output = Result<O, String>> + Send,
     O: serde::Serialize,
 {
@@ -147,9 +182,9 @@ where
     let (built, build, handle) = (leak(Derived::new()), leak(build), leak(handle));
     let _ = lambda.use_case(built, build).await;
     lambda_runtime::run(lambda_runtime::service_fn(
-        move |_: lambda_runtime::LambdaEvent<serde::de::IgnoredAny>| async move {
+        move |event: lambda_runtime::LambdaEvent<serde_json::Value>| async move {
             match lambda.use_case(built, build).await {
-                Ok(use_case) => handle(use_case).await,
+                Ok(use_case) => handle(use_case, event.payload).await,
                 Err(e) => {
                     tracing::error!(error = %e, "not configured; nothing done");
                     Err(e.to_string())
@@ -180,6 +215,24 @@ where
     // Built now when the configuration is there, so that the first request does not wait.
     let _ = lambda.use_case(built, build).await;
     lambda_http::run(lambda_http::service_fn(move |req| async move {
+        match lambda.admits(&req).await {
+            Ok(true) => {}
+            Ok(false) => {
+                tracing::warn!(
+                    function = function.name(),
+                    "a request that did not come through CloudFront"
+                );
+                let detail = "requests to the API go through the site's own address".to_owned();
+                return Ok(rantevou_http::ApiError::Forbidden { detail }.to_response());
+            }
+            Err(e) => {
+                return Ok(rantevou_http::not_configured(
+                    &req,
+                    function,
+                    &e.to_string(),
+                ))
+            }
+        }
         let answer = match lambda.use_case(built, build).await {
             Ok(use_case) => handle(req, use_case).await,
             Err(Unconfigured::Store(e)) => {

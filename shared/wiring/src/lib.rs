@@ -13,6 +13,8 @@
 
 pub mod clock;
 #[cfg(feature = "aws")]
+pub mod emf;
+#[cfg(feature = "aws")]
 pub mod in_force;
 pub mod keys;
 #[cfg(feature = "aws")]
@@ -21,6 +23,8 @@ pub mod library;
 #[cfg(feature = "local")]
 pub mod local;
 pub mod logging;
+#[cfg(feature = "http")]
+pub mod origin;
 pub mod settings;
 mod wiring;
 

@@ -23,10 +23,24 @@ where
         .finish()
 }
 
-/// Installs the JSON subscriber of a Lambda (level from `RUST_LOG`, default `info`) on
-/// standard output. Safe to call twice.
+/// Installs the JSON subscriber of a Lambda on standard output: the level from `RUST_LOG`,
+/// else from `AWS_LAMBDA_LOG_LEVEL` (the function's `ApplicationLogLevel`), else `info`. Safe
+/// to call twice.
+#[allow(clippy::disallowed_methods)] // the start of a process: its log level, before the settings
 pub fn init() {
-    let _ = tracing::subscriber::set_global_default(subscriber(std::io::stdout, "info"));
+    let level = lambda_level(std::env::var("AWS_LAMBDA_LOG_LEVEL").ok().as_deref());
+    let _ = tracing::subscriber::set_global_default(subscriber(std::io::stdout, level));
+}
+
+/// `tracing`'s level for Lambda's log level (`TRACE` … `FATAL`; `info` for anything else).
+fn lambda_level(aws: Option<&str>) -> &'static str {
+    match aws.map(str::to_ascii_uppercase).as_deref() {
+        Some("TRACE") => "trace",
+        Some("DEBUG") => "debug",
+        Some("WARN") => "warn",
+        Some("ERROR" | "FATAL") => "error",
+        _ => "info",
+    }
 }
 
 /// Installs the JSON subscriber of the `rantevou` command on standard error, so that what a
@@ -55,6 +69,14 @@ mod tests {
         fn flush(&mut self) -> std::io::Result<()> {
             Ok(())
         }
+    }
+
+    #[test]
+    fn lambdas_log_level_is_honoured() {
+        assert_eq!(super::lambda_level(Some("DEBUG")), "debug");
+        assert_eq!(super::lambda_level(Some("warn")), "warn");
+        assert_eq!(super::lambda_level(Some("FATAL")), "error");
+        assert_eq!(super::lambda_level(None), "info");
     }
 
     #[test]

@@ -46,6 +46,10 @@ pub const VARIABLES: &[Variable] = &[
             "the Secrets Manager secret holding the manage keys (the functions that make links)",
     },
     Variable {
+        name: "RANTEVOU_ORIGIN_SECRET",
+        meaning: "the Secrets Manager secret whose value CloudFront sends in X-Origin-Verify; the HTTP functions refuse requests without it (403)",
+    },
+    Variable {
         name: "RANTEVOU_KEYS_FILE",
         meaning: "a file holding the manage keys instead (local runs)",
     },
@@ -78,6 +82,8 @@ pub struct Settings {
     pub keys_secret: Option<String>,
     /// `RANTEVOU_KEYS_FILE`.
     pub keys_file: Option<PathBuf>,
+    /// `RANTEVOU_ORIGIN_SECRET`.
+    pub origin_secret: Option<String>,
     /// `RANTEVOU_NOW`.
     pub now: Option<DateTime<Utc>>,
     /// `RANTEVOU_STAFF`, else `USER`: who runs the staff commands, for the audit record.
@@ -154,6 +160,7 @@ impl Settings {
             ses_configuration_set: get("RANTEVOU_SES_CONFIGURATION_SET"),
             keys_secret: get("RANTEVOU_KEYS_SECRET"),
             keys_file: get("RANTEVOU_KEYS_FILE").map(PathBuf::from),
+            origin_secret: get("RANTEVOU_ORIGIN_SECRET"),
             now,
             operator: get("RANTEVOU_STAFF").or_else(|| get("USER")),
         })

@@ -88,6 +88,13 @@ impl<S: Store + 'static> Wiring<S> {
         self
     }
 
+    /// The same wiring counting what happens into `metrics` (a Lambda: the embedded metric
+    /// format).
+    pub fn with_metrics(mut self, metrics: Arc<dyn rantevou_domain::ports::Metrics>) -> Self {
+        self.ctx = self.ctx.with_metrics(metrics);
+        self
+    }
+
     /// The same wiring with another clock (tests: a later moment on the same store).
     pub fn with_clock(mut self, clock: Arc<dyn Clock>) -> Self {
         self.ctx.clock = clock;
@@ -198,12 +205,14 @@ impl<S: Store + 'static> Wiring<S> {
     }
 
     /// The one scheduler: the retry of pending mail (delivery, the mail queue, the keys that
-    /// re-derive links) and the waiting list's notices.
+    /// re-derive links), the waiting list's notices, and what the mail service says of the
+    /// messages (bounces, complaints: the suppressions).
     pub fn mail_retry(&self) -> Result<MailRetry, NoKeys> {
         let waitlist = self.waitlisting()?;
         Ok(
             MailRetry::new(self.mail_delivery(), self.store.clone(), self.keys()?)
-                .with_waitlist(waitlist),
+                .with_waitlist(waitlist)
+                .with_suppressions(self.store.clone()),
         )
     }
 

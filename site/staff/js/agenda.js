@@ -85,7 +85,7 @@ function marks(a, now) {
   const out = [];
   if (a.meeting.sent) out.push(h("span", { class: "mark good" }, tx.linkSent));
   else if (a.status === "booked" && !a.meeting.url) out.push(h("span", { class: "mark" }, tx.noLink));
-  if (a.mail.failure) out.push(h("span", { class: "mark bad" }, tx.mailFailed));
+  if (a.mail.failure) out.push(h("span", { class: "mark bad" }, a.mail.failure_kind === "bounced" ? tx.mailBounced : tx.mailFailed));
   if (a.attendance) out.push(h("span", { class: "mark" }, a.attendance.attended ? tx.attended : tx.noShow));
   return out;
 }

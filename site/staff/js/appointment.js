@@ -68,7 +68,7 @@ function mailSection(a) {
   ];
   return h("section", { class: "action", "aria-labelledby": "mail-h" },
     h("h2", { id: "mail-h" }, tx.mailHeading),
-    a.mail.failure ? h("p", { class: "notice error" }, tx.mailFailure(a.mail.failure)) : null,
+    a.mail.failure ? h("p", { class: "notice error" }, tx.mailFailure(a.mail.failure, a.mail.failure_kind)) : null,
     items.length ? h("ul", {}, items) : h("p", {}, tx.noMail));
 }
 

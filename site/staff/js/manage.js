@@ -154,7 +154,7 @@ async function listFailed(list, box) {
       });
     } },
       h("h2", {}, h("a", { href: `#appointment/${a.id}` }, `${when(a.start)} · ${a.customer.name}`)),
-      h("p", { class: "field-error" }, tx.mailFailure(a.mail.failure)),
+      h("p", { class: "field-error" }, tx.mailFailure(a.mail.failure, a.mail.failure_kind)),
       h("label", { for: id }, tx.retryEmail(a.customer.name)), input, button);
   }));
 }

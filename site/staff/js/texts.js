@@ -1,6 +1,11 @@
 // The staff console's texts, Greek and English: one object per language, the same keys (a
 // browser test checks that none is missing).
 
+/** The mail server's words in a stored failure ("bounced: 5.1.1 smtp; 550 …"). */
+function serverSaid(why) {
+  return why.replace(/^(bounced|suppressed):\s*/, "");
+}
+
 const el = {
   code: "el",
   locale: "el-GR",
@@ -41,6 +46,7 @@ const el = {
   linkSent: "Σύνδεσμος στάλθηκε",
   noLink: "Χωρίς σύνδεσμο",
   mailFailed: "Αποτυχία email",
+  mailBounced: "Η διεύθυνση δεν υπάρχει",
   attended: "Παρών/ούσα",
   noShow: "Δεν εμφανίστηκε",
   // Appointment
@@ -63,7 +69,9 @@ const el = {
   mailSent: (kind, at) => `${kind}: στάλθηκε ${at}`,
   mailPending: (kind) => `${kind}: εκκρεμεί`,
   reminderDue: (at) => `Υπενθύμιση: ${at}`,
-  mailFailure: (why) => `Η αποστολή εγκαταλείφθηκε: ${why}`,
+  mailFailure: (why, kind) => kind === "bounced"
+    ? `Η διεύθυνση email δεν υπάρχει ή δεν δέχεται μηνύματα: τίποτα δεν στέλνεται πια εκεί. Διορθώστε τη διεύθυνση και στείλτε ξανά. (Ο διακομιστής: ${serverSaid(why)})`
+    : `Η αποστολή εγκαταλείφθηκε: ${why}`,
   noMail: "Κανένα μήνυμα ακόμη.",
   auditHeading: "Ιστορικό ενεργειών",
   auditCols: { at: "Πότε", who: "Ποιος/α", action: "Ενέργεια", detail: "Λεπτομέρειες" },
@@ -172,6 +180,7 @@ const en = {
   linkSent: "Link sent",
   noLink: "No link",
   mailFailed: "Mail failed",
+  mailBounced: "Address does not exist",
   attended: "Attended",
   noShow: "No-show",
   appointmentHeading: "Appointment",
@@ -193,7 +202,9 @@ const en = {
   mailSent: (kind, at) => `${kind}: sent ${at}`,
   mailPending: (kind) => `${kind}: pending`,
   reminderDue: (at) => `Reminder: ${at}`,
-  mailFailure: (why) => `Delivery given up: ${why}`,
+  mailFailure: (why, kind) => kind === "bounced"
+    ? `The email address does not exist or refuses mail: nothing is sent there any more. Correct the address and send again. (The server said: ${serverSaid(why)})`
+    : `Delivery given up: ${why}`,
   noMail: "No mail yet.",
   auditHeading: "What staff did",
   auditCols: { at: "When", who: "Who", action: "Action", detail: "Details" },

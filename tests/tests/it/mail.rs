@@ -203,21 +203,21 @@ async fn a_failed_send_keeps_the_booking_and_the_retry_delivers_once_when_due() 
         .is_empty());
 
     // The retry, failing again, puts it off again (two minutes now).
-    let report = send_pending_mail::handle(&failing.at(later(1)).mail_retry())
+    let report = send_pending_mail::run(&failing.at(later(1)).mail_retry())
         .await
         .unwrap();
     assert_eq!((report.sent, report.failed), (0, 1));
-    let report = send_pending_mail::handle(&working.at(later(2)).mail_retry())
+    let report = send_pending_mail::run(&working.at(later(2)).mail_retry())
         .await
         .unwrap();
     assert_eq!((report.sent, report.failed), (0, 0), "not due yet");
 
     // With mail working again, the retry delivers it, once.
-    let report = send_pending_mail::handle(&working.at(later(3)).mail_retry())
+    let report = send_pending_mail::run(&working.at(later(3)).mail_retry())
         .await
         .unwrap();
     assert_eq!((report.sent, report.failed), (1, 0));
-    let report = send_pending_mail::handle(&working.at(later(4)).mail_retry())
+    let report = send_pending_mail::run(&working.at(later(4)).mail_retry())
         .await
         .unwrap();
     assert_eq!((report.sent, report.failed), (0, 0));
@@ -258,7 +258,7 @@ async fn a_failed_send_keeps_the_booking_and_the_retry_delivers_once_when_due() 
     .await;
     assert_eq!(r.status().as_u16(), 200);
     assert_eq!(outbox(dir.path()).len(), 2);
-    let report = send_pending_mail::handle(&working.at(later(12)).mail_retry())
+    let report = send_pending_mail::run(&working.at(later(12)).mail_retry())
         .await
         .unwrap();
     assert_eq!((report.sent, report.failed), (1, 0));
@@ -332,7 +332,7 @@ async fn a_mail_refused_for_good_leaves_the_queue_marked_failed_and_the_library_
         "the patron's phone, to call them"
     );
 
-    let report = send_pending_mail::handle(&deps.at(later(600)).mail_retry())
+    let report = send_pending_mail::run(&deps.at(later(600)).mail_retry())
         .await
         .unwrap();
     assert_eq!((report.sent, report.failed, report.given_up), (0, 0, 0));

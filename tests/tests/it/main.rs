@@ -7,6 +7,7 @@ mod any_provider;
 mod cognito;
 mod contract;
 mod events;
+mod feedback;
 mod lambda_watch;
 mod limits;
 mod mail;

@@ -50,7 +50,7 @@ async fn ses_refusal_then_retry_delivers_the_confirmation() {
         .send()
         .await
         .unwrap();
-    let report = send_pending_mail::handle(&deps.at(soon).mail_retry())
+    let report = send_pending_mail::run(&deps.at(soon).mail_retry())
         .await
         .unwrap();
     assert_eq!((report.sent, report.failed), (1, 0));

@@ -365,3 +365,163 @@ fn every_staff_route_and_no_other_is_behind_the_staff_pools_authorizer() {
         "no sign-up: the IT person makes staff accounts"
     );
 }
+
+/// Every alarm reaches a person: the alarm topic, on firing and on clearing; the topic mails
+/// `AlarmEmail`.
+#[test]
+fn every_alarm_tells_the_alarm_topic_which_mails_a_person() {
+    let t = template();
+    let alarms = resources_of_type(&t, "AWS::CloudWatch::Alarm");
+    assert!(alarms.len() >= 15, "{}", alarms.len());
+    for (name, alarm) in &alarms {
+        for actions in ["AlarmActions", "OKActions"] {
+            let list = alarm["Properties"][actions]
+                .as_vec()
+                .unwrap_or_else(|| panic!("{name}: {actions}"));
+            assert_eq!(list.len(), 1, "{name}");
+            assert_eq!(
+                list[0]["Ref"].as_str(),
+                Some("AlarmTopic"),
+                "{name}: {actions}"
+            );
+        }
+    }
+    let subscription = &t["Resources"]["AlarmSubscription"]["Properties"];
+    assert_eq!(subscription["Protocol"].as_str(), Some("email"));
+    assert_eq!(subscription["Endpoint"]["Ref"].as_str(), Some("AlarmEmail"));
+    assert_eq!(subscription["TopicArn"]["Ref"].as_str(), Some("AlarmTopic"));
+
+    // The table's throttling is read where DynamoDB publishes it by table alone.
+    let throttle = &t["Resources"]["TableThrottleAlarm"]["Properties"]["Metrics"];
+    let names: Vec<&str> = throttle
+        .as_vec()
+        .unwrap()
+        .iter()
+        .filter_map(|m| m["MetricStat"]["Metric"]["MetricName"].as_str())
+        .collect();
+    assert_eq!(names, ["ReadThrottleEvents", "WriteThrottleEvents"]);
+    // The scheduler's silence is an alarm.
+    let heartbeat = &t["Resources"]["SchedulerHeartbeatAlarm"]["Properties"];
+    assert_eq!(heartbeat["TreatMissingData"].as_str(), Some("breaching"));
+    assert_eq!(
+        heartbeat["MetricName"].as_str(),
+        Some(rantevou_domain::ports::Metric::SchedulerRuns.name())
+    );
+    // Every log group of a function that sends mail feeds the given-up count.
+    let filtered: BTreeSet<&str> = resources_of_type(&t, "AWS::Logs::MetricFilter")
+        .iter()
+        .filter_map(|(_, f)| f["Properties"]["LogGroupName"]["Ref"].as_str())
+        .collect();
+    for group in [
+        "CreateAppointmentLogs",
+        "CancelAppointmentLogs",
+        "ConfirmAppointmentLogs",
+        "StaffApiLogs",
+        "SendPendingMailLogs",
+    ] {
+        assert!(filtered.contains(group), "{group}");
+    }
+}
+
+/// Each function is released through its alias with a canary its own errors alarm rolls back.
+#[test]
+fn every_function_is_released_through_an_alias_with_a_canary() {
+    let t = template();
+    assert_eq!(
+        t["Globals"]["Function"]["AutoPublishAlias"].as_str(),
+        Some("live")
+    );
+    for (logical, f) in resources_of_type(&t, "AWS::Serverless::Function") {
+        let preference = &f["Properties"]["DeploymentPreference"];
+        assert!(
+            preference["Type"]
+                .as_str()
+                .is_some_and(|k| k.starts_with("Canary")),
+            "{logical}"
+        );
+        let errors = format!("{}ErrorsAlarm", logical.trim_end_matches("Function"));
+        assert_eq!(
+            preference["Alarms"][0]["Ref"].as_str(),
+            Some(errors.as_str()),
+            "{logical}"
+        );
+        assert!(t["Resources"][errors.as_str()]["Type"].as_str().is_some());
+    }
+}
+
+/// Bounces and complaints reach the scheduler's function: the configuration set's event
+/// destination sends them to EventBridge, a rule of that function takes SES's events.
+#[test]
+fn bounces_and_complaints_reach_the_scheduler() {
+    let t = template();
+    let destination = &t["Resources"]["MailEventDestination"]["Properties"]["EventDestination"];
+    let kinds: BTreeSet<&str> = destination["MatchingEventTypes"]
+        .as_vec()
+        .unwrap()
+        .iter()
+        .filter_map(Yaml::as_str)
+        .collect();
+    for kind in ["BOUNCE", "COMPLAINT", "REJECT", "DELIVERY_DELAY"] {
+        assert!(kinds.contains(kind), "{kind}");
+    }
+    assert!(
+        destination["EventBridgeDestination"]["EventBusArn"]["Fn::Sub"]
+            .as_str()
+            .unwrap()
+            .ends_with("event-bus/default")
+    );
+    let rule = &t["Resources"]["SendPendingMailFunction"]["Properties"]["Events"]["MailFeedback"];
+    assert_eq!(rule["Type"].as_str(), Some("EventBridgeRule"));
+    assert_eq!(
+        rule["Properties"]["Pattern"]["source"][0].as_str(),
+        Some("aws.ses")
+    );
+    // The fixtures' event kinds are the rule's.
+    let types: BTreeSet<&str> = rule["Properties"]["Pattern"]["detail-type"]
+        .as_vec()
+        .unwrap()
+        .iter()
+        .filter_map(Yaml::as_str)
+        .collect();
+    for name in ["ses-bounce", "ses-complaint", "ses-delay"] {
+        let path = rantevou_tests::root().join(format!("events/send-pending-mail.{name}.json"));
+        let event: serde_json::Value =
+            serde_json::from_str(&std::fs::read_to_string(path).unwrap()).unwrap();
+        assert!(
+            types.contains(event["detail-type"].as_str().unwrap()),
+            "{name}"
+        );
+    }
+}
+
+/// The dashboard shows exactly the metrics the code emits (and the given-up count of the log
+/// metric filters), no name the code does not know.
+#[test]
+fn the_dashboard_names_only_metrics_the_code_emits() {
+    let t = template();
+    let body = t["Resources"]["Dashboard"]["Properties"]["DashboardBody"]["Fn::Sub"]
+        .as_str()
+        .expect("a dashboard body");
+    let body: serde_json::Value = serde_json::from_str(body).expect("the body is JSON");
+    let mut shown = BTreeSet::new();
+    for widget in body["widgets"].as_array().unwrap() {
+        for metric in widget["properties"]["metrics"].as_array().unwrap() {
+            if metric[0] == "rantevou" {
+                shown.insert(metric[1].as_str().unwrap().to_owned());
+            }
+        }
+    }
+    let mut emitted: BTreeSet<String> = rantevou_domain::ports::Metric::ALL
+        .iter()
+        .map(|m| m.name().to_owned())
+        .collect();
+    for (_, filter) in resources_of_type(&t, "AWS::Logs::MetricFilter") {
+        for transform in filter["Properties"]["MetricTransformations"]
+            .as_vec()
+            .unwrap()
+        {
+            emitted.insert(transform["MetricName"].as_str().unwrap().to_owned());
+        }
+    }
+    assert_eq!(shown, emitted);
+}

@@ -47,6 +47,7 @@ pub fn waitlist_mail(
         html,
         attachments: Vec::new(),
         date: now,
+        about: None,
     })
 }
 
@@ -93,5 +94,6 @@ pub fn links_again(
         html,
         attachments: Vec::new(),
         date: now,
+        about: None,
     })
 }

@@ -19,7 +19,7 @@ use crate::texts::{fill, texts};
 use chrono::{DateTime, Utc};
 use minijinja::{context, Environment};
 use rantevou_domain::appointment::{Appointment, MailKind};
-use rantevou_domain::ports::{Attachment, OutgoingMail};
+use rantevou_domain::ports::{Attachment, Audience, MailAbout, OutgoingMail};
 use rantevou_domain::{Language, LibraryConfig};
 use std::sync::OnceLock;
 
@@ -222,7 +222,7 @@ fn confirm_request(
     };
     let subject = format!("{heading} – {} {}", d.service, d.start);
     let body = render_pair("confirm-request", &ctx, kind)?;
-    Ok(to_patron(a, subject, body, Vec::new(), now))
+    Ok(to_patron(a, kind, subject, body, Vec::new(), now))
 }
 
 /// The video-call link mail or a reminder, to the patron only, in the patron's language: the
@@ -253,12 +253,23 @@ fn timed(
         .into_iter()
         .collect();
     let subject = format!("{heading} – {} {}", d.service, d.start);
-    Ok(to_patron(a, subject, body, attachments, now))
+    Ok(to_patron(a, kind, subject, body, attachments, now))
 }
 
-/// A message to `a`'s patron alone: `subject`, `(text, html)`, `attachments`, dated `now`.
+/// What a message of `kind` about `a` for `audience` is, for the mail service's tags.
+fn about(a: &Appointment, kind: MailKind, audience: Audience) -> Option<MailAbout> {
+    Some(MailAbout {
+        appointment: a.id.to_string(),
+        kind: kind.name(),
+        audience,
+    })
+}
+
+/// A message `kind` to `a`'s patron alone: `subject`, `(text, html)`, `attachments`, dated
+/// `now`.
 fn to_patron(
     a: &Appointment,
+    kind: MailKind,
     subject: String,
     (text, html): (String, String),
     attachments: Vec<Attachment>,
@@ -272,6 +283,7 @@ fn to_patron(
         html,
         attachments,
         date: now,
+        about: about(a, kind, Audience::Patron),
     }
 }
 
@@ -329,6 +341,7 @@ pub fn messages(
     )?;
     let mut out = vec![to_patron(
         a,
+        kind,
         patron.subject,
         (patron.text, patron.html),
         vec![attachment(calendar::Audience::Patron)],
@@ -345,6 +358,7 @@ pub fn messages(
             html: copy.html,
             attachments: vec![attachment(calendar::Audience::Staff)],
             date: now,
+            about: about(a, kind, Audience::Staff),
         });
     }
     Ok(out)
@@ -440,5 +454,6 @@ pub fn undelivered(
         html: notice.html,
         attachments: Vec::new(),
         date: now,
+        about: about(a, kind, Audience::Staff),
     }))
 }

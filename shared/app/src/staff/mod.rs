@@ -13,6 +13,7 @@ use chrono::{DateTime, Days, NaiveDate, Utc};
 use rantevou_domain::appointment::{Appointment, MailKind, Status};
 use rantevou_domain::closure::StaffClosure;
 use rantevou_domain::patron::FreeText;
+use rantevou_domain::ports::Metric;
 use rantevou_domain::ports::{StaffStore, StoreError};
 use rantevou_domain::staff::{Actor, AuditEntry, LIBRARY_SUBJECT};
 use rantevou_domain::{AppointmentId, ManageKeys, ProviderId};
@@ -281,7 +282,10 @@ impl Staff {
             });
         }
         let cancelled = match self.store.cancel(&a, now, reason).await {
-            Ok(c) => c,
+            Ok(c) => {
+                self.ctx.count(Metric::Cancellations);
+                c
+            }
             Err(StoreError::NotBooked) => {
                 return Err(StaffError::AlreadyCancelled(a.id.to_string()))
             }

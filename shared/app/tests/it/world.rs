@@ -65,6 +65,7 @@ impl World {
             self.keys.clone(),
         )
         .with_waitlist(self.waitlisting())
+        .with_suppressions(self.store.clone())
     }
 
     pub fn free_slots(&self) -> FreeSlots {

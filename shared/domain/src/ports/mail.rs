@@ -14,6 +14,44 @@ pub struct Attachment {
     pub content: Vec<u8>,
 }
 
+/// Who a message is for.
+#[derive(Debug, Clone, Copy, PartialEq, Eq)]
+pub enum Audience {
+    /// The patron.
+    Patron,
+    /// The provider's mailbox (a copy, a notice).
+    Staff,
+}
+
+impl Audience {
+    /// Its stable name (the mail service's tag).
+    pub fn name(self) -> &'static str {
+        match self {
+            Audience::Patron => "patron",
+            Audience::Staff => "staff",
+        }
+    }
+
+    /// The audience called `name`.
+    pub fn named(name: &str) -> Option<Audience> {
+        [Audience::Patron, Audience::Staff]
+            .into_iter()
+            .find(|a| a.name() == name)
+    }
+}
+
+/// What a message is about, as the mail service tags it (SES message tags), so that what it
+/// later says of the message (a bounce, a complaint) finds its appointment.
+#[derive(Debug, Clone, PartialEq, Eq)]
+pub struct MailAbout {
+    /// The appointment.
+    pub appointment: String,
+    /// Which message ([`crate::appointment::MailKind::name`]).
+    pub kind: &'static str,
+    /// For whom.
+    pub audience: Audience,
+}
+
 /// A mail to send: content already rendered, recipients already validated.
 #[derive(Debug, Clone, PartialEq, Eq)]
 pub struct OutgoingMail {
@@ -31,6 +69,8 @@ pub struct OutgoingMail {
     pub attachments: Vec<Attachment>,
     /// When it was written (the `Date` header): the use case's clock, not the adapter's.
     pub date: DateTime<Utc>,
+    /// The appointment and message it is (none for mail about no one appointment).
+    pub about: Option<MailAbout>,
 }
 
 /// Why a mail was not sent.

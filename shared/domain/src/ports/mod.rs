@@ -17,21 +17,25 @@
 //! | [`MailQueue`] | the mail due now or later (one sparse index by next due); fresh tokens for late confirmations | `Query` (GSI2), `UpdateItem` |
 //! | [`ClosureReader`], [`ClosureWriter`] | the closures staff add | `GetItem`; `PutItem` on a version |
 //! | [`Agenda`] | a provider's appointments in a range; everything about one patron | `Query` (GSI1, GSI3) |
+//! | [`Suppressions`] | addresses that bounced or complained (by patron key) | `GetItem`, `PutItem` |
 //! | [`Mailer`] | send one message | SES `SendEmail` |
 //! | [`Clock`] | now | — |
+//! | [`Metrics`] | count what happened | — (CloudWatch's embedded metric format, in the logs) |
 //!
 //! Each store method is one round trip: `create`, `confirm`, `cancel` and `reschedule` are one `TransactWriteItems`
 //! each, `get` one `GetItem`, `locks` one `Query` on a provider-month partition.
 
 mod clock;
 mod mail;
+mod metrics;
 mod store;
 
 pub use clock::Clock;
-pub use mail::{Attachment, MailError, Mailer, OutgoingMail};
+pub use mail::{Attachment, Audience, MailAbout, MailError, Mailer, OutgoingMail};
+pub use metrics::{Metric, Metrics, NoMetrics};
 pub use store::{
     Agenda, AppointmentUpdates, Appointments, AuditLog, Bookings, Cancellations, ClosureReader,
     ClosureWriter, ConfigSource, Confirmations, CreateConditions, Created, IdempotencyKey,
     LockReader, MailLog, MailQueue, Reschedules, Resends, StaffStore, StoreError, StoredConfig,
-    Waitlist, IDEMPOTENCY_KEY_TTL_SECONDS,
+    Suppressions, Waitlist, IDEMPOTENCY_KEY_TTL_SECONDS,
 };

@@ -6,6 +6,7 @@
 use crate::appointment::{Appointment, PatronLimit};
 use crate::challenge::SolvedChallenge;
 use crate::closure::StaffClosure;
+use crate::feedback::Suppression;
 use crate::ids::{AppointmentId, ProviderId};
 use crate::patron::FreeText;
 use crate::slot_lock::{LockMonth, SlotLock};
@@ -68,6 +69,9 @@ pub enum StoreError {
     /// The patron holds as many active appointments as the limit allows; nothing was written.
     #[error("the patron holds as many appointments as allowed")]
     PatronLimit,
+    /// Mail to the patron's address bounced for good before; nothing was written.
+    #[error("mail to the patron's address bounced before")]
+    Undeliverable,
     /// The idempotency key was used before for a different request.
     #[error("the idempotency key was used for a different request")]
     IdempotencyMismatch,
@@ -109,6 +113,23 @@ pub trait ConfigSource: Send + Sync {
     async fn load_config(&self) -> Result<Option<StoredConfig>, StoreError>;
     /// Only the stored configuration's version (a read of a few bytes), if one was pushed.
     async fn config_version(&self) -> Result<Option<String>, StoreError>;
+}
+
+/// The addresses that bounced for good or whose owner complained ([`Suppression`]), by
+/// patron key (the keyed digest of the normalised address): the mail-events handler writes
+/// them, the scheduler reads them before the mail it sends unasked, a booking checks them.
+#[async_trait]
+pub trait Suppressions: Send + Sync {
+    /// What is known of the address with `patron_key`.
+    async fn suppression(&self, patron_key: &str) -> Result<Option<Suppression>, StoreError>;
+    /// Records `suppression` of the address, kept until `until`; a bounce outweighs a
+    /// complaint (a complaint never turns a bounce back).
+    async fn suppress(
+        &self,
+        patron_key: &str,
+        suppression: &Suppression,
+        until: DateTime<Utc>,
+    ) -> Result<(), StoreError>;
 }
 
 /// The closures staff added in the store (`rantevou closure add`): availability and booking
@@ -182,6 +203,9 @@ pub struct CreateConditions<'a> {
     pub patron: Option<&'a PatronLimit>,
     /// The bot check's challenge is used now, and never again ([`StoreError::ChallengeUsed`]).
     pub challenge: Option<&'a SolvedChallenge>,
+    /// The patron's address (its patron key) must not be one known to bounce
+    /// ([`StoreError::Undeliverable`]): checked in the same write, at no extra request.
+    pub deliverable: Option<&'a str>,
 }
 
 /// Where bookings are written (a booking checks the staff closures too).

@@ -91,6 +91,13 @@ pub fn resend_pk(patron: &str) -> String {
 /// Sort key of a resend mark.
 pub const RESEND_SK: &str = "LAST";
 
+/// Partition key of what is known of an address that bounced or complained.
+pub fn suppress_pk(patron_key: &str) -> String {
+    format!("SUPPRESS#{patron_key}")
+}
+/// Sort key of a suppression.
+pub const SUPPRESS_SK: &str = "SUPPRESS";
+
 /// Key of the configuration item.
 pub const CONFIG_PK: &str = "CONFIG";
 /// Sort key of the configuration item.

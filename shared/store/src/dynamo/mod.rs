@@ -12,6 +12,7 @@
 //! | `ConfigSource` | the pushed configuration; its version alone | one `GetItem`; one `GetItem` of one attribute |
 //! | `Agenda` | a provider's range; one patron's appointments | one `Query` on GSI1 per provider-day; `Query` on GSI3 |
 //! | `ClosureReader`, `ClosureWriter` | the staff closures | one `GetItem`; a `PutItem` on the item's version |
+//! | `Suppressions` | an address that bounced or complained | one `GetItem`; one `PutItem` (a complaint's on condition no bounce is there) |
 //!
 //! A lock's failed condition cancels the whole transaction, so nothing partial is ever written.
 //! `write.rs` builds the create (and every item index named) and runs transactions with the one
@@ -26,6 +27,7 @@ pub mod request_counter;
 mod reschedule;
 mod resend;
 mod staff;
+mod suppress;
 pub mod table;
 mod waitlist;
 mod write;

@@ -1,7 +1,8 @@
 //! The create transaction, the items of every transaction in a known order, and the one way
 //! to run a transaction (confirm and cancel build theirs in `lifecycle.rs`).
 //!
-//! A create is `[appointment, lock…, idempotency key?, patron place?, challenge?]`; a confirm
+//! A create is `[appointment, lock…, idempotency key?, patron place?, challenge?, address
+//! check?]`; a confirm
 //! and a cancel are `[appointment, lock…, patron place?]`. The layouts name those indexes, and a refusal's
 //! failed conditions are read against them.
 
@@ -40,6 +41,8 @@ pub(super) struct Layout {
     pub(super) patron: Option<usize>,
     /// Index of the used challenge, if any.
     challenge: Option<usize>,
+    /// Index of the check that the address is not known to bounce, if any.
+    deliverable: Option<usize>,
 }
 
 impl Layout {
@@ -59,6 +62,7 @@ impl Layout {
             idempotency: None,
             patron: None,
             challenge: None,
+            deliverable: None,
         })
     }
 
@@ -79,6 +83,14 @@ impl Layout {
     fn with_challenge(mut self, item: Option<TransactWriteItem>) -> Layout {
         if let Some(item) = item {
             self.challenge = Some(self.items.len());
+            self.items.push(item);
+        }
+        self
+    }
+
+    fn with_deliverable(mut self, item: Option<TransactWriteItem>) -> Layout {
+        if let Some(item) = item {
+            self.deliverable = Some(self.items.len());
             self.items.push(item);
         }
         self
@@ -319,10 +331,15 @@ impl Bookings for DynamoStore {
                 .challenge
                 .map(|c| self.use_challenge(c))
                 .transpose()?;
+            let deliverable = conditions
+                .deliverable
+                .map(|key| self.deliverable_check(key))
+                .transpose()?;
             let layout = self
                 .create_layout(&a, digest.as_deref())?
                 .with_patron(place)
-                .with_challenge(challenge);
+                .with_challenge(challenge)
+                .with_deliverable(deliverable);
             // DynamoDB's own idempotency window (10 minutes) for SDK-level retries; each
             // place's attempt is another request.
             let token = digest.as_ref().map(|d| format!("{}-{index}", &d[..32]));
@@ -339,6 +356,9 @@ impl Bookings for DynamoStore {
                     }
                     if layout.challenge.is_some_and(|i| failed.contains(&i)) {
                         return Err(StoreError::ChallengeUsed);
+                    }
+                    if layout.deliverable.is_some_and(|i| failed.contains(&i)) {
+                        return Err(StoreError::Undeliverable);
                     }
                     if layout.patron.is_some_and(|i| failed.contains(&i)) {
                         // That place is someone's upcoming appointment: try the next.

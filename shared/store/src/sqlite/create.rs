@@ -1,6 +1,7 @@
 //! A booking in SQLite: one `BEGIN IMMEDIATE` transaction that replays an idempotent repeat,
 //! takes one of the patron's places, the appointment's row, every lock (a held one refuses it
-//! and rolls everything back), the bot check's challenge and the idempotency key.
+//! and rolls everything back), the bot check's challenge, the check that the address is not
+//! known to bounce, and the idempotency key.
 
 use super::{queued_due, read_appointment, take_lock, unavailable, use_challenge, SqliteStore};
 use crate::record::{
@@ -78,6 +79,7 @@ impl Bookings for SqliteStore {
         let mut appointment = appointment.clone();
         let limit = conditions.patron.cloned();
         let challenge = conditions.challenge.cloned();
+        let deliverable = conditions.deliverable.map(str::to_owned);
         let idempotency_key = conditions.idempotency_key;
         let key = idempotency_key.map(|k| key_digest(k.as_str()));
         self.with_conn(move |c| {
@@ -149,6 +151,11 @@ impl Bookings for SqliteStore {
             }
             if let Some(c) = &challenge {
                 use_challenge(&tx, c)?;
+            }
+            if let Some(patron) = &deliverable {
+                if super::suppress::bounced(&tx, patron, now)? {
+                    return Err(StoreError::Undeliverable);
+                }
             }
             if let Some(key) = &key {
                 tx.execute(

@@ -29,6 +29,7 @@ mod reads;
 mod reschedule;
 mod schema;
 mod staff;
+mod suppress;
 mod waitlist;
 
 use schema::{migrate, SCHEMA};
@@ -127,6 +128,8 @@ impl SqliteStore {
             tx.execute("DELETE FROM audit WHERE expires_at <= ?1", params![now])
                 .map_err(unavailable)?;
             tx.execute("DELETE FROM resend_marks WHERE expires_at <= ?1", params![now])
+                .map_err(unavailable)?;
+            tx.execute("DELETE FROM suppressions WHERE expires_at <= ?1", params![now])
                 .map_err(unavailable)?;
             tx.execute("DELETE FROM waitlist WHERE expires_at <= ?1", params![now])
                 .map_err(unavailable)?;

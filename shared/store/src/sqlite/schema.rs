@@ -72,6 +72,13 @@ CREATE TABLE IF NOT EXISTS waitlist (
     UNIQUE (patron_key, service, date)
 );
 CREATE INDEX IF NOT EXISTS waitlist_waiting ON waitlist (notified, expires_at);
+CREATE TABLE IF NOT EXISTS suppressions (
+    patron_key TEXT PRIMARY KEY,
+    state      TEXT NOT NULL,
+    at         TEXT NOT NULL,
+    reason     TEXT,
+    expires_at INTEGER NOT NULL
+) WITHOUT ROWID;
 CREATE TABLE IF NOT EXISTS config (
     name   TEXT PRIMARY KEY,
     source TEXT NOT NULL

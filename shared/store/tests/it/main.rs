@@ -8,6 +8,7 @@ mod config;
 mod contract;
 mod contract_move;
 mod contract_staff;
+mod contract_suppress;
 mod contract_waitlist;
 mod faults;
 mod migration;
