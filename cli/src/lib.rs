@@ -11,5 +11,6 @@ mod listen;
 mod outbox_pages;
 pub mod serve;
 pub mod staff_cmd;
+mod timed_io;
 
 pub use functions::Functions;

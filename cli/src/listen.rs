@@ -1,7 +1,9 @@
 //! The accept loop of `rantevou serve`, bounded: at most [`MAX_CONNECTIONS`] open at once and
 //! [`PER_CLIENT`] from one address; a connection that does not deliver a complete request head
 //! within [`HEADER_TIMEOUT`] (the first, or the next one on a kept-alive connection) is closed,
-//! so slow or idle clients cannot hold the server. Ctrl-C stops accepting and waits for the
+//! and one that stops reading what it is sent for [`crate::timed_io::WRITE_TIMEOUT`] too, with
+//! at most [`MAX_BUFFER`] of its requests and answers buffered, so slow, idle or never-reading
+//! clients cannot hold the server. Ctrl-C stops accepting and waits for the
 //! requests in flight (at most [`DRAIN`]).
 
 use axum::extract::ConnectInfo;
@@ -24,6 +26,9 @@ pub const HEADER_TIMEOUT: Duration = Duration::from_secs(10);
 pub const MAX_CONNECTIONS: usize = 512;
 /// Open connections from one address at most (a browser opens six).
 pub const PER_CLIENT: usize = 32;
+/// Most a connection may have buffered (pipelined requests read ahead, an answer not yet
+/// taken by the client).
+pub const MAX_BUFFER: usize = 64 * 1024;
 /// How long a stop waits for the requests in flight.
 pub const DRAIN: Duration = Duration::from_secs(10);
 
@@ -115,9 +120,13 @@ pub async fn serve(
                 .insert(ConnectInfo::<SocketAddr>(remote));
             router.clone().oneshot(req)
         });
+        // A client that stops reading our answers is dropped after WRITE_TIMEOUT, and what it
+        // may have us buffer is bounded: no more of its pipelined requests are read than fit.
+        let stream = crate::timed_io::WriteTimeout::new(stream, crate::timed_io::WRITE_TIMEOUT);
         let connection = hyper::server::conn::http1::Builder::new()
             .timer(TokioTimer::new())
             .header_read_timeout(HEADER_TIMEOUT)
+            .max_buf_size(MAX_BUFFER)
             .serve_connection(TokioIo::new(stream), service);
         let connection = graceful.watch(connection);
         tokio::spawn(async move {

@@ -202,10 +202,27 @@ async fn dispatch(
             .map(|l| l.check(client.ip(), req.method().as_str()))
         {
             let retry_after_secs = wait.as_secs() + u64::from(wait.subsec_nanos() > 0);
+            // Logged without the address (personal data) or the path's ids and tokens: the
+            // route and the method say what was being flooded.
+            let route = rantevou_http::routes::function_for(req.method().as_str(), &path)
+                .map_or("unrouted", |f| f.name());
+            tracing::warn!(method = %req.method(), function = route, retry_after_secs, "rate limited (429)");
             return to_axum(ApiError::TooManyRequests { retry_after_secs }.to_response());
         }
         let claims = signed_in.then(|| rantevou_http::staff::local_claims(LOCAL_STAFF));
         return api(&app.functions, req, claims).await;
+    }
+    // The site is files: read, never written.
+    if req.method() != Method::GET {
+        let mut refused = (
+            StatusCode::METHOD_NOT_ALLOWED,
+            "The site's pages are only read (GET, HEAD).\n",
+        )
+            .into_response();
+        refused
+            .headers_mut()
+            .insert(header::ALLOW, HeaderValue::from_static("GET, HEAD"));
+        return refused;
     }
     static_file(&app.site, &path).await
 }

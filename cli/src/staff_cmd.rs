@@ -12,7 +12,8 @@ use rantevou_domain::appointment::Appointment;
 use rantevou_domain::closure::ClosedHours;
 use rantevou_domain::staff::Actor;
 use rantevou_domain::LibraryConfig;
-use rantevou_http::staff::{export_csv, mail_state, patron_json, status_word};
+use rantevou_http::export::{export_csv, export_xlsx};
+use rantevou_http::staff::{mail_state, patron_json, status_word};
 use std::io::Write;
 use std::path::PathBuf;
 use std::sync::Arc;
@@ -121,8 +122,8 @@ pub enum Action {
         #[command(subcommand)]
         action: ClosureAction,
     },
-    /// The appointments of a range as CSV on standard output (UTF-8 with a BOM, for
-    /// spreadsheet programs).
+    /// The appointments of a range on standard output, as CSV (UTF-8 with a BOM, `;` between
+    /// cells, for Greek spreadsheets) or XLSX; nothing in them runs as a formula.
     Export {
         /// First date, YYYY-MM-DD.
         #[arg(long)]
@@ -130,6 +131,9 @@ pub enum Action {
         /// Last date, inclusive.
         #[arg(long)]
         to: NaiveDate,
+        /// csv or xlsx.
+        #[arg(long, default_value = "csv", value_parser = ["csv", "xlsx"])]
+        format: String,
     },
     /// A patron's data: export or erase.
     Patron {
@@ -297,11 +301,16 @@ pub async fn run(action: Action, target: Target) -> Result<(), String> {
                 }
             }
         }
-        Action::Export { from, to } => {
+        Action::Export { from, to, format } => {
             let list = staff.export(by, from, to).await.map_err(err)?;
-            let csv = export_csv(&list, tz).map_err(|e| e.to_string())?;
+            let lang = config.library.default_language();
+            let bytes = if format == "xlsx" {
+                export_xlsx(&list, tz, lang).map_err(|e| e.to_string())?
+            } else {
+                export_csv(&list, tz, lang).map_err(|e| e.to_string())?
+            };
             let mut out = std::io::stdout().lock();
-            out.write_all(&csv).map_err(|e| e.to_string())?;
+            out.write_all(&bytes).map_err(|e| e.to_string())?;
             out.flush().map_err(|e| e.to_string())?;
         }
         Action::Patron { action } => match action {

@@ -96,6 +96,10 @@ test("book, read the mail, cancel by its link, read the cancellation, the time i
   assert.ok(!(await freeStarts(day)).includes(start), "opening the link cancels nothing");
   await audit(page, "the cancel page");
   await page.locator("#reason").fill("αλλαγή ημερομηνίας ραντεβού");
+  // Asked once: without "yes, cancel" ticked the browser keeps the form.
+  await page.locator("form.cancel-form button[type=submit]").click();
+  assert.equal(await page.locator("form.cancel-form").count(), 1, "not sent unconfirmed");
+  await page.getByLabel("Ναι, να ακυρωθεί αυτό το ραντεβού").check();
   await page.locator("form.cancel-form button[type=submit]").click();
   await page.locator("h1", { hasText: /ακυρώθηκε/ }).waitFor();
   await audit(page, "the cancelled page");

@@ -42,11 +42,13 @@ test("book and cancel on a 320 px screen", async () => {
   await page.locator("#reason").fill("x".repeat(1001));
   await page.evaluate(() => document.getElementById("reason").removeAttribute("maxlength"));
   await page.locator("#reason").fill("x".repeat(1001));
+  await page.locator("#confirm-cancel").check();
   await page.locator("form.cancel-form button[type=submit]").click();
   await page.locator("#reason-error").waitFor();
   await assertReflows(page, "the cancel page with an error");
   await audit(page, "the cancel page with an error");
   await page.locator("#reason").fill("");
+  await page.locator("#confirm-cancel").check();
   await page.locator("form.cancel-form button[type=submit]").click();
   await page.locator("form.cancel-form").waitFor({ state: "detached" });
   await assertReflows(page, "the cancelled page");

@@ -131,6 +131,9 @@ test("a librarian's day: agenda, an appointment, the link, a cancel, an afternoo
   const download = page.waitForEvent("download");
   await page.getByRole("button", { name: "Λήψη CSV" }).click();
   assert.match((await download).suggestedFilename(), /^appointments-.*\.csv$/);
+  const xlsx = page.waitForEvent("download");
+  await page.getByRole("button", { name: "Λήψη Excel (XLSX)" }).click();
+  assert.match((await xlsx).suggestedFilename(), /^appointments-.*\.xlsx$/);
   await page.locator("#lang-switch").click();
   await page.getByRole("heading", { level: 1, name: "Export and patrons' data" }).waitFor();
   assert.equal(await page.getAttribute("html", "lang"), "en");

@@ -164,3 +164,83 @@ fn listening_on_every_interface_needs_the_public_url() {
     assert!(second.starts_with("WARNING"), "{second}");
     assert!(second.contains("reachable from the network"), "{second}");
 }
+
+#[test]
+fn the_sites_files_answer_only_get_and_head() {
+    let data = tempfile::tempdir().unwrap();
+    let server = Server::start(data.path());
+    let host = server.1.trim_start_matches("http://").to_owned();
+    for method in ["POST", "PUT", "DELETE", "TRACE", "PATCH"] {
+        for path in ["/", "/index.html", "/styles.css", "/no-such-file"] {
+            let answer = raw(&server.1, method, path, &host);
+            assert!(
+                answer.starts_with("HTTP/1.1 405"),
+                "{method} {path}: {answer}"
+            );
+            assert!(
+                answer.to_ascii_lowercase().contains("allow: get, head"),
+                "{method} {path}: {answer}"
+            );
+        }
+    }
+    assert!(raw(&server.1, "GET", "/styles.css", &host).starts_with("HTTP/1.1 200"));
+}
+
+/// A client that pipelines requests and never reads the answers, with a tiny receive window,
+/// is dropped once the server's writes stall for the write timeout; meanwhile, and after, a
+/// patron is served.
+#[test]
+fn a_client_that_never_reads_is_dropped_while_others_are_served() {
+    let data = tempfile::tempdir().unwrap();
+    let server = Server::start(data.path());
+    let host = server.1.trim_start_matches("http://").to_owned();
+    let to: std::net::SocketAddr = host.parse().unwrap();
+    let socket = socket2::Socket::new(socket2::Domain::IPV4, socket2::Type::STREAM, None).unwrap();
+    socket.set_recv_buffer_size(1024).unwrap();
+    socket.connect(&to.into()).unwrap();
+    let mut hog: TcpStream = socket.into();
+    hog.set_write_timeout(Some(Duration::from_secs(2))).unwrap();
+    let request = format!("GET / HTTP/1.1\r\nHost: {host}\r\n\r\n");
+    let started = Instant::now();
+    // Requests for pages, one after another, never a byte read back.
+    let mut sent = 0;
+    for _ in 0..5000 {
+        if hog.write_all(request.as_bytes()).is_err() {
+            break;
+        }
+        sent += 1;
+    }
+    // Served meanwhile.
+    assert!(raw(&server.1, "GET", "/api/services", &host).starts_with("HTTP/1.1 200"));
+    // The server gives up on the hog once its writes have stalled for the write timeout:
+    // reading then finds the connection closed (after the answers the kernel had taken).
+    std::thread::sleep(Duration::from_secs(12));
+    hog.set_read_timeout(Some(Duration::from_secs(30))).unwrap();
+    let mut sink = [0u8; 65536];
+    let mut answered = Vec::new();
+    let closed = loop {
+        match hog.read(&mut sink) {
+            Ok(0) => break true,
+            Ok(n) => answered.extend_from_slice(&sink[..n]),
+            Err(e) if e.kind() == ErrorKind::ConnectionReset => break true,
+            Err(_) => break false,
+        }
+    };
+    assert!(closed, "the connection was closed by the server");
+    let answers = String::from_utf8_lossy(&answered)
+        .matches("HTTP/1.1 200")
+        .count();
+    eprintln!(
+        "never-reading client: {sent} requests sent, {answers} answers taken before the close"
+    );
+    assert!(
+        answers < sent,
+        "the server gave up before answering all {sent}: {answers}"
+    );
+    assert!(
+        started.elapsed() < Duration::from_secs(40),
+        "{:?}",
+        started.elapsed()
+    );
+    assert!(raw(&server.1, "GET", "/api/services", &host).starts_with("HTTP/1.1 200"));
+}

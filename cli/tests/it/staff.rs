@@ -181,13 +181,17 @@ fn a_librarians_day_with_the_staff_commands() {
     let (success, _, stderr) = rantevou(data, &["closure", "remove", &id]);
     assert!(!success && stderr.contains("no closure"), "{stderr}");
 
-    // The export: a BOM, a header, one row each, Greek intact.
+    // The export: a BOM, a header in the library's language, `;` between cells, one row
+    // each, Greek intact.
     let (success, csv, _) = rantevou(data, &["export", "--from", &day1, "--to", &day2]);
     assert!(success);
-    assert!(csv.starts_with("\u{feff}id,date,start,end,"), "{csv}");
+    assert!(
+        csv.starts_with("\u{feff}Κωδικός;Ημερομηνία;Έναρξη;Λήξη;"),
+        "{csv}"
+    );
     assert_eq!(csv.lines().count(), 4, "{csv}");
     assert!(
-        csv.contains("Άννα Δημητρίου") && csv.contains("cancelled"),
+        csv.contains("Άννα Δημητρίου") && csv.contains(";Ακυρώθηκε;"),
         "{csv}"
     );
 

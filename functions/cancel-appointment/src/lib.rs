@@ -14,6 +14,7 @@ use rantevou_domain::patron::FreeText;
 use rantevou_domain::Language;
 use rantevou_http::body::{self, LinkRequest};
 use rantevou_http::input::{CancelBody, RescheduleBody};
+use rantevou_http::pages::Retry;
 use rantevou_http::problem::FieldProblem;
 use rantevou_http::{pages, request, respond, serve, ApiError, Function};
 
@@ -64,23 +65,23 @@ async fn show(req: &Request, c: &Cancelling) -> Result<Response<Body>, ApiError>
 async fn from_form(req: &Request, c: &Cancelling) -> Result<Response<Body>, ApiError> {
     let form = body::form(req)?;
     let (token, reason) = (form.get("token"), form.get("reason"));
+    // The page's version: a page read before a move is shown the appointment as it is now.
+    let version = form.get("version").parse().ok();
     let config = &c.context().config;
     let Some(id) = request::appointment_id(req) else {
         return Ok(pages::not_found(config, language(req, c)));
     };
-    match FreeText::parse(reason) {
-        Ok(parsed) => pages::cancelled(config, c.cancel(id, token, parsed).await, language(req, c)),
-        Err(code) => {
-            let looked = c.look(id, token).await;
-            pages::looked(
-                config,
-                looked,
-                token,
-                language(req, c),
-                Some((reason, code)),
-            )
+    let retry = match FreeText::parse(reason) {
+        Err(code) => Retry::Reason(reason, code),
+        // The patron confirms once, on the form, that they mean it.
+        Ok(_) if form.get("confirm") != "yes" => Retry::Unconfirmed(reason),
+        Ok(parsed) => {
+            let done = c.cancel(id, token, parsed, version).await;
+            return pages::cancelled(config, done, token, language(req, c));
         }
-    }
+    };
+    let looked = c.look(id, token).await;
+    pages::looked(config, looked, token, language(req, c), Some(retry))
 }
 
 async fn from_json(req: &Request, c: &Cancelling) -> Result<Response<Body>, ApiError> {
@@ -89,7 +90,7 @@ async fn from_json(req: &Request, c: &Cancelling) -> Result<Response<Body>, ApiE
         ApiError::Validation(vec![FieldProblem::of("reason", code, language(req, c))])
     })?;
     let id = request::appointment_id(req).ok_or(ApiError::NotFound)?;
-    let done = c.cancel(id, &body.token, reason).await?;
+    let done = c.cancel(id, &body.token, reason, body.version).await?;
     let tz = c.context().config.library.timezone;
     Ok(respond::appointment(done.appointment(), tz))
 }

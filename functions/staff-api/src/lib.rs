@@ -10,11 +10,16 @@ use lambda_http::http::{Method, StatusCode};
 use lambda_http::{Body, Request, Response};
 use rantevou_app::Staff;
 use rantevou_domain::staff::Actor;
+use rantevou_http::export::{export_csv, export_xlsx};
+use rantevou_http::request::query;
 use rantevou_http::staff::{
-    actor, agenda_json, closure_json, erased_json, export_csv, patron_json, AuditView, MeView,
+    actor, agenda_json, closure_json, erased_json, patron_json, AuditView, MeView,
     StaffAppointmentView,
 };
 use rantevou_http::{body, request, respond, serve, ApiError, Function};
+
+/// The XLSX media type.
+const XLSX: &str = "application/vnd.openxmlformats-officedocument.spreadsheetml.sheet";
 
 /// Serves every `/api/staff/...` route.
 pub async fn handle(req: Request, staff: &Staff) -> Response<Body> {
@@ -93,8 +98,22 @@ async fn route(req: &Request, staff: &Staff, by: &Actor) -> Result<Response<Body
         (&Method::GET, ["export"]) => {
             let (from, to) = range(req, staff, rantevou_app::staff::MAX_RANGE_DAYS)?;
             let list = staff.export(by, from, to).await?;
-            let csv = export_csv(&list, tz).map_err(|_| ApiError::Internal)?;
-            Ok(respond::csv(csv, &format!("appointments-{from}-{to}.csv")))
+            let lang = staff.context().config.library.default_language();
+            match query(req, "format").as_deref() {
+                None | Some("csv") => {
+                    let csv = export_csv(&list, tz, lang).map_err(|_| ApiError::Internal)?;
+                    Ok(respond::csv(csv, &format!("appointments-{from}-{to}.csv")))
+                }
+                Some("xlsx") => {
+                    let xlsx = export_xlsx(&list, tz, lang).map_err(|_| ApiError::Internal)?;
+                    Ok(respond::download(
+                        xlsx,
+                        XLSX,
+                        &format!("appointments-{from}-{to}.xlsx"),
+                    ))
+                }
+                Some(_) => Err(ApiError::bad_param("format", "invalid", "csv or xlsx")),
+            }
         }
         (&Method::POST, ["patrons", "export"]) => {
             let b: EmailBody = body::json(req)?;

@@ -65,6 +65,13 @@ pub enum CancelError {
         /// The policy's cutoff in minutes.
         cutoff_minutes: u32,
     },
+    /// The appointment changed (moved, its link set) since the page that asks to cancel it
+    /// was read: the patron sees it as it is now before cancelling it.
+    #[error("the appointment changed since it was read")]
+    Changed {
+        /// The appointment, as it stands.
+        appointment: Box<Appointment>,
+    },
     /// A hold that ran out before it was confirmed: nothing holds its time any more.
     #[error("the hold has lapsed")]
     Lapsed {
@@ -123,17 +130,25 @@ impl Cancelling {
         Ok((a, state))
     }
 
-    /// Cancels appointment `id` for `reason` if `token` is its token and the cutoff allows.
-    /// Cancelling twice answers like the first time and sends nothing again.
+    /// Cancels appointment `id` for `reason` if `token` is its token and the cutoff allows,
+    /// and, given the `version` the patron's page read, only if it is still that version (a
+    /// stale page is told the appointment changed, and shown it). Cancelling twice answers like
+    /// the first time and sends nothing again.
     #[tracing::instrument(skip(self, token, reason), fields(appointment = %id))]
     pub async fn cancel(
         &self,
         id: AppointmentId,
         token: &str,
         reason: FreeText,
+        version: Option<u32>,
     ) -> Result<Cancelled, CancelError> {
         let appointment = find(&*self.appointments, id, token, &self.ctx).await?;
         let now = self.ctx.now();
+        if version.is_some_and(|v| v != appointment.version) && appointment.is_booked() {
+            return Err(CancelError::Changed {
+                appointment: Box::new(appointment),
+            });
+        }
         match appointment.may_cancel(&self.ctx.config.policy, now) {
             Err(too_late) => Err(CancelError::TooLate {
                 appointment: Box::new(appointment),

@@ -52,9 +52,20 @@ pub(crate) async fn find(
     if token.is_empty() {
         return Err(FetchError::NotFound);
     }
-    appointments
-        .get(id, ctx.now())
-        .await?
-        .filter(|a| a.token_hash.verify(token))
-        .ok_or(FetchError::NotFound)
+    match appointments.get(id, ctx.now()).await? {
+        Some(a) if a.token_hash.verify(token) => Ok(a),
+        Some(_) => Err(FetchError::NotFound),
+        None => {
+            // An unknown id costs what a wrong token costs (the same hashing and comparison),
+            // so that the answer's time does not tell which ids exist.
+            let _ = unknown_id_hash().verify(token);
+            Err(FetchError::NotFound)
+        }
+    }
+}
+
+/// The hash an unknown id's token is checked against: no token has it.
+fn unknown_id_hash() -> &'static rantevou_domain::TokenHash {
+    static HASH: std::sync::OnceLock<rantevou_domain::TokenHash> = std::sync::OnceLock::new();
+    HASH.get_or_init(|| rantevou_domain::TokenHash::of("\u{0}no appointment has this token"))
 }

@@ -22,6 +22,26 @@ pub struct Texts {
     pub mail: MailTexts,
     /// The cancel pages.
     pub page: PageTexts,
+    /// The staff export's headers and words.
+    pub export: ExportTexts,
+}
+
+/// The staff export (CSV, XLSX): its header row and the words in its cells.
+#[derive(Debug, Clone, Default, Serialize, Deserialize)]
+#[serde(deny_unknown_fields)]
+#[allow(missing_docs)]
+pub struct ExportTexts {
+    /// The header row, in column order.
+    pub columns: Vec<String>,
+    pub held: String,
+    pub booked: String,
+    pub cancelled: String,
+    pub yes: String,
+    pub no: String,
+    pub mail_ok: String,
+    pub mail_pending: String,
+    /// `{reason}` filled in.
+    pub mail_failed: String,
 }
 
 /// Field messages, by field and code.
@@ -39,6 +59,8 @@ pub struct FieldTexts {
     pub email_too_many_active: String,
     /// The address bounced before.
     pub email_undeliverable: String,
+    /// A domain label mixes scripts.
+    pub email_mixed_script: String,
     /// `{max}` filled in with the waiting list's cap per address.
     pub email_waitlist_full: String,
     pub phone_required: String,
@@ -100,6 +122,10 @@ pub struct MailTexts {
     pub no_reason: String,
     pub cancel_link: String,
     pub attention: String,
+    /// Above what the patron typed, in the patron's message.
+    pub patron_wrote: String,
+    /// The same, in the provider's copy.
+    pub staff_patron_wrote: String,
     pub video_note: String,
     pub video_note_html: String,
     /// The staff copy's subject on booking; `{when}` (`30/11 09:20`) and `{name}` filled in.
@@ -161,6 +187,10 @@ pub struct PageTexts {
     pub cancel_heading: String,
     pub reason_label: String,
     pub button: String,
+    pub confirm_label: String,
+    pub confirm_required: String,
+    pub changed_heading: String,
+    pub changed_message: String,
     pub book_again: String,
     pub form_heading: String,
     pub form_message: String,
@@ -243,6 +273,7 @@ impl Texts {
             ("customer.email" | "email", TooLong) => &f.email_too_long,
             ("customer.email", TooManyActive) => &f.email_too_many_active,
             ("customer.email" | "email", Undeliverable) => &f.email_undeliverable,
+            ("customer.email" | "email", MixedScript) => &f.email_mixed_script,
             ("customer.email" | "email", _) => &f.email_invalid,
             ("customer.phone", Required) => &f.phone_required,
             ("customer.phone", _) => &f.phone_invalid,
@@ -294,16 +325,27 @@ mod tests {
             keys(&value, "", &mut k);
             k.sort();
             for key in &k {
-                let text = key
-                    .split('.')
-                    .try_fold(&value, |v, part| v.get(part))
-                    .and_then(|v| v.as_str())
-                    .unwrap_or("");
-                assert!(!text.trim().is_empty(), "{lang:?}: {key} is blank");
+                let found = key.split('.').try_fold(&value, |v, part| v.get(part));
+                // A list (the export's columns) is texts too: each one must say something.
+                let texts: Vec<&str> = match found {
+                    Some(toml::Value::Array(items)) => {
+                        items.iter().map(|i| i.as_str().unwrap_or("")).collect()
+                    }
+                    other => vec![other.and_then(|v| v.as_str()).unwrap_or("")],
+                };
+                assert!(
+                    !texts.is_empty() && texts.iter().all(|t| !t.trim().is_empty()),
+                    "{lang:?}: {key} is blank"
+                );
             }
             sets.push(k);
         }
         assert_eq!(sets[0], sets[1], "el.toml and en.toml have the same keys");
+        assert_eq!(
+            texts(Language::El).export.columns.len(),
+            texts(Language::En).export.columns.len(),
+            "one export header per column in both languages"
+        );
     }
 
     #[test]

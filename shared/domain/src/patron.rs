@@ -67,7 +67,9 @@ pub const LIMITS: Limits = Limits {
     email: EmailRule {
         max_bytes: EMAIL_MAX,
         local_max: 64,
-        local_specials: "!#$%&'*+-/=?^_`{|}~",
+        // What SES and every mail client take alike, and nothing a `mailto:` or a URL reads as
+        // structure (`?`, `&`, `=`, `%`, `#`, `/`): `?bcc=…` cannot ride in a local part.
+        local_specials: "'+-_",
         domain_max: 253,
         label_max: 63,
     },
@@ -169,6 +171,18 @@ impl PatronName {
     }
 }
 
+/// Whether every label of `address`'s domain (read back from its ASCII form) is written in
+/// one script (Unicode TS #39's mixed-script detection): `gmаil.com` with a Cyrillic `а` is
+/// not, nor is `xn--gmil-63d.com`, its punycode.
+fn single_script_labels(address: &str) -> bool {
+    use unicode_security::MixedScript;
+    let Some((_, domain)) = address.split_once('@') else {
+        return false;
+    };
+    let (unicode, result) = idna::domain_to_unicode(domain);
+    result.is_ok() && unicode.split('.').all(|label| label.is_single_script())
+}
+
 impl PatronEmail {
     /// Parses an email address as typed (surrounding spaces ignored), by [`EmailRule`].
     pub fn parse(raw: &str) -> Result<Self, FieldCode> {
@@ -179,7 +193,10 @@ impl PatronEmail {
         if email.len() > LIMITS.email.max_bytes {
             return Err(FieldCode::TooLong);
         }
-        LIMITS.email.ascii(email).ok_or(FieldCode::Invalid)?;
+        let ascii = LIMITS.email.ascii(email).ok_or(FieldCode::Invalid)?;
+        if !single_script_labels(&ascii) {
+            return Err(FieldCode::MixedScript);
+        }
         Ok(PatronEmail(email.to_owned()))
     }
 
@@ -320,6 +337,8 @@ pub enum FieldCode {
     Used,
     /// Mail to this address bounced for good before: it does not exist or refuses mail.
     Undeliverable,
+    /// A domain label mixes scripts (a look-alike of another domain).
+    MixedScript,
 }
 
 impl fmt::Display for FieldCode {
@@ -336,6 +355,7 @@ impl fmt::Display for FieldCode {
             FieldCode::Expired => "expired",
             FieldCode::Used => "used",
             FieldCode::Undeliverable => "undeliverable",
+            FieldCode::MixedScript => "mixed_script",
         })
     }
 }

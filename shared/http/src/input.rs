@@ -223,6 +223,9 @@ pub struct CancelBody {
     /// Why, possibly empty.
     #[serde(default)]
     pub reason: String,
+    /// The version the page read (a stale page is refused, 409 `changed`).
+    #[serde(default, deserialize_with = "whole_number")]
+    pub version: Option<u32>,
 }
 
 #[cfg(test)]

@@ -4,6 +4,7 @@
 //! The use cases are `rantevou-app`'s; building them is the wiring's.
 
 pub mod body;
+pub mod export;
 pub mod input;
 pub mod pages;
 pub mod problem;

@@ -19,6 +19,8 @@ use std::sync::OnceLock;
 pub enum Page {
     /// Details, reason field and the cancel button.
     CancelForm,
+    /// The same, for an appointment that changed since the page the patron sent was read.
+    Changed,
     /// Just cancelled.
     Cancelled,
     /// It was cancelled before.
@@ -58,6 +60,7 @@ fn heading_and_message(
     let t = &texts(lang).page;
     match page {
         Page::CancelForm => (&t.manage_heading, Some(t.manage_message.clone())),
+        Page::Changed => (&t.changed_heading, Some(t.changed_message.clone())),
         Page::Cancelled => (&t.cancelled_heading, Some(t.cancelled_message.clone())),
         Page::AlreadyCancelled => (&t.already_heading, None),
         Page::TooLate => (
@@ -94,6 +97,8 @@ pub struct PageInput<'a> {
     pub reason: &'a str,
     /// An error about the reason, if any.
     pub error: Option<String>,
+    /// The cancel was sent without ticking "yes, cancel": say so at the box.
+    pub confirm_error: Option<String>,
 }
 
 impl<'a> PageInput<'a> {
@@ -106,6 +111,7 @@ impl<'a> PageInput<'a> {
             token,
             reason: "",
             error: None,
+            confirm_error: None,
         }
     }
 
@@ -118,6 +124,7 @@ impl<'a> PageInput<'a> {
             token: "",
             reason: "",
             error: None,
+            confirm_error: None,
         }
     }
 }
@@ -147,12 +154,21 @@ impl From<ConfirmState> for Page {
 /// The page for a cancel link as looked up: its form, "already cancelled" or "too late", or
 /// "not valid". With `retry` (the reason as typed and what is wrong with it) the form comes
 /// back with the text kept and the problem next to the field (422).
+/// Why a cancel form comes back to the patron, with what they typed.
+#[derive(Debug, Clone, Copy)]
+pub enum Retry<'a> {
+    /// The reason cannot be taken (`FieldCode` says why).
+    Reason(&'a str, FieldCode),
+    /// "Yes, cancel" was not ticked.
+    Unconfirmed(&'a str),
+}
+
 pub fn looked(
     config: &LibraryConfig,
     looked: Result<(Appointment, CancelState), CancelError>,
     token: &str,
     language: Language,
-    retry: Option<(&str, FieldCode)>,
+    retry: Option<Retry<'_>>,
 ) -> Result<Response<Body>, ApiError> {
     let (a, state) = match looked {
         Ok(found) => found,
@@ -165,13 +181,22 @@ pub fn looked(
             StatusCode::OK,
             PageInput::about(state.into(), &a, token),
         ),
-        Some((reason, code)) => {
+        Some(Retry::Reason(reason, code)) => {
             let error = texts(a.patron.language)
                 .field_message("reason", code)
                 .to_owned();
             let input = PageInput {
                 reason,
                 error: Some(error),
+                ..PageInput::about(Page::CancelForm, &a, token)
+            };
+            page_response(config, StatusCode::UNPROCESSABLE_ENTITY, input)
+        }
+        Some(Retry::Unconfirmed(reason)) => {
+            let error = texts(a.patron.language).page.confirm_required.clone();
+            let input = PageInput {
+                reason,
+                confirm_error: Some(error),
                 ..PageInput::about(Page::CancelForm, &a, token)
             };
             page_response(config, StatusCode::UNPROCESSABLE_ENTITY, input)
@@ -183,6 +208,7 @@ pub fn looked(
 pub fn cancelled(
     config: &LibraryConfig,
     outcome: Result<Cancelled, CancelError>,
+    token: &str,
     language: Language,
 ) -> Result<Response<Body>, ApiError> {
     let (status, page, a) = match &outcome {
@@ -190,6 +216,11 @@ pub fn cancelled(
         Ok(Cancelled::Before(a)) => (StatusCode::OK, Page::AlreadyCancelled, a),
         Err(CancelError::TooLate { appointment, .. }) => {
             (StatusCode::CONFLICT, Page::TooLate, &**appointment)
+        }
+        // A stale page: the appointment as it is now, with its form (the token to send it).
+        Err(CancelError::Changed { appointment }) => {
+            let input = PageInput::about(Page::Changed, appointment, token);
+            return Ok(page_response(config, StatusCode::CONFLICT, input));
         }
         Err(CancelError::NotFound) => return Ok(not_found(config, language)),
         Err(e) => return Err(e.clone().into()),
@@ -274,7 +305,7 @@ pub fn render_page(config: &LibraryConfig, input: PageInput<'_>) -> String {
     let lang = input.language;
     let (heading, message) = heading_and_message(input.page, lang, config);
     let (state, verb) = match input.page {
-        Page::CancelForm => ("cancel_form", "cancel"),
+        Page::CancelForm | Page::Changed => ("cancel_form", "cancel"),
         Page::ConfirmForm => ("confirm_form", "confirm"),
         _ => ("done", ""),
     };
@@ -287,7 +318,7 @@ pub fn render_page(config: &LibraryConfig, input: PageInput<'_>) -> String {
     // `/js/manage.js` from what the section says).
     let movable = input
         .appointment
-        .filter(|a| input.page == Page::CancelForm && a.is_booked())
+        .filter(|a| matches!(input.page, Page::CancelForm | Page::Changed) && a.is_booked())
         .map(|a| {
             context! {
                 id => a.id.to_string(),
@@ -311,8 +342,10 @@ pub fn render_page(config: &LibraryConfig, input: PageInput<'_>) -> String {
             unverified,
             movable,
             token => input.token,
+            version => input.appointment.map(|a| a.version),
             reason => input.reason,
             error => input.error,
+            confirm_error => input.confirm_error,
             action,
         })
     });

@@ -455,6 +455,7 @@ impl From<CancelError> for ApiError {
             CancelError::NotFound => ApiError::NotFound,
             CancelError::TooLate { cutoff_minutes, .. } => ApiError::TooLate { cutoff_minutes },
             CancelError::Lapsed { .. } => ApiError::HoldExpired,
+            CancelError::Changed { .. } => ApiError::Changed,
             CancelError::Store(e) => e.into(),
         }
     }

@@ -35,15 +35,20 @@ pub fn appointment(a: &rantevou_domain::appointment::Appointment, tz: Tz) -> Res
 
 /// `200` with `csv` as a file to save as `filename`, never cached.
 pub fn csv(csv: Vec<u8>, filename: &str) -> Response<Body> {
+    download(csv, "text/csv; charset=utf-8", filename)
+}
+
+/// A file to download: `bytes` of `content_type` saved as `filename`, never cached.
+pub fn download(bytes: Vec<u8>, content_type: &str, filename: &str) -> Response<Body> {
     Response::builder()
         .status(StatusCode::OK)
-        .header(header::CONTENT_TYPE, "text/csv; charset=utf-8")
+        .header(header::CONTENT_TYPE, content_type)
         .header(header::CACHE_CONTROL, "no-store")
         .header(
             header::CONTENT_DISPOSITION,
             format!("attachment; filename=\"{filename}\""),
         )
-        .body(Body::Binary(csv))
+        .body(Body::Binary(bytes))
         .unwrap_or_else(|_| Response::new(Body::Empty))
 }
 

@@ -273,6 +273,15 @@ pub fn status_word(a: &Appointment) -> &'static str {
     }
 }
 
+/// Where an appointment's mail stands, in the export's words.
+pub(crate) fn mail_state_words(a: &Appointment, t: &rantevou_app::texts::ExportTexts) -> String {
+    match (&a.delivery.failure, a.pending_mail.is_empty()) {
+        (Some(reason), _) => rantevou_app::texts::fill(&t.mail_failed, "reason", reason),
+        (None, false) => t.mail_pending.clone(),
+        (None, true) => t.mail_ok.clone(),
+    }
+}
+
 /// `failed: reason`, `pending`, or `ok`.
 pub fn mail_state(a: &Appointment) -> String {
     match (&a.delivery.failure, a.pending_mail.is_empty()) {
@@ -280,76 +289,6 @@ pub fn mail_state(a: &Appointment) -> String {
         (None, false) => "mail pending".into(),
         (None, true) => "mail ok".into(),
     }
-}
-
-fn local(t: DateTime<Utc>, tz: Tz) -> String {
-    t.with_timezone(&tz).format("%Y-%m-%d %H:%M").to_string()
-}
-
-/// The export: one row per appointment, times in the library's zone, UTF-8 with a BOM (for
-/// spreadsheet programs).
-pub fn export_csv(list: &[Appointment], tz: Tz) -> Result<Vec<u8>, csv::Error> {
-    let mut out = "\u{feff}".as_bytes().to_vec();
-    {
-        let mut w = csv::Writer::from_writer(&mut out);
-        w.write_record([
-            "id",
-            "date",
-            "start",
-            "end",
-            "service",
-            "provider",
-            "status",
-            "name",
-            "email",
-            "phone",
-            "topic",
-            "language",
-            "meeting_link",
-            "link_sent",
-            "mail",
-            "attended",
-            "cancelled_at",
-            "cancel_reason",
-        ])?;
-        for a in list {
-            let (cancelled_at, reason) = match &a.status {
-                Status::Cancelled { at, reason } => (local(*at, tz), reason.as_str().to_owned()),
-                _ => (String::new(), String::new()),
-            };
-            let start = a.start.with_timezone(&tz);
-            w.write_record([
-                a.id.to_string(),
-                start.format("%Y-%m-%d").to_string(),
-                start.format("%H:%M").to_string(),
-                a.end.with_timezone(&tz).format("%H:%M").to_string(),
-                a.service.to_string(),
-                a.provider.to_string(),
-                status_word(a).to_owned(),
-                a.patron.customer.name.to_string(),
-                a.patron.customer.email.to_string(),
-                a.patron
-                    .customer
-                    .phone
-                    .as_ref()
-                    .map(ToString::to_string)
-                    .unwrap_or_default(),
-                a.patron.notes.to_string(),
-                a.patron.language.code().to_owned(),
-                a.meeting.url.clone().unwrap_or_default(),
-                (a.meeting.url.is_some() && a.meeting.due.is_none()).to_string(),
-                mail_state(a),
-                a.attendance
-                    .map(|m| if m.attended { "yes" } else { "no" })
-                    .unwrap_or_default()
-                    .to_owned(),
-                cancelled_at,
-                reason,
-            ])?;
-        }
-        w.flush()?;
-    }
-    Ok(out)
 }
 
 /// `GET agenda`: the range, the zone, the server's now and the appointments.

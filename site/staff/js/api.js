@@ -16,7 +16,7 @@ export class Problem extends Error {
 }
 
 async function call(path, { method = "GET", body, raw = false } = {}) {
-  const headers = { Accept: raw ? "text/csv" : "application/json", Authorization: `Bearer ${token() || ""}` };
+  const headers = { Accept: raw ? "*/*" : "application/json", Authorization: `Bearer ${token() || ""}` };
   if (body !== undefined) headers["Content-Type"] = "application/json";
   let response;
   try {
@@ -53,7 +53,7 @@ export const attendance = (a, attended) => post(`/appointments/${id(a)}/attendan
 export const closures = () => call("/closures");
 export const addClosure = (closure) => post("/closures", closure);
 export const removeClosure = (c) => call(`/closures/${id(c)}`, { method: "DELETE" });
-export const exportCsv = (from, to) => call(`/export?${new URLSearchParams({ from, to })}`, { raw: true });
+export const exportFile = (from, to, format) => call(`/export?${new URLSearchParams({ from, to, format })}`, { raw: true });
 export const patronExport = (email) => post("/patrons/export", { email });
 export const patronErase = (email, reason) => post("/patrons/erase", { email, reason });
 export const failedMail = () => call("/mail/failed");

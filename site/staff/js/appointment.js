@@ -2,6 +2,7 @@
 // audit record; set or change the video-call link, mark attendance, cancel with a reason.
 
 import * as api from "./api.js";
+import { mailto } from "./mailto.js";
 import { t } from "./texts.js";
 import { busy, fill, h, page, providerName, showDone, showError, statusBox, when } from "./ui.js";
 
@@ -40,7 +41,7 @@ function render(body, box, a) {
       a.cancelled_at ? row(f.cancelled, when(a.cancelled_at)) : null,
       a.cancel_reason ? row(f.reason, a.cancel_reason) : null,
       row(f.name, a.customer.name),
-      row(f.email, h("a", { href: `mailto:${a.customer.email}` }, a.customer.email)),
+      row(f.email, h("a", { href: mailto(a.customer.email) }, a.customer.email)),
       row(f.phone, a.customer.phone ? h("a", { href: `tel:${a.customer.phone.replace(/[^+0-9]/g, "")}` }, a.customer.phone) : tx.none),
       row(f.topic, a.notes || tx.none),
       row(f.language, a.language === "en" ? "English" : "Ελληνικά"),
@@ -140,3 +141,4 @@ function cancelSection(a, body, box) {
     h("h2", { id: "cancel-h" }, tx.cancelHeading),
     h("label", { for: "cancel-reason" }, tx.reasonLabel), reason, start, confirmRow);
 }
+

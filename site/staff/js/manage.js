@@ -175,20 +175,23 @@ export async function data() {
   const tx = t();
   const { main } = page(tx.dataHeading);
   const box = statusBox();
-  const exportButton = h("button", { type: "submit" }, tx.exportButton);
+  const exportButton = h("button", { type: "submit", value: "csv" }, tx.exportButton);
+  const xlsxButton = h("button", { type: "submit", value: "xlsx", class: "secondary" }, tx.exportXlsxButton);
   const exportForm = h("form", { onsubmit: (e) => {
     e.preventDefault();
+    const format = e.submitter?.value === "xlsx" ? "xlsx" : "csv";
+    const button = format === "xlsx" ? xlsxButton : exportButton;
     const from = document.getElementById("export-from").value;
     const to = document.getElementById("export-to").value || from;
-    busy(exportButton, box, async () => {
-      download(await api.exportCsv(from, to), `appointments-${from}-${to}.csv`);
+    busy(button, box, async () => {
+      download(await api.exportFile(from, to, format), `appointments-${from}-${to}.${format}`);
       showDone(box, tx.exported);
     });
   } },
     h("div", { class: "toolbar" },
       field({ id: "export-from", label: tx.fromDate, type: "date", value: today(), required: true }),
       field({ id: "export-to", label: tx.toDate, type: "date", value: addDays(today(), 30) }),
-      exportButton));
+      exportButton, xlsxButton));
 
   const email = () => document.getElementById("patron-email").value.trim();
   const exportPatron = h("button", { type: "button", class: "secondary", onclick: () => {

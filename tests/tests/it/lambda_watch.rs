@@ -225,7 +225,7 @@ async fn fixtures_and_a_patron_walk_through_cargo_lambda_watch() {
         "opening the cancel link cancels nothing"
     );
 
-    let form = format!("token={token}&reason=%CE%B1%CE%BB%CE%BB%CE%B1%CE%B3%CE%AE");
+    let form = format!("token={token}&confirm=yes&reason=%CE%B1%CE%BB%CE%BB%CE%B1%CE%B3%CE%AE");
     let (status, _, page) = http(
         "POST",
         &format!("{base}/api/appointments/{id}/cancel"),
@@ -268,7 +268,7 @@ async fn fixtures_and_a_patron_walk_through_cargo_lambda_watch() {
     );
     let body = confirmation.body_text(0).unwrap();
     assert!(
-        body.contains("Όνομα: Ελένη Κ.") && body.contains(&manage),
+        body.contains("> Όνομα: Ελένη Κ.") && body.contains(&manage),
         "{body}"
     );
     let cancellation = parser.parse(raws[1].as_bytes()).unwrap();
@@ -276,7 +276,10 @@ async fn fixtures_and_a_patron_walk_through_cargo_lambda_watch() {
         .subject()
         .unwrap()
         .starts_with("Το ραντεβού ακυρώθηκε"));
-    assert!(cancellation.body_text(0).unwrap().contains("Αιτία: αλλαγή"));
+    assert!(cancellation
+        .body_text(0)
+        .unwrap()
+        .contains("Αιτία:\n> αλλαγή"));
     let ics = String::from_utf8(cancellation.attachment(0).unwrap().contents().to_vec()).unwrap();
     assert!(ics.contains("METHOD:CANCEL") && ics.contains(&format!("UID:{id}@rantevou")));
 

@@ -4,9 +4,11 @@
 //! and end to end through `cargo lambda watch`.
 
 mod any_provider;
+mod cancel;
 mod cognito;
 mod contract;
 mod events;
+mod export;
 mod feedback;
 mod lambda_watch;
 mod limits;

@@ -70,6 +70,8 @@ fn escape_html(text: &str) -> String {
     out
 }
 
+pub mod patron_text;
+
 fn environment() -> &'static Environment<'static> {
     static ENV: OnceLock<Environment<'static>> = OnceLock::new();
     ENV.get_or_init(|| {
@@ -84,6 +86,9 @@ fn environment() -> &'static Environment<'static> {
             }
             _ => minijinja::escape_formatter(out, state, value),
         });
+        // What the patron typed is quoted and its links defanged (see `patron_text`).
+        env.add_filter("defang", |text: String| patron_text::defang(&text));
+        env.add_filter("quote", |text: String| patron_text::quote(&text));
         // `.html` is auto-escaped; `.txt` is not (plain text shows what the patron typed).
         for (name, source) in [
             (
@@ -386,11 +391,8 @@ fn staff_copy(
         .with_timezone(&config.library.timezone)
         .format("%d/%m %H:%M")
         .to_string();
-    let subject = fill(
-        &fill(subject, "when", &when),
-        "name",
-        a.patron.customer.name.as_str(),
-    );
+    // Never the patron's name or words in a subject: a subject cannot be quoted.
+    let subject = fill(subject, "when", &when);
     render(
         kind,
         a,

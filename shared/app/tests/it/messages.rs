@@ -97,9 +97,9 @@ fn the_greek_confirmation_follows_the_seed() {
         "Πάροχος: Τμήμα Επιστημονικής Πληροφόρησης & Τεκμηρίωσης",
         "Έναρξη: 27/01/2027 10:40",
         "Λήξη: 27/01/2027 11:00",
-        "Σημειώσεις: Αναζήτηση ηλεκτρονικών άρθρων με θέμα \"Διαπολιτισμική εκπαίδευση στην Ελλάδα\"",
+        // What the patron typed, quoted under its label.
+        "Όσα γράψατε στη φόρμα κράτησης, όπως τα πληκτρολογήσατε:\n> Όνομα: Κατερίνα Παπαδοπούλου\n> Σημειώσεις: Αναζήτηση ηλεκτρονικών άρθρων με θέμα \"Διαπολιτισμική εκπαίδευση στην Ελλάδα\"",
         "Λεπτομέρειες Πελάτη",
-        "Όνομα: Κατερίνα Παπαδοπούλου",
         "Email: pamaklib@uom.edu.gr",
         "Τηλέφωνο: 6900000000",
         "ξεχωριστό email",
@@ -118,19 +118,18 @@ fn the_greek_confirmation_follows_the_seed() {
         !staff.text.contains("token="),
         "the patron's link stays the patron's"
     );
-    // Written for the librarian: what, when and who in the subject; replies reach the patron;
-    // what is left to do instead of the patron's "the link will be sent to you".
-    assert_eq!(
-        staff.subject,
-        "Νέο ραντεβού: 27/01 10:40 — Κατερίνα Παπαδοπούλου"
-    );
+    // Written for the librarian: what and when in the subject (never what the patron typed,
+    // which a subject cannot quote); replies reach the patron; what is left to do instead of
+    // the patron's "the link will be sent to you".
+    assert_eq!(staff.subject, "Νέο ραντεβού: 27/01 10:40");
     assert_eq!(staff.reply_to.as_deref(), Some("pamaklib@uom.edu.gr"));
     assert_eq!(patron.reply_to, None);
     for expected in [
         "Απαντήστε σε αυτό το email",
         "Email: pamaklib@uom.edu.gr",
         "Τηλέφωνο: 6900000000",
-        "Σημειώσεις: Αναζήτηση ηλεκτρονικών άρθρων",
+        "> Σημειώσεις: Αναζήτηση ηλεκτρονικών άρθρων",
+        "Όσα έγραψε ο/η ενδιαφερόμενος/η, όπως τα πληκτρολόγησε",
         "Στείλτε στον χρήστη τον σύνδεσμο της τηλεδιάσκεψης",
     ] {
         assert!(
@@ -214,8 +213,8 @@ fn the_english_cancellation_has_duration_reason_and_the_same_uid() {
         "Provider: Department of Scientific Information & Documentation",
         "Start: 27/01/2027 10:40",
         "Duration: 20 minutes",
-        "Name: Katerina Papadopoulou",
-        "Reason: change of appointment date",
+        "> Name: Katerina Papadopoulou",
+        "Reason:\n> change of appointment date",
     ] {
         assert!(
             patron.text.contains(expected),
@@ -227,11 +226,8 @@ fn the_english_cancellation_has_duration_reason_and_the_same_uid() {
     assert!(patron.html.contains("<html lang=\"en\">"));
     // The staff copy is in the library's default language, Greek, and says it is a cancellation.
     let staff = &mails[1];
-    assert!(staff.text.contains("Αιτία: change of appointment date"));
-    assert_eq!(
-        staff.subject,
-        "Ακύρωση: 27/01 10:40 — Katerina Papadopoulou"
-    );
+    assert!(staff.text.contains("Αιτία:\n> change of appointment date"));
+    assert_eq!(staff.subject, "Ακύρωση: 27/01 10:40");
     assert!(
         !staff.text.contains("Στείλτε στον χρήστη"),
         "nothing left to send"

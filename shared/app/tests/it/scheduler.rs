@@ -59,7 +59,7 @@ async fn link_mail_goes_at_start_minus_lead_in_its_own_jitsi_room_and_never_afte
         w.store.clone(),
         w.delivery(w.store.clone()),
     )
-    .cancel(c.id, &token(&w, &c), FreeText::parse("").unwrap())
+    .cancel(c.id, &token(&w, &c), FreeText::parse("").unwrap(), None)
     .await
     .unwrap();
     w.mailer.take();

@@ -291,7 +291,7 @@ async fn cancelling_is_once_then_idempotent_refused_past_the_cutoff_and_needs_th
         CancelState::TooLate
     );
     assert!(matches!(
-        late.cancel(a.id, &token, FreeText::default()).await,
+        late.cancel(a.id, &token, FreeText::default(), None).await,
         Err(CancelError::TooLate {
             cutoff_minutes: 60,
             ..
@@ -299,12 +299,12 @@ async fn cancelling_is_once_then_idempotent_refused_past_the_cutoff_and_needs_th
     ));
 
     let reason = FreeText::parse("άλλη ώρα").unwrap();
-    let Cancelled::Now(done) = c.cancel(a.id, &token, reason.clone()).await.unwrap() else {
+    let Cancelled::Now(done) = c.cancel(a.id, &token, reason.clone(), None).await.unwrap() else {
         panic!("cancelled now");
     };
     assert!(!done.is_booked());
     assert!(matches!(
-        c.cancel(a.id, &token, reason).await,
+        c.cancel(a.id, &token, reason, None).await,
         Ok(Cancelled::Before(_))
     ));
     assert_eq!(
@@ -796,6 +796,7 @@ async fn the_links_of_a_patrons_upcoming_bookings_are_mailed_again_to_that_addre
             second.id,
             &token_of(&second_url),
             FreeText::parse("").unwrap(),
+            None,
         )
         .await
         .unwrap();

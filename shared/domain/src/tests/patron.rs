@@ -168,6 +168,14 @@ fn the_email_rule_gives_the_shared_cases_answers() {
             "{long:?}"
         );
     }
+    // Look-alike domains: the server alone refuses them, with their own message.
+    for lookalike in list("mixed_script") {
+        assert_eq!(
+            PatronEmail::parse(&lookalike),
+            Err(FieldCode::MixedScript),
+            "{lookalike:?}"
+        );
+    }
 }
 
 #[test]

@@ -1,0 +1,76 @@
+//! A patron's cancel asks once and never acts on a stale page: without "yes, cancel" ticked the
+//! form comes back (422), nothing cancelled; a page read before the appointment was moved is
+//! answered with the appointment as it is now (409, its form again), and the cancel sent from
+//! that page goes through; the JSON cancel with a stale version is 409 `changed`.
+
+use lambda_http::http::{header, Method};
+use lambda_http::{Body, Request};
+use rantevou_tests::{
+    call, deps, html_text, invoke, json, seed_event_appointment, EVENT_ID, EVENT_TOKEN,
+};
+
+fn post(content_type: &str, body: String) -> Request {
+    lambda_http::http::Request::builder()
+        .method(Method::POST)
+        .uri(format!("/api/appointments/{EVENT_ID}/cancel"))
+        .header(header::CONTENT_TYPE, content_type)
+        .body(Body::Text(body))
+        .unwrap()
+}
+
+fn form(body: &str) -> Request {
+    post(
+        "application/x-www-form-urlencoded",
+        format!("token={EVENT_TOKEN}&{body}"),
+    )
+}
+
+#[tokio::test]
+async fn the_cancel_form_asks_once_and_a_stale_page_sees_the_move() {
+    let (deps, _dir) = deps();
+    seed_event_appointment(&deps).await;
+
+    let unconfirmed = call("cancel-appointment", form("reason=x&version=0"), &deps).await;
+    assert_eq!(unconfirmed.status().as_u16(), 422);
+    let page = html_text(&unconfirmed);
+    assert!(page.contains("Επιλέξτε το κουτάκι"), "{page}");
+    assert!(page.contains(r#"name="confirm""#), "the form again");
+
+    // Moved from another tab: the appointment is at version 1 now.
+    let moved = invoke("cancel-appointment.reschedule", &deps).await;
+    assert_eq!(moved.status().as_u16(), 200);
+    assert_eq!(json(&moved)["version"].as_u64(), Some(1));
+
+    let stale = call(
+        "cancel-appointment",
+        form("confirm=yes&reason=x&version=0"),
+        &deps,
+    )
+    .await;
+    assert_eq!(stale.status().as_u16(), 409);
+    let page = html_text(&stale);
+    assert!(page.contains("Το ραντεβού άλλαξε"), "{page}");
+    assert!(page.contains("10:20"), "the new time is shown: {page}");
+    assert!(page.contains(r#"name="version" value="1""#), "{page}");
+    let json_stale = call(
+        "cancel-appointment",
+        post(
+            "application/json",
+            format!(r#"{{"token":"{EVENT_TOKEN}","reason":"","version":0}}"#),
+        ),
+        &deps,
+    )
+    .await;
+    assert_eq!(json_stale.status().as_u16(), 409);
+    assert_eq!(json(&json_stale)["type"], "/problems/changed");
+
+    // Sent from the page as it is now, it cancels.
+    let done = call(
+        "cancel-appointment",
+        form("confirm=yes&reason=x&version=1"),
+        &deps,
+    )
+    .await;
+    assert_eq!(done.status().as_u16(), 200, "{}", html_text(&done));
+    assert!(html_text(&done).contains("ακυρώθηκε"));
+}
