@@ -65,19 +65,29 @@ export function waitlist(body) {
 
 /** Takes entry `id` off the waiting list with the token of its link. */
 export function leaveWaitlist(id, token) {
-  return call("/waitlist/leave", {
+  return waitlistLink("/waitlist/leave", id, token);
+}
+
+/** Confirms the join `id` to the waiting list with its mail's `token`. */
+export function confirmWaitlist(id, token) {
+  return waitlistLink("/waitlist/confirm", id, token);
+}
+
+function waitlistLink(path, id, token) {
+  return call(path, {
     method: "POST",
     headers: { "Content-Type": "application/json" },
     body: JSON.stringify({ id, token }),
   });
 }
 
-/** Moves appointment `id` (as read at `version`) to `start`, with its manage `token`. */
-export function reschedule(id, { token, start, version }) {
+/** Moves appointment `id` (as read at `version`) to `start`, with its manage `token` and the
+ * bot check's `challenge` solved (when the library asks for one). */
+export function reschedule(id, { token, start, version, challenge }) {
   return call(`/appointments/${encodeURIComponent(id)}/reschedule`, {
     method: "POST",
     headers: { "Content-Type": "application/json" },
-    body: JSON.stringify({ token, start, version }),
+    body: JSON.stringify({ token, start, version, challenge }),
   });
 }
 

@@ -35,9 +35,15 @@ async function boot() {
   history.replaceState({ step: 1 }, "");
   applyLanguage();
   const params = new URLSearchParams(location.search);
-  // The waiting list's mails: its leave link, and the link that opens the freed day.
+  // The waiting list's mails: the links that confirm and leave it, and the one that opens
+  // the freed day.
+  const token = new URLSearchParams(location.hash.slice(1)).get("token") || "";
+  if (params.get("wait")) {
+    showWaitAction(WAIT_CONFIRM, params.get("wait"), token);
+    return;
+  }
   if (params.get("leave")) {
-    showLeave(params.get("leave"), new URLSearchParams(location.hash.slice(1)).get("token") || "");
+    showWaitAction(WAIT_LEAVE, params.get("leave"), token);
     return;
   }
   const asked = params.get("date");
@@ -75,26 +81,38 @@ async function boot() {
   show(1, { push: false, focus: false });
 }
 
-/** The leave link's page: one button, then what happened. */
-function showLeave(id, token) {
+/** What the waiting list's two mail links do: their texts and their call. */
+const WAIT_CONFIRM = {
+  call: api.confirmWaitlist,
+  texts: (text) => [text.waitConfirmHeading, text.waitConfirmIntro, text.waitConfirmButton, text.waitConfirmDone, text.leaveGone],
+};
+const WAIT_LEAVE = {
+  call: api.leaveWaitlist,
+  texts: (text) => [text.leaveHeading, text.leaveIntro, text.leaveButton, text.leaveDone, text.leaveGone],
+};
+
+/** A waiting-list link's page: one button (a mail scanner's visit does nothing), then what
+ * happened. */
+function showWaitAction(action, id, token) {
   const text = t();
-  document.title = `${text.leaveHeading} · ${localized(state.catalog.library.name)}`;
+  const [heading, intro, label, done, gone] = action.texts(text);
+  document.title = `${heading} · ${localized(state.catalog.library.name)}`;
   const status = h("div", { id: "leave-status", role: "status" });
-  const leave = async () => {
+  const act = async () => {
     try {
-      await api.leaveWaitlist(id, token);
-      fill(status, h("p", { class: "notice" }, text.leaveDone));
+      await action.call(id, token);
+      fill(status, h("p", { class: "notice" }, done));
     } catch (e) {
-      const message = e instanceof api.Problem && e.status === 404 ? text.leaveGone : text.serverError;
+      const message = e instanceof api.Problem && e.status === 404 ? gone : text.serverError;
       fill(status, h("p", { role: "alert" }, message));
     }
     document.getElementById("leave-button")?.remove();
   };
   fill(
     main,
-    h("h1", { id: "step-heading", tabindex: "-1" }, text.leaveHeading),
-    h("p", null, text.leaveIntro),
-    h("button", { type: "button", class: "primary", id: "leave-button", onclick: leave }, text.leaveButton),
+    h("h1", { id: "step-heading", tabindex: "-1" }, heading),
+    h("p", null, intro),
+    h("button", { type: "button", class: "primary", id: "leave-button", onclick: act }, label),
     status,
   );
   document.getElementById("step-heading").focus();

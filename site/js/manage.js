@@ -6,6 +6,7 @@
 // a reload.
 
 import * as api from "./api.js";
+import * as pow from "./pow.js";
 import { calendarParts, drawMonth } from "./calendar.js";
 import * as d from "./dates.js";
 import { h, fill } from "./dom.js";
@@ -36,6 +37,26 @@ async function boot() {
   state.lastDay = d.addDays(state.today, catalog.policy.horizon_days);
   state.month = d.monthOf(state.today);
   render(null);
+  // A move mails the patron: it carries the bot check, solved while a time is chosen.
+  if (checkNeeded()) pow.prepare().catch(() => {});
+}
+
+const checkNeeded = () => (state.catalog?.policy?.proof_of_work_difficulty || 0) > 0;
+
+/** Moves with the bot check's solution (when the library asks for one); a solution the
+ * server refuses (expired, used) is replaced and the move tried once more. */
+async function moveChecked(id, body) {
+  if (!checkNeeded()) return api.reschedule(id, body);
+  for (let attempt = 0; ; attempt += 1) {
+    const challenge = await pow.prepare();
+    pow.used();
+    try {
+      return await api.reschedule(id, { ...body, challenge });
+    } catch (e) {
+      const refused = e instanceof api.Problem && (e.body.errors || []).some((error) => error.field === "challenge");
+      if (!refused || attempt > 0) throw e;
+    }
+  }
 }
 
 /** The calendar, the chosen day's times and the Move button; `notice` above them. */
@@ -63,7 +84,7 @@ async function move() {
   button.textContent = text.moving;
   const { id, token, version } = state.move;
   try {
-    const moved = await api.reschedule(id, { token, start: state.slot.start, version });
+    const moved = await moveChecked(id, { token, start: state.slot.start, version });
     done(moved);
   } catch (e) {
     refused(e);
@@ -91,7 +112,8 @@ function done(moved) {
 function refused(e) {
   const text = t();
   const slug = e instanceof api.Problem ? e.slug : null;
-  if (slug === "slot-taken" || slug === "validation") {
+  const checkRefused = slug === "validation" && (e.body.errors || []).some((error) => error.field === "challenge");
+  if (slug === "slot-taken" || (slug === "validation" && !checkRefused)) {
     forgetTimes();
     render(slug === "slot-taken" ? text.moveTaken : text.moveNotOffered);
     document.getElementById("move-notice")?.focus();
@@ -107,12 +129,15 @@ function refused(e) {
   }
   const message =
     slug === "too-late" ? text.moveTooLate
+    : slug === "too-many-moves" ? text.moveTooMany
+    : slug === "too-many-mails" ? text.tooManyMails
+    : checkRefused || !(e instanceof api.Problem || e instanceof api.NetworkError) ? text.checkFailed
     : e instanceof api.Problem && e.status === 429 ? text.tooMany
     : e instanceof api.NetworkError ? text.networkError
     : text.serverError;
   const button = document.getElementById("move-button");
   if (button) {
-    button.disabled = slug === "too-late";
+    button.disabled = slug === "too-late" || slug === "too-many-moves";
     button.textContent = text.moveButton;
   }
   const error = document.getElementById("date-error");

@@ -44,6 +44,18 @@ test("a full day's waiting list: join from step 2, a cancel frees a time, the ma
   assert.equal(await page.evaluate(() => document.activeElement?.id), "wait-done");
   const joined = await waitForMail(page, "waiting@example.org", /λίστα αναμονής/);
 
+  // Nothing more is sent until the address's owner confirms, from the mail, with one button
+  // (a mail scanner that opens the link confirms nothing).
+  await page.goto(`${BASE}${joined.href}`);
+  const confirm = await page.locator('pre.mail a[href*="wait="]').first().getAttribute("href");
+  await page.goto(confirm);
+  await page.locator("#leave-button").waitFor();
+  await audit(page, "the waiting list's confirm page");
+  assert.equal(await page.locator("#step-heading").innerText(), "Η λίστα αναμονής");
+  await page.locator("#leave-button").click();
+  await page.locator("#leave-status .notice").waitFor();
+  assert.match(await page.locator("#leave-status").innerText(), /Έγινε/);
+
   // Someone cancels a time of that day, with the link of their confirmation.
   const freed = booked[0];
   const token = new URL(freed.manage_url).searchParams.get("token");

@@ -4,7 +4,7 @@
 //! `GET /api/challenge`: the bot check the booking carries solved; and
 //! `POST /api/appointments/resend`: a patron's links mailed again, always 202; and the waiting
 //! list: `POST /api/waitlist` (202, the same whether the address waited already) and
-//! `POST /api/waitlist/leave` (200).
+//! `POST /api/waitlist/confirm` and `POST /api/waitlist/leave` (200), with the mail's link.
 
 use lambda_http::http::{Method, StatusCode};
 use lambda_http::{Body, Request, Response};
@@ -31,7 +31,7 @@ pub async fn handle(req: Request, uc: &UseCases) -> Response<Body> {
         let default = ctx.config.library.default_language();
         match (req.method().clone(), path(&req).as_str()) {
             (Method::GET, "/api/challenge") => {
-                let challenge = uc.booking.challenge().ok_or(ApiError::NotFound)?;
+                let challenge = uc.booking.challenge().await.ok_or(ApiError::NotFound)?;
                 Ok(respond::json(StatusCode::OK, &challenge))
             }
             (Method::POST, "/api/appointments/resend") => {
@@ -49,6 +49,14 @@ pub async fn handle(req: Request, uc: &UseCases) -> Response<Body> {
                 match uc.waitlisting.join(body.into_request()).await {
                     Ok(_) => Ok(respond::accepted()),
                     Err(e) => Err(ApiError::of_waitlist(e, language)),
+                }
+            }
+            (Method::POST, "/api/waitlist/confirm") => {
+                let body: LeaveBody = body::json(&req)?;
+                let id = body.id.parse().map_err(|_| ApiError::NotFound)?;
+                match uc.waitlisting.confirm(id, &body.token).await {
+                    Ok(()) => Ok(respond::done()),
+                    Err(e) => Err(ApiError::of_waitlist(e, default)),
                 }
             }
             (Method::POST, "/api/waitlist/leave") => {

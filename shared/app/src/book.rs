@@ -10,7 +10,8 @@ use chrono::{DateTime, Duration, Utc};
 use rand::rngs::OsRng;
 use rantevou_domain::appointment::{Appointment, BookingRequest, Consent, MailKind, PatronLimit};
 use rantevou_domain::availability::{offers, resolve, AvailabilityError};
-use rantevou_domain::challenge::{self, Challenge};
+use rantevou_domain::challenge::Challenge;
+use rantevou_domain::mail_cap::{MailCap, Unasked};
 use rantevou_domain::patron::{parse_patron_input, FieldCode, FieldErrors, PatronInput};
 use rantevou_domain::ports::Metric;
 use rantevou_domain::ports::{Bookings, CreateConditions, Created, IdempotencyKey, StoreError};
@@ -130,11 +131,9 @@ impl Booking {
         &self.ctx
     }
 
-    /// A new bot-check challenge (`None`: the library asks for none).
-    pub fn challenge(&self) -> Option<Challenge> {
-        let difficulty = self.ctx.config.policy.proof_of_work_difficulty;
-        (difficulty > 0)
-            .then(|| challenge::issue(&self.keys, difficulty, self.ctx.now(), &mut OsRng))
+    /// A new bot-check challenge at the work asked now (`None`: the library asks for none).
+    pub async fn challenge(&self) -> Option<Challenge> {
+        bot_check::issue(&self.ctx, &self.keys, &*self.bookings).await
     }
 
     /// The per-patron limit of a booking by the patron `key` at `now` (none when the library
@@ -192,20 +191,30 @@ impl Booking {
         let solved = bot_check::verify(
             &self.ctx,
             &self.keys,
+            &*self.bookings,
             request.challenge.as_deref(),
             &mut errors,
-        );
+        )
+        .await;
         let (Some(patron), true) = (patron, errors.is_empty()) else {
             return Err(BookError::Invalid(errors));
         };
         let patron_key = bot_check::patron_key(&self.keys, &patron.customer.email);
         let limit = self.patron_limit(&patron_key, now);
+        let cap = MailCap::of(
+            config.policy.mail_per_address_per_day,
+            config.library.timezone,
+            &patron_key,
+            Unasked::Booking,
+            now,
+        );
         let conditions = CreateConditions {
             idempotency_key: request.idempotency_key.as_ref(),
             patron: limit.as_ref(),
             challenge: solved.as_ref(),
             // Not an address whose mail bounced: the confirmation would never arrive.
             deliverable: Some(&patron_key),
+            mail_cap: cap.as_ref(),
         };
         for slot in candidates {
             let request = BookingRequest {
@@ -224,6 +233,7 @@ impl Booking {
             match self.bookings.create(&appointment, &conditions).await {
                 Ok(Created::New(stored)) => {
                     self.ctx.count(Metric::Bookings);
+                    self.ctx.work.counted(&self.ctx, &*self.bookings).await;
                     let links = &self.ctx.links;
                     // A failed send leaves the mail pending; the booking stands. The answer
                     // is the appointment as stored after the mail was recorded.
@@ -278,6 +288,13 @@ impl Booking {
                 Err(StoreError::Undeliverable) => {
                     let mut errors = FieldErrors::default();
                     errors.push("customer.email", FieldCode::Undeliverable);
+                    return Err(BookError::Invalid(errors));
+                }
+                Err(StoreError::MailCapped) => {
+                    tracing::info!("booking refused: the address had its mail for today");
+                    self.ctx.count(Metric::MailCapped);
+                    let mut errors = FieldErrors::default();
+                    errors.push("customer.email", FieldCode::TooManyMails);
                     return Err(BookError::Invalid(errors));
                 }
                 Err(StoreError::IdempotencyMismatch) => {

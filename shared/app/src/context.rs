@@ -1,5 +1,6 @@
 //! What every use case shares: the library's configuration, the clock, and the public links.
 
+use crate::bot_check::WorkGauge;
 use chrono::{DateTime, Utc};
 use rantevou_domain::ports::{Clock, Metric, Metrics, NoMetrics};
 use rantevou_domain::{AppointmentId, LibraryConfig, ManageToken};
@@ -17,6 +18,8 @@ pub struct Context {
     pub links: Links,
     /// Where what happened is counted (nowhere unless the wiring says).
     pub metrics: Arc<dyn Metrics>,
+    /// The bot check's work now (shared by every use case of the process).
+    pub work: Arc<WorkGauge>,
 }
 
 impl Context {
@@ -27,6 +30,7 @@ impl Context {
             clock,
             links,
             metrics: Arc::new(NoMetrics),
+            work: Arc::new(WorkGauge::default()),
         }
     }
 
@@ -146,6 +150,17 @@ impl Links {
         let mut url = self.site_root();
         url.query_pairs_mut()
             .append_pair("leave", &id.to_string())
+            .append_pair("lang", lang);
+        url.set_fragment(Some(&format!("token={}", token.expose())));
+        url.into()
+    }
+
+    /// The booking site's page that confirms a join to the waiting list:
+    /// `<public>/?wait=<id>&lang=…` with the token in the fragment (as [`Links::leave_url`]).
+    pub fn confirm_wait_url(&self, id: &AppointmentId, token: &ManageToken, lang: &str) -> String {
+        let mut url = self.site_root();
+        url.query_pairs_mut()
+            .append_pair("wait", &id.to_string())
             .append_pair("lang", lang);
         url.set_fragment(Some(&format!("token={}", token.expose())));
         url.into()

@@ -37,6 +37,7 @@ pub mod texts;
 pub mod waitlist;
 
 pub use book::{BookError, BookRequest, Booked, Booking};
+pub use bot_check::{WorkGauge, RATE_CHECK};
 pub use cancel::{CancelError, CancelState, Cancelled, Cancelling};
 pub use confirm::{ConfirmError, ConfirmState, Confirmed, Confirming};
 pub use context::{Context, Links, LinksError};

@@ -23,7 +23,9 @@ use chrono::{DateTime, Duration, Utc};
 use rantevou_domain::appointment::{Appointment, DeliveryOutcome, MailKind};
 use rantevou_domain::feedback::{Suppression, SUPPRESSED};
 use rantevou_domain::ports::Metric;
-use rantevou_domain::ports::{MailError, MailLog, MailQueue, Mailer, StoreError, Suppressions};
+use rantevou_domain::ports::{
+    MailError, MailLog, MailQueue, Mailer, OutgoingMail, StoreError, Suppressions,
+};
 use rantevou_domain::ManageKeys;
 use std::collections::HashSet;
 use std::sync::Arc;
@@ -103,26 +105,83 @@ impl MailDelivery {
             let permanent = matches!(e, MailError::Rejected(_)).then(|| e.to_string());
             return self.failed(a, kind, permanent).await;
         }
-        for copy in mails {
+        // Repeated moves reach the provider's mailbox once an hour, folded (see `StaffCopy`).
+        let copied = kind != MailKind::Moved || a.staff_copy_now(now);
+        if copied {
+            self.send_copies(mails).await;
+        }
+        self.ctx.count(Metric::MailSent);
+        // The copy of a booking starts the hour too: a move right after it is folded.
+        let staff = matches!(kind, MailKind::Moved | MailKind::Confirmation).then_some(copied);
+        (Sent::Yes, self.record(a, kind, staff, now).await)
+    }
+
+    /// Sends the provider's copies, best effort (logged when one fails).
+    async fn send_copies(&self, copies: impl IntoIterator<Item = OutgoingMail>) {
+        for copy in copies {
             if let Err(e) = self.mailer.send(&copy).await {
                 tracing::warn!(error = %e, "provider's copy not sent");
             }
         }
-        self.ctx.count(Metric::MailSent);
-        (Sent::Yes, self.record_sent(a, kind, now).await)
+    }
+
+    /// Sends the provider's mailbox the copy of moves folded since the last one (see
+    /// [`Appointment::staff_copy_due`]): where the appointment went from the time the mailbox
+    /// last knew. None when it was moved back there, or cancelled (its own copy told it).
+    pub(crate) async fn send_owed_copy(&self, a: &Appointment) -> Appointment {
+        let now = self.ctx.now();
+        let Some(knew) = a.staff_copy.owed_from else {
+            return a.clone();
+        };
+        if a.is_booked() && a.start != knew {
+            let mut told = a.clone();
+            told.moved_from = Some(knew);
+            match messages(MailKind::Moved, &told, &self.ctx.config, None, now) {
+                Ok(mails) => self.send_copies(mails.into_iter().skip(1)).await,
+                Err(e) => tracing::error!(error = %e, "provider's copy not rendered"),
+            }
+        }
+        match update_fresh(&*self.log, a.clone(), now, |read| {
+            read.after_staff_copy(true, now)
+        })
+        .await
+        {
+            Ok(Some(stored)) => stored,
+            Ok(None) => a.clone(),
+            Err(e) => {
+                tracing::error!(error = %e, "provider's copy sent but not recorded");
+                a.clone()
+            }
+        }
     }
 
     /// Records that `kind` went at `now`: on the appointment as read, or, when another write
     /// came between, on it as read again (a few times). Sent but not recorded: the next run
     /// may send it once more, which is better than losing it.
-    async fn record_sent(
+    pub(crate) async fn record_sent(
         &self,
         a: &Appointment,
         kind: MailKind,
         now: DateTime<Utc>,
     ) -> Appointment {
+        self.record(a, kind, None, now).await
+    }
+
+    /// [`MailDelivery::record_sent`], with the provider's copy of a move sent (`Some(true)`)
+    /// or folded (`Some(false)`).
+    async fn record(
+        &self,
+        a: &Appointment,
+        kind: MailKind,
+        staff: Option<bool>,
+        now: DateTime<Utc>,
+    ) -> Appointment {
         match update_fresh(&*self.log, a.clone(), now, |read| {
-            read.after_sent(kind, a, now)
+            let next = read.after_sent(kind, a, now);
+            match staff {
+                Some(copied) => next.after_staff_copy(copied, now),
+                None => next,
+            }
         })
         .await
         {
@@ -317,7 +376,8 @@ impl MailRetry {
         let mut claimed = a.clone();
         // A cancelled appointment or a lapsed hold gets no link mail or reminder.
         claimed.drop_stale_timed(now);
-        if claimed.mail_due_at(now).is_empty() {
+        let copy_owed = claimed.staff_copy_due().is_some_and(|t| t <= now);
+        if claimed.mail_due_at(now).is_empty() && !copy_owed {
             // Nothing due after all (e.g. timed mail of a hold, due when the hold ends).
             claimed.reschedule(now);
             if claimed != a {
@@ -335,6 +395,9 @@ impl MailRetry {
             Err(StoreError::Changed) => return Ok(()),
             Err(e) => return Err(e),
         };
+        if copy_owed {
+            a = self.delivery.send_owed_copy(&a).await;
+        }
         let suppression = self.suppression_of(&a).await?;
         for kind in a.mail_due_at(now) {
             let stale = match kind {

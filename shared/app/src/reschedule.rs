@@ -1,18 +1,23 @@
 //! Moving an appointment to another time, from its manage page: the old time must still be
 //! before the cancellation cutoff, the new one a time the rules offer its provider for its
 //! service now (notice, horizon, grid, closures), and the appointment unchanged since the page
-//! read it (its version). Then one store write swaps the times, and the "moved" mail goes out.
+//! read it (its version). A move carries a fresh bot check (it mails the patron), an
+//! appointment is moved at most `policy.max_moves` times, and its "moved" mail takes a place of
+//! the address's daily allowance. Then one store write swaps the times (and marks the challenge
+//! used and counts the mail), and the "moved" mail goes out.
 //! The patron's place moves with it, so the per-patron limit holds as before.
 
 use crate::book::parse_start;
+use crate::bot_check;
 use crate::context::Context;
 use crate::fetch::{find, FetchError};
 use crate::mail::MailDelivery;
 use rantevou_domain::appointment::{Appointment, MailKind, NotMovable};
 use rantevou_domain::availability::check_slot;
+use rantevou_domain::mail_cap::{MailCap, Unasked};
 use rantevou_domain::patron::{FieldCode, FieldErrors};
 use rantevou_domain::ports::Metric;
-use rantevou_domain::ports::{Appointments, Reschedules, StoreError};
+use rantevou_domain::ports::{Appointments, MoveConditions, Reschedules, StoreError};
 use rantevou_domain::{AppointmentId, ManageKeys};
 use std::sync::Arc;
 
@@ -38,6 +43,8 @@ pub struct MoveRequest {
     pub start: Option<String>,
     /// The version the page read (`None`: missing).
     pub version: Option<u32>,
+    /// The bot check's solution, when the library asks for one (a move mails the patron).
+    pub challenge: Option<String>,
 }
 
 /// Why an appointment was not moved. Nothing changed in each case.
@@ -61,6 +68,16 @@ pub enum RescheduleError {
         /// The policy's cutoff in minutes.
         cutoff_minutes: u32,
     },
+    /// It was moved as often as the library allows (`policy.max_moves`).
+    #[error("moved {max} times already")]
+    TooManyMoves {
+        /// The limit.
+        max: u32,
+    },
+    /// The patron's address had its day's allowance of unasked mail: the move would mail it
+    /// once more.
+    #[error("the address had its mail for today")]
+    MailCapped,
     /// The store failed.
     #[error(transparent)]
     Store(StoreError),
@@ -125,6 +142,22 @@ impl Rescheduling {
             NotMovable::NotBooked => RescheduleError::Changed,
             NotMovable::TooLate { cutoff_minutes } => RescheduleError::TooLate { cutoff_minutes },
         })?;
+        if a.moves >= policy.max_moves {
+            return Err(RescheduleError::TooManyMoves {
+                max: policy.max_moves,
+            });
+        }
+        let solved = bot_check::verify(
+            &self.ctx,
+            &self.keys,
+            &*self.store,
+            request.challenge.as_deref(),
+            &mut errors,
+        )
+        .await;
+        if !errors.is_empty() {
+            return Err(RescheduleError::Invalid(errors));
+        }
         let closures = self
             .store
             .staff_closures()
@@ -147,10 +180,39 @@ impl Rescheduling {
             RescheduleError::Invalid(errors)
         })?;
         let moved = a.clone().moved(slot, &config.policy, now);
-        let stored = match self.store.reschedule(&a, &moved, now).await {
+        // The "moved" mail counts against the address's allowance (none is sent while the
+        // confirmation is still on its way: it will tell the new time).
+        let cap = a
+            .patron_key
+            .as_deref()
+            .filter(|_| moved.mail_pending(MailKind::Moved));
+        let cap = cap.and_then(|key| {
+            MailCap::of(
+                config.policy.mail_per_address_per_day,
+                config.library.timezone,
+                key,
+                Unasked::Move,
+                now,
+            )
+        });
+        let conditions = MoveConditions {
+            challenge: solved.as_ref(),
+            mail_cap: cap.as_ref(),
+        };
+        let stored = match self.store.reschedule(&a, &moved, now, &conditions).await {
             Ok(stored) => stored,
             Err(StoreError::SlotTaken) => return Err(RescheduleError::SlotTaken),
             Err(StoreError::Changed) => return Err(RescheduleError::Changed),
+            Err(StoreError::ChallengeUsed) => {
+                let mut errors = FieldErrors::default();
+                errors.push("challenge", FieldCode::Used);
+                return Err(RescheduleError::Invalid(errors));
+            }
+            Err(StoreError::MailCapped) => {
+                tracing::info!("move refused: the address had its mail for today");
+                self.ctx.count(Metric::MailCapped);
+                return Err(RescheduleError::MailCapped);
+            }
             Err(e) => return Err(RescheduleError::Store(e)),
         };
         tracing::info!(provider = %stored.provider, "moved");

@@ -3,15 +3,18 @@
 //! The answer never tells whether the address has bookings: a well-formed request is accepted
 //! the same way whatever follows. The mail goes only to the address typed, only when it has
 //! upcoming booked appointments, at most once per [`RESEND_INTERVAL_MINUTES`] per address (so
-//! the endpoint cannot be turned into a flood of anyone's inbox), and carries only each
-//! appointment's service, time and manage link.
+//! the endpoint cannot be turned into a flood of anyone's inbox) and within the address's
+//! daily allowance of unasked mail ([`rantevou_domain::mail_cap`]), and carries only each
+//! appointment's service, time and manage link. An address that bounced, or whose owner
+//! complained of our mail, is refused with a message that says so.
 
 use crate::bot_check;
 use crate::context::Context;
 use crate::messages::links_again;
 use chrono::Duration;
+use rantevou_domain::mail_cap::{MailCap, Unasked};
 use rantevou_domain::patron::FieldErrors;
-use rantevou_domain::ports::{Mailer, Resends, StoreError};
+use rantevou_domain::ports::{Mailer, Metric, Resends, StoreError};
 use rantevou_domain::ManageKeys;
 use std::sync::Arc;
 
@@ -47,6 +50,8 @@ pub enum Resent {
     NothingUpcoming,
     /// The address was mailed a moment ago: nothing sent now.
     TooSoon,
+    /// The address had its day's allowance of unasked mail: nothing sent.
+    Capped,
     /// The mail service failed (logged); nothing recorded.
     NotSent,
 }
@@ -94,9 +99,11 @@ impl Resending {
         let solved = bot_check::verify(
             &self.ctx,
             &self.keys,
+            &*self.store,
             request.challenge.as_deref(),
             &mut errors,
-        );
+        )
+        .await;
         let (Some(email), Some(language), true) = (email, language, errors.is_empty()) else {
             return Err(ResendError::Invalid(errors));
         };
@@ -105,6 +112,11 @@ impl Resending {
             .map_err(ResendError::Invalid)?;
         let now = self.ctx.now();
         let patron = bot_check::patron_key(&self.keys, &email);
+        if let Some(code) = bot_check::refused_address(&*self.store, &patron).await? {
+            let mut errors = FieldErrors::default();
+            errors.push("email", code);
+            return Err(ResendError::Invalid(errors));
+        }
         let upcoming: Vec<_> = self
             .store
             .upcoming_of(&patron, now)
@@ -129,6 +141,25 @@ impl Resending {
         if !self.store.resend_allowed(&patron, until, now).await? {
             tracing::info!("resend: too soon after the last one");
             return Ok(Resent::TooSoon);
+        }
+        let config = &self.ctx.config;
+        let cap = MailCap::of(
+            config.policy.mail_per_address_per_day,
+            config.library.timezone,
+            &patron,
+            Unasked::Resend,
+            now,
+        );
+        if let Some(cap) = &cap {
+            match self.store.take_mail_places(cap).await {
+                Ok(()) => {}
+                Err(StoreError::MailCapped) => {
+                    tracing::info!("resend: the address had its mail for today");
+                    self.ctx.count(Metric::MailCapped);
+                    return Ok(Resent::Capped);
+                }
+                Err(e) => return Err(e.into()),
+            }
         }
         let mail = match links_again(&upcoming, &to, &self.ctx.config, language, now) {
             Ok(mail) => mail,

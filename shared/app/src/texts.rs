@@ -61,8 +61,14 @@ pub struct FieldTexts {
     pub email_undeliverable: String,
     /// A domain label mixes scripts.
     pub email_mixed_script: String,
+    /// The address had its day's allowance of mail.
+    pub email_too_many_mails: String,
+    /// The address's owner complained of our mail.
+    pub email_complained: String,
     /// `{max}` filled in with the waiting list's cap per address.
     pub email_waitlist_full: String,
+    /// `{max}` filled in with the waiting list's cap per day.
+    pub date_waitlist_full: String,
     pub phone_required: String,
     pub phone_invalid: String,
     pub notes_required: String,
@@ -170,6 +176,7 @@ pub struct MailTexts {
     pub waitlist_freed_intro: String,
     pub waitlist_day: String,
     pub waitlist_book_link: String,
+    pub waitlist_confirm_link: String,
     pub waitlist_leave_link: String,
     pub waitlist_note: String,
 }
@@ -274,6 +281,8 @@ impl Texts {
             ("customer.email", TooManyActive) => &f.email_too_many_active,
             ("customer.email" | "email", Undeliverable) => &f.email_undeliverable,
             ("customer.email" | "email", MixedScript) => &f.email_mixed_script,
+            ("customer.email" | "email", TooManyMails) => &f.email_too_many_mails,
+            ("customer.email" | "email", Complained) => &f.email_complained,
             ("customer.email" | "email", _) => &f.email_invalid,
             ("customer.phone", Required) => &f.phone_required,
             ("customer.phone", _) => &f.phone_invalid,

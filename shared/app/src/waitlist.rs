@@ -1,5 +1,6 @@
 //! The waiting list: join a day (the address, the language, the privacy consent and the bot
-//! check, as a booking asks them), leave it with the link of the mail that confirms it, and
+//! check, as a booking asks them), confirm the join from the mail that asks (nothing more is
+//! sent to an address whose owner did not), leave it with the same mail's link, and
 //! be told once when a time frees on that day. The telling is the scheduler's (every minute,
 //! with the mail): it compares each waited day's free times with those free when the patron
 //! joined, so a time freed by anything (a cancel, a move away, a hold that lapsed, a closure
@@ -12,9 +13,10 @@ use crate::messages::{waitlist_mail, WaitLinks};
 use chrono::{DateTime, Days, NaiveDate, Utc};
 use rand::rngs::OsRng;
 use rantevou_domain::availability::scheduled_starts;
+use rantevou_domain::mail_cap::{MailCap, Unasked};
 use rantevou_domain::patron::{FieldCode, FieldErrors};
 use rantevou_domain::ports::Metric;
-use rantevou_domain::ports::{Mailer, Resends, StoreError, Waitlist};
+use rantevou_domain::ports::{JoinLimits, Mailer, Resends, StoreError, Waitlist};
 use rantevou_domain::waitlist::{end_of_day, WaitEntry, WAITLIST_PER_ADDRESS};
 use rantevou_domain::{AppointmentId, ManageKeys};
 use std::collections::HashMap;
@@ -73,6 +75,12 @@ pub enum WaitlistError {
     #[error("the address waits for {max} days already")]
     TooMany {
         /// The cap.
+        max: u32,
+    },
+    /// As many addresses as allowed wait for that day already.
+    #[error("{max} addresses wait for that day already")]
+    DayFull {
+        /// The cap (`policy.waitlist_per_day`).
         max: u32,
     },
     /// Unknown entry, its day over, or a wrong token.
@@ -184,9 +192,11 @@ impl Waitlisting {
         let solved = bot_check::verify(
             &self.ctx,
             &self.keys,
+            &*self.challenges,
             request.challenge.as_deref(),
             &mut errors,
-        );
+        )
+        .await;
         let (Some(date), Some(email), Some(language), true) =
             (date, email, language, errors.is_empty())
         else {
@@ -196,13 +206,19 @@ impl Waitlisting {
             .await?
             .map_err(WaitlistError::Invalid)?;
         let now = self.ctx.now();
+        let patron_key = bot_check::patron_key(&self.keys, &email);
+        if let Some(code) = bot_check::refused_address(&*self.challenges, &patron_key).await? {
+            let mut errors = FieldErrors::default();
+            errors.push("email", code);
+            return Err(WaitlistError::Invalid(errors));
+        }
         let id = AppointmentId::generate(now, &mut OsRng);
         let token = self.keys.token(&id);
         let entry = WaitEntry {
             id,
             service: service.clone(),
             date,
-            patron_key: bot_check::patron_key(&self.keys, &email),
+            patron_key,
             email,
             language,
             token_hash: token.hash(),
@@ -210,9 +226,22 @@ impl Waitlisting {
             expires_at: end_of_day(date, config.library.timezone),
             privacy_url: config.library.privacy_url.get(language).to_owned(),
             known_free: self.free.free_starts_on(service.as_str(), date).await?,
+            confirmed_at: None,
             notified_at: None,
         };
-        match self.store.join_waitlist(&entry, WAITLIST_PER_ADDRESS).await {
+        let cap = MailCap::of(
+            config.policy.mail_per_address_per_day,
+            config.library.timezone,
+            &entry.patron_key,
+            Unasked::WaitlistJoin,
+            now,
+        );
+        let limits = JoinLimits {
+            per_address: WAITLIST_PER_ADDRESS,
+            per_day: config.policy.waitlist_per_day,
+            mail_cap: cap.as_ref(),
+        };
+        match self.store.join_waitlist(&entry, &limits).await {
             Ok(true) => {}
             Ok(false) => return Ok(Joined::Before),
             Err(StoreError::PatronLimit) => {
@@ -220,16 +249,49 @@ impl Waitlisting {
                     max: WAITLIST_PER_ADDRESS,
                 })
             }
+            Err(StoreError::SlotTaken) => {
+                return Err(WaitlistError::DayFull {
+                    max: config.policy.waitlist_per_day,
+                })
+            }
+            Err(StoreError::MailCapped) => {
+                self.ctx.count(Metric::MailCapped);
+                let mut errors = FieldErrors::default();
+                errors.push("email", FieldCode::TooManyMails);
+                return Err(WaitlistError::Invalid(errors));
+            }
             Err(e) => return Err(e.into()),
         }
-        tracing::info!(service = %entry.service, date = %entry.date, "waiting");
-        let leave = self.ctx.links.leave_url(&entry.id, &token, language.code());
+        tracing::info!(service = %entry.service, date = %entry.date, "asked to confirm a wait");
+        let lang = language.code();
+        let confirm = self.ctx.links.confirm_wait_url(&entry.id, &token, lang);
+        let leave = self.ctx.links.leave_url(&entry.id, &token, lang);
         let links = WaitLinks {
             book: None,
+            confirm: Some(&confirm),
             leave: Some(&leave),
         };
         self.send(&entry, links, now).await;
         Ok(Joined::Now)
+    }
+
+    /// Confirms the join `id` from its mail, if `token` is its token: from then on a freed time
+    /// is told. Confirming twice is the same as once.
+    #[tracing::instrument(skip(self, token))]
+    pub async fn confirm(&self, id: AppointmentId, token: &str) -> Result<(), WaitlistError> {
+        let entry = self
+            .store
+            .wait_entry(id, self.ctx.now())
+            .await?
+            .filter(|e| !token.is_empty() && e.token_hash.verify(token))
+            .ok_or(WaitlistError::NotFound)?;
+        if entry.confirmed_at.is_none() {
+            self.store
+                .confirm_wait(entry.id, &entry.token_hash, self.ctx.now())
+                .await?;
+            tracing::info!(service = %entry.service, date = %entry.date, "waiting");
+        }
+        Ok(())
     }
 
     /// Takes the entry `id` off the list, if `token` is its leave token.
@@ -241,7 +303,7 @@ impl Waitlisting {
             .await?
             .filter(|e| !token.is_empty() && e.token_hash.verify(token))
             .ok_or(WaitlistError::NotFound)?;
-        self.store.leave_waitlist(entry.id).await?;
+        self.store.leave_waitlist(&entry).await?;
         tracing::info!("left the waiting list");
         Ok(())
     }
@@ -275,7 +337,7 @@ impl Waitlisting {
                     .day_url(entry.service.as_str(), entry.date, entry.language.code());
             let links = WaitLinks {
                 book: Some(&book),
-                leave: None,
+                ..WaitLinks::default()
             };
             if self.send(&entry, links, now).await {
                 told += 1;

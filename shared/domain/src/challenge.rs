@@ -55,6 +55,36 @@ pub struct SolvedChallenge {
     pub challenge: String,
     /// Until when it must be remembered.
     pub expires: DateTime<Utc>,
+    /// The work it was issued with (its `maxnumber`, carried in the signed salt).
+    pub maxnumber: u64,
+}
+
+/// How many times the base work a challenge may be asked at most (4⁸).
+pub const MAX_ADAPTIVE_FACTOR: u64 = 65_536;
+
+/// The work of a challenge issued when `recent` bookings were made in the last ten minutes
+/// across every patron: `base` while they are fewer than `busy`, then four times more for each
+/// further `busy` of them, up to [`MAX_ADAPTIVE_FACTOR`] times `base`; back to `base` as the
+/// rate falls. `busy = 0` keeps `base` whatever the rate.
+///
+/// A patron at a normal hour does the base work (about a second on a phone); a script that books
+/// fast makes every next booking dearer, for itself and for whoever books meanwhile, so filling a
+/// calendar takes hours of work instead of seconds (see BENCHMARKS.md).
+pub fn adaptive_difficulty(base: u64, busy: u32, recent: u32) -> u64 {
+    if base == 0 || busy == 0 {
+        return base;
+    }
+    let steps = (recent / busy).min(8);
+    base.saturating_mul(4u64.pow(steps))
+        .min(base.saturating_mul(MAX_ADAPTIVE_FACTOR))
+}
+
+/// Whether `solved` carries enough work for a moment whose challenges are issued at `required`:
+/// at least a quarter of it (one step of [`adaptive_difficulty`]), so a patron whose challenge
+/// was fetched just before the rate rose is not refused, while challenges gathered at a quiet
+/// moment cannot be spent in a burst.
+pub fn enough_work(solved: &SolvedChallenge, required: u64) -> bool {
+    solved.maxnumber.saturating_mul(4) >= required
 }
 
 fn hash(salt: &str, number: u64) -> String {
@@ -71,14 +101,17 @@ pub fn issue<R: RngCore + CryptoRng>(
     let mut nonce = [0u8; 12];
     rng.fill_bytes(&mut nonce);
     let expires = (now + Duration::minutes(LIFETIME_MINUTES)).timestamp();
-    let salt = format!("{}?expires={expires}", hex(&nonce));
-    let number = rng.gen_range(0..=maxnumber.max(1));
+    let maxnumber = maxnumber.max(1);
+    // The expiry and the work are in the salt, so the signature of the challenge (a hash of
+    // the salt) covers them.
+    let salt = format!("{}?expires={expires}&max={maxnumber}", hex(&nonce));
+    let number = rng.gen_range(0..=maxnumber);
     let challenge = hash(&salt, number);
     Challenge {
         algorithm: ALGORITHM.to_owned(),
         signature: keys.sign("challenge", &challenge),
         challenge,
-        maxnumber: maxnumber.max(1),
+        maxnumber,
         salt,
     }
 }
@@ -98,11 +131,18 @@ pub fn verify(
     if s.algorithm != ALGORITHM || !signed || hash(&s.salt, s.number) != s.challenge {
         return Err(FieldCode::Invalid);
     }
-    let expires = s
-        .salt
-        .split_once("?expires=")
-        .and_then(|(_, t)| t.parse::<i64>().ok())
+    let (_, params) = s.salt.split_once('?').ok_or(FieldCode::Invalid)?;
+    let param = |name: &str| {
+        params
+            .split('&')
+            .find_map(|p| p.strip_prefix(name)?.strip_prefix('='))
+    };
+    let expires = param("expires")
+        .and_then(|t| t.parse::<i64>().ok())
         .and_then(|t| DateTime::from_timestamp(t, 0))
+        .ok_or(FieldCode::Invalid)?;
+    let maxnumber = param("max")
+        .and_then(|m| m.parse::<u64>().ok())
         .ok_or(FieldCode::Invalid)?;
     if now >= expires {
         return Err(FieldCode::Expired);
@@ -110,6 +150,7 @@ pub fn verify(
     Ok(SolvedChallenge {
         challenge: s.challenge,
         expires,
+        maxnumber,
     })
 }
 

@@ -13,6 +13,7 @@
 //! | [`appointment`] | an appointment and its lifecycle `booked → cancelled` |
 //! | [`patron`] | the patron's input, parsed into types that only hold valid values |
 //! | [`challenge`] | the bot check: a proof of work (ALTCHA) the server signs and verifies |
+//! | [`mail_cap`] | how much unasked mail one address may be sent a day |
 //! | [`feedback`] | what the mail service says of a message after it went (bounces, complaints) |
 //! | [`staff`] | who staff are, the providers they may reach, the audit record |
 //! | [`token`] | manage tokens for the cancel link, derived under rotating keys |
@@ -27,6 +28,7 @@ pub mod config;
 pub mod feedback;
 pub mod ids;
 pub mod language;
+pub mod mail_cap;
 pub mod patron;
 pub mod policy;
 pub mod ports;

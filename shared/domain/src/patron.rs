@@ -339,6 +339,10 @@ pub enum FieldCode {
     Undeliverable,
     /// A domain label mixes scripts (a look-alike of another domain).
     MixedScript,
+    /// The address was sent as much mail today as the library allows (see `mail_cap`).
+    TooManyMails,
+    /// The address's owner marked the library's mail as spam: nothing unasked goes there.
+    Complained,
 }
 
 impl fmt::Display for FieldCode {
@@ -356,6 +360,8 @@ impl fmt::Display for FieldCode {
             FieldCode::Used => "used",
             FieldCode::Undeliverable => "undeliverable",
             FieldCode::MixedScript => "mixed_script",
+            FieldCode::TooManyMails => "too_many_mails",
+            FieldCode::Complained => "complained",
         })
     }
 }

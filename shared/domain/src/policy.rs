@@ -31,6 +31,16 @@ pub struct Policy {
     /// When reminders are mailed, in minutes before the start (none for a reminder's moment
     /// that had passed when the appointment was booked); empty = no reminders.
     pub reminders_before_minutes: Vec<u32>,
+    /// How much mail one address may be sent a day that it did not ask for from its own
+    /// mailbox (see [`crate::mail_cap`]); 0 = no cap.
+    pub mail_per_address_per_day: u32,
+    /// How many times a patron may move one appointment; 0 = moving is off.
+    pub max_moves: u32,
+    /// Bookings in ten minutes, across every patron, above which the bot check's work grows
+    /// (see [`crate::challenge::adaptive_difficulty`]); 0 = it never grows.
+    pub busy_bookings_per_10_minutes: u32,
+    /// How many addresses may wait for one day of one service at a time.
+    pub waitlist_per_day: u32,
 }
 
 /// The default of `policy.send_link_before_minutes`: an hour before the start.
@@ -42,6 +52,19 @@ pub const DEFAULT_REMINDERS_BEFORE_MINUTES: [u32; 1] = [1440];
 /// The default of `policy.proof_of_work_difficulty`: about a second of work on a mid-range
 /// phone's browser, a few hundred milliseconds on a laptop (see BENCHMARKS.md).
 pub const DEFAULT_PROOF_OF_WORK_DIFFICULTY: u64 = 50_000;
+
+/// The default of `policy.mail_per_address_per_day`: a booking counts two (its mail and its
+/// cancellation's), a move, a join to the waiting list and a resend one each.
+pub const DEFAULT_MAIL_PER_ADDRESS_PER_DAY: u32 = 6;
+
+/// The default of `policy.max_moves`.
+pub const DEFAULT_MAX_MOVES: u32 = 3;
+
+/// The default of `policy.busy_bookings_per_10_minutes`: far above a library's busiest hour.
+pub const DEFAULT_BUSY_BOOKINGS_PER_10_MINUTES: u32 = 10;
+
+/// The default of `policy.waitlist_per_day`.
+pub const DEFAULT_WAITLIST_PER_DAY: u32 = 50;
 
 /// The default of `policy.max_active_per_patron` when the configuration leaves it out: a
 /// patron may hold two upcoming consultations.

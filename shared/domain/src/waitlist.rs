@@ -1,4 +1,5 @@
-//! The waiting list: a patron who finds no time on a day leaves an address, and is told once
+//! The waiting list: a patron who finds no time on a day leaves an address, confirms it from
+//! the mail that asks (so nobody can put a stranger's address on it), and is told once
 //! when a time frees on that day for that service (whatever freed it: a cancel, a move away,
 //! a hold that lapsed, a closure removed). Entries end with their day: after it, the store
 //! forgets them (DynamoDB's TTL; SQLite's purge) and nothing more is sent.
@@ -39,6 +40,9 @@ pub struct WaitEntry {
     /// The free starts of that day when the patron joined (a time "frees" when it is not one
     /// of these; on a full day, none).
     pub known_free: Vec<DateTime<Utc>>,
+    /// When the address's owner confirmed the join from its mail (`None`: not yet, and
+    /// nothing more is sent until they do).
+    pub confirmed_at: Option<DateTime<Utc>>,
     /// When the patron was told a time freed (then nothing more is sent).
     pub notified_at: Option<DateTime<Utc>>,
 }

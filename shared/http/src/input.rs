@@ -45,6 +45,8 @@ pub struct RescheduleBody {
     /// The version `GET /api/appointments/{id}` answered.
     #[serde(default, deserialize_with = "whole_number")]
     pub version: Option<u32>,
+    /// The bot check's solution, when the library asks for one.
+    pub challenge: Option<String>,
 }
 
 impl RescheduleBody {
@@ -55,6 +57,7 @@ impl RescheduleBody {
             token: self.token,
             start: self.start,
             version: self.version,
+            challenge: self.challenge,
         }
     }
 }
@@ -107,7 +110,7 @@ impl WaitlistBody {
     }
 }
 
-/// The body of `POST /api/waitlist/leave`.
+/// The body of `POST /api/waitlist/leave` and `POST /api/waitlist/confirm`.
 #[derive(Debug, Deserialize)]
 #[serde(deny_unknown_fields)]
 pub struct LeaveBody {

@@ -114,6 +114,15 @@ pub enum ApiError {
     /// The idempotency key was used for another request.
     #[error("idempotency key reused")]
     IdempotencyKeyReused,
+    /// The appointment was moved as often as the library allows.
+    #[error("moved too often")]
+    TooManyMoves {
+        /// `policy.max_moves`.
+        max: u32,
+    },
+    /// The patron's address had as much unasked mail today as the library sends one address.
+    #[error("too many mails")]
+    TooManyMails,
     /// The body did not arrive in time (the local server's limit).
     #[error("request timeout")]
     RequestTimeout,
@@ -218,6 +227,16 @@ impl ApiError {
                 "conflict",
                 "Not possible for this appointment as it is now",
             ),
+            ApiError::TooManyMoves { .. } => (
+                StatusCode::CONFLICT,
+                "too-many-moves",
+                "This appointment was moved as often as allowed",
+            ),
+            ApiError::TooManyMails => (
+                StatusCode::TOO_MANY_REQUESTS,
+                "too-many-mails",
+                "This address has had as many messages today as we send to one address",
+            ),
             ApiError::IdempotencyKeyReused => (
                 StatusCode::UNPROCESSABLE_ENTITY,
                 "idempotency-key-reused",
@@ -287,6 +306,9 @@ impl ApiError {
             ApiError::Forbidden { detail } | ApiError::Conflict { detail } => {
                 doc["detail"] = detail.clone().into();
             }
+            ApiError::TooManyMoves { max } => {
+                doc["detail"] = format!("An appointment can be moved {max} times; cancel it and book another time instead.").into();
+            }
             ApiError::TooLate { cutoff_minutes } => {
                 doc["detail"] = format!("Appointments can be moved or cancelled until {cutoff_minutes} minutes before they start.").into();
             }
@@ -307,6 +329,8 @@ impl ApiError {
             ApiError::TooManyRequests { retry_after_secs } => {
                 builder = builder.header(header::RETRY_AFTER, retry_after_secs.max(&1).to_string());
             }
+            // The allowance is a day's: an hour is as good a guess as any.
+            ApiError::TooManyMails => builder = builder.header(header::RETRY_AFTER, "3600"),
             ApiError::Unavailable => builder = builder.header(header::RETRY_AFTER, "1"),
             ApiError::MethodNotAllowed { allow } => {
                 builder = builder.header(header::ALLOW, allow.as_str());
@@ -346,7 +370,10 @@ impl From<StoreError> for ApiError {
                 ApiError::Internal
             }
             // Only a booking meets these, and it answers them itself (BookError).
-            StoreError::PatronLimit | StoreError::ChallengeUsed | StoreError::Undeliverable => {
+            StoreError::PatronLimit
+            | StoreError::ChallengeUsed
+            | StoreError::Undeliverable
+            | StoreError::MailCapped => {
                 tracing::error!(error = %e, "a patron limit reached the HTTP layer unmapped");
                 ApiError::Internal
             }
@@ -411,6 +438,10 @@ impl ApiError {
                 let message = fill(&texts(language).field.email_waitlist_full, "max", max);
                 ApiError::Validation(vec![FieldProblem::new("email", "too_many", message)])
             }
+            WaitlistError::DayFull { max } => {
+                let message = fill(&texts(language).field.date_waitlist_full, "max", max);
+                ApiError::Validation(vec![FieldProblem::new("date", "full", message)])
+            }
             WaitlistError::Store(e) => e.into(),
         }
     }
@@ -425,6 +456,8 @@ impl ApiError {
             RescheduleError::SlotTaken => ApiError::SlotTaken,
             RescheduleError::Changed => ApiError::Changed,
             RescheduleError::TooLate { cutoff_minutes } => ApiError::TooLate { cutoff_minutes },
+            RescheduleError::TooManyMoves { max } => ApiError::TooManyMoves { max },
+            RescheduleError::MailCapped => ApiError::TooManyMails,
             RescheduleError::Store(e) => e.into(),
         }
     }

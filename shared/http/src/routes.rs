@@ -9,7 +9,7 @@ pub enum Function {
     /// `GET /api/services`, `GET /api/availability`.
     ListAvailability,
     /// `POST /api/appointments`, `POST /api/appointments/resend`, `GET /api/challenge`,
-    /// `POST /api/waitlist`, `POST /api/waitlist/leave`.
+    /// `POST /api/waitlist`, `POST /api/waitlist/confirm`, `POST /api/waitlist/leave`.
     CreateAppointment,
     /// `GET /api/appointments/{id}`.
     GetAppointment,
@@ -98,6 +98,11 @@ pub const ROUTES: &[Route] = &[
     Route {
         method: "POST",
         path: "/api/waitlist",
+        function: Function::CreateAppointment,
+    },
+    Route {
+        method: "POST",
+        path: "/api/waitlist/confirm",
         function: Function::CreateAppointment,
     },
     Route {

@@ -4,7 +4,7 @@
 use chrono::{DateTime, Utc};
 use rantevou_domain::appointment::{
     Appointment, Attendance, Consent, Delivery, MailKind, MeetingLink, PatronPlace, SentMail,
-    Status,
+    StaffCopy, Status,
 };
 use rantevou_domain::feedback::Suppression;
 use rantevou_domain::ids::{AppointmentId, ProviderId, ServiceId};
@@ -111,6 +111,12 @@ pub struct AppointmentRecord {
     /// How many times it was moved.
     #[serde(default)]
     pub moves: u32,
+    /// When the provider's mailbox was last sent a copy of a move (RFC 3339, UTC).
+    #[serde(default)]
+    pub staff_told_at: Option<String>,
+    /// The start the provider's mailbox last knew, while a folded copy is owed.
+    #[serde(default)]
+    pub staff_owed_from: Option<String>,
 }
 
 impl AppointmentRecord {
@@ -123,9 +129,11 @@ impl AppointmentRecord {
     }
 
     /// Whether it is in the mail queue (the sparse "next mail due" index): something to send
-    /// now or later, not given up.
+    /// now or later (a folded copy of moves owed to the provider's mailbox too), not given up.
     pub fn in_mail_queue(&self) -> bool {
-        let timed = self.link_due.is_some() || !self.reminders_due.is_empty();
+        let timed = self.link_due.is_some()
+            || !self.reminders_due.is_empty()
+            || self.staff_owed_from.is_some();
         (self.mail_pending() || timed) && self.mail_failure.is_none() && self.mail_due.is_some()
     }
 }
@@ -237,6 +245,8 @@ impl From<&Appointment> for AppointmentRecord {
             moved_pending: a.mail_pending(MailKind::Moved),
             moved_from: a.moved_from.map(instant_text),
             moves: a.moves,
+            staff_told_at: a.staff_copy.told_at.map(instant_text),
+            staff_owed_from: a.staff_copy.owed_from.map(instant_text),
         }
     }
 }
@@ -362,6 +372,18 @@ impl TryFrom<AppointmentRecord> for Appointment {
                 .map(|t| parse_instant("moved_from", t))
                 .transpose()?,
             moves: r.moves,
+            staff_copy: StaffCopy {
+                told_at: r
+                    .staff_told_at
+                    .as_deref()
+                    .map(|t| parse_instant("staff_told_at", t))
+                    .transpose()?,
+                owed_from: r
+                    .staff_owed_from
+                    .as_deref()
+                    .map(|t| parse_instant("staff_owed_from", t))
+                    .transpose()?,
+            },
         })
     }
 }

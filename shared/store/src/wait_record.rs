@@ -29,8 +29,15 @@ pub struct WaitRecord {
     pub privacy_url: String,
     /// RFC 3339, UTC.
     pub known_free: Vec<String>,
+    /// RFC 3339, UTC. An entry stored before joins were confirmed has none and counts as
+    /// confirmed at its creation (its owner was told they were waiting).
+    #[serde(default)]
+    pub confirmed_at: Option<String>,
     #[serde(default)]
     pub notified_at: Option<String>,
+    /// Whether the join is still to be confirmed (absent: an entry of an earlier version).
+    #[serde(default)]
+    pub unconfirmed: bool,
 }
 
 fn corrupt(field: &str) -> StoreError {
@@ -57,7 +64,9 @@ impl From<&WaitEntry> for WaitRecord {
             expires_at: e.expires_at.timestamp(),
             privacy_url: e.privacy_url.clone(),
             known_free: e.known_free.iter().map(|t| instant_text(*t)).collect(),
+            confirmed_at: e.confirmed_at.map(instant_text),
             notified_at: e.notified_at.map(instant_text),
+            unconfirmed: e.confirmed_at.is_none(),
         }
     }
 }
@@ -86,6 +95,11 @@ impl TryFrom<WaitRecord> for WaitEntry {
                 .iter()
                 .map(|t| instant("known_free", t))
                 .collect::<Result<_, _>>()?,
+            confirmed_at: match (r.unconfirmed, r.confirmed_at.as_deref()) {
+                (true, _) => None,
+                (false, Some(t)) => Some(instant("confirmed_at", t)?),
+                (false, None) => Some(instant("created_at", &r.created_at)?),
+            },
             notified_at: r
                 .notified_at
                 .as_deref()

@@ -35,6 +35,7 @@ pub fn waitlist_mail(
         service,
         day,
         book_url => links.book,
+        confirm_url => links.confirm,
         leave_url => links.leave,
         ..frame(config, lang, heading, intro)
     };
@@ -56,6 +57,8 @@ pub fn waitlist_mail(
 pub struct WaitLinks<'a> {
     /// The booking site on the day (a time freed).
     pub book: Option<&'a str>,
+    /// Confirming the join (joined).
+    pub confirm: Option<&'a str>,
     /// Leaving the list (joined).
     pub leave: Option<&'a str>,
 }

@@ -4,6 +4,7 @@
 //! taken or unoffered time changes nothing.
 
 use crate::world::{by, config, dec1, dynamo, World};
+use chrono::{DateTime, Utc};
 use icalendar::Component;
 use rantevou_app::RescheduleError;
 use rantevou_domain::appointment::MailKind;
@@ -27,7 +28,9 @@ fn event_of(mail: &OutgoingMail) -> (String, String, u32, String) {
 
 async fn a_move_mails_old_and_new_time_in_one_event_with_a_rising_sequence(store: Arc<dyn Store>) {
     let w = World::new(config(Meeting::Manual, vec![24 * 60]), store.clone());
-    let booked = w.book(dec1(10, 0), "Μαρία").await;
+    // Booked over an hour before the move: the provider's copy of the move goes at once.
+    let earlier = rantevou_testkit::fixture_now() - chrono::Duration::minutes(61);
+    let booked = w.at(earlier).book(dec1(10, 0), "Μαρία").await;
     let confirmation = w.mailer.take();
     let (method, uid, sequence, _) = event_of(&confirmation[0]);
     assert_eq!((method.as_str(), sequence), ("REQUEST", 0));
@@ -168,8 +171,145 @@ async fn refused_moves_change_nothing(store: Arc<dyn Store>) {
     assert!(w.mailer.take().is_empty(), "nothing mailed");
 }
 
+/// Moves at `minutes` after the fixture's now, each to the next of `starts`, as the page sends
+/// them; the mails each sent.
+async fn moves(
+    w: &World,
+    id: rantevou_domain::AppointmentId,
+    steps: &[(i64, DateTime<Utc>)],
+) -> Vec<usize> {
+    let mut sent = Vec::new();
+    for (minutes, start) in steps {
+        let at = w.at(rantevou_testkit::fixture_now() + chrono::Duration::minutes(*minutes));
+        let read = w.store.get(id, at.ctx.now()).await.unwrap().unwrap();
+        at.rescheduling()
+            .reschedule(at.move_request(&read, *start, read.version))
+            .await
+            .unwrap();
+        sent.push(w.mailer.take().len());
+    }
+    sent
+}
+
+async fn moves_within_the_hour_reach_the_provider_as_one_copy_an_hour_on(store: Arc<dyn Store>) {
+    let mut policy = config(Meeting::Manual, vec![]);
+    policy.policy.max_moves = 5;
+    policy.policy.mail_per_address_per_day = 0;
+    let w = World::new(policy, store.clone());
+    let booked = w.book(dec1(10, 0), "Μαρία").await;
+    assert_eq!(
+        w.mailer.take().len(),
+        2,
+        "the confirmation and the provider's copy"
+    );
+    // Three moves within the hour of the booking's copy: the patron is told each, the
+    // provider's mailbox nothing yet.
+    let sent = moves(
+        &w,
+        booked.id,
+        &[(5, dec1(11, 0)), (10, dec1(12, 0)), (20, dec1(13, 0))],
+    )
+    .await;
+    assert_eq!(sent, [1, 1, 1]);
+    let before = w.at(rantevou_testkit::fixture_now() + chrono::Duration::minutes(59));
+    before.run().await;
+    assert!(w.mailer.take().is_empty(), "not before the hour is up");
+    let after = w.at(rantevou_testkit::fixture_now() + chrono::Duration::minutes(60));
+    after.run().await;
+    let copies = w.mailer.take();
+    assert_eq!(copies.len(), 1, "one copy for the three moves");
+    assert_eq!(copies[0].to, ["sip@lib.uom.gr"]);
+    assert!(
+        copies[0].subject.contains("01/12 13:00"),
+        "{}",
+        copies[0].subject
+    );
+    assert!(
+        copies[0].text.contains("01/12/2026 10:00"),
+        "from the time the mailbox knew: {}",
+        copies[0].text
+    );
+    assert!(
+        after.run().await.sent == 0 && w.mailer.take().is_empty(),
+        "once"
+    );
+    // Within the hour of that copy, moved away and back: nothing to tell the provider.
+    let sent = moves(&w, booked.id, &[(70, dec1(14, 0)), (80, dec1(13, 0))]).await;
+    assert_eq!(sent, [1, 1]);
+    w.at(rantevou_testkit::fixture_now() + chrono::Duration::minutes(121))
+        .run()
+        .await;
+    assert!(w.mailer.take().is_empty(), "back where the mailbox knew it");
+}
+
+async fn an_appointment_is_moved_a_few_times_at_most(store: Arc<dyn Store>) {
+    let w = World::new(config(Meeting::Manual, vec![]), store.clone());
+    let booked = w.book(dec1(10, 0), "Μαρία").await;
+    w.mailer.take();
+    let max = w.ctx.config.policy.max_moves;
+    assert_eq!(max, 3, "the default");
+    let steps: Vec<_> = (0..max).map(|i| (i64::from(i), dec1(11 + i, 0))).collect();
+    moves(&w, booked.id, &steps).await;
+    let read = store.get(booked.id, w.ctx.now()).await.unwrap().unwrap();
+    assert_eq!(
+        w.rescheduling()
+            .reschedule(w.move_request(&read, dec1(15, 0), read.version))
+            .await,
+        Err(RescheduleError::TooManyMoves { max: 3 })
+    );
+    assert!(w.mailer.take().is_empty());
+}
+
+async fn the_day_s_mail_allowance_of_an_address_refuses_the_move_that_would_pass_it(
+    store: Arc<dyn Store>,
+) {
+    let mut capped = config(Meeting::Manual, vec![]);
+    capped.policy.mail_per_address_per_day = 3;
+    let w = World::new(capped, store.clone());
+    // The booking takes two places (its mail and its cancellation's), the move the third.
+    let booked = w.book(dec1(10, 0), "Μαρία").await;
+    moves(&w, booked.id, &[(0, dec1(11, 0))]).await;
+    w.mailer.take();
+    let read = store.get(booked.id, w.ctx.now()).await.unwrap().unwrap();
+    assert_eq!(
+        w.rescheduling()
+            .reschedule(w.move_request(&read, dec1(12, 0), read.version))
+            .await,
+        Err(RescheduleError::MailCapped)
+    );
+    assert_eq!(
+        store
+            .get(booked.id, w.ctx.now())
+            .await
+            .unwrap()
+            .unwrap()
+            .start,
+        dec1(11, 0),
+        "not moved"
+    );
+    // A second booking of the same address that day does not fit either; the cancel is told.
+    match w.booking().book(w.request(dec1(14, 0), "Μαρία")).await {
+        Err(rantevou_app::BookError::Invalid(errors)) => assert_eq!(
+            errors.get("customer.email").map(|e| e.code),
+            Some(rantevou_domain::patron::FieldCode::TooManyMails)
+        ),
+        other => panic!("{other:?}"),
+    }
+    w.staff()
+        .cancel(&by(), &booked.id.to_string(), "")
+        .await
+        .unwrap();
+    assert!(
+        w.mailer.take().iter().any(|m| m.to[0] != "sip@lib.uom.gr"),
+        "the cancellation went to the patron"
+    );
+}
+
 both_stores!(
     a_move_mails_old_and_new_time_in_one_event_with_a_rising_sequence,
     a_repeated_move_answers_the_same_and_mails_nothing_more,
     refused_moves_change_nothing,
+    moves_within_the_hour_reach_the_provider_as_one_copy_an_hour_on,
+    an_appointment_is_moved_a_few_times_at_most,
+    the_day_s_mail_allowance_of_an_address_refuses_the_move_that_would_pass_it,
 );

@@ -566,7 +566,7 @@ async fn the_bot_check_is_required_verified_and_used_once() {
         Some(FieldCode::Required)
     );
 
-    let challenge = booking.challenge().expect("the library asks for one");
+    let challenge = booking.challenge().await.expect("the library asks for one");
     assert_eq!(challenge.maxnumber, 500);
     let solved = rantevou_domain::challenge::solve(&challenge).unwrap();
     let mut r = request(&start(9, 0));
@@ -577,7 +577,7 @@ async fn the_bot_check_is_required_verified_and_used_once() {
     again.challenge = Some(solved.clone());
     assert_eq!(code(booking.book(again).await), Some(FieldCode::Used));
 
-    let stale = rantevou_domain::challenge::solve(&booking.challenge().unwrap()).unwrap();
+    let stale = rantevou_domain::challenge::solve(&booking.challenge().await.unwrap()).unwrap();
     let mut late = request(&start(9, 40));
     late.challenge = Some(stale);
     assert_eq!(
@@ -590,7 +590,7 @@ async fn the_bot_check_is_required_verified_and_used_once() {
     assert_eq!(code(booking.book(forged).await), Some(FieldCode::Invalid));
 
     // Without a bot check, there is no challenge to get.
-    assert!(World::new(false).booking().challenge().is_none());
+    assert!(World::new(false).booking().challenge().await.is_none());
 }
 
 /// The sample library holding bookings 30 minutes until confirmed, no bot check.

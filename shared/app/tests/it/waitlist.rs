@@ -25,6 +25,39 @@ fn wait(email: &str) -> WaitRequest {
     }
 }
 
+/// The id and token of the link `marker` (`?wait=` or `?leave=`) in `mail`.
+fn link_of(mail: &OutgoingMail, marker: &str) -> (rantevou_domain::AppointmentId, String) {
+    let link = mail
+        .text
+        .split_whitespace()
+        .find(|word| word.contains(marker))
+        .unwrap_or_else(|| panic!("no {marker} link in {}", mail.text))
+        .to_owned();
+    let url = url::Url::parse(&link).unwrap();
+    let name = marker.trim_start_matches("?").trim_end_matches('=');
+    let id = url
+        .query_pairs()
+        .find(|(k, _)| k == name)
+        .unwrap()
+        .1
+        .parse()
+        .unwrap();
+    let token = url
+        .fragment()
+        .unwrap()
+        .trim_start_matches("token=")
+        .to_owned();
+    (id, token)
+}
+
+/// Confirms every join of `mails` from its link.
+async fn confirm_all(list: &rantevou_app::Waitlisting, mails: &[OutgoingMail]) {
+    for mail in mails {
+        let (id, token) = link_of(mail, "?wait=");
+        list.confirm(id, &token).await.unwrap();
+    }
+}
+
 fn to(mails: &[OutgoingMail]) -> Vec<String> {
     let mut to: Vec<String> = mails.iter().map(|m| m.to[0].clone()).collect();
     to.sort();
@@ -55,27 +88,29 @@ async fn a_cancel_on_a_full_day_tells_each_waiting_address_once(store: Arc<dyn S
     let joined = w.mailer.take();
     assert_eq!(to(&joined), ["anna@example.org", "bill@example.org"]);
     assert!(
-        joined[0].subject.starts_with("You are on the waiting list"),
+        joined[0].subject.starts_with("Confirm the waiting list"),
         "{}",
         joined[0].subject
     );
     assert!(
-        joined[0].text.contains("/?leave="),
-        "the leave link: {}",
+        joined[0].text.contains("/?leave=") && joined[0].text.contains("/?wait="),
+        "the confirm and leave links: {}",
         joined[0].text
     );
-
-    // Nothing freed yet: nothing sent.
-    assert_eq!(w.run().await.waitlist_told, 0);
-    // A cancel frees a time: each waiting address is told once, with the day's link.
+    // Only anna confirms at first: bill is told nothing until he does.
+    confirm_all(&list, &joined[..1]).await;
     w.staff()
-        .cancel(&by(), &booked[2].id.to_string(), "Ασθένεια")
+        .cancel(&by(), &booked[1].id.to_string(), "")
         .await
         .unwrap();
     w.mailer.take();
-    assert_eq!(w.run().await.waitlist_told, 2);
+    assert_eq!(w.run().await.waitlist_told, 1);
+    assert_eq!(to(&w.mailer.take()), [joined[0].to[0].clone()]);
+    // bill confirms: the time freed meanwhile is told to him at the next run, once.
+    confirm_all(&list, &joined[1..]).await;
+    assert_eq!(w.run().await.waitlist_told, 1);
     let told = w.mailer.take();
-    assert_eq!(to(&told), ["anna@example.org", "bill@example.org"]);
+    assert_eq!(to(&told), [joined[1].to[0].clone()]);
     assert!(told[0].subject.starts_with("A time has freed up"));
     assert!(
         told[0]
@@ -109,25 +144,13 @@ async fn the_leave_link_takes_the_address_off(store: Arc<dyn Store>) {
     let list = w.waitlisting();
     list.join(wait("anna@example.org")).await.unwrap();
     let mail = w.mailer.take().remove(0);
-    let link = mail
-        .text
-        .split_whitespace()
-        .find(|word| word.contains("?leave="))
-        .unwrap()
-        .to_owned();
-    let url = url::Url::parse(&link).unwrap();
-    let id = url
-        .query_pairs()
-        .find(|(k, _)| k == "leave")
-        .unwrap()
-        .1
-        .parse()
-        .unwrap();
-    let token = url
-        .fragment()
-        .unwrap()
-        .trim_start_matches("token=")
-        .to_owned();
+    let (id, token) = link_of(&mail, "?leave=");
+    assert_eq!(
+        list.confirm(id, "wrong").await,
+        Err(WaitlistError::NotFound)
+    );
+    list.confirm(id, &token).await.unwrap();
+    assert_eq!(store.waiting(w.ctx.now(), 100).await.unwrap().len(), 1);
     assert_eq!(list.leave(id, "wrong").await, Err(WaitlistError::NotFound));
     assert_eq!(list.leave(id, &token).await, Ok(()));
     assert_eq!(list.leave(id, &token).await, Err(WaitlistError::NotFound));
@@ -185,10 +208,12 @@ async fn a_hold_that_lapses_on_a_full_day_tells_the_waiting(store: Arc<dyn Store
         .await
         .unwrap()
         .is_empty());
+    w.mailer.take();
     w.waitlisting()
         .join(wait("anna@example.org"))
         .await
         .unwrap();
+    confirm_all(&w.waitlisting(), &w.mailer.take()).await;
     assert_eq!(w.run().await.waitlist_told, 0, "every time is held");
     // No one confirms: the holds lapse by themselves, with no write, and the scheduler sees it.
     let later = w.at(rantevou_testkit::fixture_now() + Duration::minutes(31));

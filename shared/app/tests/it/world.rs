@@ -124,6 +124,7 @@ impl World {
             token: self.keys.token(&a.id).expose().to_owned(),
             start: Some(start.with_timezone(&tz).to_rfc3339()),
             version: Some(version),
+            challenge: None,
         }
     }
 

@@ -2,7 +2,7 @@
 //! next due moment, a failure), the video-call link, and the timed mail (the link mail,
 //! reminders) the one scheduler sends.
 
-use super::{Appointment, Status};
+use super::{Appointment, StaffCopy, Status, STAFF_COPY_FOLD};
 use chrono::{DateTime, Utc};
 
 /// A message the patron (and the provider's mailbox) gets.
@@ -136,21 +136,56 @@ impl Delivery {
 }
 
 impl Appointment {
+    /// Whether the provider's copy of a "moved" mail sent at `now` goes at once: no copy of a
+    /// move went in the [`STAFF_COPY_FOLD`] before.
+    pub fn staff_copy_now(&self, now: DateTime<Utc>) -> bool {
+        self.staff_copy
+            .told_at
+            .map_or(true, |t| now < t || now - t >= STAFF_COPY_FOLD)
+    }
+
+    /// When the folded copy of moves to the provider's mailbox is owed, if one is.
+    pub fn staff_copy_due(&self) -> Option<DateTime<Utc>> {
+        self.staff_copy.owed_from?;
+        Some(self.staff_copy.told_at? + STAFF_COPY_FOLD)
+    }
+
+    /// The appointment after the "moved" mail of `now` went to the patron: with its copy to the
+    /// provider's mailbox (`copied`), or that copy folded into the one owed.
+    pub fn after_staff_copy(mut self, copied: bool, now: DateTime<Utc>) -> Appointment {
+        if copied {
+            self.staff_copy = StaffCopy {
+                told_at: Some(now),
+                owed_from: None,
+            };
+        } else {
+            let knew = self.staff_copy.owed_from.or(self.moved_from);
+            self.staff_copy.owed_from = knew;
+        }
+        self.reschedule(now);
+        self
+    }
+
     /// Whether `kind` is still to be sent.
     pub fn mail_pending(&self, kind: MailKind) -> bool {
         self.pending_mail.contains(&kind)
     }
 
-    /// When its next timed mail (the link, a reminder) is due: never once cancelled; while
+    /// When its next timed mail (the link, a reminder, a folded copy of moves to the provider)
+    /// is due: never once cancelled; while
     /// held, not before the hold ends (by then it is booked, or lapsed and nothing is sent).
     pub fn timed_due(&self) -> Option<DateTime<Utc>> {
         if matches!(self.status, Status::Cancelled { .. }) {
             return None;
         }
-        let next = [self.meeting.due, self.reminders.first().copied()]
-            .into_iter()
-            .flatten()
-            .min()?;
+        let next = [
+            self.meeting.due,
+            self.reminders.first().copied(),
+            self.staff_copy_due(),
+        ]
+        .into_iter()
+        .flatten()
+        .min()?;
         Some(self.hold_until().map_or(next, |until| next.max(until)))
     }
 

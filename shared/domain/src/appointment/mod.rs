@@ -104,7 +104,24 @@ pub struct Appointment {
     pub moved_from: Option<DateTime<Utc>>,
     /// How many times the patron moved it (part of the `.ics` `SEQUENCE`).
     pub moves: u32,
+    /// Where the provider's mailbox stands on its moves (repeated moves are told once an hour).
+    pub staff_copy: StaffCopy,
 }
+
+/// The provider's copies of an appointment's moves: a move within [`STAFF_COPY_FOLD`] of the
+/// last copy is not copied at once; one copy then tells where it went from the time the
+/// mailbox last knew, when the hour is up.
+#[derive(Debug, Clone, Copy, PartialEq, Eq, Default)]
+pub struct StaffCopy {
+    /// When the provider's mailbox was last sent a copy of a move.
+    pub told_at: Option<DateTime<Utc>>,
+    /// The start the mailbox last knew, while a folded copy is owed (`None`: nothing owed).
+    pub owed_from: Option<DateTime<Utc>>,
+}
+
+/// How long after a copy of a move to the provider's mailbox the next moves are folded into
+/// one copy.
+pub const STAFF_COPY_FOLD: chrono::Duration = chrono::Duration::hours(1);
 
 /// Whether the patron came to a booked appointment, as staff marked it once it started.
 #[derive(Debug, Clone, Copy, PartialEq, Eq)]
@@ -214,6 +231,7 @@ impl Appointment {
             mail_log: Vec::new(),
             moved_from: None,
             moves: 0,
+            staff_copy: StaffCopy::default(),
         };
         (appointment, token)
     }

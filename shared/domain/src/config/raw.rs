@@ -125,4 +125,8 @@ pub(super) struct RawPolicy {
     pub(super) hold_minutes: Option<i64>,
     pub(super) send_link_before_minutes: Option<i64>,
     pub(super) reminders_before_minutes: Option<Vec<i64>>,
+    pub(super) mail_per_address_per_day: Option<i64>,
+    pub(super) max_moves: Option<i64>,
+    pub(super) busy_bookings_per_10_minutes: Option<i64>,
+    pub(super) waitlist_per_day: Option<i64>,
 }

@@ -25,11 +25,14 @@ pub enum Metric {
     BotCheckRefused,
     /// A run of the scheduler (its heartbeat: an alarm fires when it stops).
     SchedulerRuns,
+    /// A booking, move, join or resend refused (or not mailed) because its address had as
+    /// much unasked mail that day as the library allows.
+    MailCapped,
 }
 
 impl Metric {
     /// Every metric (the dashboard in `template.yaml` shows exactly these; a test says so).
-    pub const ALL: [Metric; 10] = [
+    pub const ALL: [Metric; 11] = [
         Metric::Bookings,
         Metric::Cancellations,
         Metric::Moves,
@@ -40,6 +43,7 @@ impl Metric {
         Metric::MailComplained,
         Metric::BotCheckRefused,
         Metric::SchedulerRuns,
+        Metric::MailCapped,
     ];
 
     /// Its name in the `rantevou` namespace.
@@ -55,6 +59,7 @@ impl Metric {
             Metric::MailComplained => "MailComplained",
             Metric::BotCheckRefused => "BotCheckRefused",
             Metric::SchedulerRuns => "SchedulerRuns",
+            Metric::MailCapped => "MailCapped",
         }
     }
 }

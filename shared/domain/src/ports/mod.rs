@@ -6,12 +6,14 @@
 //! |---|---|---|
 //! | [`ConfigSource`] | the pushed configuration, and its version alone | `GetItem` |
 //! | [`LockReader`] | the locks of a provider-month held now | `Query` |
-//! | [`Bookings`] | store a booking atomically | `TransactWriteItems` (Put), `GetItem` |
+//! | [`Bookings`] | store a booking atomically (with its mail's places of the address's allowance) | `TransactWriteItems` (Put, Update), `GetItem` |
+//! | [`BookingRate`] | bookings lately, across every patron (the bot check's work) | `UpdateItem`, `Query` |
+//! | [`MailCaps`] | a day's allowance of unasked mail per address | `UpdateItem` |
 //! | [`Appointments`] | read one appointment | `GetItem` |
 //! | [`Confirmations`] | book a held appointment atomically | `TransactWriteItems` (Update) |
 //! | [`Cancellations`] | cancel atomically | `TransactWriteItems` (Update, Delete) |
 //! | [`Reschedules`] | move a booked appointment to another time atomically | `TransactWriteItems` (Put, Delete, Update) |
-//! | [`Waitlist`] | join, leave, the entries not yet told, told once | `PutItem`, `GetItem`, `DeleteItem`, `UpdateItem`, `Query` (GSI2, GSI3) |
+//! | [`Waitlist`] | join (within its caps), confirm from the mail, leave, the confirmed entries not yet told, told once | `PutItem`, `GetItem`, `DeleteItem`, `UpdateItem`, `Query` (GSI2, GSI3) |
 //! | [`Resends`] | a patron's upcoming appointments; a challenge used once; one resend per address at a time | `Query` (GSI3), `PutItem` |
 //! | [`AppointmentUpdates`] | a conditioned change that moves no lock: mail sent or put off, the link, anonymising | `PutItem` |
 //! | [`MailQueue`] | the mail due now or later (one sparse index by next due); fresh tokens for late confirmations | `Query` (GSI2), `UpdateItem` |
@@ -34,8 +36,9 @@ pub use clock::Clock;
 pub use mail::{Attachment, Audience, MailAbout, MailError, Mailer, OutgoingMail};
 pub use metrics::{Metric, Metrics, NoMetrics};
 pub use store::{
-    Agenda, AppointmentUpdates, Appointments, AuditLog, Bookings, Cancellations, ClosureReader,
-    ClosureWriter, ConfigSource, Confirmations, CreateConditions, Created, IdempotencyKey,
-    LockReader, MailLog, MailQueue, Reschedules, Resends, StaffStore, StoreError, StoredConfig,
-    Suppressions, Waitlist, IDEMPOTENCY_KEY_TTL_SECONDS,
+    rate_window, recent_from_windows, Agenda, AppointmentUpdates, Appointments, AuditLog,
+    BookingRate, Bookings, Cancellations, ClosureReader, ClosureWriter, ConfigSource,
+    Confirmations, CreateConditions, Created, IdempotencyKey, JoinLimits, LockReader, MailCaps,
+    MailLog, MailQueue, MoveConditions, Reschedules, Resends, StaffStore, StoreError, StoredConfig,
+    Suppressions, Waitlist, IDEMPOTENCY_KEY_TTL_SECONDS, RATE_WINDOW_SECONDS,
 };

@@ -8,6 +8,7 @@ use crate::challenge::SolvedChallenge;
 use crate::closure::StaffClosure;
 use crate::feedback::Suppression;
 use crate::ids::{AppointmentId, ProviderId};
+use crate::mail_cap::MailCap;
 use crate::patron::FreeText;
 use crate::slot_lock::{LockMonth, SlotLock};
 use crate::staff::AuditEntry;
@@ -72,6 +73,10 @@ pub enum StoreError {
     /// Mail to the patron's address bounced for good before; nothing was written.
     #[error("mail to the patron's address bounced before")]
     Undeliverable,
+    /// The address was sent as much unasked mail today as the library allows (see
+    /// [`crate::mail_cap`]); nothing was written.
+    #[error("the address had as much mail today as allowed")]
+    MailCapped,
     /// The idempotency key was used before for a different request.
     #[error("the idempotency key was used for a different request")]
     IdempotencyMismatch,
@@ -206,11 +211,14 @@ pub struct CreateConditions<'a> {
     /// The patron's address (its patron key) must not be one known to bounce
     /// ([`StoreError::Undeliverable`]): checked in the same write, at no extra request.
     pub deliverable: Option<&'a str>,
+    /// The booking's mail takes places of its address's allowance for the day, in the same
+    /// write ([`StoreError::MailCapped`] when they are not there).
+    pub mail_cap: Option<&'a MailCap>,
 }
 
 /// Where bookings are written (a booking checks the staff closures too).
 #[async_trait]
-pub trait Bookings: ClosureReader {
+pub trait Bookings: ClosureReader + BookingRate {
     /// Stores a new booked (or held) appointment together with every one of its locks,
     /// atomically: either all are written or none. Refuses with [`StoreError::SlotTaken`] when
     /// any lock is held (a lock whose hold lapsed by the appointment's `created_at` is free and
@@ -237,10 +245,48 @@ pub trait Appointments: Send + Sync {
     ) -> Result<Option<Appointment>, StoreError>;
 }
 
+/// How many bookings were made lately, across every patron: the bot check's work grows with it
+/// (see [`crate::challenge::adaptive_difficulty`]).
+#[async_trait]
+pub trait BookingRate: Send + Sync {
+    /// Counts one booking made at `at` (best effort: a lost count only makes the next
+    /// challenges a little easier).
+    async fn count_booking(&self, at: DateTime<Utc>) -> Result<(), StoreError>;
+
+    /// About how many bookings were made in the ten minutes before `now`.
+    async fn recent_bookings(&self, now: DateTime<Utc>) -> Result<u32, StoreError>;
+}
+
+/// The ten-minute window of the booking rate `at` falls in (Unix seconds / 600).
+pub fn rate_window(at: DateTime<Utc>) -> i64 {
+    at.timestamp().div_euclid(RATE_WINDOW_SECONDS)
+}
+
+/// The length of one window of [`BookingRate`], in seconds.
+pub const RATE_WINDOW_SECONDS: i64 = 600;
+
+/// The bookings of the ten minutes before `now`, from the counts of `now`'s window and the one
+/// before it: the earlier window weighted by how much of it is still inside the ten minutes.
+pub fn recent_from_windows(now: DateTime<Utc>, current: u32, previous: u32) -> u32 {
+    let into = now.timestamp().rem_euclid(RATE_WINDOW_SECONDS);
+    let earlier =
+        u64::from(previous) * (RATE_WINDOW_SECONDS - into) as u64 / RATE_WINDOW_SECONDS as u64;
+    current.saturating_add(u32::try_from(earlier).unwrap_or(u32::MAX))
+}
+
+/// The daily allowance of unasked mail of each address (see [`crate::mail_cap`]), for the
+/// mail that is queued by no other write (a resend, the waiting list's join).
+#[async_trait]
+pub trait MailCaps: Send + Sync {
+    /// Takes `cap.weight` places of the counter `cap.key`, on condition that it stays within
+    /// `cap.max`; [`StoreError::MailCapped`] (nothing taken) when it would not.
+    async fn take_mail_places(&self, cap: &MailCap) -> Result<(), StoreError>;
+}
+
 /// What the resend of a patron's links needs: a patron's upcoming appointments, a bot check's
 /// challenge used once, and a ceiling on how often one address is mailed.
 #[async_trait]
-pub trait Resends: Send + Sync {
+pub trait Resends: MailCaps + BookingRate + Suppressions {
     /// The appointments of the patron with key `patron` (see [`Appointment::patron_key`])
     /// that start after `now`, in start order, whatever their status (at most a page of them).
     async fn upcoming_of(
@@ -294,32 +340,72 @@ pub trait Cancellations: Send + Sync {
     ) -> Result<Appointment, StoreError>;
 }
 
+/// What else a move's write checks and takes, in the same transaction.
+#[derive(Debug, Clone, Copy, Default)]
+pub struct MoveConditions<'a> {
+    /// The bot check's challenge is used now, and never again.
+    pub challenge: Option<&'a SolvedChallenge>,
+    /// The "moved" mail takes its places of the address's allowance.
+    pub mail_cap: Option<&'a MailCap>,
+}
+
 /// Where a patron's move to another time is written.
 #[async_trait]
-pub trait Reschedules: ClosureReader {
+pub trait Reschedules: ClosureReader + BookingRate {
     /// Moves `read` (as read by [`Appointments::get`]) to `moved` (`read` moved by
     /// [`Appointment::moved`]) at `at`, in one atomic write: `moved` replaces the appointment on
     /// condition that it is still booked with the same token hash and at `read.version`; the
     /// locks of `read` that `moved` does not hold are released and those it newly holds taken
     /// (free, or held by a hold lapsed at `at`; a lock both hold is left as it is); the
-    /// patron's place follows the new time. Returns what was stored (version raised).
+    /// patron's place follows the new time; the bot check's challenge is marked used and the
+    /// "moved" mail takes its places of the address's allowance, as `conditions` say. Returns
+    /// what was stored (version raised).
     /// [`StoreError::SlotTaken`] when another appointment holds a new lock,
-    /// [`StoreError::Changed`] when the appointment's condition fails; nothing is written then.
+    /// [`StoreError::Changed`] when the appointment's condition fails,
+    /// [`StoreError::ChallengeUsed`], [`StoreError::MailCapped`]; nothing is written then.
     async fn reschedule(
         &self,
         read: &Appointment,
         moved: &Appointment,
         at: DateTime<Utc>,
+        conditions: &MoveConditions<'_>,
     ) -> Result<Appointment, StoreError>;
+}
+
+/// The limits a join to the waiting list is written under.
+#[derive(Debug, Clone, Copy)]
+pub struct JoinLimits<'a> {
+    /// Days one address may wait for at a time.
+    pub per_address: u32,
+    /// Addresses that may wait for one service and day.
+    pub per_day: u32,
+    /// The join's mail takes its places of the address's allowance.
+    pub mail_cap: Option<&'a MailCap>,
 }
 
 /// The waiting list (see [`crate::waitlist`]).
 #[async_trait]
 pub trait Waitlist: Send + Sync {
     /// Adds `entry`; `false` (nothing written) when its address already waits for that
-    /// service and day. [`StoreError::PatronLimit`] when the address waits for `cap` days not
-    /// over at `entry.created_at` already.
-    async fn join_waitlist(&self, entry: &WaitEntry, cap: u32) -> Result<bool, StoreError>;
+    /// service and day. [`StoreError::PatronLimit`] when the address waits for
+    /// `limits.per_address` days not over at `entry.created_at` already,
+    /// [`StoreError::SlotTaken`] when `limits.per_day` addresses wait for that service and day,
+    /// [`StoreError::MailCapped`] when the mail that asks to confirm the join would pass the
+    /// address's allowance; nothing is written then.
+    async fn join_waitlist(
+        &self,
+        entry: &WaitEntry,
+        limits: &JoinLimits<'_>,
+    ) -> Result<bool, StoreError>;
+
+    /// Marks the entry `id` confirmed at `at` from its mail, if its token hash is `token_hash`
+    /// and it is not yet; `false` when there is no such unconfirmed entry.
+    async fn confirm_wait(
+        &self,
+        id: AppointmentId,
+        token_hash: &TokenHash,
+        at: DateTime<Utc>,
+    ) -> Result<bool, StoreError>;
 
     /// The entry `id`, unless unknown or its day is over at `now`.
     async fn wait_entry(
@@ -328,11 +414,12 @@ pub trait Waitlist: Send + Sync {
         now: DateTime<Utc>,
     ) -> Result<Option<WaitEntry>, StoreError>;
 
-    /// Removes the entry `id`; `false` when there was none.
-    async fn leave_waitlist(&self, id: AppointmentId) -> Result<bool, StoreError>;
+    /// Removes `entry` (as read by [`Waitlist::wait_entry`]), one fewer waiting for its day;
+    /// `false` when it was gone.
+    async fn leave_waitlist(&self, entry: &WaitEntry) -> Result<bool, StoreError>;
 
-    /// The entries not yet told whose day is not over at `now`, the oldest first, at most
-    /// `limit`.
+    /// The confirmed entries not yet told whose day is not over at `now`, the oldest first, at
+    /// most `limit`.
     async fn waiting(&self, now: DateTime<Utc>, limit: usize)
         -> Result<Vec<WaitEntry>, StoreError>;
 

@@ -72,3 +72,36 @@ fn the_work_is_up_to_maxnumber_hashes() {
         assert!(solve(&c).is_some());
     }
 }
+
+#[test]
+fn the_work_grows_fourfold_with_each_busy_step_and_falls_back() {
+    assert_eq!(adaptive_difficulty(50_000, 10, 0), 50_000);
+    assert_eq!(adaptive_difficulty(50_000, 10, 9), 50_000);
+    assert_eq!(adaptive_difficulty(50_000, 10, 10), 200_000);
+    assert_eq!(adaptive_difficulty(50_000, 10, 25), 800_000);
+    // At most 4⁸ times the base, however fast.
+    assert_eq!(
+        adaptive_difficulty(50_000, 10, 100_000),
+        50_000 * MAX_ADAPTIVE_FACTOR
+    );
+    // Off switches.
+    assert_eq!(adaptive_difficulty(0, 10, 500), 0);
+    assert_eq!(adaptive_difficulty(50_000, 0, 500), 50_000);
+}
+
+#[test]
+fn the_issued_work_is_signed_and_a_gathered_easy_challenge_is_not_enough_later() {
+    let c = issue(&keys(), 2000, now(), &mut OsRng);
+    let solved = verify(&keys(), &solve(&c).unwrap(), now()).unwrap();
+    assert_eq!(solved.maxnumber, 2000);
+    assert!(enough_work(&solved, 2000));
+    assert!(enough_work(&solved, 8000), "one step up is still accepted");
+    assert!(!enough_work(&solved, 32_000), "two steps up is not");
+    // Claiming less work in the salt changes the hash: the signature no longer matches.
+    let forged = Challenge {
+        salt: c.salt.replace("max=2000", "max=9999999"),
+        ..c.clone()
+    };
+    let payload = solve(&forged);
+    assert!(payload.map_or(true, |p| verify(&keys(), &p, now()).is_err()));
+}

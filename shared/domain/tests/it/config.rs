@@ -551,3 +551,47 @@ fn staff_may_be_limited_to_providers_by_address_or_group() {
         "{err}"
     );
 }
+
+#[test]
+fn the_limits_against_abuse_have_defaults_and_are_checked() {
+    let without: String = SAMPLE
+        .lines()
+        .filter(|l| {
+            ![
+                "mail_per_address_per_day",
+                "max_moves",
+                "busy_bookings_per_10_minutes",
+                "waitlist_per_day",
+            ]
+            .iter()
+            .any(|k| l.starts_with(k))
+        })
+        .collect::<Vec<_>>()
+        .join("\n");
+    let defaults = LibraryConfig::from_toml_str(&without).unwrap().policy;
+    assert_eq!(
+        (
+            defaults.mail_per_address_per_day,
+            defaults.max_moves,
+            defaults.busy_bookings_per_10_minutes,
+            defaults.waitlist_per_day
+        ),
+        (6, 3, 10, 50)
+    );
+    let bad = SAMPLE
+        .replacen(
+            "mail_per_address_per_day = 6",
+            "mail_per_address_per_day = 1000",
+            1,
+        )
+        .replacen("max_moves = 3", "max_moves = -1", 1)
+        .replacen("waitlist_per_day = 50", "waitlist_per_day = 0", 1);
+    let err = LibraryConfig::from_toml_str(&bad).unwrap_err();
+    for key in [
+        "policy.mail_per_address_per_day",
+        "policy.max_moves",
+        "policy.waitlist_per_day",
+    ] {
+        assert!(err.mentions(key, "must be between"), "{key}: {err}");
+    }
+}

@@ -18,6 +18,7 @@
 //! `write.rs` builds the create (and every item index named) and runs transactions with the one
 //! conflict-retry loop, `lifecycle.rs` the confirm and the cancel; `error.rs` decodes refusals; `read.rs`, `mail.rs` and `staff.rs` the rest.
 
+mod caps;
 pub mod error;
 pub mod item;
 mod lifecycle;

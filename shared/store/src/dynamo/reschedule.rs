@@ -1,5 +1,5 @@
 //! A patron's move to another time: one `TransactWriteItems` of
-//! `[appointment, new lock…, released lock…, patron place?]`. A lock both times hold is left
+//! `[appointment, new lock…, released lock…, patron place?, challenge?, mail allowance?]`. A lock both times hold is left
 //! out (a transaction may not touch one item twice, and it stays the appointment's anyway).
 
 use super::error::Refusal;
@@ -12,7 +12,7 @@ use async_trait::async_trait;
 use aws_sdk_dynamodb::types::{AttributeValue, Put, TransactWriteItem};
 use chrono::{DateTime, Utc};
 use rantevou_domain::appointment::Appointment;
-use rantevou_domain::ports::{Reschedules, StoreError};
+use rantevou_domain::ports::{MoveConditions, Reschedules, StoreError};
 
 impl DynamoStore {
     fn reschedule_layout(
@@ -54,6 +54,11 @@ impl DynamoStore {
     }
 }
 
+/// Whether any of `failed` is the item at `index`.
+fn names(failed: &[usize], index: Option<usize>) -> bool {
+    index.is_some_and(|i| failed.contains(&i))
+}
+
 #[async_trait]
 impl Reschedules for DynamoStore {
     async fn reschedule(
@@ -61,8 +66,20 @@ impl Reschedules for DynamoStore {
         read: &Appointment,
         moved: &Appointment,
         at: DateTime<Utc>,
+        conditions: &MoveConditions<'_>,
     ) -> Result<Appointment, StoreError> {
-        let layout = self.reschedule_layout(read, moved, at)?;
+        let challenge = conditions
+            .challenge
+            .map(|c| self.use_challenge(c))
+            .transpose()?;
+        let cap = conditions
+            .mail_cap
+            .map(|cap| self.take_mail_cap(cap))
+            .transpose()?;
+        let layout = self
+            .reschedule_layout(read, moved, at)?
+            .with_challenge(challenge)
+            .with_mail_cap(cap);
         match self.transact(&layout.items, None).await {
             Ok(()) => Ok(bumped(moved.clone())),
             Err(Refusal::Conditions(failed)) if failed.contains(&APPOINTMENT_ITEM) => {
@@ -70,6 +87,12 @@ impl Reschedules for DynamoStore {
             }
             Err(Refusal::Conditions(failed)) if failed.iter().any(|i| layout.locks.contains(i)) => {
                 Err(StoreError::SlotTaken)
+            }
+            Err(Refusal::Conditions(failed)) if names(&failed, layout.challenge) => {
+                Err(StoreError::ChallengeUsed)
+            }
+            Err(Refusal::Conditions(failed)) if names(&failed, layout.mail_cap) => {
+                Err(StoreError::MailCapped)
             }
             Err(Refusal::Conditions(_)) => Err(StoreError::Corrupt(
                 "a released lock or the patron's place is held by another".into(),

@@ -1,19 +1,22 @@
 //! The waiting list in the single table: one item per entry, `WAIT#<id>` / `WAIT`, expiring
 //! (TTL) at the end of its day. Two sparse indexes find entries: GSI2's `WAIT#WAITING`
-//! partition holds the entries not yet told (for the scheduler), GSI3's `WAITER#<patron key>`
-//! an address's entries (for the cap and to join a day once).
+//! partition holds the confirmed entries not yet told (for the scheduler), GSI3's
+//! `WAITER#<patron key>` an address's entries (for the cap and to join a day once). A join is one
+//! `TransactWriteItems` of `[entry, the day's counter, mail allowance?]`.
 
+use super::error::Refusal;
 use super::error::{self, is_condition_failure};
 use super::item::*;
+use super::write::corrupt;
 use super::DynamoStore;
 use crate::record::instant_text;
 use crate::wait_record::WaitRecord;
 use async_trait::async_trait;
-use aws_sdk_dynamodb::types::{AttributeValue, ReturnValue};
+use aws_sdk_dynamodb::types::{AttributeValue, Delete, Put, TransactWriteItem};
 use chrono::{DateTime, Utc};
-use rantevou_domain::ports::{StoreError, Waitlist};
+use rantevou_domain::ports::{JoinLimits, StoreError, Waitlist};
 use rantevou_domain::waitlist::WaitEntry;
-use rantevou_domain::AppointmentId;
+use rantevou_domain::{AppointmentId, TokenHash};
 
 /// The GSI2 partition of the entries not yet told.
 const WAITING: &str = "WAIT#WAITING";
@@ -42,7 +45,7 @@ fn item_of(e: &WaitEntry) -> Result<Item, StoreError> {
         .map(|(k, v)| (k, to_attribute(v)))
         .collect();
     item.extend(key(wait_pk(&e.id), WAIT_SK));
-    if e.notified_at.is_none() {
+    if e.notified_at.is_none() && e.confirmed_at.is_some() {
         item.insert(GSI2PK.into(), AttributeValue::S(WAITING.into()));
         item.insert(GSI2SK.into(), AttributeValue::S(waiting_sk(e)));
     }
@@ -55,6 +58,11 @@ fn item_of(e: &WaitEntry) -> Result<Item, StoreError> {
         AttributeValue::S(format!("{}#{}#{}", e.service, e.date, e.id)),
     );
     Ok(item)
+}
+
+/// The counter of the addresses waiting for `e`'s service and day.
+fn wait_day_pk(e: &WaitEntry) -> String {
+    format!("WAITDAY#{}#{}", e.service, e.date)
 }
 
 fn entry_of(mut item: Item) -> Result<WaitEntry, StoreError> {
@@ -72,7 +80,11 @@ fn entry_of(mut item: Item) -> Result<WaitEntry, StoreError> {
 
 #[async_trait]
 impl Waitlist for DynamoStore {
-    async fn join_waitlist(&self, entry: &WaitEntry, cap: u32) -> Result<bool, StoreError> {
+    async fn join_waitlist(
+        &self,
+        entry: &WaitEntry,
+        limits: &JoinLimits<'_>,
+    ) -> Result<bool, StoreError> {
         let out = self
             .client
             .query()
@@ -100,15 +112,65 @@ impl Waitlist for DynamoStore {
         {
             return Ok(false);
         }
-        if live.len() >= usize::try_from(cap).unwrap_or(usize::MAX) {
+        if live.len() >= usize::try_from(limits.per_address).unwrap_or(usize::MAX) {
             return Err(StoreError::PatronLimit);
         }
-        let result = self
-            .client
-            .put_item()
+        let put = Put::builder()
             .table_name(&self.table)
             .set_item(Some(item_of(entry)?))
             .condition_expression("attribute_not_exists(PK)")
+            .build()
+            .map_err(corrupt)?;
+        let mut items = vec![
+            TransactWriteItem::builder().put(put).build(),
+            self.wait_day_update(
+                wait_day_pk(entry),
+                1,
+                Some(limits.per_day),
+                entry.expires_at,
+            )?,
+        ];
+        if let Some(cap) = limits.mail_cap {
+            items.push(self.take_mail_cap(cap)?);
+        }
+        match self.transact(&items, None).await {
+            Ok(()) => Ok(true),
+            Err(Refusal::Conditions(failed)) if failed.contains(&1) => Err(StoreError::SlotTaken),
+            Err(Refusal::Conditions(failed)) if failed.contains(&2) => Err(StoreError::MailCapped),
+            // The same id twice: as unlikely as a conflict.
+            Err(Refusal::Conditions(_)) => Ok(false),
+            Err(Refusal::TokenReused) => Err(StoreError::Conflict),
+            Err(Refusal::Failed(e)) => Err(e),
+        }
+    }
+
+    async fn confirm_wait(
+        &self,
+        id: AppointmentId,
+        token_hash: &TokenHash,
+        at: DateTime<Utc>,
+    ) -> Result<bool, StoreError> {
+        let Some(mut entry) = self.wait_entry(id, at).await? else {
+            return Ok(false);
+        };
+        entry.confirmed_at = Some(at);
+        let result = self
+            .client
+            .update_item()
+            .table_name(&self.table)
+            .set_key(Some(key(wait_pk(&id), WAIT_SK)))
+            .update_expression(
+                "SET confirmed_at = :at, unconfirmed = :no, GSI2PK = :waiting, GSI2SK = :sk",
+            )
+            .condition_expression(
+                "attribute_exists(PK) AND token_hash = :hash AND unconfirmed = :yes",
+            )
+            .expression_attribute_values(":at", AttributeValue::S(instant_text(at)))
+            .expression_attribute_values(":no", AttributeValue::Bool(false))
+            .expression_attribute_values(":yes", AttributeValue::Bool(true))
+            .expression_attribute_values(":hash", AttributeValue::S(token_hash.to_hex()))
+            .expression_attribute_values(":waiting", AttributeValue::S(WAITING.into()))
+            .expression_attribute_values(":sk", AttributeValue::S(waiting_sk(&entry)))
             .send()
             .await;
         match result {
@@ -136,17 +198,24 @@ impl Waitlist for DynamoStore {
         Ok(entry.filter(|e| !e.is_expired(now)))
     }
 
-    async fn leave_waitlist(&self, id: AppointmentId) -> Result<bool, StoreError> {
-        let out = self
-            .client
-            .delete_item()
+    /// One `TransactWriteItems`: the entry deleted, the day's counter one lower.
+    async fn leave_waitlist(&self, entry: &WaitEntry) -> Result<bool, StoreError> {
+        let delete = Delete::builder()
             .table_name(&self.table)
-            .set_key(Some(key(wait_pk(&id), WAIT_SK)))
-            .return_values(ReturnValue::AllOld)
-            .send()
-            .await
-            .map_err(error::from_sdk)?;
-        Ok(out.attributes.is_some_and(|a| !a.is_empty()))
+            .set_key(Some(key(wait_pk(&entry.id), WAIT_SK)))
+            .condition_expression("attribute_exists(PK)")
+            .build()
+            .map_err(corrupt)?;
+        let items = [
+            TransactWriteItem::builder().delete(delete).build(),
+            self.wait_day_update(wait_day_pk(entry), -1, None, entry.expires_at)?,
+        ];
+        match self.transact(&items, None).await {
+            Ok(()) => Ok(true),
+            Err(Refusal::Conditions(_)) => Ok(false),
+            Err(Refusal::TokenReused) => Err(StoreError::Conflict),
+            Err(Refusal::Failed(e)) => Err(e),
+        }
     }
 
     async fn waiting(

@@ -2,7 +2,7 @@
 //! to run a transaction (confirm and cancel build theirs in `lifecycle.rs`).
 //!
 //! A create is `[appointment, lock…, idempotency key?, patron place?, challenge?, address
-//! check?]`; a confirm
+//! check?, mail allowance?]`; a confirm
 //! and a cancel are `[appointment, lock…, patron place?]`. The layouts name those indexes, and a refusal's
 //! failed conditions are read against them.
 
@@ -40,9 +40,11 @@ pub(super) struct Layout {
     /// Index of the patron's place, if any.
     pub(super) patron: Option<usize>,
     /// Index of the used challenge, if any.
-    challenge: Option<usize>,
+    pub(super) challenge: Option<usize>,
     /// Index of the check that the address is not known to bounce, if any.
     deliverable: Option<usize>,
+    /// Index of the mail's places of the address's allowance, if any.
+    pub(super) mail_cap: Option<usize>,
 }
 
 impl Layout {
@@ -63,6 +65,7 @@ impl Layout {
             patron: None,
             challenge: None,
             deliverable: None,
+            mail_cap: None,
         })
     }
 
@@ -80,7 +83,15 @@ impl Layout {
         self
     }
 
-    fn with_challenge(mut self, item: Option<TransactWriteItem>) -> Layout {
+    pub(super) fn with_mail_cap(mut self, item: Option<TransactWriteItem>) -> Layout {
+        if let Some(item) = item {
+            self.mail_cap = Some(self.items.len());
+            self.items.push(item);
+        }
+        self
+    }
+
+    pub(super) fn with_challenge(mut self, item: Option<TransactWriteItem>) -> Layout {
         if let Some(item) = item {
             self.challenge = Some(self.items.len());
             self.items.push(item);
@@ -212,7 +223,10 @@ impl DynamoStore {
     }
 
     /// Marking the bot check's challenge used: it must be new.
-    fn use_challenge(&self, c: &SolvedChallenge) -> Result<TransactWriteItem, StoreError> {
+    pub(super) fn use_challenge(
+        &self,
+        c: &SolvedChallenge,
+    ) -> Result<TransactWriteItem, StoreError> {
         let mut item = key(challenge_pk(&c.challenge), CHALLENGE_SK);
         // Remembered until it expires; then it is refused as expired anyway.
         item.insert(
@@ -335,11 +349,16 @@ impl Bookings for DynamoStore {
                 .deliverable
                 .map(|key| self.deliverable_check(key))
                 .transpose()?;
+            let mail_cap = conditions
+                .mail_cap
+                .map(|cap| self.take_mail_cap(cap))
+                .transpose()?;
             let layout = self
                 .create_layout(&a, digest.as_deref())?
                 .with_patron(place)
                 .with_challenge(challenge)
-                .with_deliverable(deliverable);
+                .with_deliverable(deliverable)
+                .with_mail_cap(mail_cap);
             // DynamoDB's own idempotency window (10 minutes) for SDK-level retries; each
             // place's attempt is another request.
             let token = digest.as_ref().map(|d| format!("{}-{index}", &d[..32]));
@@ -359,6 +378,9 @@ impl Bookings for DynamoStore {
                     }
                     if layout.deliverable.is_some_and(|i| failed.contains(&i)) {
                         return Err(StoreError::Undeliverable);
+                    }
+                    if layout.mail_cap.is_some_and(|i| failed.contains(&i)) {
+                        return Err(StoreError::MailCapped);
                     }
                     if layout.patron.is_some_and(|i| failed.contains(&i)) {
                         // That place is someone's upcoming appointment: try the next.

@@ -1,7 +1,7 @@
 //! A booking in SQLite: one `BEGIN IMMEDIATE` transaction that replays an idempotent repeat,
 //! takes one of the patron's places, the appointment's row, every lock (a held one refuses it
 //! and rolls everything back), the bot check's challenge, the check that the address is not
-//! known to bounce, and the idempotency key.
+//! known to bounce, the mail's places of the address's daily allowance, and the idempotency key.
 
 use super::{queued_due, read_appointment, take_lock, unavailable, use_challenge, SqliteStore};
 use crate::record::{
@@ -80,6 +80,7 @@ impl Bookings for SqliteStore {
         let limit = conditions.patron.cloned();
         let challenge = conditions.challenge.cloned();
         let deliverable = conditions.deliverable.map(str::to_owned);
+        let mail_cap = conditions.mail_cap.cloned();
         let idempotency_key = conditions.idempotency_key;
         let key = idempotency_key.map(|k| key_digest(k.as_str()));
         self.with_conn(move |c| {
@@ -156,6 +157,9 @@ impl Bookings for SqliteStore {
                 if super::suppress::bounced(&tx, patron, now)? {
                     return Err(StoreError::Undeliverable);
                 }
+            }
+            if let Some(cap) = &mail_cap {
+                super::caps::take_mail_cap(&tx, cap)?;
             }
             if let Some(key) = &key {
                 tx.execute(

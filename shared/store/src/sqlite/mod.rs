@@ -23,6 +23,7 @@ use std::path::Path;
 use std::sync::{Arc, Mutex};
 use std::time::Duration;
 
+mod caps;
 mod create;
 mod mail;
 mod reads;
@@ -38,6 +39,8 @@ use schema::{migrate, SCHEMA};
 #[derive(Clone)]
 pub struct SqliteStore {
     conn: Arc<Mutex<Connection>>,
+    /// The booking rate (see `caps`).
+    rate: Arc<Mutex<caps::RateWindows>>,
 }
 
 impl SqliteStore {
@@ -67,6 +70,7 @@ impl SqliteStore {
         migrate(&conn)?;
         Ok(SqliteStore {
             conn: Arc::new(Mutex::new(conn)),
+            rate: Arc::default(),
         })
     }
 

@@ -1,14 +1,15 @@
 //! A patron's move to another time, in one `BEGIN IMMEDIATE` transaction: the appointment
 //! checked (still booked, same token, same version), the locks it gives up released, the new
 //! ones taken (a held one refuses the move and rolls everything back), the patron's place
-//! following the new time, the row rewritten.
+//! following the new time, the bot check's challenge used and the mail's places of the
+//! address's allowance taken, the row rewritten.
 
-use super::{queued_due, read_appointment, take_lock, unavailable, SqliteStore};
+use super::{queued_due, read_appointment, take_lock, unavailable, use_challenge, SqliteStore};
 use crate::record::{place_value, AppointmentRecord};
 use async_trait::async_trait;
 use chrono::{DateTime, Utc};
 use rantevou_domain::appointment::Appointment;
-use rantevou_domain::ports::{Reschedules, StoreError};
+use rantevou_domain::ports::{MoveConditions, Reschedules, StoreError};
 use rusqlite::{params, TransactionBehavior};
 
 #[async_trait]
@@ -18,8 +19,11 @@ impl Reschedules for SqliteStore {
         read: &Appointment,
         moved: &Appointment,
         at: DateTime<Utc>,
+        conditions: &MoveConditions<'_>,
     ) -> Result<Appointment, StoreError> {
         let (read, moved) = (read.clone(), moved.clone());
+        let challenge = conditions.challenge.cloned();
+        let mail_cap = conditions.mail_cap.cloned();
         self.with_conn(move |c| {
             let tx = c
                 .transaction_with_behavior(TransactionBehavior::Immediate)
@@ -41,6 +45,12 @@ impl Reschedules for SqliteStore {
             }
             for lock in moved.locks.iter().filter(|l| !current.locks.contains(l)) {
                 take_lock(&tx, lock, &id, None, at.timestamp())?;
+            }
+            if let Some(c) = &challenge {
+                use_challenge(&tx, c)?;
+            }
+            if let Some(cap) = &mail_cap {
+                super::caps::take_mail_cap(&tx, cap)?;
             }
             let stored = Appointment {
                 version: read.version + 1,

@@ -69,6 +69,7 @@ CREATE TABLE IF NOT EXISTS waitlist (
     created_at INTEGER NOT NULL,
     notified   INTEGER NOT NULL DEFAULT 0,
     record     TEXT NOT NULL,
+    confirmed  INTEGER NOT NULL DEFAULT 1,
     UNIQUE (patron_key, service, date)
 );
 CREATE INDEX IF NOT EXISTS waitlist_waiting ON waitlist (notified, expires_at);
@@ -77,6 +78,11 @@ CREATE TABLE IF NOT EXISTS suppressions (
     state      TEXT NOT NULL,
     at         TEXT NOT NULL,
     reason     TEXT,
+    expires_at INTEGER NOT NULL
+) WITHOUT ROWID;
+CREATE TABLE IF NOT EXISTS mail_caps (
+    key        TEXT PRIMARY KEY,
+    sent       INTEGER NOT NULL,
     expires_at INTEGER NOT NULL
 ) WITHOUT ROWID;
 CREATE TABLE IF NOT EXISTS config (
@@ -96,7 +102,8 @@ fn has_column(conn: &Connection, table: &str, column: &str) -> Result<bool, Stor
 }
 
 /// Brings a data folder made by an earlier version up to date: the mail queue's due column
-/// (pending mail of that time is due at once), the locks' hold column, the patron index.
+/// (pending mail of that time is due at once), the locks' hold column, the patron index, the
+/// waiting list's confirmation.
 pub(super) fn migrate(conn: &Connection) -> Result<(), StoreError> {
     if !has_column(conn, "appointments", "patron_key")? {
         conn.execute_batch(
@@ -109,6 +116,11 @@ pub(super) fn migrate(conn: &Connection) -> Result<(), StoreError> {
         "CREATE INDEX IF NOT EXISTS appointments_by_patron ON appointments (patron_key, start) WHERE patron_key IS NOT NULL;",
     )
     .map_err(unavailable)?;
+    // Entries of before joins were confirmed count as confirmed (their owners were told).
+    if !has_column(conn, "waitlist", "confirmed")? {
+        conn.execute_batch("ALTER TABLE waitlist ADD COLUMN confirmed INTEGER NOT NULL DEFAULT 1;")
+            .map_err(unavailable)?;
+    }
     if !has_column(conn, "slot_locks", "held_until")? {
         conn.execute_batch("ALTER TABLE slot_locks ADD COLUMN held_until INTEGER;")
             .map_err(unavailable)?;

@@ -1,12 +1,15 @@
-//! The waiting list in SQLite: one row per entry, unique by address, service and day.
+//! The waiting list in SQLite: one row per entry, unique by address, service and day; a join
+//! counts the day's entries and takes its mail's places of the address's allowance in its
+//! transaction.
 
+use super::caps::take_mail_cap;
 use super::{is_unique_violation, unavailable, SqliteStore};
 use crate::wait_record::WaitRecord;
 use async_trait::async_trait;
 use chrono::{DateTime, Utc};
-use rantevou_domain::ports::{StoreError, Waitlist};
+use rantevou_domain::ports::{JoinLimits, StoreError, Waitlist};
 use rantevou_domain::waitlist::WaitEntry;
-use rantevou_domain::AppointmentId;
+use rantevou_domain::{AppointmentId, TokenHash};
 use rusqlite::{params, Connection, OptionalExtension, TransactionBehavior};
 
 fn entry_of(json: &str) -> Result<WaitEntry, StoreError> {
@@ -33,8 +36,14 @@ fn read(c: &Connection, id: &str) -> Result<Option<WaitEntry>, StoreError> {
 
 #[async_trait]
 impl Waitlist for SqliteStore {
-    async fn join_waitlist(&self, entry: &WaitEntry, cap: u32) -> Result<bool, StoreError> {
+    async fn join_waitlist(
+        &self,
+        entry: &WaitEntry,
+        limits: &JoinLimits<'_>,
+    ) -> Result<bool, StoreError> {
         let entry = entry.clone();
+        let (cap, per_day) = (limits.per_address, limits.per_day);
+        let mail_cap = limits.mail_cap.cloned();
         self.with_conn(move |c| {
             let tx = c
                 .transaction_with_behavior(TransactionBehavior::Immediate)
@@ -61,9 +70,22 @@ impl Waitlist for SqliteStore {
             if waiting >= cap {
                 return Err(StoreError::PatronLimit);
             }
+            let that_day: u32 = tx
+                .query_row(
+                    "SELECT COUNT(*) FROM waitlist WHERE service = ?1 AND date = ?2 AND expires_at > ?3",
+                    params![service, date, now],
+                    |r| r.get(0),
+                )
+                .map_err(unavailable)?;
+            if that_day >= per_day {
+                return Err(StoreError::SlotTaken);
+            }
+            if let Some(mail_cap) = &mail_cap {
+                take_mail_cap(&tx, mail_cap)?;
+            }
             let inserted = tx.execute(
-                "INSERT INTO waitlist (id, patron_key, service, date, expires_at, created_at, notified, record)
-                 VALUES (?1, ?2, ?3, ?4, ?5, ?6, 0, ?7)",
+                "INSERT INTO waitlist (id, patron_key, service, date, expires_at, created_at, notified, record, confirmed)
+                 VALUES (?1, ?2, ?3, ?4, ?5, ?6, 0, ?7, ?8)",
                 params![
                     entry.id.to_string(),
                     entry.patron_key,
@@ -71,7 +93,8 @@ impl Waitlist for SqliteStore {
                     date,
                     entry.expires_at.timestamp(),
                     now,
-                    json_of(&entry)?
+                    json_of(&entry)?,
+                    entry.confirmed_at.is_some()
                 ],
             );
             match inserted {
@@ -95,8 +118,37 @@ impl Waitlist for SqliteStore {
         Ok(found.filter(|e| !e.is_expired(now)))
     }
 
-    async fn leave_waitlist(&self, id: AppointmentId) -> Result<bool, StoreError> {
-        let id = id.to_string();
+    async fn confirm_wait(
+        &self,
+        id: AppointmentId,
+        token_hash: &TokenHash,
+        at: DateTime<Utc>,
+    ) -> Result<bool, StoreError> {
+        let (id, hash) = (id.to_string(), *token_hash);
+        self.with_conn(move |c| {
+            let tx = c
+                .transaction_with_behavior(TransactionBehavior::Immediate)
+                .map_err(unavailable)?;
+            let Some(mut current) = read(&tx, &id)? else {
+                return Ok(false);
+            };
+            if current.confirmed_at.is_some() || current.token_hash != hash {
+                return Ok(false);
+            }
+            current.confirmed_at = Some(at);
+            tx.execute(
+                "UPDATE waitlist SET confirmed = 1, record = ?1 WHERE id = ?2",
+                params![json_of(&current)?, id],
+            )
+            .map_err(unavailable)?;
+            tx.commit().map_err(unavailable)?;
+            Ok(true)
+        })
+        .await
+    }
+
+    async fn leave_waitlist(&self, entry: &WaitEntry) -> Result<bool, StoreError> {
+        let id = entry.id.to_string();
         self.with_conn(move |c| {
             c.execute("DELETE FROM waitlist WHERE id = ?1", params![id])
                 .map(|n| n > 0)
@@ -114,7 +166,7 @@ impl Waitlist for SqliteStore {
         self.with_conn(move |c| {
             let mut stmt = c
                 .prepare(
-                    "SELECT record FROM waitlist WHERE notified = 0 AND expires_at > ?1
+                    "SELECT record FROM waitlist WHERE notified = 0 AND confirmed = 1 AND expires_at > ?1
                      ORDER BY created_at, id LIMIT ?2",
                 )
                 .map_err(unavailable)?;

@@ -2,7 +2,7 @@
 
 use crate::support::{appointment, at, config};
 use rantevou_domain::patron::FreeText;
-use rantevou_domain::ports::CreateConditions;
+use rantevou_domain::ports::{CreateConditions, MoveConditions};
 use rantevou_domain::ports::{Created, StoreError};
 use rantevou_domain::{LockMonth, ProviderId};
 use rantevou_store::Store;
@@ -236,7 +236,10 @@ async fn moves_and_bookings_into_one_time(store: Arc<dyn Store>) {
         let (store, barrier) = (Arc::clone(&store), Arc::clone(&barrier));
         tasks.push(tokio::spawn(async move {
             barrier.wait().await;
-            let got = store.reschedule(&read, &next, at(-60)).await.map(|_| ());
+            let got = store
+                .reschedule(&read, &next, at(-60), &MoveConditions::default())
+                .await
+                .map(|_| ());
             (read.id, start, got)
         }));
     }

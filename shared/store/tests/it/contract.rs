@@ -824,6 +824,7 @@ async fn a_challenge_is_used_once_whether_by_a_booking_or_a_resend(store: &dyn S
     let solved = |c: &str| rantevou_domain::challenge::SolvedChallenge {
         challenge: c.to_owned(),
         expires: at(10),
+        maxnumber: 1000,
     };
     store.use_challenge(&solved("c1")).await.unwrap();
     assert_eq!(

@@ -4,7 +4,7 @@
 use crate::support::{appointment, at, config};
 use rantevou_domain::appointment::{Appointment, MailKind};
 use rantevou_domain::patron::FreeText;
-use rantevou_domain::ports::{CreateConditions, StoreError};
+use rantevou_domain::ports::{CreateConditions, MoveConditions, StoreError};
 use rantevou_domain::{LockMonth, PatronLimit, ProviderId};
 use rantevou_store::Store;
 use rantevou_testkit::offered;
@@ -50,7 +50,10 @@ async fn stored(store: &dyn Store, who: &str, service: &str, minutes: i64) -> Ap
 async fn a_move_takes_the_new_time_and_frees_the_old_in_one_write(store: &dyn Store) {
     let read = stored(store, "Μαρία", "short", 60).await;
     let next = moved_to(&read, at(120));
-    let got = store.reschedule(&read, &next, at(-60)).await.unwrap();
+    let got = store
+        .reschedule(&read, &next, at(-60), &MoveConditions::default())
+        .await
+        .unwrap();
     assert_eq!(got.version, read.version + 1);
     assert_eq!(held(store).await, [at(120)]);
     let again = store.get(read.id, at(-60)).await.unwrap().unwrap();
@@ -85,7 +88,9 @@ async fn a_move_onto_a_held_time_changes_nothing(store: &dyn Store) {
     stored(store, "Γιώργος", "short", 120).await;
     let next = moved_to(&read, at(120));
     assert_eq!(
-        store.reschedule(&read, &next, at(-60)).await,
+        store
+            .reschedule(&read, &next, at(-60), &MoveConditions::default())
+            .await,
         Err(StoreError::SlotTaken)
     );
     assert_eq!(held(store).await, [at(60), at(120)]);
@@ -101,7 +106,9 @@ async fn a_move_of_a_changed_or_cancelled_appointment_is_refused(store: &dyn Sto
     let fresh = store.update(&read, &linked).await.unwrap();
     let next = moved_to(&read, at(120));
     assert_eq!(
-        store.reschedule(&read, &next, at(-60)).await,
+        store
+            .reschedule(&read, &next, at(-60), &MoveConditions::default())
+            .await,
         Err(StoreError::Changed)
     );
     let cancelled = store
@@ -110,7 +117,9 @@ async fn a_move_of_a_changed_or_cancelled_appointment_is_refused(store: &dyn Sto
         .unwrap();
     let next = moved_to(&cancelled, at(120));
     assert_eq!(
-        store.reschedule(&cancelled, &next, at(-57)).await,
+        store
+            .reschedule(&cancelled, &next, at(-57), &MoveConditions::default())
+            .await,
         Err(StoreError::Changed)
     );
     assert!(held(store).await.is_empty(), "nothing was taken");
@@ -120,12 +129,18 @@ async fn a_move_onto_an_overlapping_time_keeps_the_shared_unit(store: &dyn Store
     // 40 minutes from 08:00 hold 08:00 and 08:20; moved 20 minutes on, they hold 08:20 and 08:40.
     let read = stored(store, "Μαρία", "long", 60).await;
     let next = moved_to(&read, at(80));
-    store.reschedule(&read, &next, at(-60)).await.unwrap();
+    store
+        .reschedule(&read, &next, at(-60), &MoveConditions::default())
+        .await
+        .unwrap();
     assert_eq!(held(store).await, [at(80), at(100)]);
     let moved = store.get(read.id, at(-60)).await.unwrap().unwrap();
     // And back: the shared unit stays, the others swap.
     let back = moved_to(&moved, at(60));
-    store.reschedule(&moved, &back, at(-60)).await.unwrap();
+    store
+        .reschedule(&moved, &back, at(-60), &MoveConditions::default())
+        .await
+        .unwrap();
     assert_eq!(held(store).await, [at(60), at(80)]);
 }
 
@@ -144,7 +159,12 @@ async fn the_patrons_place_follows_the_move(store: &dyn Store) {
     store.create(&a, &with_limit).await.unwrap();
     let read = store.get(a.id, at(-60)).await.unwrap().unwrap();
     let got = store
-        .reschedule(&read, &moved_to(&read, at(180)), at(-60))
+        .reschedule(
+            &read,
+            &moved_to(&read, at(180)),
+            at(-60),
+            &MoveConditions::default(),
+        )
         .await
         .unwrap();
     // Still one active appointment: a second booking is over the limit …

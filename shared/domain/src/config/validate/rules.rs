@@ -4,8 +4,9 @@ use super::Validator;
 use crate::closure::{AnnualClosure, ClosedPeriod, Closures};
 use crate::config::raw::*;
 use crate::policy::{
-    Policy, RequiredFields, DEFAULT_MAX_ACTIVE_PER_PATRON, DEFAULT_PROOF_OF_WORK_DIFFICULTY,
-    DEFAULT_REMINDERS_BEFORE_MINUTES, DEFAULT_SEND_LINK_BEFORE_MINUTES,
+    Policy, RequiredFields, DEFAULT_BUSY_BOOKINGS_PER_10_MINUTES, DEFAULT_MAIL_PER_ADDRESS_PER_DAY,
+    DEFAULT_MAX_ACTIVE_PER_PATRON, DEFAULT_MAX_MOVES, DEFAULT_PROOF_OF_WORK_DIFFICULTY,
+    DEFAULT_REMINDERS_BEFORE_MINUTES, DEFAULT_SEND_LINK_BEFORE_MINUTES, DEFAULT_WAITLIST_PER_DAY,
 };
 use chrono::NaiveDate;
 
@@ -123,6 +124,22 @@ impl Validator {
             value => self.minutes("policy.send_link_before_minutes", &value, 0, 60 * 24 * 30),
         };
         let reminders = self.reminders(&raw.reminders_before_minutes);
+        let mail_cap = match raw.mail_per_address_per_day {
+            None => Some(DEFAULT_MAIL_PER_ADDRESS_PER_DAY),
+            value => self.minutes("policy.mail_per_address_per_day", &value, 0, 100),
+        };
+        let max_moves = match raw.max_moves {
+            None => Some(DEFAULT_MAX_MOVES),
+            value => self.minutes("policy.max_moves", &value, 0, 20),
+        };
+        let busy = match raw.busy_bookings_per_10_minutes {
+            None => Some(DEFAULT_BUSY_BOOKINGS_PER_10_MINUTES),
+            value => self.minutes("policy.busy_bookings_per_10_minutes", &value, 0, 100_000),
+        };
+        let waitlist_per_day = match raw.waitlist_per_day {
+            None => Some(DEFAULT_WAITLIST_PER_DAY),
+            value => self.minutes("policy.waitlist_per_day", &value, 1, 10_000),
+        };
         Some(Policy {
             min_notice_minutes: min_notice?,
             horizon_days: horizon?,
@@ -134,6 +151,10 @@ impl Validator {
             hold_minutes: hold?,
             send_link_before_minutes: send_link?,
             reminders_before_minutes: reminders?,
+            mail_per_address_per_day: mail_cap?,
+            max_moves: max_moves?,
+            busy_bookings_per_10_minutes: busy?,
+            waitlist_per_day: waitlist_per_day?,
         })
     }
 
