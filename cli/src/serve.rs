@@ -84,6 +84,7 @@ pub async fn run(options: Options) -> Result<(), String> {
     let purge = Purge {
         store: Arc::clone(wiring.store()),
         ctx: wiring.context().clone(),
+        outbox: options.data.join("outbox"),
     };
     let app = Arc::new(App {
         functions: Functions::new(&wiring).map_err(|e| e.to_string())?,
@@ -130,10 +131,30 @@ pub async fn run(options: Options) -> Result<(), String> {
 }
 
 /// What DynamoDB's TTL does in AWS, done here by the scheduler: the data folder forgets what is
-/// past its date (appointments past their retention, waiting-list entries past their day).
+/// past its date (appointments past their retention, waiting-list entries past their day), and
+/// the outbox its messages once no appointment they can be about is kept.
 struct Purge {
     store: Arc<rantevou_store::SqliteStore>,
     ctx: rantevou_app::Context,
+    outbox: std::path::PathBuf,
+}
+
+impl Purge {
+    async fn run(&self) {
+        let now = self.ctx.now();
+        if let Err(e) = self.store.purge_expired(now).await {
+            tracing::warn!(error = %e, "expired data not purged");
+        }
+        // A message is about an appointment at most the horizon after it was written, kept
+        // for the retention after that.
+        let policy = &self.ctx.config.policy;
+        let kept = chrono::Duration::days(i64::from(policy.horizon_days)) + policy.retention();
+        match rantevou_mail::prune_outbox(&self.outbox, now - kept).await {
+            Ok(0) => {}
+            Ok(n) => tracing::info!(messages = n, "outbox pruned"),
+            Err(e) => tracing::warn!(error = %e, "outbox not pruned"),
+        }
+    }
 }
 
 /// The one scheduler, as the scheduled Lambda runs it in AWS (every minute): due mail, then the
@@ -145,9 +166,7 @@ async fn run_scheduler(retry: MailRetry, purge: Purge, every: Duration) {
         if let Err(e) = retry.retry_pending(send_pending_mail::BATCH).await {
             tracing::warn!(error = %e, "pending mail not delivered");
         }
-        if let Err(e) = purge.store.purge_expired(purge.ctx.now()).await {
-            tracing::warn!(error = %e, "expired data not purged");
-        }
+        purge.run().await;
     }
 }
 

@@ -1,6 +1,7 @@
 //! `rantevou serve` as a newcomer runs it: the HTTP API, the outbox, a stampede, a restart;
 //! and the booking site's browser tests in Chromium against it. One binary.
 
+mod attack;
 mod browser;
 mod crash;
 mod deployed;

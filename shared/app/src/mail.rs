@@ -105,14 +105,16 @@ impl MailDelivery {
             let permanent = matches!(e, MailError::Rejected(_)).then(|| e.to_string());
             return self.failed(a, kind, permanent).await;
         }
-        // Repeated moves reach the provider's mailbox once an hour, folded (see `StaffCopy`).
-        let copied = kind != MailKind::Moved || a.staff_copy_now(now);
+        // Moves and a cancellation reach the provider's mailbox once an hour, folded (see
+        // `StaffCopy`).
+        let folds = matches!(kind, MailKind::Moved | MailKind::Cancellation);
+        let copied = !folds || a.staff_copy_now(now);
         if copied {
             self.send_copies(mails).await;
         }
         self.ctx.count(Metric::MailSent);
-        // The copy of a booking starts the hour too: a move right after it is folded.
-        let staff = matches!(kind, MailKind::Moved | MailKind::Confirmation).then_some(copied);
+        // The copy of a booking starts the hour too: a move or cancel right after it is folded.
+        let staff = (folds || kind == MailKind::Confirmation).then_some(copied);
         (Sent::Yes, self.record(a, kind, staff, now).await)
     }
 
@@ -125,18 +127,27 @@ impl MailDelivery {
         }
     }
 
-    /// Sends the provider's mailbox the copy of moves folded since the last one (see
-    /// [`Appointment::staff_copy_due`]): where the appointment went from the time the mailbox
-    /// last knew. None when it was moved back there, or cancelled (its own copy told it).
+    /// Sends the provider's mailbox the copy folded since the last one (see
+    /// [`Appointment::staff_copy_due`]): that the appointment was cancelled, or where it went
+    /// from the time the mailbox last knew (none when it was moved back there).
     pub(crate) async fn send_owed_copy(&self, a: &Appointment) -> Appointment {
         let now = self.ctx.now();
         let Some(knew) = a.staff_copy.owed_from else {
             return a.clone();
         };
-        if a.is_booked() && a.start != knew {
+        let copy = if a.is_cancelled() {
+            let mut told = a.clone();
+            told.moved_from = None;
+            Some((MailKind::Cancellation, told))
+        } else if a.is_booked() && a.start != knew {
             let mut told = a.clone();
             told.moved_from = Some(knew);
-            match messages(MailKind::Moved, &told, &self.ctx.config, None, now) {
+            Some((MailKind::Moved, told))
+        } else {
+            None
+        };
+        if let Some((kind, told)) = copy {
+            match messages(kind, &told, &self.ctx.config, None, now) {
                 Ok(mails) => self.send_copies(mails.into_iter().skip(1)).await,
                 Err(e) => tracing::error!(error = %e, "provider's copy not rendered"),
             }

@@ -132,6 +132,8 @@ pub struct MailTexts {
     pub patron_wrote: String,
     /// The same, in the provider's copy.
     pub staff_patron_wrote: String,
+    /// Above the cancellation's reason, quoted as typed.
+    pub reason_wrote: String,
     pub video_note: String,
     pub video_note_html: String,
     /// The staff copy's subject on booking; `{when}` (`30/11 09:20`) and `{name}` filled in.

@@ -200,14 +200,20 @@ impl PatronEmail {
         Ok(PatronEmail(email.to_owned()))
     }
 
-    /// The address as one patron: the mailbox in lower case without a `+tag`, so that
-    /// `K.Papa+1@Example.org` and `k.papa@example.org` count as the same person.
+    /// The address as one patron (and one mailbox, for the day's mail cap): the mailbox in
+    /// lower case without a `+tag`, so that `K.Papa+1@Example.org` and `k.papa@example.org`
+    /// count as the same person; at Gmail, which ignores dots and answers to two domain names,
+    /// `k.papa@googlemail.com` is `kpapa@gmail.com` too.
     pub fn normalized(&self) -> String {
         let mailbox = self.mailbox().to_lowercase();
         match mailbox.split_once('@') {
             Some((local, domain)) => {
                 let local = local.split_once('+').map_or(local, |(base, _)| base);
-                format!("{local}@{domain}")
+                if matches!(domain, "gmail.com" | "googlemail.com") {
+                    format!("{}@gmail.com", local.replace('.', ""))
+                } else {
+                    format!("{local}@{domain}")
+                }
             }
             None => mailbox,
         }

@@ -11,6 +11,6 @@ pub mod ses;
 
 pub use mime::Sender;
 #[cfg(feature = "outbox")]
-pub use outbox::OutboxMailer;
+pub use outbox::{prune as prune_outbox, OutboxMailer};
 #[cfg(feature = "ses")]
 pub use ses::SesMailer;

@@ -31,6 +31,32 @@ impl OutboxMailer {
     }
 }
 
+/// Deletes the messages of the outbox at `dir` written before `before` (by the date their name
+/// starts with, the mail's date); answers how many went. A missing folder holds nothing.
+pub async fn prune(dir: &Path, before: chrono::DateTime<chrono::Utc>) -> std::io::Result<usize> {
+    // Names start with the date, fixed width, so comparing the text compares the times.
+    let cutoff = before.format("%Y%m%dT%H%M%S").to_string();
+    let mut entries = match tokio::fs::read_dir(dir).await {
+        Ok(entries) => entries,
+        Err(e) if e.kind() == std::io::ErrorKind::NotFound => return Ok(0),
+        Err(e) => return Err(e),
+    };
+    let mut gone = 0;
+    while let Some(entry) = entries.next_entry().await? {
+        let name = entry.file_name();
+        let Some(name) = name.to_str() else { continue };
+        let written = name.trim_start_matches('.');
+        let stale = written.get(..cutoff.len()).is_some_and(|date| {
+            date.bytes().all(|b| b.is_ascii_digit() || b == b'T') && date < cutoff.as_str()
+        });
+        if stale && (name.ends_with(".eml") || name.ends_with(".tmp")) {
+            tokio::fs::remove_file(entry.path()).await?;
+            gone += 1;
+        }
+    }
+    Ok(gone)
+}
+
 #[async_trait]
 impl Mailer for OutboxMailer {
     async fn send(&self, mail: &OutgoingMail) -> Result<(), MailError> {

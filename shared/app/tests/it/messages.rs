@@ -214,7 +214,7 @@ fn the_english_cancellation_has_duration_reason_and_the_same_uid() {
         "Start: 27/01/2027 10:40",
         "Duration: 20 minutes",
         "> Name: Katerina Papadopoulou",
-        "Reason:\n> change of appointment date",
+        "The reason given for cancelling, as typed:\n> Reason: change of appointment date",
     ] {
         assert!(
             patron.text.contains(expected),
@@ -226,7 +226,14 @@ fn the_english_cancellation_has_duration_reason_and_the_same_uid() {
     assert!(patron.html.contains("<html lang=\"en\">"));
     // The staff copy is in the library's default language, Greek, and says it is a cancellation.
     let staff = &mails[1];
-    assert!(staff.text.contains("Αιτία:\n> change of appointment date"));
+    assert!(
+        staff.text.contains(
+            "Ο λόγος της ακύρωσης, όπως πληκτρολογήθηκε:\n> Αιτία: change of appointment date"
+        ),
+        "{}",
+        staff.text
+    );
+    assert!(staff.html.contains("class=\"patron-wrote\""));
     assert_eq!(staff.subject, "Ακύρωση: 27/01 10:40");
     assert!(
         !staff.text.contains("Στείλτε στον χρήστη"),

@@ -8,7 +8,7 @@ use chrono::{DateTime, Utc};
 use icalendar::Component;
 use rantevou_app::RescheduleError;
 use rantevou_domain::appointment::MailKind;
-use rantevou_domain::patron::FieldCode;
+use rantevou_domain::patron::{FieldCode, FreeText};
 use rantevou_domain::ports::OutgoingMail;
 use rantevou_domain::provider::Meeting;
 use rantevou_store::{SqliteStore, Store};
@@ -242,6 +242,46 @@ async fn moves_within_the_hour_reach_the_provider_as_one_copy_an_hour_on(store: 
     assert!(w.mailer.take().is_empty(), "back where the mailbox knew it");
 }
 
+/// Booked, moved and cancelled within the hour of the booking's copy: the patron is told each
+/// at once, the provider's mailbox one more copy (the cancellation) when the hour is up.
+async fn a_cancellation_within_the_hour_reaches_the_provider_once_the_hour_is_up(
+    store: Arc<dyn Store>,
+) {
+    let w = World::new(config(Meeting::Manual, vec![]), store.clone());
+    let booked = w.book(dec1(10, 0), "Μαρία").await;
+    assert_eq!(w.mailer.take().len(), 2, "the confirmation and its copy");
+    assert_eq!(moves(&w, booked.id, &[(5, dec1(11, 0))]).await, [1]);
+    let at = w.at(rantevou_testkit::fixture_now() + chrono::Duration::minutes(10));
+    let read = store.get(booked.id, at.ctx.now()).await.unwrap().unwrap();
+    let token = w.keys.token(&booked.id).expose().to_owned();
+    at.cancelling()
+        .cancel(booked.id, &token, FreeText::default(), Some(read.version))
+        .await
+        .unwrap();
+    let told = w.mailer.take();
+    assert_eq!(told.len(), 1, "the patron's cancellation only: {told:?}");
+    assert_ne!(told[0].to, ["sip@lib.uom.gr"]);
+    w.at(rantevou_testkit::fixture_now() + chrono::Duration::minutes(59))
+        .run()
+        .await;
+    assert!(w.mailer.take().is_empty(), "not before the hour is up");
+    w.at(rantevou_testkit::fixture_now() + chrono::Duration::minutes(60))
+        .run()
+        .await;
+    let copies = w.mailer.take();
+    assert_eq!(copies.len(), 1, "one copy: {copies:?}");
+    assert_eq!(copies[0].to, ["sip@lib.uom.gr"]);
+    assert!(
+        copies[0].subject.contains("01/12 11:00"),
+        "the cancelled time: {}",
+        copies[0].subject
+    );
+    w.at(rantevou_testkit::fixture_now() + chrono::Duration::minutes(61))
+        .run()
+        .await;
+    assert!(w.mailer.take().is_empty(), "once");
+}
+
 async fn an_appointment_is_moved_a_few_times_at_most(store: Arc<dyn Store>) {
     let w = World::new(config(Meeting::Manual, vec![]), store.clone());
     let booked = w.book(dec1(10, 0), "Μαρία").await;
@@ -310,6 +350,7 @@ both_stores!(
     a_repeated_move_answers_the_same_and_mails_nothing_more,
     refused_moves_change_nothing,
     moves_within_the_hour_reach_the_provider_as_one_copy_an_hour_on,
+    a_cancellation_within_the_hour_reaches_the_provider_once_the_hour_is_up,
     an_appointment_is_moved_a_few_times_at_most,
     the_day_s_mail_allowance_of_an_address_refuses_the_move_that_would_pass_it,
 );

@@ -128,6 +128,15 @@ impl World {
         }
     }
 
+    pub fn cancelling(&self) -> Cancelling {
+        Cancelling::new(
+            self.ctx.clone(),
+            self.store.clone(),
+            self.store.clone(),
+            self.delivery(self.store.clone()),
+        )
+    }
+
     pub fn staff(&self) -> Staff {
         Staff::new(
             self.ctx.clone(),

@@ -136,8 +136,9 @@ impl Delivery {
 }
 
 impl Appointment {
-    /// Whether the provider's copy of a "moved" mail sent at `now` goes at once: no copy of a
-    /// move went in the [`STAFF_COPY_FOLD`] before.
+    /// Whether the provider's copy of a "moved" or "cancelled" mail sent at `now` goes at once:
+    /// no copy (of the booking, a move or a cancellation) went in the [`STAFF_COPY_FOLD`]
+    /// before.
     pub fn staff_copy_now(&self, now: DateTime<Utc>) -> bool {
         self.staff_copy
             .told_at
@@ -150,8 +151,9 @@ impl Appointment {
         Some(self.staff_copy.told_at? + STAFF_COPY_FOLD)
     }
 
-    /// The appointment after the "moved" mail of `now` went to the patron: with its copy to the
-    /// provider's mailbox (`copied`), or that copy folded into the one owed.
+    /// The appointment after the "moved" (or "cancelled", or the confirmation) mail of `now`
+    /// went to the patron: with its copy to the provider's mailbox (`copied`), or that copy
+    /// folded into the one owed, which remembers the start the mailbox last knew.
     pub fn after_staff_copy(mut self, copied: bool, now: DateTime<Utc>) -> Appointment {
         if copied {
             self.staff_copy = StaffCopy {
@@ -159,7 +161,11 @@ impl Appointment {
                 owed_from: None,
             };
         } else {
-            let knew = self.staff_copy.owed_from.or(self.moved_from);
+            let knew = self
+                .staff_copy
+                .owed_from
+                .or(self.moved_from)
+                .or(Some(self.start));
             self.staff_copy.owed_from = knew;
         }
         self.reschedule(now);
@@ -176,7 +182,8 @@ impl Appointment {
     /// held, not before the hold ends (by then it is booked, or lapsed and nothing is sent).
     pub fn timed_due(&self) -> Option<DateTime<Utc>> {
         if matches!(self.status, Status::Cancelled { .. }) {
-            return None;
+            // Only the provider's folded copy of the cancellation, if owed.
+            return self.staff_copy_due();
         }
         let next = [
             self.meeting.due,

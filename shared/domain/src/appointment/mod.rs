@@ -108,12 +108,14 @@ pub struct Appointment {
     pub staff_copy: StaffCopy,
 }
 
-/// The provider's copies of an appointment's moves: a move within [`STAFF_COPY_FOLD`] of the
-/// last copy is not copied at once; one copy then tells where it went from the time the
-/// mailbox last knew, when the hour is up.
+/// The provider's copies of an appointment's moves and cancellation: one within
+/// [`STAFF_COPY_FOLD`] of the last copy is not copied at once; one copy then tells where it
+/// went from the time the mailbox last knew (or that it was cancelled), when the hour is up.
+/// So the mailbox gets at most one copy per appointment an hour, whatever a patron does.
 #[derive(Debug, Clone, Copy, PartialEq, Eq, Default)]
 pub struct StaffCopy {
-    /// When the provider's mailbox was last sent a copy of a move.
+    /// When the provider's mailbox was last sent a copy (of the booking, a move or the
+    /// cancellation).
     pub told_at: Option<DateTime<Utc>>,
     /// The start the mailbox last knew, while a folded copy is owed (`None`: nothing owed).
     pub owed_from: Option<DateTime<Utc>>,
@@ -239,6 +241,11 @@ impl Appointment {
     /// Whether it is booked (confirmed, not cancelled).
     pub fn is_booked(&self) -> bool {
         self.status == Status::Booked
+    }
+
+    /// Whether it was cancelled (by the patron or staff).
+    pub fn is_cancelled(&self) -> bool {
+        matches!(self.status, Status::Cancelled { .. })
     }
 
     /// When its hold lapses, while it is held (confirmed or not, at any time).

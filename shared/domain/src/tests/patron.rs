@@ -225,3 +225,15 @@ fn names_refuse_invisible_and_direction_changing_characters() {
     assert!(FreeText::parse("θέμα: 👩\u{200D}💻 Scopus").is_ok());
     assert_eq!(FreeText::parse("a\u{202E}b"), Err(FieldCode::Invalid));
 }
+
+#[test]
+fn one_mailbox_is_one_patron_whatever_its_spelling() {
+    let key = |raw: &str| PatronEmail::parse(raw).unwrap().normalized();
+    assert_eq!(key("K.Papa+1@Example.org"), "k.papa@example.org");
+    assert_eq!(key("k.papa@example.org"), "k.papa@example.org");
+    // Gmail ignores dots and answers to googlemail.com: one mailbox, one cap.
+    assert_eq!(key("V.i.c.t.i.m+x@GoogleMail.com"), "victim@gmail.com");
+    assert_eq!(key("victim@gmail.com"), "victim@gmail.com");
+    // Elsewhere a dot is part of the address.
+    assert_ne!(key("v.ictim@uom.edu.gr"), key("victim@uom.edu.gr"));
+}

@@ -13,5 +13,6 @@ mod contract_suppress;
 mod contract_waitlist;
 mod faults;
 mod migration;
+mod purge;
 mod round_trips;
 mod support;
