@@ -152,7 +152,7 @@ impl MailDelivery {
                 Err(e) => tracing::error!(error = %e, "provider's copy not rendered"),
             }
         }
-        match update_fresh(&*self.log, a.clone(), now, |read| {
+        match record_fresh(&*self.log, a.clone(), now, |read| {
             read.after_staff_copy(true, now)
         })
         .await
@@ -187,7 +187,7 @@ impl MailDelivery {
         staff: Option<bool>,
         now: DateTime<Utc>,
     ) -> Appointment {
-        match update_fresh(&*self.log, a.clone(), now, |read| {
+        match record_fresh(&*self.log, a.clone(), now, |read| {
             let next = read.after_sent(kind, a, now);
             match staff {
                 Some(copied) => next.after_staff_copy(copied, now),
@@ -251,13 +251,40 @@ impl MailDelivery {
 /// [`StoreError::Conflict`]). The stored appointment, or `None` when it is gone.
 pub(crate) async fn update_fresh(
     log: &dyn MailLog,
-    mut read: Appointment,
+    read: Appointment,
     now: DateTime<Utc>,
     change: impl Fn(Appointment) -> Appointment,
 ) -> Result<Option<Appointment>, StoreError> {
+    change_fresh(log, read, now, change, false).await
+}
+
+/// [`update_fresh`] for the record that a message went (see
+/// [`rantevou_domain::ports::AppointmentUpdates::record_delivery`]: the store need not wait
+/// for the disk).
+async fn record_fresh(
+    log: &dyn MailLog,
+    read: Appointment,
+    now: DateTime<Utc>,
+    change: impl Fn(Appointment) -> Appointment,
+) -> Result<Option<Appointment>, StoreError> {
+    change_fresh(log, read, now, change, true).await
+}
+
+async fn change_fresh(
+    log: &dyn MailLog,
+    mut read: Appointment,
+    now: DateTime<Utc>,
+    change: impl Fn(Appointment) -> Appointment,
+    delivery: bool,
+) -> Result<Option<Appointment>, StoreError> {
     for _ in 0..3 {
         let next = change(read.clone());
-        match log.update(&read, &next).await {
+        let written = if delivery {
+            log.record_delivery(&read, &next).await
+        } else {
+            log.update(&read, &next).await
+        };
+        match written {
             Ok(stored) => return Ok(Some(stored)),
             Err(StoreError::Changed) => match log.get(read.id, now).await? {
                 Some(fresh) => read = fresh,

@@ -446,6 +446,18 @@ pub trait AppointmentUpdates: Send + Sync {
         read: &Appointment,
         next: &Appointment,
     ) -> Result<Appointment, StoreError>;
+
+    /// [`AppointmentUpdates::update`] for the record that a message went: a store may make it
+    /// durable with its next write rather than wait for the disk (SQLite: no `fsync` of its
+    /// own), since losing it in a power cut means only that the same message is sent once more
+    /// (the design allows one identical resend); never for anything a person was answered.
+    async fn record_delivery(
+        &self,
+        read: &Appointment,
+        next: &Appointment,
+    ) -> Result<Appointment, StoreError> {
+        self.update(read, next).await
+    }
 }
 
 /// What the staff commands use: reading, cancelling and changing appointments, the agenda,

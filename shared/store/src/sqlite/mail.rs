@@ -10,19 +10,61 @@ impl AppointmentUpdates for SqliteStore {
         read: &Appointment,
         next: &Appointment,
     ) -> Result<Appointment, StoreError> {
+        self.conditioned_update(read, next, Durability::Full).await
+    }
+
+    async fn record_delivery(
+        &self,
+        read: &Appointment,
+        next: &Appointment,
+    ) -> Result<Appointment, StoreError> {
+        self.conditioned_update(read, next, Durability::Lazy).await
+    }
+}
+
+/// Whether a commit waits for the disk.
+#[derive(Clone, Copy, PartialEq, Eq)]
+enum Durability {
+    /// `synchronous=FULL`, the store's setting: durable once answered.
+    Full,
+    /// `synchronous=NORMAL` for this one commit: in WAL mode still atomic and consistent
+    /// (the log is synced before every checkpoint), made durable by the next FULL commit's
+    /// sync of the log (or lost, with what came after it, in a power cut).
+    Lazy,
+}
+
+impl SqliteStore {
+    async fn conditioned_update(
+        &self,
+        read: &Appointment,
+        next: &Appointment,
+        sync: Durability,
+    ) -> Result<Appointment, StoreError> {
         crate::record::check_update(read, next)?;
         let (id, version, next) = (read.id.to_string(), read.version, next.clone());
         self.with_conn(move |c| {
-            let tx = c
-                .transaction_with_behavior(TransactionBehavior::Immediate)
-                .map_err(unavailable)?;
-            match read_appointment(&tx, &id)? {
-                Some(current) if current.version == version => {}
-                _ => return Err(StoreError::Changed),
+            if sync == Durability::Lazy {
+                c.pragma_update(None, "synchronous", "NORMAL")
+                    .map_err(unavailable)?;
             }
-            let stored = write_appointment(&tx, Appointment { version, ..next })?;
-            tx.commit().map_err(unavailable)?;
-            Ok(stored)
+            let written = (|| {
+                let tx = c
+                    .transaction_with_behavior(TransactionBehavior::Immediate)
+                    .map_err(unavailable)?;
+                match read_appointment(&tx, &id)? {
+                    Some(current) if current.version == version => {}
+                    _ => return Err(StoreError::Changed),
+                }
+                let stored = write_appointment(&tx, Appointment { version, ..next })?;
+                tx.commit().map_err(unavailable)?;
+                Ok(stored)
+            })();
+            if sync == Durability::Lazy {
+                // Back to FULL whatever happened: every other write is durable once answered.
+                c.pragma_update(None, "synchronous", "FULL")
+                    .map_err(unavailable)?;
+            }
+            written
         })
         .await
     }

@@ -921,6 +921,34 @@ async fn the_agenda_lists_a_range_and_a_patrons_appointments(store: &dyn Store) 
     );
 }
 
+/// The record that a message went is the same conditioned update, whatever its durability:
+/// the version raised, a stale read refused and nothing written, and then a durable write
+/// goes on as before (SQLite switches back to FULL).
+async fn a_delivery_record_is_a_conditioned_update_like_any_other(store: &dyn Store) {
+    let config = config();
+    let (a, _) = appointment(&config, "short", "sip", at(60), "Maria");
+    store
+        .create(&a, &CreateConditions::default())
+        .await
+        .unwrap();
+    let read = store.get(a.id, at(-60)).await.unwrap().unwrap();
+    let next = read
+        .clone()
+        .after_sent(MailKind::Confirmation, &read, at(-60));
+    let stored = store.record_delivery(&read, &next).await.unwrap();
+    assert_eq!(stored.version, read.version + 1);
+    assert!(!stored.mail_pending(MailKind::Confirmation));
+    assert_eq!(
+        store.record_delivery(&read, &next).await,
+        Err(StoreError::Changed)
+    );
+    assert_eq!(store.get(a.id, at(-60)).await.unwrap().unwrap(), stored);
+    let mut anonymised = stored.clone();
+    anonymised.patron_key = None;
+    let after = store.update(&stored, &anonymised).await.unwrap();
+    assert_eq!(after.version, stored.version + 1);
+}
+
 async fn staff_closures_are_kept_in_order_and_removed_by_id(store: &dyn Store) {
     use rantevou_domain::closure::StaffClosure;
     assert!(store.staff_closures().await.unwrap().is_empty());
@@ -987,6 +1015,7 @@ contract!(
     a_resend_mark_holds_until_its_end,
     the_agenda_lists_a_range_and_a_patrons_appointments,
     staff_closures_are_kept_in_order_and_removed_by_id,
+    a_delivery_record_is_a_conditioned_update_like_any_other,
 );
 
 /// Marks `kind` of appointment `id` sent the way the delivery does: read, change, a
