@@ -277,7 +277,8 @@ fn main() -> Result<(), Failure> {
     let spread = &free[..free.len() - 1];
     let total = spread.len();
     let alone = 50.min(total / 2);
-    let solved = solved_challenges(&base, total + stampede + moves, difficulty);
+    // One for each booking, each appointment to move, and each move (a move is bot-checked).
+    let solved = solved_challenges(&base, total + stampede + 2 * moves, difficulty);
     let (latencies, statuses, elapsed) = drive(&base, 1, alone, |i| {
         (
             "POST".into(),
@@ -331,14 +332,15 @@ fn main() -> Result<(), Failure> {
     }
     let started = Instant::now();
     let (mut latencies, mut statuses) = (Vec::new(), Vec::new());
-    for (a, to) in booked_to_move.iter().zip(move_to) {
+    for (i, (a, to)) in booked_to_move.iter().zip(move_to).enumerate() {
         let manage = a["manage_url"].as_str().unwrap_or_default();
         let token = manage.rsplit("token=").next().unwrap_or_default();
         let path = format!(
             "/api/appointments/{}/reschedule",
             a["id"].as_str().unwrap_or_default()
         );
-        let body = serde_json::json!({"token": token, "start": to, "version": a["version"]});
+        let body = serde_json::json!({"token": token, "start": to, "version": a["version"],
+            "challenge": solved.get(total + stampede + moves + i)});
         let t = Instant::now();
         let (status, _) = client.send("POST", &path, &json, &body.to_string());
         latencies.push(t.elapsed());
