@@ -4,7 +4,8 @@
 //! complaint stops the reminders to the address; a transient bounce or a delay is noted. See
 //! [`rantevou_domain::feedback`] for the rules.
 
-use crate::mail::{update_fresh, MailRetry};
+use crate::fresh::update_fresh;
+use crate::mail::MailRetry;
 use crate::messages::undelivered;
 use crate::texts::{fill, texts};
 use chrono::Duration;

@@ -28,6 +28,7 @@ pub mod details;
 pub mod feedback;
 pub mod fetch;
 pub mod free_slots;
+mod fresh;
 pub mod mail;
 pub mod messages;
 pub mod reschedule;

@@ -18,6 +18,7 @@
 //! and its record leaves the claim to lapse, and the next run sends that one message again.
 
 use crate::context::Context;
+use crate::fresh::{record_fresh, update_fresh};
 use crate::messages::{messages, undelivered};
 use chrono::{DateTime, Duration, Utc};
 use rantevou_domain::appointment::{Appointment, DeliveryOutcome, MailKind};
@@ -244,56 +245,6 @@ impl MailDelivery {
         }
         (Sent::GaveUp, stored)
     }
-}
-
-/// Writes `change` of `read` with a conditioned update; when another write came between, the
-/// change is made again on the appointment read anew (a few times, then
-/// [`StoreError::Conflict`]). The stored appointment, or `None` when it is gone.
-pub(crate) async fn update_fresh(
-    log: &dyn MailLog,
-    read: Appointment,
-    now: DateTime<Utc>,
-    change: impl Fn(Appointment) -> Appointment,
-) -> Result<Option<Appointment>, StoreError> {
-    change_fresh(log, read, now, change, false).await
-}
-
-/// [`update_fresh`] for the record that a message went (see
-/// [`rantevou_domain::ports::AppointmentUpdates::record_delivery`]: the store need not wait
-/// for the disk).
-async fn record_fresh(
-    log: &dyn MailLog,
-    read: Appointment,
-    now: DateTime<Utc>,
-    change: impl Fn(Appointment) -> Appointment,
-) -> Result<Option<Appointment>, StoreError> {
-    change_fresh(log, read, now, change, true).await
-}
-
-async fn change_fresh(
-    log: &dyn MailLog,
-    mut read: Appointment,
-    now: DateTime<Utc>,
-    change: impl Fn(Appointment) -> Appointment,
-    delivery: bool,
-) -> Result<Option<Appointment>, StoreError> {
-    for _ in 0..3 {
-        let next = change(read.clone());
-        let written = if delivery {
-            log.record_delivery(&read, &next).await
-        } else {
-            log.update(&read, &next).await
-        };
-        match written {
-            Ok(stored) => return Ok(Some(stored)),
-            Err(StoreError::Changed) => match log.get(read.id, now).await? {
-                Some(fresh) => read = fresh,
-                None => return Ok(None),
-            },
-            Err(e) => return Err(e),
-        }
-    }
-    Err(StoreError::Conflict)
 }
 
 /// What a retry run did.

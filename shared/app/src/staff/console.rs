@@ -2,7 +2,7 @@
 //! attendance, the mail that failed for good and its retry, and the export of a range.
 
 use super::{invalid, Staff, StaffError, Subject};
-use crate::mail::update_fresh;
+use crate::fresh::update_fresh;
 use chrono::{Days, NaiveDate};
 use rantevou_domain::appointment::{Appointment, MailKind};
 use rantevou_domain::patron::PatronEmail;

@@ -2,7 +2,7 @@
 //! (upcoming appointments cancelled and mailed, then every appointment anonymised).
 
 use super::{invalid, staff_reason, Erased, Staff, StaffError, Subject, ERASED_EMAIL, ERASED_NAME};
-use crate::mail::update_fresh;
+use crate::fresh::update_fresh;
 use rantevou_domain::appointment::{Appointment, MailKind, Status};
 use rantevou_domain::patron::{FreeText, PatronEmail, PatronName};
 use rantevou_domain::staff::Actor;
