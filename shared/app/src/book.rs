@@ -233,7 +233,7 @@ impl Booking {
             match self.bookings.create(&appointment, &conditions).await {
                 Ok(Created::New(stored)) => {
                     self.ctx.count(Metric::Bookings);
-                    self.ctx.work.counted(&self.ctx, &*self.bookings).await;
+                    self.ctx.work.counted(&self.ctx);
                     let links = &self.ctx.links;
                     // A failed send leaves the mail pending; the booking stands. The answer
                     // is the appointment as stored after the mail was recorded.

@@ -18,20 +18,27 @@ pub const RATE_CHECK: Duration = Duration::seconds(10);
 
 /// The bot check's work now: the library's base work, raised with the booking rate across every
 /// patron ([`adaptive_difficulty`]). One per process (the context shares it), reading the rate
-/// at most every [`RATE_CHECK`] and counting its own bookings in between.
+/// at most every [`RATE_CHECK`] and counting its own bookings in between. Those bookings are
+/// added to the store's count when the rate is read next, not by the booking itself: no
+/// booking's answer waits for the counter (on DynamoDB one `UpdateItem` per instance every
+/// [`RATE_CHECK`] at most, instead of one per booking).
 #[derive(Debug, Default)]
 pub struct WorkGauge {
-    /// The last reading: when, and the bookings of the ten minutes before it.
-    last: Mutex<Option<(DateTime<Utc>, u32)>>,
+    state: Mutex<Gauge>,
+}
+
+#[derive(Debug, Default)]
+struct Gauge {
+    /// The last reading: when, and the bookings of the ten minutes before it (with this
+    /// process's own since then).
+    last: Option<(DateTime<Utc>, u32)>,
+    /// This process's bookings not yet counted in the store.
+    uncounted: u32,
 }
 
 impl WorkGauge {
-    fn reading(&self) -> Option<(DateTime<Utc>, u32)> {
-        *self.last.lock().unwrap_or_else(|p| p.into_inner())
-    }
-
-    fn remember(&self, reading: Option<(DateTime<Utc>, u32)>) {
-        *self.last.lock().unwrap_or_else(|p| p.into_inner()) = reading;
+    fn state(&self) -> std::sync::MutexGuard<'_, Gauge> {
+        self.state.lock().unwrap_or_else(|p| p.into_inner())
     }
 
     /// The work a challenge is issued with (and a solution must carry a quarter of) at the
@@ -47,36 +54,50 @@ impl WorkGauge {
         }
         let now = ctx.now();
         let fresh = self
-            .reading()
+            .state()
+            .last
             .filter(|(at, _)| *at <= now && now - *at < RATE_CHECK);
         let recent = match fresh {
             Some((_, recent)) => recent,
-            None => match rate.recent_bookings(now).await {
-                Ok(recent) => {
-                    self.remember(Some((now, recent)));
-                    recent
-                }
-                Err(e) => {
-                    tracing::warn!(error = %e, "booking rate not read; the last reading stands");
-                    self.reading().map_or(0, |(_, recent)| recent)
-                }
-            },
+            None => self.read(now, rate).await,
         };
         adaptive_difficulty(base, busy, recent)
     }
 
-    /// One booking made here: counted in the store (best effort) and in the reading in use.
-    pub(crate) async fn counted(&self, ctx: &Context, rate: &dyn BookingRate) {
-        if ctx.config.policy.proof_of_work_difficulty == 0 {
+    /// The store's rate at `now`, after counting this process's bookings there.
+    async fn read(&self, now: DateTime<Utc>, rate: &dyn BookingRate) -> u32 {
+        let uncounted = std::mem::take(&mut self.state().uncounted);
+        if uncounted > 0 {
+            if let Err(e) = rate.count_bookings(now, uncounted).await {
+                tracing::warn!(error = %e, "bookings not counted in the rate; kept for the next reading");
+                let mut state = self.state();
+                state.uncounted = state.uncounted.saturating_add(uncounted);
+            }
+        }
+        match rate.recent_bookings(now).await {
+            Ok(recent) => {
+                self.state().last = Some((now, recent));
+                recent
+            }
+            Err(e) => {
+                tracing::warn!(error = %e, "booking rate not read; the last reading stands");
+                self.state().last.map_or(0, |(_, recent)| recent)
+            }
+        }
+    }
+
+    /// One booking made here: in the reading in use at once, in the store's count at the
+    /// next reading.
+    pub(crate) fn counted(&self, ctx: &Context) {
+        let policy = &ctx.config.policy;
+        if policy.proof_of_work_difficulty == 0 || policy.busy_bookings_per_10_minutes == 0 {
             return;
         }
-        if let Err(e) = rate.count_booking(ctx.now()).await {
-            tracing::warn!(error = %e, "booking not counted in the rate");
+        let mut state = self.state();
+        state.uncounted = state.uncounted.saturating_add(1);
+        if let Some((_, recent)) = state.last.as_mut() {
+            *recent = recent.saturating_add(1);
         }
-        let bumped = self
-            .reading()
-            .map(|(at, recent)| (at, recent.saturating_add(1)));
-        self.remember(bumped);
     }
 }
 

@@ -6,6 +6,7 @@ mod world;
 mod feedback;
 mod messages;
 mod moving;
+mod requests;
 mod scheduler;
 mod staff;
 mod support;

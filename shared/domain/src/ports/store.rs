@@ -249,9 +249,10 @@ pub trait Appointments: Send + Sync {
 /// (see [`crate::challenge::adaptive_difficulty`]).
 #[async_trait]
 pub trait BookingRate: Send + Sync {
-    /// Counts one booking made at `at` (best effort: a lost count only makes the next
-    /// challenges a little easier).
-    async fn count_booking(&self, at: DateTime<Utc>) -> Result<(), StoreError>;
+    /// Counts `n` bookings made by `at` (best effort: a lost count only makes the next
+    /// challenges a little easier). The app adds up its own bookings and counts them when it
+    /// reads the rate, so that no booking waits for this write.
+    async fn count_bookings(&self, at: DateTime<Utc>, n: u32) -> Result<(), StoreError>;
 
     /// About how many bookings were made in the ten minutes before `now`.
     async fn recent_bookings(&self, now: DateTime<Utc>) -> Result<u32, StoreError>;

@@ -106,15 +106,15 @@ impl MailCaps for DynamoStore {
 #[async_trait]
 impl BookingRate for DynamoStore {
     /// One `UpdateItem` (`ADD`) on the window's counter.
-    async fn count_booking(&self, at: DateTime<Utc>) -> Result<(), StoreError> {
+    async fn count_bookings(&self, at: DateTime<Utc>, n: u32) -> Result<(), StoreError> {
         let window = rate_window(at);
         let keep = (window + 3) * RATE_WINDOW_SECONDS;
         self.client
             .update_item()
             .table_name(&self.table)
             .set_key(Some(key(RATE_PK, window_sk(window))))
-            .update_expression("ADD bookings :one SET expires_at = :keep")
-            .expression_attribute_values(":one", AttributeValue::N("1".into()))
+            .update_expression("ADD bookings :n SET expires_at = :keep")
+            .expression_attribute_values(":n", AttributeValue::N(n.to_string()))
             .expression_attribute_values(":keep", AttributeValue::N(keep.to_string()))
             .send()
             .await

@@ -11,7 +11,7 @@
 //! | `Resends` | a patron's appointments, a challenge used, a resend mark | one `Query` on GSI3, one conditional `PutItem` each |
 //! | `ConfigSource` | the pushed configuration; its version alone | one `GetItem`; one `GetItem` of one attribute |
 //! | `Agenda` | a provider's range; one patron's appointments | one `Query` on GSI1 per provider-day; `Query` on GSI3 |
-//! | `ClosureReader`, `ClosureWriter` | the staff closures | one `GetItem`; a `PutItem` on the item's version |
+//! | `ClosureReader`, `ClosureWriter` | the staff closures | one `GetItem` at most every 10 s per instance (`CLOSURES_FRESH`); a `PutItem` on the item's version |
 //! | `Suppressions` | an address that bounced or complained | one `GetItem`; one `PutItem` (a complaint's on condition no bounce is there) |
 //!
 //! A lock's failed condition cancels the whole transaction, so nothing partial is ever written.
@@ -44,6 +44,8 @@ use rantevou_domain::ports::{ConfigSource, StoreError, StoredConfig};
 pub struct DynamoStore {
     client: Client,
     table: String,
+    /// The staff closures as last read, and when (shared by clones; see `staff.rs`).
+    closures: staff::ClosuresSeen,
 }
 
 impl DynamoStore {
@@ -52,6 +54,7 @@ impl DynamoStore {
         DynamoStore {
             client,
             table: table.into(),
+            closures: staff::ClosuresSeen::default(),
         }
     }
 

@@ -15,9 +15,37 @@ use rantevou_domain::closure::StaffClosure;
 use rantevou_domain::ids::ProviderId;
 use rantevou_domain::ports::{Agenda, AuditLog, ClosureReader, ClosureWriter, StoreError};
 use rantevou_domain::staff::AuditEntry;
+use std::sync::{Arc, Mutex};
+use std::time::{Duration, Instant};
 
 /// Sort key of the staff closures' item (its partition: [`CONFIG_PK`]).
 const CLOSURES_SK: &str = "CLOSURES";
+
+/// How long the closures read are used before they are read again. Every booking, move and
+/// availability read checks them; read each time, they were a `GetItem` on every booking's
+/// path. A closure staff add (in another instance) is honoured everywhere within this time;
+/// in the instance that wrote it, at once.
+pub(super) const CLOSURES_FRESH: Duration = Duration::from_secs(10);
+
+/// The closures an instance read (or wrote) last, and when.
+type Seen = Option<(Instant, Vec<StaffClosure>)>;
+
+/// What an instance knows of the closures; clones share it.
+#[derive(Debug, Default, Clone)]
+pub(super) struct ClosuresSeen(Arc<Mutex<Seen>>);
+
+impl ClosuresSeen {
+    fn fresh(&self) -> Option<Vec<StaffClosure>> {
+        let seen = self.0.lock().unwrap_or_else(|p| p.into_inner());
+        seen.as_ref()
+            .filter(|(at, _)| at.elapsed() < CLOSURES_FRESH)
+            .map(|(_, list)| list.clone())
+    }
+
+    fn remember(&self, list: &[StaffClosure]) {
+        *self.0.lock().unwrap_or_else(|p| p.into_inner()) = Some((Instant::now(), list.to_vec()));
+    }
+}
 
 impl DynamoStore {
     /// Every appointment an index query returns, page by page.
@@ -104,7 +132,10 @@ impl DynamoStore {
                     .expression_attribute_values(":v", AttributeValue::N(version.to_string()))
             };
             match put.send().await {
-                Ok(_) => return Ok(result),
+                Ok(_) => {
+                    self.closures.remember(&list);
+                    return Ok(result);
+                }
                 Err(e) if is_condition_failure(&e) => continue,
                 Err(e) => return Err(error::from_sdk(e)),
             }
@@ -156,8 +187,14 @@ impl Agenda for DynamoStore {
 
 #[async_trait]
 impl ClosureReader for DynamoStore {
+    /// The closures read at most [`CLOSURES_FRESH`] ago, else one `GetItem`.
     async fn staff_closures(&self) -> Result<Vec<StaffClosure>, StoreError> {
-        Ok(self.closures_item().await?.0)
+        if let Some(list) = self.closures.fresh() {
+            return Ok(list);
+        }
+        let list = self.closures_item().await?.0;
+        self.closures.remember(&list);
+        Ok(list)
     }
 }
 

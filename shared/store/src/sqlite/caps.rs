@@ -49,12 +49,12 @@ pub(super) struct RateWindows {
 }
 
 impl RateWindows {
-    fn count(&mut self, window: i64) {
+    fn count(&mut self, window: i64, n: u32) {
         if window == self.newest.0 {
-            self.newest.1 = self.newest.1.saturating_add(1);
+            self.newest.1 = self.newest.1.saturating_add(n);
         } else if window > self.newest.0 {
             self.before = self.newest;
-            self.newest = (window, 1);
+            self.newest = (window, n);
         }
     }
 
@@ -72,11 +72,11 @@ impl RateWindows {
 
 #[async_trait]
 impl BookingRate for SqliteStore {
-    async fn count_booking(&self, at: DateTime<Utc>) -> Result<(), StoreError> {
+    async fn count_bookings(&self, at: DateTime<Utc>, n: u32) -> Result<(), StoreError> {
         self.rate
             .lock()
             .unwrap_or_else(|p| p.into_inner())
-            .count(rate_window(at));
+            .count(rate_window(at), n);
         Ok(())
     }
 

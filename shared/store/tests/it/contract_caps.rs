@@ -132,13 +132,12 @@ async fn a_move_past_the_allowance_or_with_a_used_challenge_writes_nothing(store
 async fn the_booking_rate_counts_the_last_ten_minutes(store: &dyn Store) {
     // at(0) is 07:00 UTC: a ten-minute window starts there.
     assert_eq!(store.recent_bookings(at(0)).await.unwrap(), 0);
-    for _ in 0..3 {
-        store.count_booking(at(0)).await.unwrap();
-    }
-    store.count_booking(at(5)).await.unwrap();
+    store.count_bookings(at(0), 2).await.unwrap();
+    store.count_bookings(at(0), 1).await.unwrap();
+    store.count_bookings(at(5), 1).await.unwrap();
     assert_eq!(store.recent_bookings(at(9)).await.unwrap(), 4);
     // Five minutes into the next window, half of the last one still counts.
-    store.count_booking(at(12)).await.unwrap();
+    store.count_bookings(at(12), 1).await.unwrap();
     assert_eq!(store.recent_bookings(at(15)).await.unwrap(), 1 + 2);
     assert_eq!(store.recent_bookings(at(40)).await.unwrap(), 0);
 }
