@@ -6,6 +6,9 @@
 //!
 //! `cargo run --release -p rantevou --example load-http -- http://127.0.0.1:8080 [clients] [reads] [stampede]`
 //!
+//! With `LOAD_ONLY=bookings` in the environment, only the bookings (one client, then
+//! `clients`): for a profile or the CPU of a booking (`infra/bin/load` passes it on).
+//!
 //! With `--outbox URL DIR` instead (see `infra/bin/load-outbox`): `/api/services` alone and
 //! while four clients reload the outbox of 2,000 mails.
 //!
@@ -208,6 +211,11 @@ fn main() -> Result<(), Failure> {
     let clients: usize = args.get(2).and_then(|s| s.parse().ok()).unwrap_or(16);
     let reads: usize = args.get(3).and_then(|s| s.parse().ok()).unwrap_or(20_000);
     let stampede: usize = args.get(4).and_then(|s| s.parse().ok()).unwrap_or(200);
+    let only_bookings = match std::env::var("LOAD_ONLY") {
+        Ok(v) if v == "bookings" => true,
+        Ok(v) => return Err(format!("LOAD_ONLY={v}: the one phase it takes is `bookings`").into()),
+        Err(_) => false,
+    };
 
     // What can be booked: the whole horizon, in requests of at most 62 days, from the
     // server's today (its first day when no `from` is given).
@@ -252,7 +260,7 @@ fn main() -> Result<(), Failure> {
     let mut phases = Vec::new();
 
     // 1. Availability as the site asks for it (a month), one client and then many.
-    for c in [1, clients] {
+    for c in [1, clients].into_iter().filter(|_| !only_bookings) {
         let n = if c == 1 { reads / 4 } else { reads };
         let path =
             format!("/api/availability?service=mylibrarylive&from={month_from}&to={month_to}");
@@ -315,6 +323,15 @@ fn main() -> Result<(), Failure> {
             rest - count(&statuses, 201)
         ),
     });
+
+    if only_bookings {
+        print_table(phases);
+        println!("bookings made: {booked}");
+        return match total - booked {
+            0 => Ok(()),
+            failed => Err(format!("{failed} of {total} bookings on distinct free times failed").into()),
+        };
+    }
 
     // 3. Moves (the manage page's "change the time"), one client: each appointment booked
     // first (not timed), then moved in one write to a free time of its own.
