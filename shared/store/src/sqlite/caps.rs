@@ -2,7 +2,7 @@
 //! queues the mail, when there is one), and the bookings lately (kept in memory: one process
 //! serves the embedded store, and a restart forgets at most ten minutes of the rate).
 
-use super::{unavailable, SqliteStore};
+use super::{unavailable, Cached, SqliteStore};
 use async_trait::async_trait;
 use chrono::{DateTime, Utc};
 use rantevou_domain::mail_cap::MailCap;
@@ -17,7 +17,7 @@ pub(super) fn take_mail_cap(tx: &Connection, cap: &MailCap) -> Result<(), StoreE
         return Err(StoreError::MailCapped);
     }
     let changed = tx
-        .execute(
+        .exec(
             "INSERT INTO mail_caps (key, sent, expires_at) VALUES (?1, ?2, ?3)
              ON CONFLICT (key) DO UPDATE SET sent = mail_caps.sent + excluded.sent,
                  expires_at = excluded.expires_at

@@ -3,7 +3,9 @@
 //! and rolls everything back), the bot check's challenge, the check that the address is not
 //! known to bounce, the mail's places of the address's daily allowance, and the idempotency key.
 
-use super::{queued_due, read_appointment, take_lock, unavailable, use_challenge, SqliteStore};
+use super::{
+    queued_due, read_appointment, take_lock, unavailable, use_challenge, Cached, SqliteStore,
+};
 use crate::record::{
     key_digest, place_free_before, place_value, request_fingerprint, AppointmentRecord,
 };
@@ -24,7 +26,7 @@ fn patron_full(
 ) -> Result<Created, StoreError> {
     for lock in &a.locks {
         let held: bool = tx
-            .query_row(
+            .row(
                 "SELECT COUNT(*) > 0 FROM slot_locks WHERE provider = ?1 AND start = ?2
                  AND (held_until IS NULL OR held_until > ?3)",
                 params![
@@ -55,7 +57,7 @@ fn free_place(
     let free = place_free_before(a.created_at);
     for index in 0..limit.max.max(1) {
         let value: Option<String> = tx
-            .query_row(
+            .row(
                 "SELECT value FROM patron_places WHERE patron = ?1 AND place = ?2",
                 params![limit.key, index],
                 |r| r.get(0),
@@ -89,7 +91,7 @@ impl Bookings for SqliteStore {
             let now = appointment.created_at.timestamp();
             if let Some(key) = &key {
                 let seen: Option<(String, String)> = tx
-                    .query_row(
+                    .row(
                         "SELECT appointment_id, fingerprint FROM idempotency WHERE key_digest = ?1 AND expires_at > ?2",
                         params![key, now],
                         |r| Ok((r.get(0)?, r.get(1)?)),
@@ -114,7 +116,7 @@ impl Bookings for SqliteStore {
                 };
                 appointment.patron_place = Some(PatronPlace { key: limit.key.clone(), index });
                 appointment.patron_key.get_or_insert_with(|| limit.key.clone());
-                tx.execute(
+                tx.exec(
                     "INSERT INTO patron_places (patron, place, value, expires_at) VALUES (?1, ?2, ?3, ?4)
                      ON CONFLICT (patron, place) DO UPDATE SET value = excluded.value, expires_at = excluded.expires_at",
                     params![
@@ -128,7 +130,7 @@ impl Bookings for SqliteStore {
             }
             let record = AppointmentRecord::from(&appointment);
             let json = serde_json::to_string(&record).map_err(|e| StoreError::Corrupt(e.to_string()))?;
-            tx.execute(
+            tx.exec(
                 "INSERT INTO appointments (id, provider, start, status, token_hash, expires_at, mail_pending, record, mail_due, patron_key)
                  VALUES (?1, ?2, ?3, ?4, ?5, ?6, ?7, ?8, ?9, ?10)",
                 params![
@@ -162,7 +164,7 @@ impl Bookings for SqliteStore {
                 super::caps::take_mail_cap(&tx, cap)?;
             }
             if let Some(key) = &key {
-                tx.execute(
+                tx.exec(
                     "INSERT INTO idempotency (key_digest, appointment_id, fingerprint, expires_at) VALUES (?1, ?2, ?3, ?4)
                      ON CONFLICT (key_digest) DO UPDATE SET appointment_id = excluded.appointment_id,
                          fingerprint = excluded.fingerprint, expires_at = excluded.expires_at",

@@ -35,6 +35,37 @@ mod waitlist;
 
 use schema::{migrate, SCHEMA};
 
+/// Statements from the connection's cache: each SQL text is parsed once, not on every call
+/// (preparing was 6 % of a booking's CPU in the profile, BENCHMARKS.md). Every call in this
+/// store goes through these two.
+pub(super) trait Cached {
+    /// `execute`, on the cached statement.
+    fn exec<P: rusqlite::Params>(&self, sql: &str, params: P) -> rusqlite::Result<usize>;
+
+    /// `query_row`, on the cached statement.
+    fn row<T, P, F>(&self, sql: &str, params: P, f: F) -> rusqlite::Result<T>
+    where
+        P: rusqlite::Params,
+        F: FnOnce(&rusqlite::Row<'_>) -> rusqlite::Result<T>;
+}
+
+impl Cached for Connection {
+    fn exec<P: rusqlite::Params>(&self, sql: &str, params: P) -> rusqlite::Result<usize> {
+        self.prepare_cached(sql)?.execute(params)
+    }
+
+    fn row<T, P, F>(&self, sql: &str, params: P, f: F) -> rusqlite::Result<T>
+    where
+        P: rusqlite::Params,
+        F: FnOnce(&rusqlite::Row<'_>) -> rusqlite::Result<T>,
+    {
+        self.prepare_cached(sql)?.query_row(params, f)
+    }
+}
+
+/// How many statements the connection keeps prepared (the store has about 60).
+const STATEMENT_CACHE: usize = 128;
+
 /// The SQLite booking store. Cheap to clone; clones share one connection.
 #[derive(Clone)]
 pub struct SqliteStore {
@@ -61,6 +92,7 @@ impl SqliteStore {
     fn init(conn: Connection) -> Result<Self, StoreError> {
         conn.busy_timeout(Duration::from_secs(10))
             .map_err(unavailable)?;
+        conn.set_prepared_statement_cache_capacity(STATEMENT_CACHE);
         // Pages freed by the purge go back to the file system (purge_expired's incremental
         // vacuum); a data folder made before this setting is rebuilt once to take it.
         let auto_vacuum: i64 = conn
@@ -111,7 +143,7 @@ impl SqliteStore {
         let version = crate::config_version(source);
         let source = source.to_owned();
         self.with_conn(move |c| {
-            c.execute(
+            c.exec(
                 "INSERT INTO config (name, source) VALUES ('library', ?1)
                  ON CONFLICT (name) DO UPDATE SET source = excluded.source",
                 params![source],
@@ -129,29 +161,29 @@ impl SqliteStore {
         let now = now.timestamp();
         self.with_conn(move |c| {
             let tx = c.transaction_with_behavior(TransactionBehavior::Immediate).map_err(unavailable)?;
-            tx.execute(
+            tx.exec(
                 "DELETE FROM slot_locks WHERE appointment_id IN (SELECT id FROM appointments WHERE expires_at <= ?1)",
                 params![now],
             )
             .map_err(unavailable)?;
             let n = tx
-                .execute("DELETE FROM appointments WHERE expires_at <= ?1", params![now])
+                .exec("DELETE FROM appointments WHERE expires_at <= ?1", params![now])
                 .map_err(unavailable)?;
-            tx.execute("DELETE FROM idempotency WHERE expires_at <= ?1", params![now])
+            tx.exec("DELETE FROM idempotency WHERE expires_at <= ?1", params![now])
                 .map_err(unavailable)?;
-            tx.execute("DELETE FROM patron_places WHERE expires_at <= ?1", params![now])
+            tx.exec("DELETE FROM patron_places WHERE expires_at <= ?1", params![now])
                 .map_err(unavailable)?;
-            tx.execute("DELETE FROM used_challenges WHERE expires_at <= ?1", params![now])
+            tx.exec("DELETE FROM used_challenges WHERE expires_at <= ?1", params![now])
                 .map_err(unavailable)?;
-            tx.execute("DELETE FROM audit WHERE expires_at <= ?1", params![now])
+            tx.exec("DELETE FROM audit WHERE expires_at <= ?1", params![now])
                 .map_err(unavailable)?;
-            tx.execute("DELETE FROM resend_marks WHERE expires_at <= ?1", params![now])
+            tx.exec("DELETE FROM resend_marks WHERE expires_at <= ?1", params![now])
                 .map_err(unavailable)?;
-            tx.execute("DELETE FROM suppressions WHERE expires_at <= ?1", params![now])
+            tx.exec("DELETE FROM suppressions WHERE expires_at <= ?1", params![now])
                 .map_err(unavailable)?;
-            tx.execute("DELETE FROM waitlist WHERE expires_at <= ?1", params![now])
+            tx.exec("DELETE FROM waitlist WHERE expires_at <= ?1", params![now])
                 .map_err(unavailable)?;
-            tx.execute("DELETE FROM mail_caps WHERE expires_at <= ?1", params![now])
+            tx.exec("DELETE FROM mail_caps WHERE expires_at <= ?1", params![now])
                 .map_err(unavailable)?;
             tx.commit().map_err(unavailable)?;
             // The freed pages leave the file, and the write-ahead log is folded in and emptied,
@@ -171,7 +203,7 @@ fn reclaim(c: &Connection) -> Result<(), StoreError> {
         .map_err(unavailable)?;
     let mut steps = vacuum.query([]).map_err(unavailable)?;
     while steps.next().map_err(unavailable)?.is_some() {}
-    c.query_row("PRAGMA wal_checkpoint(TRUNCATE)", [], |_| Ok(()))
+    c.row("PRAGMA wal_checkpoint(TRUNCATE)", [], |_| Ok(()))
         .map_err(unavailable)
 }
 
@@ -195,7 +227,7 @@ fn read_appointment(tx: &Connection, id: &str) -> Result<Option<Appointment>, St
 
 /// The stored record of appointment `id`, as JSON.
 fn read_record(tx: &Connection, id: &str) -> Result<Option<String>, StoreError> {
-    tx.query_row(
+    tx.row(
         "SELECT record FROM appointments WHERE id = ?1",
         params![id],
         |r| r.get(0),
@@ -222,7 +254,7 @@ fn unchanged_since(tx: &Connection, read: &Appointment) -> Result<Appointment, S
 
 /// Marks the bot check's challenge used; used before is [`StoreError::ChallengeUsed`].
 fn use_challenge(tx: &Connection, c: &SolvedChallenge) -> Result<(), StoreError> {
-    let used = tx.execute(
+    let used = tx.exec(
         "INSERT INTO used_challenges (challenge, expires_at) VALUES (?1, ?2)",
         params![c.challenge, c.expires.timestamp()],
     );
@@ -243,12 +275,12 @@ fn take_lock(
     held_until: Option<i64>,
     now: i64,
 ) -> Result<(), StoreError> {
-    tx.execute(
+    tx.exec(
         "DELETE FROM slot_locks WHERE provider = ?1 AND start = ?2 AND held_until <= ?3",
         params![lock.provider.as_str(), lock.start.timestamp(), now],
     )
     .map_err(unavailable)?;
-    let inserted = tx.execute(
+    let inserted = tx.exec(
         "INSERT INTO slot_locks (provider, start, month, appointment_id, held_until) VALUES (?1, ?2, ?3, ?4, ?5)",
         params![lock.provider.as_str(), lock.start.timestamp(), lock.month().to_string(), id, held_until],
     );
@@ -270,7 +302,7 @@ fn write_appointment(tx: &Connection, mut a: Appointment) -> Result<Appointment,
     a.version += 1;
     let record = AppointmentRecord::from(&a);
     let json = serde_json::to_string(&record).map_err(|e| StoreError::Corrupt(e.to_string()))?;
-    tx.execute(
+    tx.exec(
         "UPDATE appointments SET status = ?1, token_hash = ?2, mail_pending = ?3, record = ?4, mail_due = ?5, patron_key = ?6 WHERE id = ?7",
         params![record.status, record.token_hash, record.mail_pending(), json, queued_due(&record), record.patron_key, record.id],
     )
@@ -283,7 +315,7 @@ impl ConfigSource for SqliteStore {
     async fn load_config(&self) -> Result<Option<StoredConfig>, StoreError> {
         let source: Option<String> = self
             .with_conn(|c| {
-                c.query_row(
+                c.row(
                     "SELECT source FROM config WHERE name = 'library'",
                     [],
                     |r| r.get(0),
@@ -353,7 +385,7 @@ impl Confirmations for SqliteStore {
             }
             for lock in &current.locks {
                 let own: bool = tx
-                    .query_row(
+                    .row(
                         "SELECT COUNT(*) > 0 FROM slot_locks WHERE provider = ?1 AND start = ?2 AND appointment_id = ?3",
                         params![lock.provider.as_str(), lock.start.timestamp(), id],
                         |r| r.get(0),
@@ -363,14 +395,14 @@ impl Confirmations for SqliteStore {
                     return Err(StoreError::SlotTaken);
                 }
             }
-            tx.execute(
+            tx.exec(
                 "UPDATE slot_locks SET held_until = NULL WHERE appointment_id = ?1",
                 params![id],
             )
             .map_err(unavailable)?;
             let booked = current.clone().confirmed(at);
             if let Some(place) = &current.patron_place {
-                tx.execute(
+                tx.exec(
                     "UPDATE patron_places SET value = ?1 WHERE patron = ?2 AND place = ?3 AND value = ?4",
                     params![place_value(&booked), place.key, place.index, place_value(&current)],
                 )
@@ -409,14 +441,14 @@ impl Cancellations for SqliteStore {
                 .as_ref()
                 .filter(|_| at < current.active_until())
             {
-                tx.execute(
+                tx.exec(
                     "DELETE FROM patron_places WHERE patron = ?1 AND place = ?2 AND value = ?3",
                     params![place.key, place.index, place_value(&current)],
                 )
                 .map_err(unavailable)?;
             }
             let cancelled = write_appointment(&tx, current.cancelled(at, reason))?;
-            tx.execute(
+            tx.exec(
                 "DELETE FROM slot_locks WHERE appointment_id = ?1",
                 params![id],
             )

@@ -1,6 +1,7 @@
 //! Reads on SQLite: the lock partitions availability is computed from, and a patron's
 //! upcoming appointments and the resend mark.
 
+use super::Cached;
 use super::*;
 
 #[async_trait]
@@ -83,7 +84,7 @@ impl Resends for SqliteStore {
         let patron = patron.to_owned();
         self.with_conn(move |c| {
             let changed = c
-                .execute(
+                .exec(
                     "INSERT INTO resend_marks (patron, expires_at) VALUES (?1, ?2)
                      ON CONFLICT (patron) DO UPDATE SET expires_at = excluded.expires_at
                      WHERE resend_marks.expires_at <= ?3",

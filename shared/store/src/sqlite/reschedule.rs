@@ -4,7 +4,9 @@
 //! following the new time, the bot check's challenge used and the mail's places of the
 //! address's allowance taken, the row rewritten.
 
-use super::{queued_due, read_appointment, take_lock, unavailable, use_challenge, SqliteStore};
+use super::{
+    queued_due, read_appointment, take_lock, unavailable, use_challenge, Cached, SqliteStore,
+};
 use crate::record::{place_value, AppointmentRecord};
 use async_trait::async_trait;
 use chrono::{DateTime, Utc};
@@ -37,7 +39,7 @@ impl Reschedules for SqliteStore {
                 })
                 .ok_or(StoreError::Changed)?;
             for lock in current.locks.iter().filter(|l| !moved.locks.contains(l)) {
-                tx.execute(
+                tx.exec(
                     "DELETE FROM slot_locks WHERE provider = ?1 AND start = ?2 AND appointment_id = ?3",
                     params![lock.provider.as_str(), lock.start.timestamp(), id],
                 )
@@ -62,7 +64,7 @@ impl Reschedules for SqliteStore {
                 .as_ref()
                 .filter(|_| at < current.active_until())
             {
-                tx.execute(
+                tx.exec(
                     "UPDATE patron_places SET value = ?1 WHERE patron = ?2 AND place = ?3 AND value = ?4",
                     params![place_value(&stored), place.key, place.index, place_value(&current)],
                 )
@@ -71,7 +73,7 @@ impl Reschedules for SqliteStore {
             let record = AppointmentRecord::from(&stored);
             let json =
                 serde_json::to_string(&record).map_err(|e| StoreError::Corrupt(e.to_string()))?;
-            tx.execute(
+            tx.exec(
                 "UPDATE appointments SET provider = ?1, start = ?2, expires_at = ?3, mail_pending = ?4,
                      record = ?5, mail_due = ?6 WHERE id = ?7",
                 params![

@@ -2,6 +2,7 @@
 //! up to date.
 
 use super::unavailable;
+use super::Cached;
 use rantevou_domain::ports::StoreError;
 use rusqlite::{params, Connection};
 
@@ -93,7 +94,7 @@ CREATE TABLE IF NOT EXISTS config (
 
 /// Whether `table` has a column called `column`.
 fn has_column(conn: &Connection, table: &str, column: &str) -> Result<bool, StoreError> {
-    conn.query_row(
+    conn.row(
         "SELECT COUNT(*) > 0 FROM pragma_table_info(?1) WHERE name = ?2",
         params![table, column],
         |r| r.get(0),

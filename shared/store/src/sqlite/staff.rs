@@ -1,5 +1,6 @@
 //! What staff read and change on SQLite: the agenda, a patron's appointments, the closures.
 
+use super::Cached;
 use super::*;
 use rantevou_domain::closure::StaffClosure;
 use rantevou_domain::ports::{Agenda, AuditLog, ClosureReader, ClosureWriter};
@@ -91,7 +92,7 @@ impl ClosureWriter for SqliteStore {
             serde_json::to_string(closure).map_err(|e| StoreError::Corrupt(e.to_string()))?;
         let id = closure.id.clone();
         self.with_conn(move |c| {
-            c.execute(
+            c.exec(
                 "INSERT INTO staff_closures (id, record) VALUES (?1, ?2)",
                 params![id, json],
             )
@@ -104,7 +105,7 @@ impl ClosureWriter for SqliteStore {
     async fn remove_closure(&self, id: &str) -> Result<bool, StoreError> {
         let id = id.to_owned();
         self.with_conn(move |c| {
-            c.execute("DELETE FROM staff_closures WHERE id = ?1", params![id])
+            c.exec("DELETE FROM staff_closures WHERE id = ?1", params![id])
                 .map(|n| n > 0)
                 .map_err(unavailable)
         })
@@ -126,7 +127,7 @@ impl AuditLog for SqliteStore {
             keep_until.timestamp(),
         );
         self.with_conn(move |c| {
-            c.execute(
+            c.exec(
                 "INSERT INTO audit (subject, at, record, expires_at) VALUES (?1, ?2, ?3, ?4)",
                 params![subject, at, json, until],
             )

@@ -3,6 +3,7 @@
 //! transaction.
 
 use super::caps::take_mail_cap;
+use super::Cached;
 use super::{is_unique_violation, unavailable, SqliteStore};
 use crate::wait_record::WaitRecord;
 use async_trait::async_trait;
@@ -24,7 +25,7 @@ fn json_of(entry: &WaitEntry) -> Result<String, StoreError> {
 
 fn read(c: &Connection, id: &str) -> Result<Option<WaitEntry>, StoreError> {
     let json: Option<String> = c
-        .query_row(
+        .row(
             "SELECT record FROM waitlist WHERE id = ?1",
             params![id],
             |r| r.get(0),
@@ -51,13 +52,13 @@ impl Waitlist for SqliteStore {
             let now = entry.created_at.timestamp();
             let (date, service) = (entry.date.to_string(), entry.service.to_string());
             // An entry of a day that is over is forgotten, as DynamoDB's TTL would.
-            tx.execute(
+            tx.exec(
                 "DELETE FROM waitlist WHERE patron_key = ?1 AND expires_at <= ?2",
                 params![entry.patron_key, now],
             )
             .map_err(unavailable)?;
             let (same, waiting): (bool, u32) = tx
-                .query_row(
+                .row(
                     "SELECT COALESCE(SUM(service = ?2 AND date = ?3), 0) > 0, COUNT(*)
                      FROM waitlist WHERE patron_key = ?1",
                     params![entry.patron_key, service, date],
@@ -71,7 +72,7 @@ impl Waitlist for SqliteStore {
                 return Err(StoreError::PatronLimit);
             }
             let that_day: u32 = tx
-                .query_row(
+                .row(
                     "SELECT COUNT(*) FROM waitlist WHERE service = ?1 AND date = ?2 AND expires_at > ?3",
                     params![service, date, now],
                     |r| r.get(0),
@@ -83,7 +84,7 @@ impl Waitlist for SqliteStore {
             if let Some(mail_cap) = &mail_cap {
                 take_mail_cap(&tx, mail_cap)?;
             }
-            let inserted = tx.execute(
+            let inserted = tx.exec(
                 "INSERT INTO waitlist (id, patron_key, service, date, expires_at, created_at, notified, record, confirmed)
                  VALUES (?1, ?2, ?3, ?4, ?5, ?6, 0, ?7, ?8)",
                 params![
@@ -136,7 +137,7 @@ impl Waitlist for SqliteStore {
                 return Ok(false);
             }
             current.confirmed_at = Some(at);
-            tx.execute(
+            tx.exec(
                 "UPDATE waitlist SET confirmed = 1, record = ?1 WHERE id = ?2",
                 params![json_of(&current)?, id],
             )
@@ -150,7 +151,7 @@ impl Waitlist for SqliteStore {
     async fn leave_waitlist(&self, entry: &WaitEntry) -> Result<bool, StoreError> {
         let id = entry.id.to_string();
         self.with_conn(move |c| {
-            c.execute("DELETE FROM waitlist WHERE id = ?1", params![id])
+            c.exec("DELETE FROM waitlist WHERE id = ?1", params![id])
                 .map(|n| n > 0)
                 .map_err(unavailable)
         })
@@ -196,7 +197,7 @@ impl Waitlist for SqliteStore {
                 return Ok(false);
             }
             current.notified_at = at;
-            tx.execute(
+            tx.exec(
                 "UPDATE waitlist SET notified = ?1, record = ?2 WHERE id = ?3",
                 params![at.is_some(), json_of(&current)?, id],
             )
