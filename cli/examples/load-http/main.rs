@@ -1,6 +1,6 @@
 //! Load against a running `rantevou serve` (see `infra/bin/load`, which starts one):
 //! availability reads as the site makes them (one month), bookings spread over every free
-//! time, moves of appointments to free times (the manage page's), the staff agenda of a
+//! time, moves of appointments to free times (the manage page's), their cancels, the staff agenda of a
 //! booked-out week, and a stampede of clients on one time, which must end with exactly one
 //! booking.
 //!
@@ -59,6 +59,30 @@ struct Phase {
     latencies: Vec<Duration>,
     elapsed: Duration,
     outcome: String,
+    /// The server's CPU over the phase, when its pid is known (`SERVER_PID`).
+    cpu: Option<Duration>,
+}
+
+/// The CPU (user + system) the server `SERVER_PID` has used so far, from `/proc/<pid>/stat`
+/// (in clock ticks of `CLK_TCK`, 100 if not given); `None` without a pid.
+#[allow(clippy::disallowed_methods)] // the driver's own switches, set by infra/bin/load
+fn server_cpu() -> Option<Duration> {
+    let pid = std::env::var("SERVER_PID").ok()?;
+    let hz: f64 = std::env::var("CLK_TCK")
+        .ok()
+        .and_then(|t| t.parse().ok())
+        .unwrap_or(100.0);
+    let stat = std::fs::read_to_string(format!("/proc/{pid}/stat")).ok()?;
+    // The fields after the command's closing parenthesis; utime and stime are the 14th and 15th.
+    let rest = stat.rsplit_once(')')?.1;
+    let fields: Vec<&str> = rest.split_whitespace().collect();
+    let ticks: f64 = fields.get(11)?.parse::<f64>().ok()? + fields.get(12)?.parse::<f64>().ok()?;
+    Some(Duration::from_secs_f64(ticks / hz))
+}
+
+/// The server's CPU since `from` (a [`server_cpu`] reading).
+fn cpu_since(from: Option<Duration>) -> Option<Duration> {
+    Some(server_cpu()?.saturating_sub(from?))
 }
 
 impl Phase {
@@ -71,8 +95,14 @@ impl Phase {
                 .map_or(0.0, |d| d.as_secs_f64() * 1000.0)
         };
         let rate = self.latencies.len() as f64 / self.elapsed.as_secs_f64();
+        let cpu = self.cpu.map_or("–".to_owned(), |c| {
+            format!(
+                "{:.2}",
+                c.as_secs_f64() * 1000.0 / self.latencies.len().max(1) as f64
+            )
+        });
         format!(
-            "| {} | {} | {} | {:.0} | {:.2} | {:.2} | {:.2} | {:.2} | {} |",
+            "| {} | {} | {} | {:.0} | {:.2} | {:.2} | {:.2} | {:.2} | {} | {cpu} |",
             self.name,
             self.clients,
             self.latencies.len(),
@@ -141,9 +171,9 @@ const MOVES: usize = 50;
 /// The phases as a Markdown table.
 fn print_table(phases: Vec<Phase>) {
     println!(
-        "| phase | clients | requests | req/s | p50 ms | p90 ms | p99 ms | max ms | answers |"
+        "| phase | clients | requests | req/s | p50 ms | p90 ms | p99 ms | max ms | answers | server CPU ms/req |"
     );
-    println!("|---|---:|---:|---:|---:|---:|---:|---:|---|");
+    println!("|---|---:|---:|---:|---:|---:|---:|---:|---|---:|");
     for mut phase in phases {
         println!("{}", phase.row());
     }
@@ -211,6 +241,7 @@ fn main() -> Result<(), Failure> {
     let clients: usize = args.get(2).and_then(|s| s.parse().ok()).unwrap_or(16);
     let reads: usize = args.get(3).and_then(|s| s.parse().ok()).unwrap_or(20_000);
     let stampede: usize = args.get(4).and_then(|s| s.parse().ok()).unwrap_or(200);
+    #[allow(clippy::disallowed_methods)] // the driver's own switch, set by infra/bin/load
     let only_bookings = match std::env::var("LOAD_ONLY") {
         Ok(v) if v == "bookings" => true,
         Ok(v) => return Err(format!("LOAD_ONLY={v}: the one phase it takes is `bookings`").into()),
@@ -272,6 +303,7 @@ fn main() -> Result<(), Failure> {
             latencies,
             elapsed,
             outcome: format!("{} × 200", count(&statuses, 200)),
+            cpu: None,
         });
     }
 
@@ -287,6 +319,7 @@ fn main() -> Result<(), Failure> {
     let alone = 50.min(total / 2);
     // One for each booking, each appointment to move, and each move (a move is bot-checked).
     let solved = solved_challenges(&base, total + stampede + 2 * moves, difficulty);
+    let cpu = server_cpu();
     let (latencies, statuses, elapsed) = drive(&base, 1, alone, |i| {
         (
             "POST".into(),
@@ -300,9 +333,11 @@ fn main() -> Result<(), Failure> {
         latencies,
         elapsed,
         outcome: format!("{} × 201", count(&statuses, 201)),
+        cpu: cpu_since(cpu),
     });
     let mut booked = count(&statuses, 201);
     let rest = total - alone;
+    let cpu = server_cpu();
     let (latencies, statuses, elapsed) = drive(&base, clients, rest, |i| {
         let n = alone + i;
         (
@@ -322,6 +357,7 @@ fn main() -> Result<(), Failure> {
             count(&statuses, 201),
             rest - count(&statuses, 201)
         ),
+        cpu: cpu_since(cpu),
     });
 
     if only_bookings {
@@ -329,7 +365,9 @@ fn main() -> Result<(), Failure> {
         println!("bookings made: {booked}");
         return match total - booked {
             0 => Ok(()),
-            failed => Err(format!("{failed} of {total} bookings on distinct free times failed").into()),
+            failed => {
+                Err(format!("{failed} of {total} bookings on distinct free times failed").into())
+            }
         };
     }
 
@@ -348,7 +386,9 @@ fn main() -> Result<(), Failure> {
         booked_to_move.push(serde_json::from_str::<serde_json::Value>(&answer)?);
     }
     let started = Instant::now();
+    let cpu = server_cpu();
     let (mut latencies, mut statuses) = (Vec::new(), Vec::new());
+    let mut to_cancel = Vec::new();
     for (i, (a, to)) in booked_to_move.iter().zip(move_to).enumerate() {
         let manage = a["manage_url"].as_str().unwrap_or_default();
         let token = manage.rsplit("token=").next().unwrap_or_default();
@@ -359,9 +399,17 @@ fn main() -> Result<(), Failure> {
         let body = serde_json::json!({"token": token, "start": to, "version": a["version"],
             "challenge": solved.get(total + stampede + moves + i)});
         let t = Instant::now();
-        let (status, _) = client.send("POST", &path, &json, &body.to_string());
+        let (status, answer) = client.send("POST", &path, &json, &body.to_string());
         latencies.push(t.elapsed());
         statuses.push(status);
+        let version = serde_json::from_str::<serde_json::Value>(&answer)
+            .map(|v| v["version"].clone())
+            .unwrap_or_default();
+        to_cancel.push((
+            a["id"].as_str().unwrap_or_default().to_owned(),
+            token.to_owned(),
+            version,
+        ));
     }
     let moved = count(&statuses, 200);
     phases.push(Phase {
@@ -370,9 +418,39 @@ fn main() -> Result<(), Failure> {
         latencies,
         elapsed: started.elapsed(),
         outcome: format!("{moved} × 200"),
+        cpu: cpu_since(cpu),
     });
     if moved != moves {
         return Err(format!("{} of {moves} moves failed: {statuses:?}", moves - moved).into());
+    }
+
+    // 3b. Cancels of the moved appointments (the manage page's, with a reason), one client.
+    let started = Instant::now();
+    let cpu = server_cpu();
+    let (mut latencies, mut statuses) = (Vec::new(), Vec::new());
+    for (id, token, version) in &to_cancel {
+        let path = format!("/api/appointments/{id}/cancel");
+        let body = serde_json::json!({"token": token, "reason": "load", "version": version});
+        let t = Instant::now();
+        let (status, _) = client.send("POST", &path, &json, &body.to_string());
+        latencies.push(t.elapsed());
+        statuses.push(status);
+    }
+    let cancelled = count(&statuses, 200);
+    phases.push(Phase {
+        name: "cancels, one client".into(),
+        clients: 1,
+        latencies,
+        elapsed: started.elapsed(),
+        outcome: format!("{cancelled} × 200"),
+        cpu: cpu_since(cpu),
+    });
+    if cancelled != moves {
+        return Err(format!(
+            "{} of {moves} cancels failed: {statuses:?}",
+            moves - cancelled
+        )
+        .into());
     }
 
     // 4. The staff console's agenda of a week in which every time is booked, signed in with
@@ -396,6 +474,7 @@ fn main() -> Result<(), Failure> {
             latencies,
             elapsed: started.elapsed(),
             outcome: format!("{} × 200", count(&statuses, 200)),
+            cpu: None,
         });
     }
 
@@ -430,6 +509,7 @@ fn main() -> Result<(), Failure> {
         latencies,
         elapsed: started.elapsed(),
         outcome: format!("{won} × 201, {lost} × 409"),
+        cpu: None,
     });
     print_table(phases);
     if won != 1 || lost != stampede - 1 {

@@ -66,6 +66,7 @@ pub(crate) fn outbox_load(base: &str, url: &str, dir: &std::path::Path) -> Resul
         latencies,
         elapsed,
         outcome: format!("{} × 200", count(&statuses, 200)),
+        cpu: None,
     }];
     let stop = std::sync::atomic::AtomicBool::new(false);
     let readers = 4;
@@ -93,6 +94,7 @@ pub(crate) fn outbox_load(base: &str, url: &str, dir: &std::path::Path) -> Resul
             latencies,
             elapsed,
             outcome: format!("{} × 200", count(&statuses, 200)),
+            cpu: None,
         });
         stop.store(true, Ordering::Relaxed);
         let seen: Vec<(Duration, u16)> = workers
@@ -106,6 +108,7 @@ pub(crate) fn outbox_load(base: &str, url: &str, dir: &std::path::Path) -> Resul
             latencies,
             elapsed: started.elapsed(),
             outcome: format!("{} × 200", count(&statuses, 200)),
+            cpu: None,
         });
     });
     print_table(phases);

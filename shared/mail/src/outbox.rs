@@ -65,15 +65,19 @@ impl Mailer for OutboxMailer {
         let n = self.counter.fetch_add(1, Ordering::SeqCst);
         let name = format!("{}-{:06}.eml", mail.date.format("%Y%m%dT%H%M%S%.6fZ"), n);
         let unavailable = |e: std::io::Error| MailError::Unavailable(format!("outbox: {e}"));
-        tokio::fs::create_dir_all(&self.dir)
-            .await
-            .map_err(unavailable)?;
-        // Written under a temporary name and renamed, so a reader never sees half a message.
-        let tmp = self.dir.join(format!(".{name}.tmp"));
-        tokio::fs::write(&tmp, &bytes).await.map_err(unavailable)?;
-        tokio::fs::rename(&tmp, self.dir.join(&name))
-            .await
-            .map_err(unavailable)?;
+        let dir = self.dir.clone();
+        // One trip to the blocking pool for the whole write (`tokio::fs` makes one per call;
+        // those thread hops were most of a mail's cost in the booking's profile).
+        tokio::task::spawn_blocking(move || {
+            std::fs::create_dir_all(&dir)?;
+            // Written under a temporary name and renamed, so a reader never sees half a message.
+            let tmp = dir.join(format!(".{name}.tmp"));
+            std::fs::write(&tmp, &bytes)?;
+            std::fs::rename(&tmp, dir.join(&name))
+        })
+        .await
+        .map_err(|e| MailError::Unavailable(format!("outbox: the write stopped: {e}")))?
+        .map_err(unavailable)?;
         Ok(())
     }
 }
