@@ -145,6 +145,22 @@ impl SqliteStore {
         .map_err(|e| StoreError::Unavailable(format!("store task failed: {e}")))?
     }
 
+    /// Runs read `f` on the caller's thread when the connection is free (a read takes tens of
+    /// microseconds, less than the trip to the blocking pool and back), else as [`Self::with_conn`]
+    /// does: a read never waits on the async thread for a write to finish.
+    async fn with_read<T, F>(&self, f: F) -> Result<T, StoreError>
+    where
+        T: Send + 'static,
+        F: FnOnce(&mut Connection) -> Result<T, StoreError> + Send + 'static,
+    {
+        if let Ok(mut guard) = self.conn.try_lock() {
+            if guard.is_autocommit() {
+                return f(&mut guard);
+            }
+        }
+        self.with_conn(f).await
+    }
+
     /// Runs write `f` in the next group commit (see `group`): in a savepoint of a transaction
     /// it may share with the writes that arrived meanwhile, answered once that committed.
     async fn with_group<T, F>(&self, f: F) -> Result<T, StoreError>
@@ -375,7 +391,7 @@ impl Appointments for SqliteStore {
         let id = id.to_string();
         let decoy = Arc::clone(&self.decoy);
         let found = self
-            .with_conn(move |c| {
+            .with_read(move |c| {
                 let mut decoy = decoy.lock().unwrap_or_else(|p| p.into_inner());
                 match read_record(c, &id)? {
                     Some(json) => {

@@ -14,7 +14,7 @@ impl LockReader for SqliteStore {
     ) -> Result<Vec<SlotLock>, StoreError> {
         let provider = provider.clone();
         let now = now.timestamp();
-        self.with_conn(move |c| {
+        self.with_read(move |c| {
             let mut stmt = c
                 .prepare_cached(
                     "SELECT start FROM slot_locks WHERE provider = ?1 AND month = ?2

@@ -73,7 +73,7 @@ impl Agenda for SqliteStore {
 #[async_trait]
 impl ClosureReader for SqliteStore {
     async fn staff_closures(&self) -> Result<Vec<StaffClosure>, StoreError> {
-        self.with_conn(|c| {
+        self.with_read(|c| {
             json_rows(
                 c,
                 "SELECT record FROM staff_closures ORDER BY rowid",
