@@ -15,7 +15,7 @@ use rantevou_domain::challenge::SolvedChallenge;
 use rantevou_domain::ports::{
     Bookings, CreateConditions, Created, StoreError, IDEMPOTENCY_KEY_TTL_SECONDS,
 };
-use rusqlite::{params, Connection, OptionalExtension};
+use rusqlite::{params, Connection, OptionalExtension, TransactionBehavior};
 
 /// The refusal of a booking whose patron has no free place, as DynamoDB would give it: a held
 /// slot, or a used challenge, comes first. Nothing is kept (the caller drops the transaction).
@@ -85,7 +85,8 @@ impl Bookings for SqliteStore {
         let mail_cap = conditions.mail_cap.cloned();
         let idempotency_key = conditions.idempotency_key;
         let key = idempotency_key.map(|k| key_digest(k.as_str()));
-        self.with_group(move |tx| {
+        self.with_conn(move |c| {
+            let tx = c.transaction_with_behavior(TransactionBehavior::Immediate).map_err(unavailable)?;
             let fingerprint = request_fingerprint(&appointment);
             let now = appointment.created_at.timestamp();
             if let Some(key) = &key {
@@ -101,7 +102,7 @@ impl Bookings for SqliteStore {
                     if seen_fingerprint != fingerprint {
                         return Err(StoreError::IdempotencyMismatch);
                     }
-                    return match read_appointment(tx, &id)? {
+                    return match read_appointment(&tx, &id)? {
                         Some(first) => Ok(Created::Replayed(first)),
                         None => Err(StoreError::Corrupt("idempotency key names no appointment".into())),
                     };
@@ -110,8 +111,8 @@ impl Bookings for SqliteStore {
             // Refusals are decided in the order DynamoDB reads its cancellation reasons: a held
             // slot first, then a used challenge, then a patron without a free place.
             if let Some(limit) = &limit {
-                let Some(index) = free_place(tx, &appointment, limit)? else {
-                    return patron_full(tx, &appointment, challenge.as_ref());
+                let Some(index) = free_place(&tx, &appointment, limit)? else {
+                    return patron_full(&tx, &appointment, challenge.as_ref());
                 };
                 appointment.patron_place = Some(PatronPlace { key: limit.key.clone(), index });
                 appointment.patron_key.get_or_insert_with(|| limit.key.clone());
@@ -149,18 +150,18 @@ impl Bookings for SqliteStore {
             let held_until = appointment.hold_until().map(|t| t.timestamp());
             for lock in &appointment.locks {
                 // Dropping `tx` on a refusal rolls everything back: nothing partial is stored.
-                take_lock(tx, lock, &record.id, held_until, now)?;
+                take_lock(&tx, lock, &record.id, held_until, now)?;
             }
             if let Some(c) = &challenge {
-                use_challenge(tx, c)?;
+                use_challenge(&tx, c)?;
             }
             if let Some(patron) = &deliverable {
-                if super::suppress::bounced(tx, patron, now)? {
+                if super::suppress::bounced(&tx, patron, now)? {
                     return Err(StoreError::Undeliverable);
                 }
             }
             if let Some(cap) = &mail_cap {
-                super::caps::take_mail_cap(tx, cap)?;
+                super::caps::take_mail_cap(&tx, cap)?;
             }
             if let Some(key) = &key {
                 tx.exec(
@@ -171,6 +172,7 @@ impl Bookings for SqliteStore {
                 )
                 .map_err(unavailable)?;
             }
+            tx.commit().map_err(unavailable)?;
             Ok(Created::New(appointment))
         })
         .await

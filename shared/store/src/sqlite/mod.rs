@@ -25,7 +25,6 @@ use std::time::Duration;
 
 mod caps;
 mod create;
-mod group;
 mod mail;
 mod reads;
 mod reschedule;
@@ -73,8 +72,6 @@ pub struct SqliteStore {
     conn: Arc<Mutex<Connection>>,
     /// The booking rate (see `caps`).
     rate: Arc<Mutex<caps::RateWindows>>,
-    /// The writes waiting for the next group commit (see `group`).
-    waiting: group::Waiting,
     /// The last appointment record read: an unknown id is answered after decoding it too, so
     /// that the answer's time does not tell which ids exist (decoding is most of a read's cost).
     decoy: Arc<Mutex<Option<String>>>,
@@ -119,7 +116,6 @@ impl SqliteStore {
         Ok(SqliteStore {
             conn: Arc::new(Mutex::new(conn)),
             rate: Arc::default(),
-            waiting: group::Waiting::default(),
             decoy: Arc::default(),
         })
     }
@@ -135,10 +131,6 @@ impl SqliteStore {
             // A panic while holding the lock cannot leave a transaction half-done (SQLite rolls
             // back), so a poisoned mutex is safe to keep using.
             let mut guard = conn.lock().unwrap_or_else(|poisoned| poisoned.into_inner());
-            // A transaction left open by a write that panicked in a group is rolled back.
-            if !guard.is_autocommit() {
-                let _ = guard.execute_batch("ROLLBACK");
-            }
             f(&mut guard)
         })
         .await
@@ -154,32 +146,9 @@ impl SqliteStore {
         F: FnOnce(&mut Connection) -> Result<T, StoreError> + Send + 'static,
     {
         if let Ok(mut guard) = self.conn.try_lock() {
-            if guard.is_autocommit() {
-                return f(&mut guard);
-            }
+            return f(&mut guard);
         }
         self.with_conn(f).await
-    }
-
-    /// Runs write `f` in the next group commit (see `group`): in a savepoint of a transaction
-    /// it may share with the writes that arrived meanwhile, answered once that committed.
-    async fn with_group<T, F>(&self, f: F) -> Result<T, StoreError>
-    where
-        T: Send + 'static,
-        F: FnOnce(&Connection) -> Result<T, StoreError> + Send + 'static,
-    {
-        let (answer, answered) = tokio::sync::oneshot::channel();
-        self.waiting.push(group::job(f, answer));
-        let (conn, waiting) = (Arc::clone(&self.conn), self.waiting.clone());
-        // Whoever holds the connection next commits every write waiting then, this one
-        // included (or another caller's turn already did); the answer comes after its COMMIT.
-        drop(tokio::task::spawn_blocking(move || {
-            let guard = conn.lock().unwrap_or_else(|poisoned| poisoned.into_inner());
-            group::run(&guard, &waiting);
-        }));
-        answered
-            .await
-            .map_err(|_| StoreError::Unavailable("store: the write's group stopped".into()))?
     }
 
     /// Saves the library configuration (TOML source, validated by the caller); answers its
@@ -420,8 +389,11 @@ impl Confirmations for SqliteStore {
         at: DateTime<Utc>,
     ) -> Result<Appointment, StoreError> {
         let (id, read) = (held.id.to_string(), held.clone());
-        self.with_group(move |tx| {
-            let current = unchanged_since(tx, &read)?;
+        self.with_conn(move |c| {
+            let tx = c
+                .transaction_with_behavior(TransactionBehavior::Immediate)
+                .map_err(unavailable)?;
+            let current = unchanged_since(&tx, &read)?;
             if current.hold_until().is_none() || current.is_lapsed(at) {
                 return Err(StoreError::NotBooked);
             }
@@ -450,7 +422,8 @@ impl Confirmations for SqliteStore {
                 )
                 .map_err(unavailable)?;
             }
-            let booked = write_appointment(tx, booked)?;
+            let booked = write_appointment(&tx, booked)?;
+            tx.commit().map_err(unavailable)?;
             Ok(booked)
         })
         .await
@@ -467,8 +440,11 @@ impl Cancellations for SqliteStore {
     ) -> Result<Appointment, StoreError> {
         let (id, read) = (appointment.id.to_string(), appointment.clone());
         let reason = reason.clone();
-        self.with_group(move |tx| {
-            let current = unchanged_since(tx, &read)?;
+        self.with_conn(move |c| {
+            let tx = c
+                .transaction_with_behavior(TransactionBehavior::Immediate)
+                .map_err(unavailable)?;
+            let current = unchanged_since(&tx, &read)?;
             if matches!(current.status, Status::Cancelled { .. }) {
                 return Err(StoreError::NotBooked);
             }
@@ -485,12 +461,13 @@ impl Cancellations for SqliteStore {
                 )
                 .map_err(unavailable)?;
             }
-            let cancelled = write_appointment(tx, current.cancelled(at, reason))?;
+            let cancelled = write_appointment(&tx, current.cancelled(at, reason))?;
             tx.exec(
                 "DELETE FROM slot_locks WHERE appointment_id = ?1",
                 params![id],
             )
             .map_err(unavailable)?;
+            tx.commit().map_err(unavailable)?;
             Ok(cancelled)
         })
         .await

@@ -12,7 +12,7 @@ use async_trait::async_trait;
 use chrono::{DateTime, Utc};
 use rantevou_domain::appointment::Appointment;
 use rantevou_domain::ports::{MoveConditions, Reschedules, StoreError};
-use rusqlite::params;
+use rusqlite::{params, TransactionBehavior};
 
 #[async_trait]
 impl Reschedules for SqliteStore {
@@ -26,9 +26,12 @@ impl Reschedules for SqliteStore {
         let (read, moved) = (read.clone(), moved.clone());
         let challenge = conditions.challenge.cloned();
         let mail_cap = conditions.mail_cap.cloned();
-        self.with_group(move |tx| {
+        self.with_conn(move |c| {
+            let tx = c
+                .transaction_with_behavior(TransactionBehavior::Immediate)
+                .map_err(unavailable)?;
             let id = read.id.to_string();
-            let current = read_appointment(tx, &id)?
+            let current = read_appointment(&tx, &id)?
                 .filter(|now| {
                     now.is_booked()
                         && now.token_hash == read.token_hash
@@ -43,13 +46,13 @@ impl Reschedules for SqliteStore {
                 .map_err(unavailable)?;
             }
             for lock in moved.locks.iter().filter(|l| !current.locks.contains(l)) {
-                take_lock(tx, lock, &id, None, at.timestamp())?;
+                take_lock(&tx, lock, &id, None, at.timestamp())?;
             }
             if let Some(c) = &challenge {
-                use_challenge(tx, c)?;
+                use_challenge(&tx, c)?;
             }
             if let Some(cap) = &mail_cap {
-                super::caps::take_mail_cap(tx, cap)?;
+                super::caps::take_mail_cap(&tx, cap)?;
             }
             let stored = Appointment {
                 version: read.version + 1,
@@ -84,6 +87,7 @@ impl Reschedules for SqliteStore {
                 ],
             )
             .map_err(unavailable)?;
+            tx.commit().map_err(unavailable)?;
             Ok(stored)
         })
         .await
