@@ -80,6 +80,26 @@ fn server_cpu() -> Option<Duration> {
     Some(Duration::from_secs_f64(ticks / hz))
 }
 
+/// The phase `what` of one client's requests, begun at `since` (its instant and the server's
+/// CPU then), each to answer 200; and how many did.
+fn one_client(
+    what: &str,
+    since: (Instant, Option<Duration>),
+    latencies: Vec<Duration>,
+    statuses: &[u16],
+) -> (Phase, usize) {
+    let ok = count(statuses, 200);
+    let phase = Phase {
+        name: format!("{what}, one client"),
+        clients: 1,
+        latencies,
+        elapsed: since.0.elapsed(),
+        outcome: format!("{ok} × 200"),
+        cpu: cpu_since(since.1),
+    };
+    (phase, ok)
+}
+
 /// The server's CPU since `from` (a [`server_cpu`] reading).
 fn cpu_since(from: Option<Duration>) -> Option<Duration> {
     Some(server_cpu()?.saturating_sub(from?))
@@ -411,15 +431,8 @@ fn main() -> Result<(), Failure> {
             version,
         ));
     }
-    let moved = count(&statuses, 200);
-    phases.push(Phase {
-        name: "moves, one client".into(),
-        clients: 1,
-        latencies,
-        elapsed: started.elapsed(),
-        outcome: format!("{moved} × 200"),
-        cpu: cpu_since(cpu),
-    });
+    let (phase, moved) = one_client("moves", (started, cpu), latencies, &statuses);
+    phases.push(phase);
     if moved != moves {
         return Err(format!("{} of {moves} moves failed: {statuses:?}", moves - moved).into());
     }
@@ -436,15 +449,8 @@ fn main() -> Result<(), Failure> {
         latencies.push(t.elapsed());
         statuses.push(status);
     }
-    let cancelled = count(&statuses, 200);
-    phases.push(Phase {
-        name: "cancels, one client".into(),
-        clients: 1,
-        latencies,
-        elapsed: started.elapsed(),
-        outcome: format!("{cancelled} × 200"),
-        cpu: cpu_since(cpu),
-    });
+    let (phase, cancelled) = one_client("cancels", (started, cpu), latencies, &statuses);
+    phases.push(phase);
     if cancelled != moves {
         return Err(format!(
             "{} of {moves} cancels failed: {statuses:?}",

@@ -5,41 +5,27 @@
 //! request of their own on this path: the rate is counted when it is read (at most every
 //! `RATE_CHECK`), the closures read at most every ten seconds.
 
-use crate::world::{config, dec1, World};
+use crate::world::{config, dec1, dynamo_counted, World};
 use rantevou_app::{BookRequest, Booked, Context, RATE_CHECK};
 use rantevou_domain::challenge::solve;
 use rantevou_domain::patron::FreeText;
 use rantevou_domain::provider::Meeting;
 use rantevou_store::dynamo::request_counter::RequestCounter;
-use rantevou_store::DynamoStore;
 use std::sync::atomic::{AtomicI64, Ordering};
 use std::sync::Arc;
 
 /// A world on a fresh table whose client counts its requests, and a clock the test moves (in
 /// seconds after the fixtures' now).
-async fn counted(name: &str) -> Option<(World, RequestCounter, Arc<AtomicI64>)> {
-    use aws_sdk_dynamodb::config::{Credentials, Region};
-    let endpoint = rantevou_testkit::moto_url()?;
+async fn counted() -> Option<(World, RequestCounter, Arc<AtomicI64>)> {
     let counter = RequestCounter::new();
-    let sdk = aws_sdk_dynamodb::Config::builder()
-        .behavior_version_latest()
-        .endpoint_url(endpoint)
-        .region(Region::new("eu-central-1"))
-        .credentials_provider(Credentials::new("test", "test", None, None, "tests"))
-        .interceptor(counter.clone())
-        .build();
-    let client = aws_sdk_dynamodb::Client::from_conf(sdk);
-    let table = format!("requests-{name}-{}", std::process::id());
-    rantevou_store::dynamo::table::create_table(&client, &table)
-        .await
-        .unwrap();
+    let store = dynamo_counted(Some(&counter)).await?;
     let mut config = config(Meeting::Manual, vec![]);
     // The bot check on, rising with the rate; the per-patron limit on: every part of the
     // create transaction is there.
     config.policy.proof_of_work_difficulty = 20;
     config.policy.busy_bookings_per_10_minutes = 100;
     config.policy.max_active_per_patron = 2;
-    let mut w = World::new(config, Arc::new(DynamoStore::new(client, table)));
+    let mut w = World::new(config, Arc::new(store));
     let later = Arc::new(AtomicI64::new(0));
     let seconds = later.clone();
     let clock = move || {
@@ -57,7 +43,7 @@ async fn solved(w: &World) -> Option<String> {
 
 #[tokio::test(flavor = "multi_thread", worker_threads = 2)]
 async fn a_booking_a_move_and_a_cancel_each_write_once_on_the_way_to_the_answer() {
-    let Some((w, counter, _)) = counted("write-once").await else {
+    let Some((w, counter, _)) = counted().await else {
         return;
     };
     // What comes before a booking: the day's times (which read the closures) and a challenge
@@ -119,7 +105,7 @@ async fn a_booking_a_move_and_a_cancel_each_write_once_on_the_way_to_the_answer(
 
 #[tokio::test(flavor = "multi_thread", worker_threads = 2)]
 async fn the_bookings_are_counted_in_the_rate_when_it_is_read_next() {
-    let Some((w, counter, clock)) = counted("rate").await else {
+    let Some((w, counter, clock)) = counted().await else {
         return;
     };
     let challenge = solved(&w).await;

@@ -172,14 +172,24 @@ pub fn config(meeting: Meeting, reminders: Vec<u32>) -> LibraryConfig {
 }
 
 pub async fn dynamo() -> Option<DynamoStore> {
+    dynamo_counted(None).await
+}
+
+/// A fresh table on moto, its client's requests logged in `counter` when given.
+pub async fn dynamo_counted(
+    counter: Option<&rantevou_store::dynamo::request_counter::RequestCounter>,
+) -> Option<DynamoStore> {
     use aws_sdk_dynamodb::config::{Credentials, Region};
     let endpoint = rantevou_testkit::moto_url()?;
-    let config = aws_sdk_dynamodb::Config::builder()
+    let mut config = aws_sdk_dynamodb::Config::builder()
         .behavior_version_latest()
         .endpoint_url(endpoint)
         .region(Region::new("eu-central-1"))
-        .credentials_provider(Credentials::new("test", "test", None, None, "tests"))
-        .build();
+        .credentials_provider(Credentials::new("test", "test", None, None, "tests"));
+    if let Some(counter) = counter {
+        config = config.interceptor(counter.clone());
+    }
+    let config = config.build();
     let client = aws_sdk_dynamodb::Client::from_conf(config);
     static N: AtomicUsize = AtomicUsize::new(0);
     // One table per test: the process and a counter (moto lives for one `infra/bin/test` run).
