@@ -26,6 +26,7 @@ pub mod challenge;
 pub mod closure;
 pub mod config;
 pub mod feedback;
+pub mod field;
 pub mod ids;
 pub mod language;
 pub mod mail_cap;

@@ -31,6 +31,7 @@ mod clock;
 mod mail;
 mod metrics;
 mod store;
+mod waitlist;
 
 pub use clock::Clock;
 pub use mail::{Attachment, Audience, MailAbout, MailError, Mailer, OutgoingMail};
@@ -38,7 +39,8 @@ pub use metrics::{Metric, Metrics, NoMetrics};
 pub use store::{
     rate_window, recent_from_windows, Agenda, AppointmentUpdates, Appointments, AuditLog,
     BookingRate, Bookings, Cancellations, ClosureReader, ClosureWriter, ConfigSource,
-    Confirmations, CreateConditions, Created, IdempotencyKey, JoinLimits, LockReader, MailCaps,
-    MailLog, MailQueue, MoveConditions, Reschedules, Resends, StaffStore, StoreError, StoredConfig,
-    Suppressions, Waitlist, IDEMPOTENCY_KEY_TTL_SECONDS, RATE_WINDOW_SECONDS,
+    Confirmations, CreateConditions, Created, IdempotencyKey, LockReader, MailCaps, MailLog,
+    MailQueue, MoveConditions, Reschedules, Resends, StaffStore, StoreError, StoredConfig,
+    Suppressions, IDEMPOTENCY_KEY_TTL_SECONDS, RATE_WINDOW_SECONDS,
 };
+pub use waitlist::{JoinLimits, Waitlist};
