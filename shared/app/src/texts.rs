@@ -142,6 +142,15 @@ pub struct MailTexts {
     pub staff_cancelled_subject: String,
     pub staff_new_intro: String,
     pub staff_cancelled_intro: String,
+    /// The provider's copy when staff cancelled.
+    pub staff_cancelled_by_staff_intro: String,
+    /// The patron's cancellation when the library cancelled.
+    pub library_cancelled_heading: String,
+    pub library_cancelled_intro: String,
+    /// Above the library's reason in that mail.
+    pub library_reason: String,
+    /// The link to the booking page in that mail.
+    pub book_again: String,
     pub staff_send_link: String,
     pub undelivered_heading: String,
     /// The reason of a permanent bounce: `{diagnostic}` is the mail server's words.

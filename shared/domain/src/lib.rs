@@ -42,7 +42,7 @@ pub mod waitlist;
 pub mod working_plan;
 
 pub use appointment::{
-    Appointment, BookingRequest, CancelDecision, ConfirmDecision, Consent, Delivery,
+    Appointment, BookingRequest, CancelDecision, Canceller, ConfirmDecision, Consent, Delivery,
     DeliveryOutcome, MeetingLink, NotConfirmable, PatronLimit, PatronPlace, Status, TooLate,
 };
 pub use availability::{

@@ -38,7 +38,9 @@ pub fn rows(list: &[Appointment], tz: Tz, lang: Language) -> (Vec<String>, Vec<V
         .iter()
         .map(|a| {
             let (cancelled_at, reason) = match &a.status {
-                Status::Cancelled { at, reason } => (local(*at, tz), reason.as_str().to_owned()),
+                Status::Cancelled { at, reason, .. } => {
+                    (local(*at, tz), reason.as_str().to_owned())
+                }
                 _ => (String::new(), String::new()),
             };
             let status = match a.status {

@@ -335,7 +335,7 @@ pub fn patron_json(
 ) -> serde_json::Value {
     let one = |a: &Appointment| {
         let (cancelled_at, reason) = match &a.status {
-            Status::Cancelled { at, reason } => (Some(instant(*at, tz)), Some(reason.as_str())),
+            Status::Cancelled { at, reason, .. } => (Some(instant(*at, tz)), Some(reason.as_str())),
             _ => (None, None),
         };
         serde_json::json!({

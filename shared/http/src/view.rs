@@ -69,7 +69,7 @@ impl AppointmentView {
         let (status, cancelled_at, cancel_reason) = match &a.status {
             Status::Held { .. } => ("held", None, None),
             Status::Booked => ("booked", None, None),
-            Status::Cancelled { at, reason } => (
+            Status::Cancelled { at, reason, .. } => (
                 "cancelled",
                 Some(instant(*at, tz)),
                 Some(reason.to_string()),

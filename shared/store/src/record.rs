@@ -3,8 +3,8 @@
 
 use chrono::{DateTime, Utc};
 use rantevou_domain::appointment::{
-    Appointment, Attendance, Consent, Delivery, MailKind, MeetingLink, PatronPlace, SentMail,
-    StaffCopy, Status,
+    Appointment, Attendance, Canceller, Consent, Delivery, MailKind, MeetingLink, PatronPlace,
+    SentMail, StaffCopy, Status,
 };
 use rantevou_domain::feedback::Suppression;
 use rantevou_domain::ids::{AppointmentId, ProviderId, ServiceId};
@@ -39,6 +39,9 @@ pub struct AppointmentRecord {
     pub held_until: Option<String>,
     pub cancelled_at: Option<String>,
     pub cancel_reason: Option<String>,
+    /// `patron` or `staff`, once cancelled (absent: the patron, as before it was recorded).
+    #[serde(default)]
+    pub cancelled_by: Option<String>,
     /// Hex SHA-256 of the manage token.
     pub token_hash: String,
     /// Starts of the lock units held (RFC 3339, UTC).
@@ -188,13 +191,14 @@ fn corrupt(field: &str) -> StoreError {
 
 impl From<&Appointment> for AppointmentRecord {
     fn from(a: &Appointment) -> Self {
-        let (status, cancelled_at, cancel_reason) = match &a.status {
-            Status::Held { .. } => (HELD, None, None),
-            Status::Booked => (BOOKED, None, None),
-            Status::Cancelled { at, reason } => (
+        let (status, cancelled_at, cancel_reason, cancelled_by) = match &a.status {
+            Status::Held { .. } => (HELD, None, None, None),
+            Status::Booked => (BOOKED, None, None, None),
+            Status::Cancelled { at, reason, by } => (
                 CANCELLED,
                 Some(instant_text(*at)),
                 Some(reason.as_str().to_owned()),
+                Some(by.name().to_owned()),
             ),
         };
         AppointmentRecord {
@@ -213,6 +217,7 @@ impl From<&Appointment> for AppointmentRecord {
             held_until: a.hold_until().map(instant_text),
             cancelled_at,
             cancel_reason,
+            cancelled_by,
             token_hash: a.token_hash.to_hex(),
             locks: a.locks.iter().map(|l| instant_text(l.start)).collect(),
             expires_at: a.expires_at.timestamp(),
@@ -270,6 +275,10 @@ impl TryFrom<AppointmentRecord> for Appointment {
                 at: parse_instant("cancelled_at", at)?,
                 reason: FreeText::parse(reason.as_deref().unwrap_or(""))
                     .map_err(|_| corrupt("cancel_reason"))?,
+                by: match r.cancelled_by.as_deref() {
+                    None => Canceller::Patron,
+                    Some(name) => Canceller::parse(name).ok_or_else(|| corrupt("cancelled_by"))?,
+                },
             },
             _ => return Err(corrupt("status")),
         };

@@ -64,6 +64,7 @@ fn appointments() -> Vec<Appointment> {
             a.status = Status::Cancelled {
                 at: rantevou_testkit::fixture_now(),
                 reason,
+                by: rantevou_domain::Canceller::Staff,
             };
             out.push(a);
         }

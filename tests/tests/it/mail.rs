@@ -102,7 +102,8 @@ async fn a_booking_and_a_cancellation_mail_the_patron_and_the_provider() {
     }
     assert!(patron.body_html(0).unwrap().contains("lang=\"el\""));
     let request = ics(&patron);
-    assert!(request.contains("METHOD:REQUEST") && request.contains(&format!("UID:{id}@rantevou")));
+    assert!(request.contains("METHOD:PUBLISH") && request.contains(&format!("UID:{id}@rantevou")));
+    assert!(!request.contains("ATTENDEE") && request.contains("BEGIN:VALARM"));
     let staff = parse(&mails[1]);
     assert_eq!(to(&staff), "sip@lib.uom.gr");
     assert!(!staff.body_text(0).unwrap().contains("token="));

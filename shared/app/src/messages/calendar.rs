@@ -1,14 +1,21 @@
-//! The `.ics` attachment: `METHOD:REQUEST` on booking, `METHOD:CANCEL` with the same `UID`
-//! and a higher `SEQUENCE` on cancellation, so calendar programs update the one event. The
-//! patron's invitation is organised by the library and has the patron as attendee; the staff
-//! copy's event is published by the provider's mailbox (`METHOD:PUBLISH`, no attendee, so no
-//! RSVP buttons) and cancelled the same way. `DTSTAMP` is the time of each message.
+//! The `.ics` attachment: `METHOD:PUBLISH` on booking, a link or a move, `METHOD:CANCEL` with
+//! the same `UID` and a higher `SEQUENCE` on cancellation, so calendar programs update the one
+//! event. Neither file names an attendee, so no mail program offers accept/decline replies to
+//! the library's inbox: the patron's event is published by the library, the staff copy's by the
+//! provider's mailbox. The patron's event links the appointment's page (`URL`, and in the
+//! description), has the video call as `LOCATION` once known, and an alarm
+//! [`ALARM_BEFORE`] ahead. `DTSTAMP` is the time of each message.
 
-use chrono::{DateTime, Utc};
-use icalendar::{Calendar, Component, Event, EventLike, EventStatus, Property};
+use chrono::{DateTime, Duration, Utc};
+use icalendar::{Alarm, Calendar, Component, Event, EventLike, EventStatus, Property, Related};
 use rantevou_domain::appointment::Appointment;
 use rantevou_domain::appointment::MailKind;
 use rantevou_domain::LibraryConfig;
+
+use crate::texts::texts;
+
+/// How long before the start the patron's calendar reminds them.
+pub const ALARM_BEFORE: Duration = Duration::minutes(15);
 
 /// Whose calendar the file is for.
 #[derive(Debug, Clone, Copy, PartialEq, Eq)]
@@ -46,12 +53,11 @@ impl Update {
         }
     }
 
-    /// The iTIP method for `audience`.
-    pub fn method(self, audience: Audience) -> &'static str {
-        match (self, audience) {
-            (Update::Request | Update::Link | Update::Move, Audience::Patron) => "REQUEST",
-            (Update::Request | Update::Link | Update::Move, Audience::Staff) => "PUBLISH",
-            (Update::Cancel, _) => "CANCEL",
+    /// The iTIP method: published (no replies asked for) until it is cancelled.
+    pub fn method(self) -> &'static str {
+        match self {
+            Update::Request | Update::Link | Update::Move => "PUBLISH",
+            Update::Cancel => "CANCEL",
         }
     }
 
@@ -79,12 +85,14 @@ pub fn uid(a: &Appointment) -> String {
     format!("{}@rantevou", a.id)
 }
 
-/// The calendar file of `update` for `audience`, stamped `now`.
+/// The calendar file of `update` for `audience`, stamped `now`; `page` is the appointment's
+/// page (the patron's manage link) where the message carries one.
 pub fn ics(
     update: Update,
     audience: Audience,
     a: &Appointment,
     config: &LibraryConfig,
+    page: Option<&str>,
     now: DateTime<Utc>,
 ) -> String {
     let lang = match audience {
@@ -104,28 +112,52 @@ pub fn ics(
         .starts(a.start)
         .ends(a.end)
         .summary(&format!("{service} – {provider}"))
-        .description(a.patron.notes.as_str())
         .sequence(update.sequence(a))
         .status(match update {
             Update::Request | Update::Link | Update::Move => EventStatus::Confirmed,
             Update::Cancel => EventStatus::Cancelled,
         });
-    if let (Update::Link | Update::Move, Some(url)) = (update, &a.meeting.url) {
-        event.location(url).url(url);
+    let live = update != Update::Cancel;
+    let meeting = a.meeting.url.as_deref().filter(|_| live);
+    if let Some(url) = meeting {
+        event.location(url);
     }
     match audience {
         Audience::Patron => {
+            let page = page.filter(|_| live);
+            let description = match page {
+                Some(page) => format!(
+                    "{}\n\n{}: {page}",
+                    a.patron.notes.as_str(),
+                    texts(lang).mail.cancel_link
+                ),
+                None => a.patron.notes.as_str().to_owned(),
+            };
             event
+                .description(description.trim_start())
                 .append_property(Property::new(
                     "ORGANIZER",
                     format!("mailto:{}", config.library.email),
-                ))
-                .append_property(Property::new(
-                    "ATTENDEE",
-                    format!("mailto:{}", a.patron.customer.email.mailbox()),
                 ));
+            if let Some(page) = page {
+                event.url(page);
+            }
+            if live {
+                let mut alarm = Alarm::display(
+                    &format!("{service} – {provider}"),
+                    (-ALARM_BEFORE, Related::Start),
+                );
+                alarm
+                    .uid(&format!("{}-alarm@rantevou", a.id))
+                    .timestamp(now);
+                event.alarm(alarm);
+            }
         }
         Audience::Staff => {
+            event.description(a.patron.notes.as_str());
+            if let Some(url) = meeting {
+                event.url(url);
+            }
             let mailbox = config
                 .provider(a.provider.as_str())
                 .map_or_else(|| config.library.email.clone(), |p| p.email.clone());
@@ -134,7 +166,7 @@ pub fn ics(
     }
     let mut calendar = Calendar::new();
     calendar
-        .append_property(Property::new("METHOD", update.method(audience)))
+        .append_property(Property::new("METHOD", update.method()))
         .push(event.done());
     calendar.done().to_string()
 }

@@ -18,7 +18,7 @@ use crate::details::{local_time, Details};
 use crate::texts::{fill, texts};
 use chrono::{DateTime, Utc};
 use minijinja::{context, Environment};
-use rantevou_domain::appointment::{Appointment, MailKind};
+use rantevou_domain::appointment::{Appointment, Canceller, MailKind};
 use rantevou_domain::ports::{Attachment, Audience, MailAbout, OutgoingMail};
 use rantevou_domain::{Language, LibraryConfig};
 use std::sync::OnceLock;
@@ -172,6 +172,9 @@ struct Framing<'a> {
     intro: std::borrow::Cow<'a, str>,
     manage_url: Option<&'a str>,
     staff: bool,
+    /// A cancellation by the library (the patron's says sorry and links `book_url`).
+    by_library: bool,
+    book_url: Option<&'a str>,
 }
 
 fn render(
@@ -187,6 +190,8 @@ fn render(
         intro,
         manage_url,
         staff,
+        by_library,
+        book_url,
     } = framing;
     let d = Details::of(a, config, lang);
     let subject = subject.unwrap_or_else(|| format!("{heading} – {} {}", d.service, d.start));
@@ -195,6 +200,8 @@ fn render(
         cancelled => kind == MailKind::Cancellation,
         manage_url,
         staff,
+        by_library,
+        book_url,
         ..frame(config, lang, heading, &intro)
     };
     let (text, html) = render_pair("message", &ctx, kind)?;
@@ -254,7 +261,16 @@ fn timed(
     };
     let body = render_pair("timed", &ctx, kind)?;
     let attachments = calendar::Update::of(kind)
-        .map(|update| calendar_file(update, calendar::Audience::Patron, a, config, now))
+        .map(|update| {
+            calendar_file(
+                update,
+                calendar::Audience::Patron,
+                a,
+                config,
+                manage_url,
+                now,
+            )
+        })
         .into_iter()
         .collect();
     let subject = format!("{heading} – {} {}", d.service, d.start);
@@ -292,21 +308,19 @@ fn to_patron(
     }
 }
 
-/// The `.ics` attachment of `update` for `audience`.
+/// The `.ics` attachment of `update` for `audience`, linking `page` (the patron's).
 fn calendar_file(
     update: calendar::Update,
     audience: calendar::Audience,
     a: &Appointment,
     config: &LibraryConfig,
+    page: Option<&str>,
     now: DateTime<Utc>,
 ) -> Attachment {
     Attachment {
         filename: update.filename().into(),
-        content_type: format!(
-            "text/calendar; charset=utf-8; method={}",
-            update.method(audience)
-        ),
-        content: calendar::ics(update, audience, a, config, now).into_bytes(),
+        content_type: format!("text/calendar; charset=utf-8; method={}", update.method()),
+        content: calendar::ics(update, audience, a, config, page, now).into_bytes(),
     }
 }
 
@@ -328,8 +342,20 @@ pub fn messages(
         MailKind::Cancellation => calendar::Update::Cancel,
         MailKind::Moved => calendar::Update::Move,
     };
-    let attachment = |audience| calendar_file(update, audience, a, config, now);
-    let (heading, intro) = heading_intro(kind, a.patron.language);
+    let attachment = |audience| {
+        let page = manage_url.filter(|_| audience == calendar::Audience::Patron);
+        calendar_file(update, audience, a, config, page, now)
+    };
+    let by_library = is_by_library(kind, a);
+    let (heading, intro) = if by_library {
+        let t = &texts(a.patron.language).mail;
+        (
+            t.library_cancelled_heading.as_str(),
+            t.library_cancelled_intro.as_str(),
+        )
+    } else {
+        heading_intro(kind, a.patron.language)
+    };
     let intro = fill(intro, "from", moved_from(a, config, a.patron.language));
     let patron = render(
         kind,
@@ -342,6 +368,8 @@ pub fn messages(
             intro: intro.into(),
             manage_url,
             staff: false,
+            by_library,
+            book_url: Some(config.library.site_url.as_str()).filter(|_| by_library),
         },
     )?;
     let mut out = vec![to_patron(
@@ -369,6 +397,11 @@ pub fn messages(
     Ok(out)
 }
 
+/// Whether `kind` is the news of a cancellation by the library's staff.
+fn is_by_library(kind: MailKind, a: &Appointment) -> bool {
+    kind == MailKind::Cancellation && a.canceller() == Some(Canceller::Staff)
+}
+
 /// The provider's copy of `kind`, written for a librarian, in the library's default language:
 /// the subject says what happened, when and who ("Νέο ραντεβού: 30/11 09:20 — Όνομα"); the
 /// body has the patron's details and topic, the reason on a cancellation, and on a booking
@@ -381,6 +414,10 @@ fn staff_copy(
     let lang = config.library.default_language();
     let t = &texts(lang).mail;
     let (subject, intro) = match kind {
+        MailKind::Cancellation if is_by_library(kind, a) => (
+            &t.staff_cancelled_subject,
+            &t.staff_cancelled_by_staff_intro,
+        ),
         MailKind::Cancellation => (&t.staff_cancelled_subject, &t.staff_cancelled_intro),
         MailKind::Moved => (&t.staff_moved_subject, &t.staff_moved_intro),
         _ => (&t.staff_new_subject, &t.staff_new_intro),
@@ -404,6 +441,8 @@ fn staff_copy(
             intro: intro.into(),
             manage_url: None,
             staff: true,
+            by_library: false,
+            book_url: None,
         },
     )
 }
@@ -446,6 +485,8 @@ pub fn undelivered(
             intro: fill(&t.undelivered_intro, "reason", reason).into(),
             manage_url: None,
             staff: true,
+            by_library: false,
+            book_url: None,
         },
     )?;
     Ok(Some(OutgoingMail {

@@ -10,7 +10,7 @@
 use crate::context::Context;
 use crate::mail::MailDelivery;
 use chrono::{DateTime, Days, NaiveDate, Utc};
-use rantevou_domain::appointment::{Appointment, MailKind, Status};
+use rantevou_domain::appointment::{Appointment, Canceller, MailKind, Status};
 use rantevou_domain::closure::StaffClosure;
 use rantevou_domain::patron::FreeText;
 use rantevou_domain::ports::Metric;
@@ -281,7 +281,11 @@ impl Staff {
                 why: "has started",
             });
         }
-        let cancelled = match self.store.cancel(&a, now, reason).await {
+        let cancelled = match self
+            .store
+            .cancel_by(&a, now, reason, Canceller::Staff)
+            .await
+        {
             Ok(c) => {
                 self.ctx.count(Metric::Cancellations);
                 c

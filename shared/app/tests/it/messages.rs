@@ -5,7 +5,7 @@ use chrono::{DateTime, Duration, TimeZone, Utc};
 use icalendar::{Calendar, CalendarComponent, Component};
 use mail_parser::{MessageParser, MimeHeaders};
 use rantevou_app::messages::messages;
-use rantevou_domain::appointment::{Appointment, MailKind};
+use rantevou_domain::appointment::{Appointment, Canceller, MailKind};
 use rantevou_domain::patron::{parse_patron_input, FreeText, PatronInput};
 use rantevou_domain::ports::{Mailer, OutgoingMail};
 use rantevou_domain::{Language, LibraryConfig};
@@ -183,9 +183,29 @@ fn the_greek_confirmation_follows_the_seed() {
     let (method, uid, sequence, status) = calendar_of(&bytes);
     assert_eq!(
         (method.as_str(), sequence.as_str(), status.as_str()),
-        ("REQUEST", "0", "CONFIRMED")
+        ("PUBLISH", "0", "CONFIRMED")
     );
     assert_eq!(uid, format!("{}@rantevou", a.id));
+    // Added without an RSVP: no attendee, the appointment's page linked, an alarm before it.
+    let ics = ics_text(&bytes);
+    assert!(!ics.contains("ATTENDEE"), "{ics}");
+    assert!(ics.contains("ORGANIZER:mailto:library@uom.edu.gr"), "{ics}");
+    let (_, event) = crate::support::calendar_event(&ics);
+    let manage = &url;
+    assert_eq!(event.property_value("URL"), Some(manage.as_str()));
+    let description = event.get_description().unwrap();
+    assert!(
+        description.contains("Αναζήτηση ηλεκτρονικών άρθρων")
+            && description.contains(&format!("Αλλαγή ώρας ή ακύρωση του ραντεβού: {manage}")),
+        "{description}"
+    );
+    assert!(
+        ics.contains("BEGIN:VALARM")
+            && ics.contains("ACTION:DISPLAY")
+            // 15 minutes before the start (RFC 5545 durations may be written in seconds).
+            && ics.contains("TRIGGER;RELATED=START:-PT900S"),
+        "{ics}"
+    );
 }
 
 #[test]
@@ -253,6 +273,66 @@ fn the_english_cancellation_has_duration_reason_and_the_same_uid() {
         ("CANCEL", "1", "CANCELLED")
     );
     assert_eq!(uid, uid_request, "the cancel updates the same event");
+    assert!(
+        !patron.text.contains("Book another time"),
+        "the patron cancelled: no apology, no invitation to book"
+    );
+}
+
+#[test]
+fn a_cancellation_by_the_library_apologises_and_offers_another_time() {
+    let config = config();
+    for (lang, heading, sorry, label, book) in [
+        (
+            "el",
+            "Η Βιβλιοθήκη ακύρωσε το ραντεβού σας",
+            "Σας ζητούμε συγγνώμη",
+            "Ο λόγος της Βιβλιοθήκης:\n> Αιτία: απεργία",
+            "Κλείστε άλλη ώρα",
+        ),
+        (
+            "en",
+            "The Library cancelled your appointment",
+            "Please accept our apologies",
+            "The Library's reason:\n> Reason: απεργία",
+            "Book another time",
+        ),
+    ] {
+        let a = appointment(&config, "Anna", "Άρθρα", lang).cancelled_by(
+            now(),
+            FreeText::parse("απεργία").unwrap(),
+            Canceller::Staff,
+        );
+        let mails = messages(MailKind::Cancellation, &a, &config, None, now()).unwrap();
+        let patron = &mails[0];
+        assert!(patron.subject.starts_with(heading), "{}", patron.subject);
+        let book_again = format!("{book}: {}", config.library.site_url);
+        for expected in [heading, sorry, label, book_again.as_str()] {
+            assert!(
+                patron.text.contains(expected),
+                "{lang}: lacks {expected:?}:\n{}",
+                patron.text
+            );
+        }
+        assert!(
+            patron
+                .html
+                .contains(&format!("href=\"{}\"", config.library.site_url)),
+            "{}",
+            patron.html
+        );
+        assert!(!patron.text.contains("removed from the Library's schedule"));
+        // The provider's copy says staff did it and that the patron was told.
+        let staff = &mails[1];
+        assert!(
+            staff
+                .text
+                .contains("Το προσωπικό ακύρωσε το παρακάτω ραντεβού"),
+            "{}",
+            staff.text
+        );
+        assert!(!staff.text.contains("Κλείστε άλλη ώρα"), "{}", staff.text);
+    }
 }
 
 #[test]
@@ -299,7 +379,17 @@ fn hostile_content_stays_content() {
         CalendarComponent::Event(e) => e.get_description().map(str::to_owned),
         _ => None,
     });
-    assert_eq!(description.as_deref(), Some(a.patron.notes.as_str()));
+    assert_eq!(
+        description.as_deref(),
+        Some(
+            format!(
+                "{}\n\nΑλλαγή ώρας ή ακύρωση του ραντεβού: https://x/cancel?token=t",
+                a.patron.notes.as_str()
+            )
+            .as_str()
+        ),
+        "the topic whole, then the page's link"
+    );
 }
 
 #[test]

@@ -33,7 +33,7 @@ async fn a_move_mails_old_and_new_time_in_one_event_with_a_rising_sequence(store
     let booked = w.at(earlier).book(dec1(10, 0), "Μαρία").await;
     let confirmation = w.mailer.take();
     let (method, uid, sequence, _) = event_of(&confirmation[0]);
-    assert_eq!((method.as_str(), sequence), ("REQUEST", 0));
+    assert_eq!((method.as_str(), sequence), ("PUBLISH", 0));
     let read = store.get(booked.id, dec1(8, 0)).await.unwrap().unwrap();
 
     let moved = w
@@ -60,7 +60,7 @@ async fn a_move_mails_old_and_new_time_in_one_event_with_a_rising_sequence(store
     let (method, moved_uid, moved_sequence, start) = event_of(patron);
     assert_eq!(
         (method.as_str(), moved_uid.as_str()),
-        ("REQUEST", uid.as_str())
+        ("PUBLISH", uid.as_str())
     );
     assert_eq!(moved_sequence, 1);
     assert_eq!(start, "20261201T090000Z");

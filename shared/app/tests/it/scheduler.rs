@@ -7,6 +7,7 @@
 use crate::world::{by, config, dec1, dynamo, World};
 use async_trait::async_trait;
 use chrono::{DateTime, Duration, Utc};
+use icalendar::Component as _;
 use rantevou_app::*;
 use rantevou_domain::appointment::Appointment;
 use rantevou_domain::ids::AppointmentId;
@@ -121,13 +122,22 @@ async fn link_mail_goes_at_start_minus_lead_in_its_own_jitsi_room_and_never_afte
         .contains(&format!("/api/appointments/{}/manage?token=", a.id)));
     let invite = ics(&mails[0]);
     for line in [
-        "METHOD:REQUEST",
+        "METHOD:PUBLISH",
         "SEQUENCE:1",
         &format!("UID:{}@rantevou", a.id),
     ] {
         assert!(invite.contains(line), "{line}: {invite}");
     }
-    assert!(invite.contains(&format!("LOCATION:{ra}")) && invite.contains(&format!("URL:{ra}")));
+    // The call is the event's place; its URL stays the appointment's page.
+    assert!(invite.contains(&format!("LOCATION:{ra}")), "{invite}");
+    assert!(!invite.contains("ATTENDEE"), "{invite}");
+    let (_, event) = crate::support::calendar_event(&invite);
+    assert!(
+        event
+            .property_value("URL")
+            .is_some_and(|url| url.contains(&format!("/api/appointments/{}/manage?token=", a.id))),
+        "{invite}"
+    );
     assert_eq!(
         w.at(dec1(9, 10)).run().await.sent,
         0,

@@ -80,6 +80,24 @@ async fn staff_limited_to_a_provider_see_and_change_only_its_appointments(store:
         w.store.audit_of(LIBRARY_SUBJECT).await.unwrap().is_empty(),
         "nothing library-wide was done"
     );
+    // Stored as cancelled by staff, and the patron is told so, with a way to book again.
+    let read = w
+        .store
+        .get(ours.id, rantevou_testkit::fixture_now())
+        .await
+        .unwrap()
+        .unwrap();
+    assert_eq!(read.canceller(), Some(rantevou_domain::Canceller::Staff));
+    let patron = w
+        .mailer
+        .take()
+        .into_iter()
+        .find(|m| {
+            m.subject
+                .starts_with("Η Βιβλιοθήκη ακύρωσε το ραντεβού σας")
+        })
+        .expect("the patron's cancellation, written for a cancellation by the library");
+    assert!(patron.text.contains("Ασθένεια") && patron.text.contains("Κλείστε άλλη ώρα"));
 }
 
 async fn attendance_is_marked_once_started_and_audited(store: Arc<dyn Store>) {

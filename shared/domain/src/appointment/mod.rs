@@ -31,13 +31,44 @@ pub enum Status {
     },
     /// Holds its slot.
     Booked,
-    /// Cancelled by the patron; its slot is free again.
+    /// Cancelled; its slot is free again.
     Cancelled {
         /// When it was cancelled.
         at: DateTime<Utc>,
-        /// Why, as the patron wrote it (may be empty).
+        /// Why, as written (may be empty).
         reason: FreeText,
+        /// Who cancelled it.
+        by: Canceller,
     },
+}
+
+/// Who cancelled an appointment: the patron's mail apologises when it was the library.
+#[derive(Debug, Clone, Copy, PartialEq, Eq, Default)]
+pub enum Canceller {
+    /// The patron, from the appointment's page.
+    #[default]
+    Patron,
+    /// The library's staff, from the console or the command line.
+    Staff,
+}
+
+impl Canceller {
+    /// Its name in stored records: `patron` or `staff`.
+    pub fn name(self) -> &'static str {
+        match self {
+            Canceller::Patron => "patron",
+            Canceller::Staff => "staff",
+        }
+    }
+
+    /// The canceller named `name` (see [`Canceller::name`]).
+    pub fn parse(name: &str) -> Option<Canceller> {
+        match name {
+            "patron" => Some(Canceller::Patron),
+            "staff" => Some(Canceller::Staff),
+            _ => None,
+        }
+    }
 }
 
 /// What the patron accepted when booking: the library's terms and privacy notice, by URL.
@@ -248,6 +279,14 @@ impl Appointment {
         matches!(self.status, Status::Cancelled { .. })
     }
 
+    /// Who cancelled it, once cancelled.
+    pub fn canceller(&self) -> Option<Canceller> {
+        match self.status {
+            Status::Cancelled { by, .. } => Some(by),
+            _ => None,
+        }
+    }
+
     /// When its hold lapses, while it is held (confirmed or not, at any time).
     pub fn hold_until(&self) -> Option<DateTime<Utc>> {
         match self.status {
@@ -317,9 +356,19 @@ impl Appointment {
     /// cancellation mail is due at once; no link mail or reminder any more). A hold never
     /// confirmed gets no cancellation mail (its address was never verified) and its request to
     /// confirm is no longer sent.
-    pub fn cancelled(mut self, at: DateTime<Utc>, reason: FreeText) -> Appointment {
+    pub fn cancelled(self, at: DateTime<Utc>, reason: FreeText) -> Appointment {
+        self.cancelled_by(at, reason, Canceller::Patron)
+    }
+
+    /// [`Appointment::cancelled`], by `by`.
+    pub fn cancelled_by(
+        mut self,
+        at: DateTime<Utc>,
+        reason: FreeText,
+        by: Canceller,
+    ) -> Appointment {
         let was_held = self.hold_until().is_some();
-        self.status = Status::Cancelled { at, reason };
+        self.status = Status::Cancelled { at, reason, by };
         self.meeting.due = None;
         self.reminders.clear();
         // Cancelled before the request to confirm or the news of a move went: the

@@ -8,7 +8,7 @@ use chrono::{DateTime, Utc};
 pub struct Attachment {
     /// File name shown to the reader.
     pub filename: String,
-    /// MIME type, e.g. `text/calendar; method=REQUEST`.
+    /// MIME type, e.g. `text/calendar; method=PUBLISH`.
     pub content_type: String,
     /// The bytes.
     pub content: Vec<u8>,

@@ -3,7 +3,7 @@
 //! names; cancelling first `get`s the appointment (to check the token and the cutoff and to
 //! know its locks), then `cancel`s it.
 
-use crate::appointment::{Appointment, PatronLimit};
+use crate::appointment::{Appointment, Canceller, PatronLimit};
 use crate::challenge::SolvedChallenge;
 use crate::closure::StaffClosure;
 use crate::feedback::Suppression;
@@ -332,12 +332,25 @@ pub trait Cancellations: Send + Sync {
     /// frees its locks and its patron's place, atomically, on condition that it is still in the
     /// same status with the same token hash.
     /// Returns the cancelled appointment; [`StoreError::NotBooked`] when the condition fails.
+    /// Records `by` as who cancelled it.
+    async fn cancel_by(
+        &self,
+        appointment: &Appointment,
+        at: DateTime<Utc>,
+        reason: &FreeText,
+        by: Canceller,
+    ) -> Result<Appointment, StoreError>;
+
+    /// [`Cancellations::cancel_by`] the patron.
     async fn cancel(
         &self,
         appointment: &Appointment,
         at: DateTime<Utc>,
         reason: &FreeText,
-    ) -> Result<Appointment, StoreError>;
+    ) -> Result<Appointment, StoreError> {
+        self.cancel_by(appointment, at, reason, Canceller::Patron)
+            .await
+    }
 }
 
 /// What else a move's write checks and takes, in the same transaction.

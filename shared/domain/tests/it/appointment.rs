@@ -85,7 +85,9 @@ fn cancelling_is_allowed_until_the_cutoff_and_idempotent_after() {
         Ok(CancelDecision::AlreadyCancelled)
     );
     match cancelled.status {
-        Status::Cancelled { at: when, reason } => {
+        Status::Cancelled {
+            at: when, reason, ..
+        } => {
             assert_eq!(when, at);
             assert_eq!(reason.as_str(), "αλλαγή ημερομηνίας");
         }

@@ -9,7 +9,7 @@ use crate::record::{instant_text, AppointmentRecord, BOOKED, CANCELLED, HELD};
 use async_trait::async_trait;
 use aws_sdk_dynamodb::types::{AttributeValue, Delete, TransactWriteItem, Update};
 use chrono::{DateTime, Utc};
-use rantevou_domain::appointment::Appointment;
+use rantevou_domain::appointment::{Appointment, Canceller};
 use rantevou_domain::patron::FreeText;
 use rantevou_domain::ports::{Cancellations, Confirmations, StoreError};
 use rantevou_domain::SlotLock;
@@ -100,6 +100,7 @@ impl DynamoStore {
         appointment: &Appointment,
         at: DateTime<Utc>,
         reason: &FreeText,
+        by: Canceller,
     ) -> Result<Layout, StoreError> {
         let id = appointment.id.to_string();
         let record = AppointmentRecord::from(appointment);
@@ -112,6 +113,7 @@ impl DynamoStore {
             .expression_attribute_values(":cancelled", AttributeValue::S(CANCELLED.into()))
             .expression_attribute_values(":at", AttributeValue::S(instant_text(at)))
             .expression_attribute_values(":reason", AttributeValue::S(reason.as_str().to_owned()))
+            .expression_attribute_values(":by", AttributeValue::S(by.name().into()))
             .expression_attribute_values(":zero", AttributeValue::N("0".into()))
             .expression_attribute_values(":one", AttributeValue::N("1".into()))
             .expression_attribute_values(":false", AttributeValue::Bool(false))
@@ -119,11 +121,12 @@ impl DynamoStore {
                 ":hash",
                 AttributeValue::S(appointment.token_hash.to_hex()),
             );
-        let cancelled = AppointmentRecord::from(&appointment.clone().cancelled(at, reason.clone()));
+        let cancelled =
+            AppointmentRecord::from(&appointment.clone().cancelled_by(at, reason.clone(), by));
         let builder = if cancelled.in_mail_queue() {
             builder
                 .update_expression(
-                    "SET #status = :cancelled, cancelled_at = :at, cancel_reason = :reason, \
+                    "SET #status = :cancelled, cancelled_at = :at, cancel_reason = :reason, cancelled_by = :by, \
                      confirm_request_pending = :false, moved_pending = :false, \
                      cancellation_pending = :true, \
                      mail_attempts = :zero, mail_due = :due, GSI2PK = :pending, \
@@ -140,7 +143,7 @@ impl DynamoStore {
         } else {
             // A hold never confirmed: nothing is mailed about it, it leaves the queue.
             builder.update_expression(
-                "SET #status = :cancelled, cancelled_at = :at, cancel_reason = :reason, \
+                "SET #status = :cancelled, cancelled_at = :at, cancel_reason = :reason, cancelled_by = :by, \
                  confirm_request_pending = :false, mail_attempts = :zero ADD version :one \
                  REMOVE mail_failure, held_until, mail_due, GSI2PK, GSI2SK, link_due, \
                  reminders_due",
@@ -160,15 +163,20 @@ impl DynamoStore {
 
 #[async_trait]
 impl Cancellations for DynamoStore {
-    async fn cancel(
+    async fn cancel_by(
         &self,
         appointment: &Appointment,
         at: DateTime<Utc>,
         reason: &FreeText,
+        by: Canceller,
     ) -> Result<Appointment, StoreError> {
-        let layout = self.cancel_layout(appointment, at, reason)?;
+        let layout = self.cancel_layout(appointment, at, reason, by)?;
         match self.transact(&layout.items, None).await {
-            Ok(()) => Ok(bumped(appointment.clone().cancelled(at, reason.clone()))),
+            Ok(()) => Ok(bumped(appointment.clone().cancelled_by(
+                at,
+                reason.clone(),
+                by,
+            ))),
             Err(Refusal::Conditions(failed)) if failed.contains(&APPOINTMENT_ITEM) => {
                 Err(StoreError::NotBooked)
             }

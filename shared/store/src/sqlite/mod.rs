@@ -9,7 +9,7 @@
 use crate::record::{place_value, AppointmentRecord};
 use async_trait::async_trait;
 use chrono::{DateTime, Utc};
-use rantevou_domain::appointment::{Appointment, MailKind, Status};
+use rantevou_domain::appointment::{Appointment, Canceller, MailKind, Status};
 use rantevou_domain::challenge::SolvedChallenge;
 use rantevou_domain::ids::{AppointmentId, ProviderId};
 use rantevou_domain::patron::FreeText;
@@ -432,11 +432,12 @@ impl Confirmations for SqliteStore {
 
 #[async_trait]
 impl Cancellations for SqliteStore {
-    async fn cancel(
+    async fn cancel_by(
         &self,
         appointment: &Appointment,
         at: DateTime<Utc>,
         reason: &FreeText,
+        by: Canceller,
     ) -> Result<Appointment, StoreError> {
         let (id, read) = (appointment.id.to_string(), appointment.clone());
         let reason = reason.clone();
@@ -461,7 +462,7 @@ impl Cancellations for SqliteStore {
                 )
                 .map_err(unavailable)?;
             }
-            let cancelled = write_appointment(&tx, current.cancelled(at, reason))?;
+            let cancelled = write_appointment(&tx, current.cancelled_by(at, reason, by))?;
             tx.exec(
                 "DELETE FROM slot_locks WHERE appointment_id = ?1",
                 params![id],

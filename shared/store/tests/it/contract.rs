@@ -3,7 +3,7 @@
 
 use crate::support::{appointment, at, config};
 use chrono::Duration;
-use rantevou_domain::appointment::{MailKind, Status};
+use rantevou_domain::appointment::{Canceller, MailKind, Status};
 use rantevou_domain::patron::FreeText;
 use rantevou_domain::ports::CreateConditions;
 use rantevou_domain::ports::{Created, IdempotencyKey, StoreError};
@@ -63,13 +63,47 @@ async fn create_fetch_cancel_round_trip(store: &dyn Store) {
     assert!(!cancelled.is_booked());
     let refetched = store.get(a.id, now).await.unwrap().expect("still there");
     assert_eq!(refetched, cancelled);
+    assert_eq!(refetched.canceller(), Some(Canceller::Patron));
     match refetched.status {
-        Status::Cancelled { at: when, reason } => {
+        Status::Cancelled {
+            at: when, reason, ..
+        } => {
             assert_eq!(when, now);
             assert_eq!(reason.as_str(), "αλλαγή ημερομηνίας");
         }
         other => panic!("not cancelled: {other:?}"),
     }
+    assert!(
+        held(store, &sip()).await.is_empty(),
+        "the slot is free again"
+    );
+}
+
+async fn a_staff_cancellation_is_read_back_as_staff(store: &dyn Store) {
+    let config = config();
+    let (a, _) = appointment(&config, "short", "sip", at(40), "Ελένη");
+    store
+        .create(&a, &CreateConditions::default())
+        .await
+        .unwrap();
+    let now = at(-24 * 60);
+    let fetched = store.get(a.id, now).await.unwrap().expect("stored");
+    let cancelled = store
+        .cancel_by(
+            &fetched,
+            now,
+            &reason("η βιβλιοθήκη κλείνει"),
+            Canceller::Staff,
+        )
+        .await
+        .unwrap();
+    assert_eq!(cancelled.canceller(), Some(Canceller::Staff));
+    let refetched = store.get(a.id, now).await.unwrap().expect("still there");
+    assert_eq!(
+        refetched, cancelled,
+        "who cancelled survives the round trip"
+    );
+    assert!(refetched.mail_pending(MailKind::Cancellation));
     assert!(
         held(store, &sip()).await.is_empty(),
         "the slot is free again"
@@ -994,6 +1028,7 @@ macro_rules! contract {
 
 contract!(
     create_fetch_cancel_round_trip,
+    a_staff_cancellation_is_read_back_as_staff,
     a_held_slot_cannot_be_booked_again_and_nothing_is_stored,
     partly_overlapping_appointments_of_different_lengths_are_refused,
     cancel_frees_exactly_its_own_locks,
