@@ -2,15 +2,43 @@
 //! cancel pages display.
 
 use crate::texts::{fill, texts};
-use chrono::{DateTime, Utc};
+use chrono::{DateTime, Datelike, NaiveDate, Utc};
 use chrono_tz::Tz;
 use rantevou_domain::appointment::{Appointment, Status};
 use rantevou_domain::{Language, LibraryConfig};
 use serde::Serialize;
 
-/// The seed's date format: `27/01/2021 10:40`, in the library's zone.
-pub fn local_time(t: DateTime<Utc>, tz: Tz) -> String {
-    t.with_timezone(&tz).format("%d/%m/%Y %H:%M").to_string()
+/// A day in words, in `lang`: "Πέμπτη 3 Δεκεμβρίου 2026", "Thursday 3 December 2026". Never
+/// `03/12/2026`, which reads as 12 March to an American.
+pub fn long_date(day: NaiveDate, lang: Language) -> String {
+    let d = &texts(lang).details;
+    let weekday = d
+        .weekdays
+        .get(day.weekday().num_days_from_monday() as usize)
+        .map_or("", String::as_str);
+    let month = d
+        .months
+        .get(day.month0() as usize)
+        .map_or("", String::as_str);
+    let text = fill(&d.date_format, "weekday", weekday);
+    let text = fill(&text, "day", day.day());
+    let text = fill(&text, "month", month);
+    fill(&text, "year", day.year())
+}
+
+/// An instant in words in zone `tz`: "Πέμπτη 3 Δεκεμβρίου 2026, 10:00".
+pub fn long_time(t: DateTime<Utc>, tz: Tz, lang: Language) -> String {
+    let local = t.with_timezone(&tz);
+    format!(
+        "{}, {}",
+        long_date(local.date_naive(), lang),
+        local.format("%H:%M")
+    )
+}
+
+/// Only the hour and minute, `10:20`, in zone `tz`.
+fn clock(t: DateTime<Utc>, tz: Tz) -> String {
+    t.with_timezone(&tz).format("%H:%M").to_string()
 }
 
 /// The details of one appointment, ready to show.
@@ -20,9 +48,9 @@ pub struct Details {
     pub service: String,
     /// Provider name.
     pub provider: String,
-    /// Start, `27/01/2021 10:40`.
+    /// Start, "Τετάρτη 27 Ιανουαρίου 2027, 10:40".
     pub start: String,
-    /// End, same format.
+    /// End: `11:00` on the start's day, else as the start.
     pub end: String,
     /// Length, e.g. `20 λεπτά`.
     pub duration: String,
@@ -52,8 +80,13 @@ impl Details {
             provider: config
                 .provider(a.provider.as_str())
                 .map_or_else(|| a.provider.to_string(), |p| p.name.get(lang).to_owned()),
-            start: local_time(a.start, tz),
-            end: local_time(a.end, tz),
+            start: long_time(a.start, tz, lang),
+            end: if a.start.with_timezone(&tz).date_naive() == a.end.with_timezone(&tz).date_naive()
+            {
+                clock(a.end, tz)
+            } else {
+                long_time(a.end, tz, lang)
+            },
             duration: fill(
                 &texts(lang).details.minutes,
                 "minutes",
@@ -69,5 +102,30 @@ impl Details {
             },
             zone: config.library.timezone_label.get(lang).to_owned(),
         }
+    }
+}
+
+#[cfg(test)]
+mod tests {
+    use super::*;
+
+    #[test]
+    fn dates_say_the_weekday_and_the_month_in_words() {
+        let day = NaiveDate::from_ymd_opt(2026, 12, 3).unwrap();
+        assert_eq!(long_date(day, Language::El), "Πέμπτη 3 Δεκεμβρίου 2026");
+        assert_eq!(long_date(day, Language::En), "Thursday 3 December 2026");
+        let may = NaiveDate::from_ymd_opt(2027, 5, 31).unwrap();
+        assert_eq!(long_date(may, Language::El), "Δευτέρα 31 Μαΐου 2027");
+        let t = DateTime::parse_from_rfc3339("2026-12-03T08:00:00Z")
+            .unwrap()
+            .with_timezone(&Utc);
+        assert_eq!(
+            long_time(t, chrono_tz::Europe::Athens, Language::En),
+            "Thursday 3 December 2026, 10:00"
+        );
+        assert_eq!(
+            long_time(t, chrono_tz::America::Los_Angeles, Language::En),
+            "Thursday 3 December 2026, 00:00"
+        );
     }
 }

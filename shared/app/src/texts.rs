@@ -114,6 +114,12 @@ pub struct DetailTexts {
     pub hour: String,
     /// Whole hours, `{hours}` filled in.
     pub hours: String,
+    /// Monday first.
+    pub weekdays: [String; 7],
+    /// January first, as a date says it (Greek: the genitive).
+    pub months: [String; 12],
+    /// A day: `{weekday}`, `{day}`, `{month}`, `{year}` filled in.
+    pub date_format: String,
 }
 
 /// The mail's own texts.

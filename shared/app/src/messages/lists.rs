@@ -2,7 +2,7 @@
 //! list's (joined, with the link that leaves it; a time freed, with the link to the day).
 
 use super::{frame, render_pair, RenderError};
-use crate::details::Details;
+use crate::details::{long_date, Details};
 use crate::texts::texts;
 use chrono::{DateTime, Utc};
 use minijinja::context;
@@ -30,7 +30,7 @@ pub fn waitlist_mail(
         || entry.service.to_string(),
         |s| s.name.get(lang).to_owned(),
     );
-    let day = entry.date.format("%d/%m/%Y").to_string();
+    let day = long_date(entry.date, lang);
     let ctx = context! {
         service,
         day,
@@ -43,7 +43,7 @@ pub fn waitlist_mail(
     Ok(OutgoingMail {
         to: vec![entry.email.mailbox()],
         reply_to: None,
-        subject: format!("{heading} – {service} {day}"),
+        subject: format!("{heading} – {service}, {day}"),
         text,
         html,
         attachments: Vec::new(),

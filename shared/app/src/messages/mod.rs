@@ -14,7 +14,7 @@ mod lists;
 
 pub use lists::{links_again, waitlist_mail, WaitLinks};
 
-use crate::details::{local_time, Details};
+use crate::details::{long_time, Details};
 use crate::texts::{fill, texts};
 use chrono::{DateTime, Utc};
 use minijinja::{context, Environment};
@@ -194,7 +194,7 @@ fn render(
         book_url,
     } = framing;
     let d = Details::of(a, config, lang);
-    let subject = subject.unwrap_or_else(|| format!("{heading} – {} {}", d.service, d.start));
+    let subject = subject.unwrap_or_else(|| subject_of(heading, &d));
     let ctx = context! {
         d,
         cancelled => kind == MailKind::Cancellation,
@@ -230,9 +230,9 @@ fn confirm_request(
         service => d.service,
         start => d.start,
         confirm_url,
-        ..frame(config, lang, heading, &fill(intro, "until", local_time(until, tz)))
+        ..frame(config, lang, heading, &fill(intro, "until", long_time(until, tz, lang)))
     };
-    let subject = format!("{heading} – {} {}", d.service, d.start);
+    let subject = subject_of(heading, &d);
     let body = render_pair("confirm-request", &ctx, kind)?;
     Ok(to_patron(a, kind, subject, body, Vec::new(), now))
 }
@@ -273,7 +273,7 @@ fn timed(
         })
         .into_iter()
         .collect();
-    let subject = format!("{heading} – {} {}", d.service, d.start);
+    let subject = subject_of(heading, &d);
     Ok(to_patron(a, kind, subject, body, attachments, now))
 }
 
@@ -447,16 +447,22 @@ fn staff_copy(
     )
 }
 
-/// The time a moved appointment had, with the zone ("30/11/2026 09:00 (ώρα Ελλάδας)"); empty
-/// when it was never moved.
+/// The time a moved appointment had, with the zone ("Δευτέρα 30 Νοεμβρίου 2026, 09:00 (ώρα
+/// Ελλάδας)"); empty when it was never moved.
 fn moved_from(a: &Appointment, config: &LibraryConfig, lang: Language) -> String {
     a.moved_from.map_or_else(String::new, |t| {
         format!(
             "{} ({})",
-            local_time(t, config.library.timezone),
+            long_time(t, config.library.timezone, lang),
             config.library.timezone_label.get(lang)
         )
     })
+}
+
+/// A patron's subject: what happened, the service and when, with the zone ("Το ραντεβού σας
+/// κρατήθηκε επιτυχώς! – myLIBRARYlive, Πέμπτη 3 Δεκεμβρίου 2026, 10:00 (ώρα Ελλάδας)").
+fn subject_of(heading: &str, d: &Details) -> String {
+    format!("{heading} – {}, {} ({})", d.service, d.start, d.zone)
 }
 
 /// The provider's notice that `kind` could not be delivered to the patron for `reason` (no

@@ -95,8 +95,8 @@ fn the_greek_confirmation_follows_the_seed() {
         "Λεπτομέρειες Ραντεβού",
         "Υπηρεσία: myLIBRARYlive",
         "Πάροχος: Τμήμα Επιστημονικής Πληροφόρησης & Τεκμηρίωσης",
-        "Έναρξη: 27/01/2027 10:40",
-        "Λήξη: 27/01/2027 11:00",
+        "Έναρξη: Τετάρτη 27 Ιανουαρίου 2027, 10:40 (ώρα Ελλάδας)",
+        "Λήξη: 11:00",
         // What the patron typed, quoted under its label.
         "Όσα γράψατε στη φόρμα κράτησης, όπως τα πληκτρολογήσατε:\n> Όνομα: Κατερίνα Παπαδοπούλου\n> Σημειώσεις: Αναζήτηση ηλεκτρονικών άρθρων με θέμα \"Διαπολιτισμική εκπαίδευση στην Ελλάδα\"",
         "Λεπτομέρειες Πελάτη",
@@ -178,7 +178,10 @@ fn the_greek_confirmation_follows_the_seed() {
         Some("pamaklib@uom.edu.gr")
     );
     assert!(m.message_id().is_some() && m.date().is_some());
-    assert!(m.body_text(0).unwrap().contains("Έναρξη: 27/01/2027 10:40"));
+    assert!(m
+        .body_text(0)
+        .unwrap()
+        .contains("Έναρξη: Τετάρτη 27 Ιανουαρίου 2027, 10:40"));
     assert!(m.body_html(0).unwrap().contains("Λεπτομέρειες Ραντεβού"));
     let (method, uid, sequence, status) = calendar_of(&bytes);
     assert_eq!(
@@ -231,7 +234,7 @@ fn the_english_cancellation_has_duration_reason_and_the_same_uid() {
         "This appointment was removed from the Library's schedule of appointments.",
         "Service: myLIBRARYlive",
         "Provider: Department of Scientific Information & Documentation",
-        "Start: 27/01/2027 10:40",
+        "Start: Wednesday 27 January 2027, 10:40 (Greek time)",
         "Duration: 20 minutes",
         "> Name: Katerina Papadopoulou",
         "The reason given for cancelling, as typed:\n> Reason: change of appointment date",
@@ -395,18 +398,34 @@ fn hostile_content_stays_content() {
 #[test]
 fn every_time_names_the_zone_and_the_patrons_mail_says_the_rule_and_the_contact() {
     let config = config();
-    for (lang, zone, rule) in [
-        ("el", "(ώρα Ελλάδας)", "έως 1 ώρα πριν από την έναρξη"),
-        ("en", "(Greek time)", "until 1 hour before the start"),
+    for (lang, zone, rule, when) in [
+        (
+            "el",
+            "(ώρα Ελλάδας)",
+            "έως 1 ώρα πριν από την έναρξη",
+            "Τετάρτη 27 Ιανουαρίου 2027, 10:40",
+        ),
+        (
+            "en",
+            "(Greek time)",
+            "until 1 hour before the start",
+            "Wednesday 27 January 2027, 10:40",
+        ),
     ] {
         let mut a = appointment(&config, "Anna", "Άρθρα", lang);
         a.meeting.url = Some("https://meet.jit.si/r".into());
         for kind in [MailKind::Confirmation, MailKind::Link, MailKind::Reminder] {
             let mails = messages(kind, &a, &config, Some("https://x/c?token=t"), now()).unwrap();
             let patron = &mails[0];
+            // The subject too says the weekday, the month in words and the zone.
+            assert!(
+                patron.subject.ends_with(&format!("{when} {zone}")),
+                "{kind:?} {lang}: {}",
+                patron.subject
+            );
             for body in [&patron.text, &patron.html] {
                 assert!(
-                    body.contains(&format!("27/01/2027 10:40 {zone}")),
+                    body.contains(&format!("{when} {zone}")),
                     "{kind:?} {lang}: {body}"
                 );
                 assert!(

@@ -51,7 +51,10 @@ async fn a_move_mails_old_and_new_time_in_one_event_with_a_rising_sequence(store
         "{}",
         patron.subject
     );
-    assert!(patron.text.contains("01/12/2026 10:00") && patron.text.contains("01/12/2026 11:00"));
+    assert!(
+        patron.text.contains("Τρίτη 1 Δεκεμβρίου 2026, 10:00")
+            && patron.text.contains("Τρίτη 1 Δεκεμβρίου 2026, 11:00")
+    );
     assert!(
         patron.text.contains("/manage?token="),
         "the manage link: {}",
@@ -70,7 +73,7 @@ async fn a_move_mails_old_and_new_time_in_one_event_with_a_rising_sequence(store
         staff.subject
     );
     assert!(
-        staff.text.contains("01/12/2026 10:00"),
+        staff.text.contains("Τρίτη 1 Δεκεμβρίου 2026, 10:00"),
         "the staff copy says from when"
     );
     assert_eq!(event_of(staff).1, uid);
@@ -225,7 +228,7 @@ async fn moves_within_the_hour_reach_the_provider_as_one_copy_an_hour_on(store: 
         copies[0].subject
     );
     assert!(
-        copies[0].text.contains("01/12/2026 10:00"),
+        copies[0].text.contains("Τρίτη 1 Δεκεμβρίου 2026, 10:00"),
         "from the time the mailbox knew: {}",
         copies[0].text
     );

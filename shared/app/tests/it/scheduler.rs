@@ -88,8 +88,8 @@ async fn link_mail_goes_at_start_minus_lead_in_its_own_jitsi_room_and_never_afte
     assert_eq!(
         subjects(&mails),
         [
-            "Ο σύνδεσμος της τηλεδιάσκεψης – myLIBRARYlive 01/12/2026 09:00",
-            "Ο σύνδεσμος της τηλεδιάσκεψης – myLIBRARYlive 01/12/2026 09:20",
+            "Ο σύνδεσμος της τηλεδιάσκεψης – myLIBRARYlive, Τρίτη 1 Δεκεμβρίου 2026, 09:00 (ώρα Ελλάδας)",
+            "Ο σύνδεσμος της τηλεδιάσκεψης – myLIBRARYlive, Τρίτη 1 Δεκεμβρίου 2026, 09:20 (ώρα Ελλάδας)",
         ]
     );
     let (ra, rb) = (room(&mails[0]), room(&mails[1]));

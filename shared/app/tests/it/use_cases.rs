@@ -824,7 +824,11 @@ async fn the_links_of_a_patrons_upcoming_bookings_are_mailed_again_to_that_addre
         !mail.text.contains("Αναζήτηση"),
         "nothing typed into the form"
     );
-    assert!(mail.text.contains("01/12/2026 09:00"));
+    assert!(
+        mail.text.contains("Tuesday 1 December 2026, 09:00 (Greek time)"),
+        "{}",
+        mail.text
+    );
 
     assert_eq!(
         r.resend(resend_to("katerina@example.org")).await,
