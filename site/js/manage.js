@@ -101,6 +101,8 @@ function done(moved) {
   const endCell = document.getElementById("d-end");
   if (startCell) startCell.textContent = when;
   if (endCell) endCell.textContent = d.clockTime(moved.end, text.locale, zone);
+  // The new start already says the patron's own time where it differs.
+  document.getElementById("d-own")?.closest("tr")?.remove();
   forgetTimes();
   const message = h("p", { class: "notice success", role: "status", tabindex: "-1", id: "move-done" }, text.moved(when));
   fill(box, message);

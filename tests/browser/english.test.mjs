@@ -79,7 +79,13 @@ test("switch to English, book, and receive the mail in English", async () => {
   assert.equal(mails.length, 1);
   assert.match(mails[0].subject, /booked|appointment/i);
   await page.goto(`${BASE}${mails[0].href}`);
-  assert.match(await page.locator("pre.mail").innerText(), /Your appointment has been booked/);
+  const mail = await page.locator("pre.mail").innerText();
+  assert.match(mail, /Your appointment has been booked/);
+  // The weekday and the month in words, Greek time said, and the patron's own time (New York).
+  const day = new Intl.DateTimeFormat("en-GB", { timeZone: "Europe/Athens", weekday: "long", day: "numeric", month: "long", year: "numeric" })
+    .format(new Date(start)).replace(/,/g, "");
+  assert.ok(mail.includes(`Start: ${day}, ${athens} (Greek time)`), mail);
+  assert.ok(mail.includes(`In your time: `) && mail.includes(`${newYork} (New York)`), mail);
 });
 
 test("?lang=el opens the Greek site even after English was chosen", async () => {

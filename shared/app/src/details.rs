@@ -66,6 +66,31 @@ pub struct Details {
     pub reason: Option<String>,
     /// What patrons call the library's zone, said after each time ("ώρα Ελλάδας").
     pub zone: String,
+    /// The start in the patron's own zone, with its place ("Monday 30 November 2026, 23:00
+    /// (Los Angeles)"), when the booking said a zone whose time differs from the library's.
+    pub own: Option<String>,
+}
+
+/// The start in the patron's own zone, when it is not the library's time.
+fn own_time(a: &Appointment, tz: Tz, lang: Language) -> Option<String> {
+    use chrono::Offset;
+    let zone = a.patron.zone?;
+    let theirs = a.start.with_timezone(&zone).offset().fix();
+    if theirs == a.start.with_timezone(&tz).offset().fix() {
+        return None;
+    }
+    Some(format!(
+        "{} ({})",
+        long_time(a.start, zone, lang),
+        place(zone)
+    ))
+}
+
+/// A zone as a place a patron recognises: the city of its IANA name ("Los Angeles"), never
+/// `America/Los_Angeles`.
+pub fn place(zone: Tz) -> String {
+    let name = zone.name();
+    name.rsplit('/').next().unwrap_or(name).replace('_', " ")
 }
 
 impl Details {
@@ -101,6 +126,7 @@ impl Details {
                 _ => None,
             },
             zone: config.library.timezone_label.get(lang).to_owned(),
+            own: own_time(a, tz, lang),
         }
     }
 }

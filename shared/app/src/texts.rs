@@ -114,6 +114,8 @@ pub struct DetailTexts {
     pub hour: String,
     /// Whole hours, `{hours}` filled in.
     pub hours: String,
+    /// Before the patron's own time.
+    pub your_time: String,
     /// Monday first.
     pub weekdays: [String; 7],
     /// January first, as a date says it (Greek: the genitive).

@@ -335,6 +335,8 @@ pub struct PatronInput {
     pub accept_terms: Option<bool>,
     /// `accept_privacy`
     pub accept_privacy: Option<bool>,
+    /// `timezone`: the patron's own zone (IANA name, from the browser), if sent.
+    pub timezone: Option<String>,
 }
 
 /// Who booked: name, email and (if given) phone.
@@ -357,6 +359,9 @@ pub struct PatronDetails {
     pub notes: FreeText,
     /// The language of the patron's mail and pages.
     pub language: Language,
+    /// The patron's own zone when the booking said one: mails and pages add the time there
+    /// when it differs from the library's.
+    pub zone: Option<chrono_tz::Tz>,
 }
 
 /// Parses a submission, returning every field at fault at once.
@@ -401,20 +406,29 @@ pub fn parse_patron_input(
             .map_err(|_| errors.push("language", FieldCode::Invalid))
             .ok(),
     };
+    let zone = match input.timezone.as_deref().map(str::trim) {
+        None | Some("") => Some(None),
+        Some(name) => name
+            .parse::<chrono_tz::Tz>()
+            .map(Some)
+            .map_err(|_| errors.push("timezone", FieldCode::Invalid))
+            .ok(),
+    };
     if input.accept_terms != Some(true) {
         errors.push("accept_terms", FieldCode::MustAccept);
     }
     if input.accept_privacy != Some(true) {
         errors.push("accept_privacy", FieldCode::MustAccept);
     }
-    match (name, email, phone, notes, language) {
-        (Some(name), Some(email), Some(phone), Some(notes), Some(language))
+    match (name, email, phone, notes, language, zone) {
+        (Some(name), Some(email), Some(phone), Some(notes), Some(language), Some(zone))
             if errors.is_empty() =>
         {
             Ok(PatronDetails {
                 customer: Customer { name, email, phone },
                 notes,
                 language,
+                zone,
             })
         }
         _ => Err(errors),

@@ -32,6 +32,8 @@ pub struct CreateBody {
     accept_terms: Option<bool>,
     accept_privacy: Option<bool>,
     challenge: Option<String>,
+    /// The patron's own zone, as the browser names it (`Intl`), for their time in mails.
+    timezone: Option<String>,
 }
 
 /// The body of `POST /api/appointments/{id}/reschedule`.
@@ -175,6 +177,7 @@ impl CreateBody {
                 language: self.language,
                 accept_terms: self.accept_terms,
                 accept_privacy: self.accept_privacy,
+                timezone: self.timezone,
             },
             idempotency_key,
             challenge: self.challenge,

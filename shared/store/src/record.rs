@@ -31,6 +31,9 @@ pub struct AppointmentRecord {
     pub phone: Option<String>,
     pub notes: String,
     pub language: String,
+    /// The patron's own zone (IANA name), when the booking said one.
+    #[serde(default, skip_serializing_if = "Option::is_none")]
+    pub patron_zone: Option<String>,
     pub created_at: String,
     /// `held`, `booked` or `cancelled`.
     pub status: String,
@@ -212,6 +215,7 @@ impl From<&Appointment> for AppointmentRecord {
             phone: a.patron.customer.phone.as_ref().map(ToString::to_string),
             notes: a.patron.notes.to_string(),
             language: a.patron.language.code().to_owned(),
+            patron_zone: a.patron.zone.map(|z| z.name().to_owned()),
             created_at: instant_text(a.created_at),
             status: status.to_owned(),
             held_until: a.hold_until().map(instant_text),
@@ -312,6 +316,13 @@ impl TryFrom<AppointmentRecord> for Appointment {
                     .language
                     .parse::<Language>()
                     .map_err(|_| corrupt("language"))?,
+                zone: match &r.patron_zone {
+                    Some(z) => Some(
+                        z.parse::<chrono_tz::Tz>()
+                            .map_err(|_| corrupt("patron_zone"))?,
+                    ),
+                    None => None,
+                },
             },
             created_at: parse_instant("created_at", &r.created_at)?,
             status,

@@ -57,6 +57,7 @@ pub fn patron_input(who: &str) -> PatronInput {
         language: Some("el".into()),
         accept_terms: Some(true),
         accept_privacy: Some(true),
+        timezone: None,
     }
 }
 

@@ -2,6 +2,7 @@
 // retries), and what a refusal brings the patron back to.
 
 import * as api from "../api.js";
+import { browserZone } from "../dates.js";
 import { h, fill } from "../dom.js";
 import { backButton, frame, nav, register, show } from "../flow.js";
 import * as pow from "../pow.js";
@@ -70,6 +71,9 @@ async function confirm() {
     accept_terms: f.accept_terms,
     accept_privacy: f.accept_privacy,
   };
+  // The patron's own zone: the mails then add the time there, where it is not the library's.
+  const zone = browserZone();
+  if (zone) body.timezone = zone;
   // One key per distinct booking: a retry after a lost answer is recognised by the server
   // (the bot check's solution is not part of what makes a booking distinct).
   const fingerprint = JSON.stringify(body);

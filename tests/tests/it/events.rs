@@ -198,7 +198,7 @@ async fn cancel_page_changes_nothing() {
         let html = html_text(&r);
         assert!(html.contains("<html lang=\"el\">"));
         assert!(html.contains("Μαρία Ιωάννου"));
-        assert!(html.contains("01/12/2026 10:00"));
+        assert!(html.contains("Τρίτη 1 Δεκεμβρίου 2026, 10:00"), "{html}");
         assert!(html.contains("name=\"reason\""));
         assert!(html.contains("Ακύρωση ραντεβού"));
         assert!(header(&r, "content-security-policy").contains("default-src 'none'"));
@@ -345,7 +345,7 @@ async fn confirm_page_shows_only_the_time_and_the_form_books_it_once() {
         let r = invoke("confirm-appointment.page", &deps).await;
         assert_eq!(status(&r), 200);
         let html = html_text(&r);
-        assert!(html.contains("01/12/2026 10:00"));
+        assert!(html.contains("Τρίτη 1 Δεκεμβρίου 2026, 10:00"), "{html}");
         assert!(html.contains("Επιβεβαίωση ραντεβού"), "the button");
         assert!(
             !html.contains("Μαρία") && !html.contains("Scopus"),

@@ -84,7 +84,7 @@ async fn a_booking_and_a_cancellation_mail_the_patron_and_the_provider() {
     assert_eq!(to(&patron), "k.papadopoulou@example.org");
     assert_eq!(
         patron.subject().unwrap(),
-        "Το ραντεβού σας κρατήθηκε επιτυχώς! – myLIBRARYlive 01/12/2026 09:00"
+        "Το ραντεβού σας κρατήθηκε επιτυχώς! – myLIBRARYlive, Τρίτη 1 Δεκεμβρίου 2026, 09:00 (ώρα Ελλάδας)"
     );
     assert_eq!(
         patron.from().unwrap().first().unwrap().address(),
@@ -92,8 +92,8 @@ async fn a_booking_and_a_cancellation_mail_the_patron_and_the_provider() {
     );
     let body = patron.body_text(0).unwrap();
     for expected in [
-        "Έναρξη: 01/12/2026 09:00",
-        "Λήξη: 01/12/2026 09:20",
+        "Έναρξη: Τρίτη 1 Δεκεμβρίου 2026, 09:00 (ώρα Ελλάδας)",
+        "Λήξη: 09:20",
         "> Όνομα: Κατερίνα Παπαδοπούλου",
         "Τηλέφωνο: +30 6900000000",
         manage.as_str(),

@@ -255,6 +255,7 @@ fn timed(
         provider => d.provider,
         start => d.start,
         end => d.end,
+        own => d.own,
         meeting_url => a.meeting.url,
         manage_url,
         ..frame(config, lang, heading, intro)

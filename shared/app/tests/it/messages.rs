@@ -454,6 +454,32 @@ fn every_time_names_the_zone_and_the_patrons_mail_says_the_rule_and_the_contact(
 }
 
 #[test]
+fn the_patrons_own_time_is_added_where_their_zone_differs() {
+    let config = config();
+    let mut a = appointment(&config, "Anna", "Άρθρα", "en");
+    a.patron.zone = Some(chrono_tz::America::Los_Angeles);
+    // 10:40 in Athens is 00:40 the same day in Los Angeles.
+    let own = "In your time: Wednesday 27 January 2027, 00:40 (Los Angeles)";
+    for kind in [MailKind::Confirmation, MailKind::Reminder] {
+        let mails = messages(kind, &a, &config, Some("https://x/c?token=t"), now()).unwrap();
+        assert!(mails[0].text.contains(own), "{kind:?}: {}", mails[0].text);
+        assert!(
+            mails[0]
+                .html
+                .contains("Wednesday 27 January 2027, 00:40 (Los Angeles)"),
+            "{kind:?}"
+        );
+        if let Some(staff) = mails.get(1) {
+            assert!(!staff.text.contains("Los Angeles"), "the patron's alone");
+        }
+    }
+    // Booked from Greece (or a zone on Greek time): nothing added.
+    a.patron.zone = Some(chrono_tz::Europe::Athens);
+    let mails = messages(MailKind::Confirmation, &a, &config, None, now()).unwrap();
+    assert!(!mails[0].text.contains("In your time"), "{}", mails[0].text);
+}
+
+#[test]
 fn links_in_the_html_part_are_written_as_they_are() {
     let config = config();
     let mut a = appointment(&config, "Anna", "Άρθρα & βάσεις", "en");

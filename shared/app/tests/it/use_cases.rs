@@ -825,7 +825,8 @@ async fn the_links_of_a_patrons_upcoming_bookings_are_mailed_again_to_that_addre
         "nothing typed into the form"
     );
     assert!(
-        mail.text.contains("Tuesday 1 December 2026, 09:00 (Greek time)"),
+        mail.text
+            .contains("Tuesday 1 December 2026, 09:00 (Greek time)"),
         "{}",
         mail.text
     );

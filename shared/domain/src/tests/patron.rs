@@ -18,6 +18,7 @@ fn good() -> PatronInput {
         language: Some("el".into()),
         accept_terms: Some(true),
         accept_privacy: Some(true),
+        timezone: None,
     }
 }
 
@@ -42,6 +43,7 @@ fn every_field_at_fault_is_reported_at_once() {
         language: Some("fr".into()),
         accept_terms: Some(false),
         accept_privacy: None,
+        timezone: Some("Mars/Olympus_Mons".into()),
     };
     let errors = parse_patron_input(&input, all_required(), Language::El).unwrap_err();
     let fields: Vec<_> = errors.0.iter().map(|e| (e.field, e.code)).collect();
@@ -53,10 +55,23 @@ fn every_field_at_fault_is_reported_at_once() {
             ("customer.phone", FieldCode::Invalid),
             ("notes", FieldCode::Required),
             ("language", FieldCode::Invalid),
+            ("timezone", FieldCode::Invalid),
             ("accept_terms", FieldCode::MustAccept),
             ("accept_privacy", FieldCode::MustAccept),
         ]
     );
+}
+
+#[test]
+fn the_patrons_own_zone_is_kept_when_it_is_a_zone() {
+    let input = PatronInput {
+        timezone: Some("America/Los_Angeles".into()),
+        ..good()
+    };
+    let d = parse_patron_input(&input, all_required(), Language::El).unwrap();
+    assert_eq!(d.zone, Some(chrono_tz::America::Los_Angeles));
+    let none = parse_patron_input(&good(), all_required(), Language::El).unwrap();
+    assert_eq!(none.zone, None, "not sent: none");
 }
 
 #[test]

@@ -42,7 +42,8 @@ fn reason(text: &str) -> FreeText {
 
 async fn create_fetch_cancel_round_trip(store: &dyn Store) {
     let config = config();
-    let (a, token) = appointment(&config, "short", "sip", at(0), "Κατερίνα");
+    let (mut a, token) = appointment(&config, "short", "sip", at(0), "Κατερίνα");
+    a.patron.zone = Some(chrono_tz::Pacific::Auckland);
     assert_eq!(
         store
             .create(&a, &CreateConditions::default())
