@@ -38,15 +38,16 @@ async function boot() {
   // The waiting list's mails: the links that confirm and leave it, and the one that opens
   // the freed day.
   const token = new URLSearchParams(location.hash.slice(1)).get("token") || "";
+  const asked = params.get("date");
+  const day = asked && /^\d{4}-\d{2}-\d{2}$/.test(asked) ? asked : null;
   if (params.get("wait")) {
-    showWaitAction(WAIT_CONFIRM, params.get("wait"), token);
+    showWaitAction(WAIT_CONFIRM, params.get("wait"), token, day);
     return;
   }
   if (params.get("leave")) {
-    showWaitAction(WAIT_LEAVE, params.get("leave"), token);
+    showWaitAction(WAIT_LEAVE, params.get("leave"), token, day);
     return;
   }
-  const asked = params.get("date");
   if (asked && /^\d{4}-\d{2}-\d{2}$/.test(asked) && asked >= state.today && asked <= state.lastDay) {
     const service = params.get("service");
     if (catalog.services.some((s) => s.id === service)) state.serviceId = service;
@@ -91,9 +92,9 @@ const WAIT_LEAVE = {
   texts: (text) => [text.leaveHeading, text.leaveIntro, text.leaveButton, text.leaveDone, text.leaveGone],
 };
 
-/** A waiting-list link's page: one button (a mail scanner's visit does nothing), then what
- * happened. */
-function showWaitAction(action, id, token) {
+/** A waiting-list link's page: the day it is about, one button (a mail scanner's visit does
+ * nothing), then what happened. */
+function showWaitAction(action, id, token, day) {
   const text = t();
   const [heading, intro, label, done, gone] = action.texts(text);
   document.title = `${heading} · ${localized(state.catalog.library.name)}`;
@@ -112,6 +113,7 @@ function showWaitAction(action, id, token) {
     main,
     h("h1", { id: "step-heading", tabindex: "-1" }, heading),
     h("p", null, intro),
+    day ? h("p", { id: "wait-day" }, text.waitDay(d.longDate(day, text.locale))) : "",
     h("button", { type: "button", class: "primary", id: "leave-button", onclick: act }, label),
     status,
   );

@@ -16,7 +16,7 @@ export function calendarParts() {
   const zone = state.catalog.library.timezone;
   const mine = d.browserZone();
   return [
-    h("p", null, text.libraryTime(zone), mine && mine !== zone ? ` ${text.zoneDiffers(mine)}` : ""),
+    h("p", null, text.libraryTime(zone), mine && mine !== zone ? ` ${text.zoneDiffers(d.place(mine))}` : ""),
     h("div", { id: "calendar", class: "calendar" }),
     h("p", { id: "calendar-help", class: "hint" }, text.calendarHelp),
     h("div", { id: "times" }),

@@ -131,6 +131,12 @@ export function ownTime(instant, locale, zone, libraryDate) {
 }
 
 /** The browser's own time zone (IANA name), or null when it cannot tell. */
+/** A zone as a place a patron recognises: the city of its IANA name ("New York"), never
+ * `America/New_York` (the same rule as the mails'). */
+export function place(zone) {
+  return String(zone).split("/").pop().replace(/_/g, " ");
+}
+
 export function browserZone() {
   try {
     return Intl.DateTimeFormat().resolvedOptions().timeZone || null;

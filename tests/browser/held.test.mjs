@@ -56,7 +56,7 @@ test("book, check the mail, confirm by its link, the confirmation follows", asyn
   assert.equal((await mailsTo(page, PATRON.email)).length, 1, "opening the link sends nothing");
   await page.goto(link);
   await page.locator("form.confirm-form button[type=submit]").click();
-  await page.locator("h1", { hasText: /κρατήθηκε επιτυχώς/ }).waitFor();
+  await page.locator("h1", { hasText: /κλείστηκε επιτυχώς/ }).waitFor();
   await audit(page, "the confirmed page");
 
   // The confirmation, with the details and the cancel link; the time stays taken.

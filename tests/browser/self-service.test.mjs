@@ -32,7 +32,7 @@ test("a patron moves the appointment from the mail's link with the keyboard alon
   const patron = { ...PATRON, email: "moving@example.org" };
   await bookViaApi(starts[0], patron);
   const page = await open(browser);
-  const link = await manageLink(page, patron.email, /κρατήθηκε/);
+  const link = await manageLink(page, patron.email, /κλείστηκε/);
   await page.goto(link);
   await page.locator("#move button.day").first().waitFor();
   assert.equal(await page.locator("h1").innerText(), "Το ραντεβού σας");
@@ -79,7 +79,7 @@ test("a time taken while the page was open keeps the old one and offers the othe
   const patron = { ...PATRON, email: "keeps@example.org" };
   await bookViaApi(starts[0], patron);
   const page = await open(browser);
-  await page.goto(await manageLink(page, patron.email, /κρατήθηκε/));
+  await page.goto(await manageLink(page, patron.email, /κλείστηκε/));
   await page.locator(`#move button.day[data-date="${date}"]`).click();
   await page.locator(`#move button.slot[data-start="${starts[2]}"]`).click();
   // Someone else books that time first.

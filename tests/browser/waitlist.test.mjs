@@ -82,6 +82,10 @@ test("a full day's waiting list: join from step 2, a cancel frees a time, the ma
   const leave = await page.locator('pre.mail a[href*="leave="]').first().getAttribute("href");
   await page.goto(leave);
   await page.locator("#leave-button").waitFor();
+  // The page names the day it is about, in words.
+  const dayInWords = new Intl.DateTimeFormat("el-GR", { weekday: "long", day: "numeric", month: "long", year: "numeric", timeZone: "UTC" })
+    .format(new Date(`${date}T12:00:00Z`));
+  assert.ok((await page.locator("#wait-day").innerText()).includes(dayInWords), await page.locator("#wait-day").innerText());
   await audit(page, "the leave page");
   await page.locator("#leave-button").click();
   await page.locator("#leave-status .notice").waitFor();

@@ -144,23 +144,39 @@ impl Links {
         url.into()
     }
 
-    /// The booking site's page that leaves the waiting list: `<public>/?leave=<id>&lang=…`
-    /// with the token in the fragment (never sent to a server, so never in a log).
-    pub fn leave_url(&self, id: &AppointmentId, token: &ManageToken, lang: &str) -> String {
+    /// The booking site's page that leaves the waiting list of `date`:
+    /// `<public>/?leave=<id>&date=…&lang=…` with the token in the fragment (never sent to a
+    /// server, so never in a log); the page names the day.
+    pub fn leave_url(
+        &self,
+        id: &AppointmentId,
+        token: &ManageToken,
+        date: chrono::NaiveDate,
+        lang: &str,
+    ) -> String {
         let mut url = self.site_root();
         url.query_pairs_mut()
             .append_pair("leave", &id.to_string())
+            .append_pair("date", &date.to_string())
             .append_pair("lang", lang);
         url.set_fragment(Some(&format!("token={}", token.expose())));
         url.into()
     }
 
-    /// The booking site's page that confirms a join to the waiting list:
-    /// `<public>/?wait=<id>&lang=…` with the token in the fragment (as [`Links::leave_url`]).
-    pub fn confirm_wait_url(&self, id: &AppointmentId, token: &ManageToken, lang: &str) -> String {
+    /// The booking site's page that confirms a join to the waiting list of `date`:
+    /// `<public>/?wait=<id>&date=…&lang=…` with the token in the fragment (as
+    /// [`Links::leave_url`]).
+    pub fn confirm_wait_url(
+        &self,
+        id: &AppointmentId,
+        token: &ManageToken,
+        date: chrono::NaiveDate,
+        lang: &str,
+    ) -> String {
         let mut url = self.site_root();
         url.query_pairs_mut()
             .append_pair("wait", &id.to_string())
+            .append_pair("date", &date.to_string())
             .append_pair("lang", lang);
         url.set_fragment(Some(&format!("token={}", token.expose())));
         url.into()

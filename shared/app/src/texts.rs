@@ -98,6 +98,7 @@ pub struct FieldTexts {
 pub struct DetailTexts {
     pub details: String,
     pub customer: String,
+    pub patron_details: String,
     pub service: String,
     pub provider: String,
     pub start: String,

@@ -264,8 +264,14 @@ impl Waitlisting {
         }
         tracing::info!(service = %entry.service, date = %entry.date, "asked to confirm a wait");
         let lang = language.code();
-        let confirm = self.ctx.links.confirm_wait_url(&entry.id, &token, lang);
-        let leave = self.ctx.links.leave_url(&entry.id, &token, lang);
+        let confirm = self
+            .ctx
+            .links
+            .confirm_wait_url(&entry.id, &token, entry.date, lang);
+        let leave = self
+            .ctx
+            .links
+            .leave_url(&entry.id, &token, entry.date, lang);
         let links = WaitLinks {
             book: None,
             confirm: Some(&confirm),

@@ -365,7 +365,7 @@ async fn confirm_page_shows_only_the_time_and_the_form_books_it_once() {
 
     let r = invoke("confirm-appointment.form", &deps).await;
     assert_eq!(status(&r), 200, "{}", text(&r));
-    assert!(text(&r).contains("Το ραντεβού σας κρατήθηκε επιτυχώς!"));
+    assert!(text(&r).contains("Το ραντεβού σας κλείστηκε επιτυχώς!"));
     assert_eq!(
         json(&invoke("get-appointment.found", &deps).await)["status"],
         "booked"

@@ -261,7 +261,7 @@ async fn fixtures_and_a_patron_walk_through_cargo_lambda_watch() {
     assert!(confirmation
         .subject()
         .unwrap()
-        .starts_with("Το ραντεβού σας κρατήθηκε επιτυχώς!"));
+        .starts_with("Το ραντεβού σας κλείστηκε επιτυχώς!"));
     assert_eq!(
         confirmation.from().unwrap().first().unwrap().address(),
         Some("library@uom.edu.gr")

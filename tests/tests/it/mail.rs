@@ -84,7 +84,7 @@ async fn a_booking_and_a_cancellation_mail_the_patron_and_the_provider() {
     assert_eq!(to(&patron), "k.papadopoulou@example.org");
     assert_eq!(
         patron.subject().unwrap(),
-        "Το ραντεβού σας κρατήθηκε επιτυχώς! – myLIBRARYlive, Τρίτη 1 Δεκεμβρίου 2026, 09:00 (ώρα Ελλάδας)"
+        "Το ραντεβού σας κλείστηκε επιτυχώς! – myLIBRARYlive, Τρίτη 1 Δεκεμβρίου 2026, 09:00 (ώρα Ελλάδας)"
     );
     assert_eq!(
         patron.from().unwrap().first().unwrap().address(),

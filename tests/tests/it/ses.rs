@@ -80,7 +80,7 @@ async fn ses_refusal_then_retry_delivers_the_confirmation() {
     assert!(m
         .subject()
         .unwrap()
-        .starts_with("Το ραντεβού σας κρατήθηκε επιτυχώς!"));
+        .starts_with("Το ραντεβού σας κλείστηκε επιτυχώς!"));
     assert!(m
         .body_text(0)
         .unwrap()

@@ -461,7 +461,7 @@ fn moved_from(a: &Appointment, config: &LibraryConfig, lang: Language) -> String
 }
 
 /// A patron's subject: what happened, the service and when, with the zone ("Το ραντεβού σας
-/// κρατήθηκε επιτυχώς! – myLIBRARYlive, Πέμπτη 3 Δεκεμβρίου 2026, 10:00 (ώρα Ελλάδας)").
+/// κλείστηκε επιτυχώς! – myLIBRARYlive, Πέμπτη 3 Δεκεμβρίου 2026, 10:00 (ώρα Ελλάδας)").
 fn subject_of(heading: &str, d: &Details) -> String {
     format!("{heading} – {}, {} ({})", d.service, d.start, d.zone)
 }

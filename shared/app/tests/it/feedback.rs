@@ -136,7 +136,7 @@ async fn a_bounce_fails_the_mail_tells_the_library_and_nothing_more_goes_to_the_
     let again = w.mailer.take();
     assert_eq!(again[0].to, vec!["anna.k@example.org".to_owned()]);
     assert!(
-        again[0].subject.starts_with("Το ραντεβού σας κρατήθηκε"),
+        again[0].subject.starts_with("Το ραντεβού σας κλείστηκε"),
         "{}",
         again[0].subject
     );

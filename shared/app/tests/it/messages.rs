@@ -89,17 +89,17 @@ fn the_greek_confirmation_follows_the_seed() {
     assert_eq!(patron.to, ["pamaklib@uom.edu.gr"]);
     assert!(patron
         .subject
-        .starts_with("Το ραντεβού σας κρατήθηκε επιτυχώς!"));
+        .starts_with("Το ραντεβού σας κλείστηκε επιτυχώς!"));
     for expected in [
         "Πανεπιστήμιο Μακεδονίας - Βιβλιοθήκη",
         "Λεπτομέρειες Ραντεβού",
         "Υπηρεσία: myLIBRARYlive",
-        "Πάροχος: Τμήμα Επιστημονικής Πληροφόρησης & Τεκμηρίωσης",
+        "Τμήμα: Τμήμα Επιστημονικής Πληροφόρησης & Τεκμηρίωσης",
         "Έναρξη: Τετάρτη 27 Ιανουαρίου 2027, 10:40 (ώρα Ελλάδας)",
         "Λήξη: 11:00",
         // What the patron typed, quoted under its label.
-        "Όσα γράψατε στη φόρμα κράτησης, όπως τα πληκτρολογήσατε:\n> Όνομα: Κατερίνα Παπαδοπούλου\n> Σημειώσεις: Αναζήτηση ηλεκτρονικών άρθρων με θέμα \"Διαπολιτισμική εκπαίδευση στην Ελλάδα\"",
-        "Λεπτομέρειες Πελάτη",
+        "Όσα γράψατε στη φόρμα κράτησης, όπως τα πληκτρολογήσατε:\n> Όνομα: Κατερίνα Παπαδοπούλου\n> Θέμα: Αναζήτηση ηλεκτρονικών άρθρων με θέμα \"Διαπολιτισμική εκπαίδευση στην Ελλάδα\"",
+        "Τα στοιχεία σας",
         "Email: pamaklib@uom.edu.gr",
         "Τηλέφωνο: 6900000000",
         "ξεχωριστό email",
@@ -128,7 +128,8 @@ fn the_greek_confirmation_follows_the_seed() {
         "Απαντήστε σε αυτό το email",
         "Email: pamaklib@uom.edu.gr",
         "Τηλέφωνο: 6900000000",
-        "> Σημειώσεις: Αναζήτηση ηλεκτρονικών άρθρων",
+        "> Θέμα: Αναζήτηση ηλεκτρονικών άρθρων",
+        "Στοιχεία ενδιαφερόμενου/ης",
         "Όσα έγραψε ο/η ενδιαφερόμενος/η, όπως τα πληκτρολόγησε",
         "Στείλτε στον χρήστη τον σύνδεσμο της τηλεδιάσκεψης",
     ] {
@@ -233,7 +234,7 @@ fn the_english_cancellation_has_duration_reason_and_the_same_uid() {
     for expected in [
         "This appointment was removed from the Library's schedule of appointments.",
         "Service: myLIBRARYlive",
-        "Provider: Department of Scientific Information & Documentation",
+        "Department: Department of Scientific Information & Documentation",
         "Start: Wednesday 27 January 2027, 10:40 (Greek time)",
         "Duration: 20 minutes",
         "> Name: Katerina Papadopoulou",
