@@ -60,6 +60,8 @@ export default {
   detailsIntro: "Τα πεδία με * είναι υποχρεωτικά.",
   name: "Ονοματεπώνυμο",
   email: "Email",
+  // Around the address suggested for a likely typo (Greek asks with ";").
+  emailDidYouMean: ["Μήπως εννοείτε", ";"],
   emailHint: "Εδώ θα σταλεί η επιβεβαίωση και ο σύνδεσμος της τηλεδιάσκεψης.",
   phone: "Τηλέφωνο",
   phoneHint: "Π.χ. 2310 891 000 ή +30 690 000 0000",

@@ -59,6 +59,8 @@ export default {
   detailsIntro: "Fields marked * are required.",
   name: "Full name",
   email: "Email",
+  // Around the address suggested for a likely typo.
+  emailDidYouMean: ["Did you mean", "?"],
   emailHint: "The confirmation and the video-call link are sent here.",
   phone: "Phone",
   phoneHint: "E.g. 2310 891 000 or +30 690 000 0000",

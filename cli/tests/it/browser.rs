@@ -130,3 +130,8 @@ fn time_zones_phones_reloads_focus_and_axe_on_every_step() {
     // one patron make (they are tested elsewhere), so this server runs without them.
     run_with("second-pass.test.mjs", &["--no-rate-limit"]);
 }
+
+#[test]
+fn what_patrons_tripped_on_in_use_an_email_typo_suggested() {
+    run("third-pass.test.mjs");
+}

@@ -4,6 +4,7 @@
 import { h, fill } from "../dom.js";
 import { backButton, frame, nav, register, show } from "../flow.js";
 import { FIELD_IDS, localized, main, state, t } from "../state.js";
+import { suggestEmail } from "../typo.js";
 import { validate } from "../validate.js";
 import { powStatus, startPow } from "./pow-status.js";
 
@@ -20,7 +21,7 @@ function renderDetails() {
     const error = errorFor(field);
     return error ? h("p", { id: `${id}-error`, class: "field-error" }, messageFor(error)) : null;
   };
-  const input = (key, field, { type = "text", autocomplete, hint, inputmode } = {}) => {
+  const input = (key, field, { type = "text", autocomplete, hint, inputmode, onchange, after } = {}) => {
     const id = FIELD_IDS[field];
     const isRequired = required.includes(key);
     return h(
@@ -41,7 +42,35 @@ function renderDetails() {
         "aria-invalid": errorFor(field) ? "true" : null,
         "aria-describedby": describedBy(id, hint, field),
         oninput: (e) => (state.form[key] = e.target.value),
+        onchange,
       }),
+      after,
+    );
+  };
+  // A likely typo in the address's domain is pointed out, with the fix one press away; the
+  // address is never refused for it.
+  const suggestion = h("div", { id: "email-suggestion", "aria-live": "polite" });
+  const suggest = () => {
+    const library = String(state.catalog.library.email || "").split("@")[1];
+    const meant = suggestEmail(state.form.email, library ? [library] : []);
+    if (!meant) return fill(suggestion);
+    const use = () => {
+      state.form.email = meant;
+      const field = document.getElementById(FIELD_IDS["customer.email"]);
+      field.value = meant;
+      fill(suggestion);
+      field.focus();
+    };
+    fill(
+      suggestion,
+      h(
+        "p",
+        { class: "hint suggestion" },
+        text.emailDidYouMean[0],
+        " ",
+        h("button", { type: "button", class: "link", id: "email-use", onclick: use }, meant),
+        text.emailDidYouMean[1],
+      ),
     );
   };
   const check = (key, field, label, href, linkText) => {
@@ -73,7 +102,7 @@ function renderDetails() {
     "form",
     { novalidate: true, onsubmit: detailsNext },
     input("name", "customer.name", { autocomplete: "name" }),
-    input("email", "customer.email", { type: "email", autocomplete: "email", hint: text.emailHint }),
+    input("email", "customer.email", { type: "email", autocomplete: "email", hint: text.emailHint, onchange: suggest, after: suggestion }),
     input("phone", "customer.phone", { type: "tel", autocomplete: "tel", hint: text.phoneHint, inputmode: "tel" }),
     h(
       "div",
@@ -101,6 +130,7 @@ function renderDetails() {
     nav(backButton(), h("button", { type: "submit", class: "primary" }, text.next)),
   );
   fill(main, frame(3, text.detailsHeading), errorSummary(), h("p", null, text.detailsIntro), form, powStatus());
+  suggest();
   // The bot check runs while the patron types.
   startPow();
 }

@@ -1,0 +1,53 @@
+// What patrons tripped on in use (issue 29), checked in Chromium: a likely typo in the email's
+// domain is pointed out with the fix one press away and never refused.
+
+import assert from "node:assert/strict";
+import { after, before, test } from "node:test";
+import { BASE, PATRON, audit, chooseFirstSlot, expectStep, fillDetails, launch, nextButton, open } from "./lib.mjs";
+import { suggestEmail } from "../../site/js/typo.js";
+
+let browser;
+before(async () => (browser = await launch()));
+after(async () => browser?.close());
+
+test("the typo rules: near a known domain or ending, never for one that is right", () => {
+  assert.equal(suggestEmail("maria@gmial.com"), "maria@gmail.com");
+  assert.equal(suggestEmail("maria@exmaple.gr"), "maria@example.gr");
+  assert.equal(suggestEmail("maria@hotmial.com"), "maria@hotmail.com");
+  assert.equal(suggestEmail("maria@gmail.con"), "maria@gmail.com");
+  assert.equal(suggestEmail("s.papa@uom.edu.gt"), "s.papa@uom.edu.gr");
+  assert.equal(suggestEmail("x@library.example.net", ["library.example.net"]), null, "the library's own");
+  for (const right of ["maria@gmail.com", "maria@uom.edu.gr", "a@physics.auth.gr", "a@ece.upatras.gr", "not an address", "a@"]) {
+    assert.equal(suggestEmail(right), null, right);
+  }
+});
+
+test("a likely typo is suggested on the form, one press fixes it, and it is never refused", async () => {
+  const page = await open(browser);
+  await page.goto(BASE);
+  await page.locator("#step-heading").waitFor();
+  await nextButton(page).click();
+  await expectStep(page, 2);
+  await chooseFirstSlot(page);
+  await nextButton(page).click();
+  await expectStep(page, 3);
+  await page.locator("#f-name").fill("Μαρία Ιωάννου");
+  await page.locator("#f-email").fill("maria@gmial.com");
+  await page.locator("#f-phone").focus();
+  const hint = page.locator("#email-suggestion");
+  await hint.locator("#email-use").waitFor();
+  assert.equal((await hint.innerText()).trim(), "Μήπως εννοείτε maria@gmail.com;");
+  await audit(page, "step 3 with an email suggestion");
+  await page.locator("#email-use").click();
+  assert.equal(await page.locator("#f-email").inputValue(), "maria@gmail.com");
+  assert.equal(await page.evaluate(() => document.activeElement?.id), "f-email", "back to the field");
+  assert.equal(await hint.innerText(), "", "the suggestion is gone once taken");
+
+  // Left as typed, the address goes on: the form moves to the summary.
+  await fillDetails(page, { ...PATRON, email: "maria@exmaple.gr" });
+  await hint.locator("#email-use").waitFor();
+  await nextButton(page).click();
+  await expectStep(page, 4);
+  assert.match(await page.locator("main").innerText(), /maria@exmaple\.gr/);
+  page.assertClean();
+});
