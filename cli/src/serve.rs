@@ -243,7 +243,7 @@ async fn dispatch(
             .insert(header::ALLOW, HeaderValue::from_static("GET, HEAD"));
         return refused;
     }
-    static_file(&app.site, &path).await
+    static_file(&app.site, &path, req.headers()).await
 }
 
 /// Who the audit record names for what is done with the printed key.
@@ -336,8 +336,49 @@ async fn outbox(app: &App, path: &str, req: Request) -> Response {
     response
 }
 
-/// A file of the static site; `/` is `index.html`. Paths cannot leave the site folder.
-async fn static_file(site: &Path, path: &str) -> Response {
+/// How long a browser may keep a site file, as `infra/publish_site.py` uploads it to S3 (and so
+/// as CloudFront passes it on): pages and JSON revalidated every time, the rest an hour.
+pub fn cache_control(name: &str) -> &'static str {
+    if name.ends_with(".html") || name.ends_with(".json") {
+        "no-cache"
+    } else {
+        "public, max-age=3600"
+    }
+}
+
+/// Whether the client takes gzip (`Accept-Encoding`, a `q=0` refusing it).
+fn accepts_gzip(headers: &axum::http::HeaderMap) -> bool {
+    headers
+        .get_all(header::ACCEPT_ENCODING)
+        .iter()
+        .filter_map(|v| v.to_str().ok())
+        .flat_map(|v| v.split(','))
+        .any(|coding| {
+            let mut parts = coding.split(';').map(str::trim);
+            let name = parts.next().unwrap_or("");
+            let refused = parts.any(|p| p.replace(' ', "") == "q=0" || p == "q=0.0");
+            (name.eq_ignore_ascii_case("gzip") || name == "*") && !refused
+        })
+}
+
+/// `bytes` gzipped, when that is worth it (text of 1 KiB or more) and works.
+fn gzipped(bytes: &[u8], content_type: &str) -> Option<Vec<u8>> {
+    use std::io::Write;
+    let text = content_type.starts_with("text/")
+        || content_type.starts_with("application/json")
+        || content_type.starts_with("image/svg");
+    if !text || bytes.len() < 1024 {
+        return None;
+    }
+    let mut encoder = flate2::write::GzEncoder::new(Vec::new(), flate2::Compression::default());
+    encoder.write_all(bytes).ok()?;
+    encoder.finish().ok()
+}
+
+/// A file of the static site; `/` is `index.html`. Paths cannot leave the site folder. Sent
+/// with its cache lifetime and a strong `ETag` (a matching `If-None-Match` is 304), gzipped
+/// when the client takes it, as CloudFront serves the deployed site.
+async fn static_file(site: &Path, path: &str, request: &axum::http::HeaderMap) -> Response {
     let relative = path.trim_start_matches('/');
     let relative = if relative.is_empty() || relative.ends_with('/') {
         format!("{relative}index.html")
@@ -363,8 +404,42 @@ async fn static_file(site: &Path, path: &str) -> Response {
                 Some("ico") => "image/x-icon",
                 _ => "application/octet-stream",
             };
-            let mut response = (StatusCode::OK, bytes).into_response();
+            let etag = {
+                use sha2::Digest;
+                let digest = sha2::Sha256::digest(&bytes);
+                let hex: String = digest.iter().take(12).map(|b| format!("{b:02x}")).collect();
+                format!("\"{hex}\"")
+            };
+            let unchanged = request
+                .get(header::IF_NONE_MATCH)
+                .and_then(|v| v.to_str().ok())
+                .is_some_and(|v| {
+                    v.split(',')
+                        .any(|tag| tag.trim() == etag || tag.trim() == "*")
+                });
+            let compressed = if unchanged || !accepts_gzip(request) {
+                None
+            } else {
+                gzipped(&bytes, content_type)
+            };
+            let gzip = compressed.is_some();
+            let mut response = match (unchanged, compressed) {
+                (true, _) => StatusCode::NOT_MODIFIED.into_response(),
+                (false, Some(body)) => (StatusCode::OK, body).into_response(),
+                (false, None) => (StatusCode::OK, bytes).into_response(),
+            };
             let headers = response.headers_mut();
+            if gzip {
+                headers.insert(header::CONTENT_ENCODING, HeaderValue::from_static("gzip"));
+            }
+            headers.insert(header::VARY, HeaderValue::from_static("Accept-Encoding"));
+            headers.insert(
+                header::CACHE_CONTROL,
+                HeaderValue::from_static(cache_control(&relative)),
+            );
+            if let Ok(value) = HeaderValue::from_str(&etag) {
+                headers.insert(header::ETAG, value);
+            }
             headers.insert(header::CONTENT_TYPE, HeaderValue::from_static(content_type));
             headers.insert(
                 header::X_CONTENT_TYPE_OPTIONS,

@@ -244,3 +244,83 @@ fn a_client_that_never_reads_is_dropped_while_others_are_served() {
     );
     assert!(raw(&server.1, "GET", "/api/services", &host).starts_with("HTTP/1.1 200"));
 }
+
+/// `GET path` with extra header lines, over a raw socket: the whole answer, as bytes.
+fn raw_bytes(base: &str, path: &str, extra: &str) -> (String, Vec<u8>) {
+    let addr = base.trim_start_matches("http://");
+    let mut stream = TcpStream::connect(addr).unwrap();
+    stream
+        .set_read_timeout(Some(Duration::from_secs(5)))
+        .unwrap();
+    let request =
+        format!("GET {path} HTTP/1.1\r\nHost: {addr}\r\n{extra}Connection: close\r\n\r\n");
+    stream.write_all(request.as_bytes()).unwrap();
+    let mut answer = Vec::new();
+    let _ = stream.read_to_end(&mut answer);
+    let split = answer
+        .windows(4)
+        .position(|w| w == b"\r\n\r\n")
+        .expect("a head");
+    let head = String::from_utf8_lossy(&answer[..split]).to_ascii_lowercase();
+    (head, answer[split + 4..].to_vec())
+}
+
+/// A header's value in a lower-cased head.
+fn header_of<'a>(head: &'a str, name: &str) -> Option<&'a str> {
+    head.lines()
+        .find_map(|line| line.strip_prefix(&format!("{name}: ")))
+}
+
+#[test]
+fn the_site_is_sent_gzipped_with_the_lifetimes_cloudfront_gives_it() {
+    let data = tempfile::tempdir().unwrap();
+    let server = Server::start(data.path());
+    let site = rantevou_testkit::root().join("site");
+    // Compressed when asked for, and the same bytes once inflated.
+    let (head, body) = raw_bytes(
+        &server.1,
+        "/js/calendar.js",
+        "Accept-Encoding: gzip, br\r\n",
+    );
+    assert!(head.starts_with("http/1.1 200"), "{head}");
+    assert_eq!(header_of(&head, "content-encoding"), Some("gzip"), "{head}");
+    assert_eq!(header_of(&head, "vary"), Some("accept-encoding"));
+    let mut inflated = Vec::new();
+    flate2::read::GzDecoder::new(&body[..])
+        .read_to_end(&mut inflated)
+        .unwrap();
+    let file = std::fs::read(site.join("js/calendar.js")).unwrap();
+    assert_eq!(inflated, file);
+    assert!(
+        body.len() * 2 < file.len(),
+        "{} of {} bytes",
+        body.len(),
+        file.len()
+    );
+    // Scripts and styles an hour, pages revalidated: as infra/publish_site.py uploads them.
+    assert_eq!(
+        header_of(&head, "cache-control"),
+        Some("public, max-age=3600")
+    );
+    let (page, _) = raw_bytes(&server.1, "/", "");
+    assert_eq!(header_of(&page, "cache-control"), Some("no-cache"));
+    assert_eq!(header_of(&page, "content-encoding"), None, "not asked for");
+    let publish =
+        std::fs::read_to_string(rantevou_testkit::root().join("infra/publish_site.py")).unwrap();
+    assert!(
+        publish.contains("return \"no-cache\"")
+            && publish.contains("return \"public, max-age=3600\""),
+        "the upload gives the same lifetimes"
+    );
+    // Revalidation: the same ETag is 304 with no body; refused gzip is plain.
+    let etag = header_of(&page, "etag").expect("an etag").to_owned();
+    let (again, body) = raw_bytes(&server.1, "/", &format!("If-None-Match: {etag}\r\n"));
+    assert!(again.starts_with("http/1.1 304"), "{again}");
+    assert!(body.is_empty());
+    let (plain, _) = raw_bytes(
+        &server.1,
+        "/js/calendar.js",
+        "Accept-Encoding: gzip;q=0\r\n",
+    );
+    assert_eq!(header_of(&plain, "content-encoding"), None, "{plain}");
+}
