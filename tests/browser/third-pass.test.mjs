@@ -1,9 +1,12 @@
 // What patrons tripped on in use (issue 29), checked in Chromium: a likely typo in the email's
-// domain is pointed out with the fix one press away and never refused.
+// domain is pointed out with the fix one press away and never refused; the appointment's page
+// has a skip link and a language switch, and books again on its own origin.
 
 import assert from "node:assert/strict";
 import { after, before, test } from "node:test";
-import { BASE, PATRON, audit, chooseFirstSlot, expectStep, fillDetails, launch, nextButton, open } from "./lib.mjs";
+import {
+  BASE, PATRON, audit, bookViaApi, chooseFirstSlot, dayWithFreeTimes, expectStep, fillDetails, launch, mailsTo, nextButton, open,
+} from "./lib.mjs";
 import { suggestEmail } from "../../site/js/typo.js";
 
 let browser;
@@ -49,5 +52,40 @@ test("a likely typo is suggested on the form, one press fixes it, and it is neve
   await nextButton(page).click();
   await expectStep(page, 4);
   assert.match(await page.locator("main").innerText(), /maria@exmaple\.gr/);
+  page.assertClean();
+});
+
+/** The manage link in the newest mail to `email` whose subject matches `subject`. */
+async function manageLink(page, email, subject) {
+  const mail = (await mailsTo(page, email)).find((m) => subject.test(m.subject));
+  assert.ok(mail, `a mail "${subject}" to ${email}`);
+  await page.goto(`${BASE}${mail.href}`);
+  return page.locator('pre.mail a[href*="/manage?token="]').first().getAttribute("href");
+}
+
+
+test("the appointment's page has a skip link and a switch to English that keeps it working", async () => {
+  const { starts } = await dayWithFreeTimes(1);
+  const patron = { ...PATRON, email: "switching@example.org" };
+  await bookViaApi(starts[0], patron);
+  const page = await open(browser);
+  const link = await manageLink(page, patron.email, /κλείστηκε/);
+  await page.goto(link);
+  await page.locator("h1").waitFor();
+  // The first Tab stop skips to the content.
+  await page.keyboard.press("Tab");
+  assert.equal(await page.evaluate(() => document.activeElement?.className), "skip");
+  assert.equal(await page.evaluate(() => document.activeElement?.textContent), "Μετάβαση στο περιεχόμενο");
+  await page.keyboard.press("Enter");
+  assert.ok(page.url().endsWith("#main"));
+  // English, the calendar to move it included; Greek again from there.
+  await page.locator("#lang-switch").click();
+  await page.locator("html[lang=en]").waitFor();
+  assert.match(await page.locator("h1").innerText(), /Your appointment/);
+  await page.locator("#move button.day").first().waitFor();
+  assert.doesNotMatch(await page.locator("main").innerText(), /Ακύρωση ραντεβού/);
+  await audit(page, "the appointment's page in English");
+  assert.equal(await page.locator("#lang-switch").innerText(), "Ελληνικά");
+  assert.equal(await page.locator('a[href="/?lang=en"]').count(), 1, "book again, on this origin");
   page.assertClean();
 });

@@ -132,6 +132,6 @@ fn time_zones_phones_reloads_focus_and_axe_on_every_step() {
 }
 
 #[test]
-fn what_patrons_tripped_on_in_use_an_email_typo_suggested() {
+fn what_patrons_tripped_on_in_use_an_email_typo_and_the_appointments_page() {
     run("third-pass.test.mjs");
 }

@@ -53,13 +53,22 @@ fn language(req: &Request, c: &Cancelling) -> Language {
     request::language(req, c.context().config.library.default_language())
 }
 
+/// The language the patron chose with the page's switch (`lang`), if a known one.
+fn chosen(value: Option<&str>) -> Option<Language> {
+    value.and_then(|v| v.parse::<Language>().ok())
+}
+
 async fn show(req: &Request, c: &Cancelling) -> Result<Response<Body>, ApiError> {
     let token = request::query(req, "token").unwrap_or_default();
     let looked = match request::appointment_id(req) {
         Some(id) => c.look(id, &token).await,
         None => Err(CancelError::NotFound),
     };
-    pages::looked(&c.context().config, looked, &token, language(req, c), None)
+    let shown = (
+        language(req, c),
+        chosen(request::query(req, "lang").as_deref()),
+    );
+    pages::looked(&c.context().config, looked, &token, shown, None)
 }
 
 async fn from_form(req: &Request, c: &Cancelling) -> Result<Response<Body>, ApiError> {
@@ -77,11 +86,13 @@ async fn from_form(req: &Request, c: &Cancelling) -> Result<Response<Body>, ApiE
         Ok(_) if form.get("confirm") != "yes" => Retry::Unconfirmed(reason),
         Ok(parsed) => {
             let done = c.cancel(id, token, parsed, version).await;
-            return pages::cancelled(config, done, token, language(req, c));
+            let shown = (language(req, c), chosen(Some(form.get("lang"))));
+            return pages::cancelled(config, done, token, shown);
         }
     };
     let looked = c.look(id, token).await;
-    pages::looked(config, looked, token, language(req, c), Some(retry))
+    let shown = (language(req, c), chosen(Some(form.get("lang"))));
+    pages::looked(config, looked, token, shown, Some(retry))
 }
 
 async fn from_json(req: &Request, c: &Cancelling) -> Result<Response<Body>, ApiError> {

@@ -206,6 +206,8 @@ pub struct MailTexts {
 #[serde(deny_unknown_fields)]
 #[allow(missing_docs)]
 pub struct PageTexts {
+    /// The skip link at the top of the page.
+    pub skip: String,
     pub manage_heading: String,
     pub manage_message: String,
     pub move_heading: String,

@@ -115,6 +115,15 @@ impl<'a> PageInput<'a> {
         }
     }
 
+    /// The same page in `chosen`, when the patron chose a language on it (its switch), else
+    /// as it was.
+    pub fn in_language(self, chosen: Option<Language>) -> Self {
+        PageInput {
+            language: chosen.unwrap_or(self.language),
+            ..self
+        }
+    }
+
     /// The page for a link that names no appointment, in `language`.
     pub fn not_found(language: Language) -> Self {
         PageInput {
@@ -167,7 +176,7 @@ pub fn looked(
     config: &LibraryConfig,
     looked: Result<(Appointment, CancelState), CancelError>,
     token: &str,
-    language: Language,
+    (language, chosen): (Language, Option<Language>),
     retry: Option<Retry<'_>>,
 ) -> Result<Response<Body>, ApiError> {
     let (a, state) = match looked {
@@ -179,25 +188,25 @@ pub fn looked(
         None => page_response(
             config,
             StatusCode::OK,
-            PageInput::about(state.into(), &a, token),
+            PageInput::about(state.into(), &a, token).in_language(chosen),
         ),
         Some(Retry::Reason(reason, code)) => {
-            let error = texts(a.patron.language)
-                .field_message("reason", code)
-                .to_owned();
+            let shown = chosen.unwrap_or(a.patron.language);
+            let error = texts(shown).field_message("reason", code).to_owned();
             let input = PageInput {
                 reason,
                 error: Some(error),
-                ..PageInput::about(Page::CancelForm, &a, token)
+                ..PageInput::about(Page::CancelForm, &a, token).in_language(chosen)
             };
             page_response(config, StatusCode::UNPROCESSABLE_ENTITY, input)
         }
         Some(Retry::Unconfirmed(reason)) => {
-            let error = texts(a.patron.language).page.confirm_required.clone();
+            let shown = chosen.unwrap_or(a.patron.language);
+            let error = texts(shown).page.confirm_required.clone();
             let input = PageInput {
                 reason,
                 confirm_error: Some(error),
-                ..PageInput::about(Page::CancelForm, &a, token)
+                ..PageInput::about(Page::CancelForm, &a, token).in_language(chosen)
             };
             page_response(config, StatusCode::UNPROCESSABLE_ENTITY, input)
         }
@@ -209,7 +218,7 @@ pub fn cancelled(
     config: &LibraryConfig,
     outcome: Result<Cancelled, CancelError>,
     token: &str,
-    language: Language,
+    (language, chosen): (Language, Option<Language>),
 ) -> Result<Response<Body>, ApiError> {
     let (status, page, a) = match &outcome {
         Ok(Cancelled::Now(a)) => (StatusCode::OK, Page::Cancelled, a),
@@ -219,13 +228,17 @@ pub fn cancelled(
         }
         // A stale page: the appointment as it is now, with its form (the token to send it).
         Err(CancelError::Changed { appointment }) => {
-            let input = PageInput::about(Page::Changed, appointment, token);
+            let input = PageInput::about(Page::Changed, appointment, token).in_language(chosen);
             return Ok(page_response(config, StatusCode::CONFLICT, input));
         }
         Err(CancelError::NotFound) => return Ok(not_found(config, language)),
         Err(e) => return Err(e.clone().into()),
     };
-    Ok(page_response(config, status, PageInput::about(page, a, "")))
+    Ok(page_response(
+        config,
+        status,
+        PageInput::about(page, a, "").in_language(chosen),
+    ))
 }
 
 /// The page for a confirm link as looked up: its button, "already confirmed", "expired",
@@ -332,7 +345,33 @@ pub fn render_page(config: &LibraryConfig, input: PageInput<'_>) -> String {
         t.render(context! {
             lang => lang.code(),
             library => config.library.name.get(lang),
-            site => &config.library.site_url,
+            // The booking site on this page's own origin (the site and the API share it, on
+            // CloudFront as under `rantevou serve`), in the page's language.
+            site => format!("/?lang={}", lang.code()),
+            // The same page in the other language (the manage link with `lang`).
+            switch => input
+                .appointment
+                .filter(|_| {
+                    !input.token.is_empty() && matches!(input.page, Page::CancelForm | Page::Changed)
+                })
+                .map(|a| {
+                let other = match lang {
+                    Language::El => Language::En,
+                    Language::En => Language::El,
+                };
+                let query: String = form_urlencoded::Serializer::new(String::new())
+                    .append_pair("token", input.token)
+                    .append_pair("lang", other.code())
+                    .finish();
+                context! {
+                    url => format!("/api/appointments/{}/manage?{query}", a.id),
+                    lang => other.code(),
+                    label => match other {
+                        Language::El => "Ελληνικά",
+                        Language::En => "English",
+                    },
+                }
+            }),
             heading,
             message,
             state,

@@ -74,3 +74,75 @@ async fn the_cancel_form_asks_once_and_a_stale_page_sees_the_move() {
     assert_eq!(done.status().as_u16(), 200, "{}", html_text(&done));
     assert!(html_text(&done).contains("ακυρώθηκε"));
 }
+
+fn get(path_and_query: &str) -> Request {
+    lambda_http::http::Request::builder()
+        .method(Method::GET)
+        .uri(path_and_query)
+        .body(Body::Empty)
+        .unwrap()
+}
+
+#[tokio::test]
+async fn the_appointments_page_switches_language_skips_to_its_content_and_books_on_its_origin() {
+    let (deps, _dir) = deps();
+    seed_event_appointment(&deps).await;
+    let manage = format!("/api/appointments/{EVENT_ID}/manage?token={EVENT_TOKEN}");
+
+    // In the patron's language (Greek), with a skip link and a switch to English.
+    let greek = html_text(&call("cancel-appointment", get(&manage), &deps).await);
+    assert!(greek.contains(r#"<html lang="el">"#));
+    assert!(
+        greek.contains(r##"<a class="skip" href="#main">Μετάβαση στο περιεχόμενο</a>"##),
+        "{greek}"
+    );
+    let switch = format!(
+        r#"href="/api/appointments/{EVENT_ID}/manage?token={EVENT_TOKEN}&lang=en" lang="en" hreflang="en">English</a>"#
+    );
+    assert!(greek.contains(&switch), "{greek}");
+    // "Book again" opens the booking site on the page's own origin, not a configured URL.
+    assert!(greek.contains(r#"<a href="/?lang=el">"#), "{greek}");
+
+    // (html_text reads the entities back: the page writes `&amp;`.)
+    // Switched: the same page in English, the move box and the cancel form too.
+    let english = html_text(
+        &call(
+            "cancel-appointment",
+            get(&format!("{manage}&lang=en")),
+            &deps,
+        )
+        .await,
+    );
+    assert!(english.contains(r#"<html lang="en">"#), "{english}");
+    assert!(english.contains("Skip to content") && english.contains(">Ελληνικά</a>"));
+    assert!(
+        english.contains(r#"data-lang="en""#),
+        "the move box follows"
+    );
+    assert!(
+        english.contains(r#"name="lang" value="en""#),
+        "the form keeps it"
+    );
+    assert!(english.contains(r#"<a href="/?lang=en">"#));
+
+    // A cancel sent from the English page answers in English.
+    let done = call(
+        "cancel-appointment",
+        form("confirm=yes&reason=&version=0&lang=en"),
+        &deps,
+    )
+    .await;
+    assert_eq!(done.status().as_u16(), 200);
+    let page = html_text(&done);
+    assert!(page.contains(r#"<html lang="en">"#), "{page}");
+    // An unknown language is ignored: the patron's own.
+    let odd = html_text(
+        &call(
+            "cancel-appointment",
+            get(&format!("{manage}&lang=xx")),
+            &deps,
+        )
+        .await,
+    );
+    assert!(odd.contains(r#"<html lang="el">"#));
+}
