@@ -209,12 +209,14 @@ function drawTimes(days) {
   const mine = d.browserZone();
   const slots = days.get(date) || [];
   const label = d.longDate(date, text.locale);
+  // One radio group, one Tab stop: the chosen time (or the first), the arrows to the others.
+  const current = slots.some((slot) => slot.start === state.slot?.start) ? state.slot.start : slots[0]?.start;
   fill(
     box,
     h("h2", { id: "times-heading" }, text.timesFor(label)),
     h(
       "ul",
-      { class: "slots", "aria-labelledby": "times-heading" },
+      { class: "slots", role: "radiogroup", "aria-labelledby": "times-heading", onkeydown: timesKey },
       slots.map((slot) => {
         const from = d.clockTime(slot.start, text.locale, zone);
         const to = d.clockTime(slot.end, text.locale, zone);
@@ -222,14 +224,16 @@ function drawTimes(days) {
         const visible = own ? `${from}–${to} (${own})` : `${from}–${to}`;
         return h(
           "li",
-          null,
+          { role: "none" },
           h(
             "button",
             {
               type: "button",
               class: "slot",
+              role: "radio",
               "data-start": slot.start,
-              "aria-pressed": String(state.slot?.start === slot.start),
+              "aria-checked": String(state.slot?.start === slot.start),
+              tabindex: slot.start === current ? "0" : "-1",
               "aria-label": `${label}, ${visible}`,
               onclick: () => chooseSlot(slot, `${label}, ${visible}`),
             },
@@ -242,10 +246,34 @@ function drawTimes(days) {
   );
 }
 
+/** The radio group's keys: the arrows move to the next or previous time and choose it
+ * (wrapping round), Home and End to the first and the last; Space and Enter, as buttons,
+ * choose the focused one. */
+function timesKey(event) {
+  const buttons = [...event.currentTarget.querySelectorAll("button.slot")];
+  const at = buttons.indexOf(document.activeElement);
+  if (at < 0 || !buttons.length) return;
+  const last = buttons.length - 1;
+  const to = {
+    ArrowDown: at === last ? 0 : at + 1,
+    ArrowRight: at === last ? 0 : at + 1,
+    ArrowUp: at === 0 ? last : at - 1,
+    ArrowLeft: at === 0 ? last : at - 1,
+    Home: 0,
+    End: last,
+  }[event.key];
+  if (to === undefined) return;
+  event.preventDefault();
+  buttons[to].focus();
+  buttons[to].click();
+}
+
 function chooseSlot(slot, label) {
   state.slot = slot;
   for (const button of document.querySelectorAll("button.slot")) {
-    button.setAttribute("aria-pressed", String(button.dataset.start === slot.start));
+    const chosen = button.dataset.start === slot.start;
+    button.setAttribute("aria-checked", String(chosen));
+    button.tabIndex = chosen ? 0 : -1;
   }
   document.getElementById("date-error").hidden = true;
   announce(`${t().chosen}: ${label}`);

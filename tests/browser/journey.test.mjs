@@ -131,7 +131,7 @@ test("the browser's Back button goes back one step and keeps what was chosen and
 
   await page.goBack();
   await expectStep(page, 2);
-  assert.equal(await page.locator(`button.slot[data-start="${start}"]`).getAttribute("aria-pressed"), "true");
+  assert.equal(await page.locator(`button.slot[data-start="${start}"]`).getAttribute("aria-checked"), "true");
   await page.goForward();
   await expectStep(page, 3);
   assert.equal(await page.locator("#f-name").inputValue(), PATRON.name);

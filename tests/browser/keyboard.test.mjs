@@ -73,11 +73,34 @@ test("a patron books with the keyboard alone", async () => {
   // Enter chooses the day; its times follow; Enter chooses a time.
   await page.keyboard.press("Enter");
   assert.equal(await page.locator(`button.day[data-date="${first}"]`).getAttribute("aria-pressed"), "true");
+  // The times are one radio group: one Tab stop, the arrows move and choose.
   await tabTo(page, "button.slot");
-  const start = await page.evaluate(() => document.activeElement.dataset.start);
+  const times = await page.locator("button.slot").count();
+  assert.equal(await page.locator('button.slot[tabindex="0"]').count(), 1, "one Tab stop for all the times");
+  assert.equal(await page.locator('ul.slots[role="radiogroup"]').count(), 1);
+  const firstTime = await page.evaluate(() => document.activeElement.dataset.start);
   await page.keyboard.press("Enter");
-  assert.equal(await page.locator(`button.slot[data-start="${start}"]`).getAttribute("aria-pressed"), "true");
-  await tabTo(page, "button.primary");
+  assert.equal(await page.locator(`button.slot[data-start="${firstTime}"]`).getAttribute("aria-checked"), "true");
+  let start = firstTime;
+  if (times > 1) {
+    await page.keyboard.press("ArrowDown");
+    start = await page.evaluate(() => document.activeElement.dataset.start);
+    assert.notEqual(start, firstTime, "ArrowDown: the next time");
+    assert.equal(await page.locator(`button.slot[data-start="${start}"]`).getAttribute("aria-checked"), "true", "and chosen");
+    assert.equal(await page.locator(`button.slot[data-start="${firstTime}"]`).getAttribute("aria-checked"), "false");
+    await page.keyboard.press("ArrowUp");
+    assert.equal(await page.evaluate(() => document.activeElement.dataset.start), firstTime, "ArrowUp: back");
+    await page.keyboard.press("End");
+    start = await page.evaluate(() => document.activeElement.dataset.start);
+  }
+  // From the chosen time to "Next": at most 3 Tab presses (it was 16–19, a stop per time).
+  let presses = 0;
+  while (!(await page.evaluate(() => document.activeElement?.matches("button.primary"))) && presses < 30) {
+    await page.keyboard.press("Tab");
+    presses += 1;
+  }
+  assert.ok(presses <= 3, `${presses} Tab presses from the chosen time to Next`);
+  assert.equal(await page.locator(`button.slot[data-start="${start}"]`).getAttribute("aria-checked"), "true");
   await page.keyboard.press("Enter");
   await expectStep(page, 3);
 

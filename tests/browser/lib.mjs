@@ -90,7 +90,7 @@ export async function chooseFirstSlot(page) {
   await page.locator("button.day.free").first().click();
   const slot = page.locator("button.slot").first();
   await slot.click();
-  assert.equal(await slot.getAttribute("aria-pressed"), "true");
+  assert.equal(await slot.getAttribute("aria-checked"), "true");
   return slot.getAttribute("data-start");
 }
 

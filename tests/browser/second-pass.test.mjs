@@ -110,7 +110,7 @@ test("a reload at steps 2, 3 and 4 keeps the step, the time and what was typed, 
   await page.locator("button.slot").first().click();
   await page.reload();
   await expectStep(page, 2);
-  await page.locator(`button.slot[data-start="${start}"][aria-pressed="true"]`).waitFor();
+  await page.locator(`button.slot[data-start="${start}"][aria-checked="true"]`).waitFor();
   await nextButton(page).click();
   await expectStep(page, 3);
   await fillDetails(page);
