@@ -54,6 +54,15 @@ export function book(body, idempotencyKey) {
   });
 }
 
+/** Mails an address the links of its upcoming appointments again (202, whatever it holds). */
+export function resend(body) {
+  return call("/appointments/resend", {
+    method: "POST",
+    headers: { "Content-Type": "application/json" },
+    body: JSON.stringify(body),
+  });
+}
+
 /** Puts an address on the waiting list of a day (202, whatever it was before). */
 export function waitlist(body) {
   return call("/waitlist", {

@@ -27,7 +27,7 @@ export default {
   howItWorksItems: [
     "You choose a date and time.",
     "You fill in your details and your topic.",
-    "You receive a confirmation email with the details and a cancellation link.",
+    "You receive a confirmation email with the details and the appointment's link, to change the time or cancel.",
     "The video-call link comes in a separate email from the Library.",
   ],
 
@@ -111,17 +111,23 @@ export default {
 
   // Done
   doneHeading: "Your appointment is booked!",
-  doneMail: (email) => `We are sending a confirmation email to ${email} with the details of the appointment and a cancellation link.`,
+  doneMail: (email) => `We are sending a confirmation email to ${email} with the details of the appointment and its link, to change the time or cancel.`,
   doneLink: "Please note: the video-call (Zoom) link will be sent to you in a separate email. At the appointed time, follow it and the librarian will admit you.",
-  manageLink: "Cancel this appointment",
+  manageLink: "Change the time or cancel this appointment",
   heldHeading: "Check your email to confirm",
   heldMail: (email, until) => `We are sending an email to ${email}. Open the link in it and press “Confirm appointment” by ${until}; until then the time is held for you.`,
-  heldLapse: "If it is not confirmed by then, the time is freed and nothing is booked. The confirmation, with the details and a cancellation link, follows once you confirm.",
+  heldLapse: "If it is not confirmed by then, the time is freed and nothing is booked. The confirmation, with the details and the link to change the time or cancel, follows once you confirm.",
   bookAnother: "Book another appointment",
 
   // Errors
   networkError: "The service could not be reached. Check your connection and try again; pressing again will not book twice.",
   serverError: "Something went wrong on our side. Please try again in a moment; it will not book twice.",
+  againHeading: "Lost the email? Send me my links",
+  againIntro: "Enter the email address you booked with: we will send you the link of each of your upcoming appointments again, to change the time or cancel.",
+  againButton: "Send me my links",
+  againWorking: "Sending…",
+  againDone: (email) => `If ${email} has upcoming appointments, their links have been sent there. Check the spam folder too.`,
+  againOffer: "Send me the links of my appointments",
   tooMany: "Too many requests. Please wait a few seconds and try again.",
   powWorking: "The page is running an automatic security check; you need not do anything.",
   powReady: "The automatic security check is done.",

@@ -89,3 +89,47 @@ test("the appointment's page has a skip link and a switch to English that keeps 
   assert.equal(await page.locator('a[href="/?lang=en"]').count(), 1, "book again, on this origin");
   page.assertClean();
 });
+
+test("at the library's limit the refusal leads to 'send me my links', which mails them", async () => {
+  const { starts } = await dayWithFreeTimes(3);
+  const patron = { ...PATRON, email: "limit@example.org" };
+  await bookViaApi(starts[0], patron);
+  await bookViaApi(starts[1], patron);
+  const page = await open(browser);
+  await page.goto(BASE);
+  await page.locator("#step-heading").waitFor();
+  // Step 1 names the appointment's link for what it does.
+  assert.match(await page.locator("ol.how").innerText(), /για αλλαγή ώρας ή ακύρωση/);
+  assert.doesNotMatch(await page.locator("main").innerText(), /σύνδεσμο ακύρωσης/);
+  await nextButton(page).click();
+  await expectStep(page, 2);
+  await chooseFirstSlot(page);
+  await nextButton(page).click();
+  await expectStep(page, 3);
+  await fillDetails(page, patron);
+  await nextButton(page).click();
+  await expectStep(page, 4);
+  await page.locator("#confirm").click();
+  // Refused (two upcoming already): the way to the links is next to the message.
+  await page.locator("#to-links-again").waitFor();
+  await audit(page, "the refusal at the limit");
+  await page.locator("#to-links-again").click();
+  await page.locator("#step-heading .step-of", { hasText: /Βήμα 1 / }).waitFor();
+  assert.equal(await page.locator("#links-again").getAttribute("open"), "", "the form is open");
+  assert.equal(await page.evaluate(() => document.activeElement?.id), "a-email");
+  assert.equal(await page.locator("#a-email").inputValue(), patron.email, "the address typed");
+  await audit(page, "step 1 with 'send me my links' open");
+  await page.locator("#again-button").click();
+  await page.locator("#again-done").waitFor();
+  assert.match(await page.locator("#again-done").innerText(), /limit@example\.org/);
+  // The mail lists both appointments with their links.
+  let mail;
+  for (let i = 0; i < 50 && !mail; i += 1) {
+    mail = (await mailsTo(page, patron.email)).find((m) => /επερχόμενα ραντεβού/i.test(m.subject));
+    if (!mail) await new Promise((r) => setTimeout(r, 100));
+  }
+  assert.ok(mail, "the links mail");
+  await page.goto(`${BASE}${mail.href}`);
+  assert.equal(await page.locator('pre.mail a[href*="/manage?token="]').count(), 2);
+  page.assertClean([/status of 422/]); // the refused booking, on purpose
+});

@@ -7,6 +7,7 @@ import { FIELD_IDS, localized, main, state, t } from "../state.js";
 import { suggestEmail } from "../typo.js";
 import { validate } from "../validate.js";
 import { powStatus, startPow } from "./pow-status.js";
+import { showLinksAgain } from "./service.js";
 
 register(3, renderDetails);
 
@@ -19,7 +20,13 @@ function renderDetails() {
     [hint ? `${id}-hint` : null, errorFor(field) ? `${id}-error` : null].filter(Boolean).join(" ") || null;
   const errorLine = (id, field) => {
     const error = errorFor(field);
-    return error ? h("p", { id: `${id}-error`, class: "field-error" }, messageFor(error)) : null;
+    if (!error) return null;
+    // At the library's limit: the way to the links of the appointments already booked.
+    const again =
+      error.code === "too_many_active"
+        ? [" ", h("button", { type: "button", class: "link", id: "to-links-again", onclick: showLinksAgain }, text.againOffer)]
+        : null;
+    return h("p", { id: `${id}-error`, class: "field-error" }, messageFor(error), again);
   };
   const input = (key, field, { type = "text", autocomplete, hint, inputmode, onchange, after } = {}) => {
     const id = FIELD_IDS[field];

@@ -3,6 +3,7 @@
 import { h, fill } from "../dom.js";
 import { frame, nav, register, show } from "../flow.js";
 import { forgetTimes, localized, main, providerName, service, state, t } from "../state.js";
+import { linksAgainSection } from "./links-again.js";
 
 register(1, renderService);
 
@@ -70,7 +71,18 @@ function renderService() {
     h("h2", null, text.howItWorks),
     h("ol", { class: "how" }, text.howItWorksItems.map((item) => h("li", null, item))),
     nav(h("button", { type: "button", class: "primary", onclick: () => show(2) }, text.next)),
+    linksAgainSection({ open: state.openLinksAgain }),
   );
+  if (state.openLinksAgain) {
+    state.openLinksAgain = false;
+    document.getElementById("a-email")?.focus();
+  }
+}
+
+/** Step 1 with "send me my links" open: where a patron who lost the mail is sent. */
+export function showLinksAgain() {
+  state.openLinksAgain = true;
+  show(1, { focus: false });
 }
 
 function chooseService(id) {
