@@ -5,7 +5,7 @@
 import assert from "node:assert/strict";
 import { after, before, test } from "node:test";
 import {
-  BASE, PATRON, audit, bookViaApi, chooseFirstSlot, dayWithFreeTimes, expectStep, fillDetails, launch, mailsTo, nextButton, open,
+  BASE, PATRON, STAFF, audit, bookViaApi, chooseFirstSlot, dayWithFreeTimes, expectStep, fillDetails, launch, mailsTo, nextButton, open,
 } from "./lib.mjs";
 import { suggestEmail } from "../../site/js/typo.js";
 
@@ -132,4 +132,36 @@ test("at the library's limit the refusal leads to 'send me my links', which mail
   await page.goto(`${BASE}${mail.href}`);
   assert.equal(await page.locator('pre.mail a[href*="/manage?token="]').count(), 2);
   page.assertClean([/status of 422/]); // the refused booking, on purpose
+});
+
+test("the staff console names each state of an appointment for what it is", async () => {
+  const page = await open(browser);
+  await page.goto(STAFF);
+  await page.getByRole("heading", { level: 1, name: "Πρόγραμμα ραντεβού" }).waitFor();
+  // The one rule the agenda and the appointment's page both use, run in the page at chosen
+  // moments (the console takes "now" from the server's answer).
+  const states = await page.evaluate(async () => {
+    const { statusText } = await import("/staff/js/ui.js");
+    const a = (over) => ({ status: "booked", start: "2026-12-01T08:00:00Z", end: "2026-12-01T08:20:00Z", attendance: null, ...over });
+    const at = (iso) => new Date(iso);
+    return {
+      upcoming: statusText(a(), at("2026-12-01T07:00:00Z")),
+      on: statusText(a(), at("2026-12-01T08:05:00Z")),
+      unrecorded: statusText(a(), at("2026-12-01T09:00:00Z")),
+      attended: statusText(a({ attendance: { attended: true } }), at("2026-12-01T09:00:00Z")),
+      missed: statusText(a({ attendance: { attended: false } }), at("2026-12-01T09:00:00Z")),
+      cancelled: statusText(a({ status: "cancelled" }), at("2026-12-01T09:00:00Z")),
+      held: statusText(a({ status: "held" }), at("2026-12-01T07:00:00Z")),
+    };
+  });
+  assert.deepEqual(states, {
+    upcoming: "Κλεισμένο",
+    on: "Σε εξέλιξη",
+    unrecorded: "Ολοκληρώθηκε · παρουσία όχι καταγεγραμμένη",
+    attended: "Ολοκληρώθηκε · παρών/ούσα",
+    missed: "Ολοκληρώθηκε · δεν εμφανίστηκε",
+    cancelled: "Ακυρώθηκε",
+    held: "Αναμένει επιβεβαίωση",
+  });
+  page.assertClean();
 });

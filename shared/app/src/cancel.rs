@@ -27,8 +27,12 @@ pub enum CancelState {
     Cancellable,
     /// Already cancelled.
     AlreadyCancelled,
-    /// Past the cutoff (or started).
+    /// Past the cutoff, not started yet.
     TooLate,
+    /// Started, not over: the call is on (its link, when known, is on the page).
+    InProgress,
+    /// Over.
+    Finished,
     /// A hold that ran out before it was confirmed: nothing to cancel.
     Lapsed,
 }
@@ -125,6 +129,8 @@ impl Cancelling {
             Ok(CancelDecision::Cancel) => CancelState::Cancellable,
             Ok(CancelDecision::AlreadyCancelled) => CancelState::AlreadyCancelled,
             Ok(CancelDecision::Lapsed) => CancelState::Lapsed,
+            Err(_) if self.ctx.now() >= a.end => CancelState::Finished,
+            Err(_) if self.ctx.now() >= a.start => CancelState::InProgress,
             Err(_) => CancelState::TooLate,
         };
         Ok((a, state))

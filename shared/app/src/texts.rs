@@ -209,6 +209,11 @@ pub struct PageTexts {
     /// The skip link at the top of the page.
     pub skip: String,
     pub manage_heading: String,
+    pub meeting_link: String,
+    pub in_progress_heading: String,
+    pub in_progress_message: String,
+    pub finished_heading: String,
+    pub finished_message: String,
     pub manage_message: String,
     pub move_heading: String,
     pub move_message: String,

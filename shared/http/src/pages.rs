@@ -27,6 +27,10 @@ pub enum Page {
     AlreadyCancelled,
     /// Past the cutoff.
     TooLate,
+    /// Started and not over: the call's link, when known.
+    InProgress,
+    /// Over: nothing to do but book again.
+    Finished,
     /// Details and the confirm button (a held booking).
     ConfirmForm,
     /// Just confirmed: booked.
@@ -75,6 +79,8 @@ fn heading_and_message(
                 &config.library.email,
             )),
         ),
+        Page::InProgress => (&t.in_progress_heading, Some(t.in_progress_message.clone())),
+        Page::Finished => (&t.finished_heading, Some(t.finished_message.clone())),
         Page::ConfirmForm => (&t.confirm_heading, Some(t.confirm_message.clone())),
         Page::Confirmed => (&t.confirmed_heading, Some(t.confirmed_message.clone())),
         Page::AlreadyConfirmed => (&t.already_confirmed_heading, None),
@@ -144,6 +150,8 @@ impl From<CancelState> for Page {
             CancelState::Cancellable => Page::CancelForm,
             CancelState::AlreadyCancelled => Page::AlreadyCancelled,
             CancelState::TooLate => Page::TooLate,
+            CancelState::InProgress => Page::InProgress,
+            CancelState::Finished => Page::Finished,
             CancelState::Lapsed => Page::Lapsed,
         }
     }
@@ -380,6 +388,17 @@ pub fn render_page(config: &LibraryConfig, input: PageInput<'_>) -> String {
             appointment => input.appointment.map(|a| Details::of(a, config, lang)),
             unverified,
             movable,
+            // The call's link once staff sent it (or the scheduler made it), until it is over.
+            meeting => input
+                .appointment
+                .filter(|a| {
+                    a.is_booked()
+                        && matches!(
+                            input.page,
+                            Page::CancelForm | Page::Changed | Page::TooLate | Page::InProgress
+                        )
+                })
+                .and_then(|a| a.meeting.url.as_deref()),
             token => input.token,
             version => input.appointment.map(|a| a.version),
             reason => input.reason,

@@ -3,7 +3,7 @@
 
 import * as api from "./api.js";
 import { t } from "./texts.js";
-import { addDays, announce, ctx, dayName, fill, h, page, providerName, showError, statusBox, time, today } from "./ui.js";
+import { addDays, announce, ctx, dayName, fill, h, page, providerName, showError, statusBox, statusText, time, today } from "./ui.js";
 
 /** What the agenda shows; kept while the console is open. */
 const view = { date: null, span: "day", provider: "all" };
@@ -88,12 +88,6 @@ function marks(a, now) {
   if (a.mail.failure) out.push(h("span", { class: "mark bad" }, a.mail.failure_kind === "bounced" ? tx.mailBounced : tx.mailFailed));
   if (a.attendance) out.push(h("span", { class: "mark" }, a.attendance.attended ? tx.attended : tx.noShow));
   return out;
-}
-
-function statusText(a, now) {
-  const tx = t();
-  if (a.status === "booked" && new Date(a.end) <= now) return tx.status.past;
-  return tx.status[a.status] || a.status;
 }
 
 function dayTable(date, list, now, next) {

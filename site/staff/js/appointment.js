@@ -4,7 +4,7 @@
 import * as api from "./api.js";
 import { mailto } from "./mailto.js";
 import { t } from "./texts.js";
-import { busy, fill, h, page, providerName, showDone, showError, statusBox, when } from "./ui.js";
+import { busy, fill, h, page, providerName, showDone, showError, statusBox, statusText, when } from "./ui.js";
 
 export async function show(id) {
   const tx = t();
@@ -28,7 +28,7 @@ function render(body, box, a) {
   const tx = t();
   const f = tx.fields;
   const started = new Date(a.start) <= new Date();
-  const status = tx.status[a.status] || a.status;
+  const status = statusText(a);
   const meeting = a.meeting.url
     ? [h("a", { href: a.meeting.url, rel: "noopener noreferrer" }, a.meeting.url), " · ",
         a.meeting.sent ? tx.meetingSent : a.meeting.due ? tx.meetingDue(when(a.meeting.due)) : ""]

@@ -42,7 +42,10 @@ const el = {
   nextUp: "Επόμενο ραντεβού",
   updatedAt: (t) => `Ενημερώνεται κάθε λεπτό · τελευταία ${t}`,
   cols: { time: "Ώρα", patron: "Ενδιαφερόμενος/η", topic: "Θέμα", status: "Κατάσταση", marks: "Σημειώσεις" },
-  status: { booked: "Κλεισμένο", held: "Αναμένει επιβεβαίωση", cancelled: "Ακυρώθηκε", past: "Πραγματοποιήθηκε" },
+  status: {
+    booked: "Κλεισμένο", held: "Αναμένει επιβεβαίωση", cancelled: "Ακυρώθηκε", inProgress: "Σε εξέλιξη",
+    attended: "Ολοκληρώθηκε · παρών/ούσα", missed: "Ολοκληρώθηκε · δεν εμφανίστηκε", unrecorded: "Ολοκληρώθηκε · παρουσία όχι καταγεγραμμένη",
+  },
   linkSent: "Σύνδεσμος στάλθηκε",
   noLink: "Χωρίς σύνδεσμο",
   mailFailed: "Αποτυχία email",
@@ -177,7 +180,10 @@ const en = {
   nextUp: "Next appointment",
   updatedAt: (t) => `Updates every minute · last ${t}`,
   cols: { time: "Time", patron: "Patron", topic: "Topic", status: "Status", marks: "Notes" },
-  status: { booked: "Booked", held: "Awaiting confirmation", cancelled: "Cancelled", past: "Took place" },
+  status: {
+    booked: "Booked", held: "Awaiting confirmation", cancelled: "Cancelled", inProgress: "In progress",
+    attended: "Finished · attended", missed: "Finished · no-show", unrecorded: "Finished · attendance not recorded",
+  },
   linkSent: "Link sent",
   noLink: "No link",
   mailFailed: "Mail failed",

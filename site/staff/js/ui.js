@@ -26,6 +26,20 @@ export function dayName(date) {
 }
 
 /** Today in the library's zone, YYYY-MM-DD. */
+/** An appointment's state in words, as time and the attendance mark tell it: booked, in
+ * progress, and once over attended, a no-show or attendance not recorded (never "took place"
+ * for one nobody marked). The agenda and the appointment's page say the same. */
+export function statusText(a, now = new Date()) {
+  const tx = t();
+  if (a.status !== "booked") return tx.status[a.status] || a.status;
+  if (new Date(a.end) <= now) {
+    if (!a.attendance) return tx.status.unrecorded;
+    return a.attendance.attended ? tx.status.attended : tx.status.missed;
+  }
+  if (new Date(a.start) <= now) return tx.status.inProgress;
+  return tx.status.booked;
+}
+
 export function today() {
   return new Intl.DateTimeFormat("en-CA", { timeZone: ctx.timezone, year: "numeric", month: "2-digit", day: "2-digit" }).format(new Date());
 }

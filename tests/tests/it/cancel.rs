@@ -5,8 +5,10 @@
 
 use lambda_http::http::{header, Method};
 use lambda_http::{Body, Request};
+use rantevou_domain::ports::{Bookings, CreateConditions};
 use rantevou_tests::{
-    call, deps, html_text, invoke, json, seed_event_appointment, EVENT_ID, EVENT_TOKEN,
+    call, deps, event_appointment, html_text, invoke, json, seed_event_appointment, EVENT_ID,
+    EVENT_TOKEN,
 };
 
 fn post(content_type: &str, body: String) -> Request {
@@ -145,4 +147,50 @@ async fn the_appointments_page_switches_language_skips_to_its_content_and_books_
         .await,
     );
     assert!(odd.contains(r#"<html lang="el">"#));
+}
+
+#[tokio::test]
+async fn the_appointments_page_shows_the_call_link_and_names_a_started_or_finished_appointment() {
+    let (deps, _dir) = deps();
+    let mut a = event_appointment(&deps.wiring.context().config);
+    a.meeting.url = Some("https://uom.zoom.us/j/555000111".into());
+    deps.store()
+        .create(&a, &CreateConditions::default())
+        .await
+        .unwrap();
+    let manage = format!("/api/appointments/{EVENT_ID}/manage?token={EVENT_TOKEN}");
+    let at = |rfc3339: &str| {
+        deps.at(chrono::DateTime::parse_from_rfc3339(rfc3339)
+            .unwrap()
+            .to_utc())
+    };
+    let link = r#"<a id="meeting-link" href="https://uom.zoom.us/j/555000111""#;
+
+    // Before: the link is on the page with the form (the patron who lost the mail finds it).
+    let before = html_text(&call("cancel-appointment", get(&manage), &deps).await);
+    assert!(before.contains(link), "{before}");
+    // Started (10:05): on now, the link to join, no "cannot be cancelled, let us know".
+    let on = html_text(
+        &call(
+            "cancel-appointment",
+            get(&manage),
+            &at("2026-12-01T10:05:00+02:00"),
+        )
+        .await,
+    );
+    assert!(on.contains("Το ραντεβού σας γίνεται τώρα"), "{on}");
+    assert!(on.contains(link));
+    assert!(!on.contains("Δεν είναι δυνατή η ακύρωση"));
+    // Over (10:30): finished, no link, book again.
+    let over = html_text(
+        &call(
+            "cancel-appointment",
+            get(&manage),
+            &at("2026-12-01T10:30:00+02:00"),
+        )
+        .await,
+    );
+    assert!(over.contains("Το ραντεβού ολοκληρώθηκε"), "{over}");
+    assert!(!over.contains("meeting-link") && !over.contains("ενημερώστε τη Βιβλιοθήκη"));
+    assert!(over.contains("Κλείστε νέο ραντεβού"));
 }

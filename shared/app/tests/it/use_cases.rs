@@ -297,6 +297,23 @@ async fn cancelling_is_once_then_idempotent_refused_past_the_cutoff_and_needs_th
             ..
         })
     ));
+    // Started (10:05 on the day) and over (10:30): each named for what it is.
+    let at = |hour, minute| {
+        let ctx = Context::new(
+            w.ctx.config.clone(),
+            Arc::new(move || Utc.with_ymd_and_hms(2026, 12, 1, hour, minute, 0).unwrap()),
+            w.ctx.links.clone(),
+        );
+        Cancelling::new(ctx, w.store.clone(), w.store.clone(), w.mail())
+    };
+    assert_eq!(
+        at(8, 5).look(a.id, &token).await.unwrap().1,
+        CancelState::InProgress
+    );
+    assert_eq!(
+        at(8, 30).look(a.id, &token).await.unwrap().1,
+        CancelState::Finished
+    );
 
     let reason = FreeText::parse("άλλη ώρα").unwrap();
     let Cancelled::Now(done) = c.cancel(a.id, &token, reason.clone(), None).await.unwrap() else {
