@@ -127,6 +127,16 @@ impl Links {
         self.appointment_link(id, "manage", token)
     }
 
+    /// The staff console's page of an appointment: `<public>/staff/#appointment/<id>` (staff
+    /// sign in there; the link carries nothing secret).
+    pub fn console_url(&self, id: &AppointmentId) -> String {
+        let mut url = self.site_root();
+        let path = format!("{}staff/", url.path());
+        url.set_path(&path);
+        url.set_fragment(Some(&format!("appointment/{id}")));
+        url.into()
+    }
+
     /// The link that confirms a held appointment:
     /// `<public>/api/appointments/<id>/confirm?token=…`.
     pub fn confirm_url(&self, id: &AppointmentId, token: &ManageToken) -> String {

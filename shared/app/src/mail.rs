@@ -396,6 +396,8 @@ impl MailRetry {
                 MailKind::ConfirmRequest => a.hold_until().is_none() || a.is_lapsed(now),
                 // Cancelled after a move: the cancellation says it all.
                 MailKind::Moved => !a.is_booked(),
+                // A link set meanwhile, or cancelled: nothing is missing any more.
+                MailKind::LinkMissing => !a.is_booked() || a.meeting.url.is_some(),
                 MailKind::Cancellation | MailKind::Link | MailKind::Reminder => false,
             };
             if stale {
@@ -453,6 +455,8 @@ impl MailRetry {
         let links = &self.delivery.ctx.links;
         let token = match kind {
             MailKind::Cancellation => return Ok(Some(None)),
+            // The provider's alert links the console, where the link is sent from.
+            MailKind::LinkMissing => return Ok(Some(Some(links.console_url(&a.id)))),
             // A retired key: a reminder or the link mail goes without the manage link rather
             // than change the patron's token.
             MailKind::Link | MailKind::Reminder | MailKind::Moved => {

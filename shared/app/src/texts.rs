@@ -151,6 +151,11 @@ pub struct MailTexts {
     pub staff_cancelled_subject: String,
     pub staff_new_intro: String,
     pub staff_cancelled_intro: String,
+    /// The provider's alert that the video-call link is missing; `{when}` filled in.
+    pub link_missing_subject: String,
+    pub link_missing_intro: String,
+    /// The label of the console's link in staff mail.
+    pub console_link: String,
     /// The provider's copy when staff cancelled.
     pub staff_cancelled_by_staff_intro: String,
     /// The patron's cancellation when the library cancelled.

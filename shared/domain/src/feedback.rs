@@ -77,6 +77,8 @@ impl Suppression {
     /// Whether a message of `kind` must not go to the address.
     pub fn stops(&self, kind: MailKind) -> bool {
         match self {
+            // The alert that a link is missing goes to the library, not to the address.
+            _ if kind == MailKind::LinkMissing => false,
             Suppression::Bounced { .. } => true,
             Suppression::Complained { .. } => matches!(kind, MailKind::Reminder),
         }
@@ -112,7 +114,8 @@ impl Appointment {
             Some(MailKind::Link) => {
                 self.meeting.due.get_or_insert(now);
             }
-            Some(MailKind::Reminder) | None => {}
+            // The provider's own mail: nothing owed to the patron.
+            Some(MailKind::Reminder | MailKind::LinkMissing) | None => {}
             Some(kind) => {
                 if !self.pending_mail.contains(&kind) {
                     self.pending_mail.push(kind);

@@ -139,6 +139,7 @@ fn heading_intro(kind: MailKind, lang: Language) -> (&'static str, &'static str)
         MailKind::Link => (&t.link_heading, &t.link_intro),
         MailKind::Reminder => (&t.reminder_heading, &t.reminder_intro),
         MailKind::Moved => (&t.moved_heading, &t.moved_intro),
+        MailKind::LinkMissing => (&t.link_missing_subject, &t.link_missing_intro),
     }
 }
 
@@ -175,6 +176,8 @@ struct Framing<'a> {
     /// A cancellation by the library (the patron's says sorry and links `book_url`).
     by_library: bool,
     book_url: Option<&'a str>,
+    /// The console's page of the appointment (staff mail).
+    console_url: Option<&'a str>,
 }
 
 fn render(
@@ -192,6 +195,7 @@ fn render(
         staff,
         by_library,
         book_url,
+        console_url,
     } = framing;
     let d = Details::of(a, config, lang);
     let subject = subject.unwrap_or_else(|| subject_of(heading, &d));
@@ -202,6 +206,8 @@ fn render(
         staff,
         by_library,
         book_url,
+        console_url,
+        link_missing => kind == MailKind::LinkMissing,
         ..frame(config, lang, heading, &intro)
     };
     let (text, html) = render_pair("message", &ctx, kind)?;
@@ -339,6 +345,7 @@ pub fn messages(
     let update = match kind {
         MailKind::ConfirmRequest => return Ok(vec![confirm_request(a, config, link, now)?]),
         MailKind::Link | MailKind::Reminder => return Ok(vec![timed(kind, a, config, link, now)?]),
+        MailKind::LinkMissing => return Ok(vec![link_missing(a, config, link, now)?]),
         MailKind::Confirmation => calendar::Update::Request,
         MailKind::Cancellation => calendar::Update::Cancel,
         MailKind::Moved => calendar::Update::Move,
@@ -371,6 +378,7 @@ pub fn messages(
             staff: false,
             by_library,
             book_url: Some(config.library.site_url.as_str()).filter(|_| by_library),
+            console_url: None,
         },
     )?;
     let mut out = vec![to_patron(
@@ -444,6 +452,7 @@ fn staff_copy(
             staff: true,
             by_library: false,
             book_url: None,
+            console_url: None,
         },
     )
 }
@@ -464,6 +473,56 @@ fn moved_from(a: &Appointment, config: &LibraryConfig, lang: Language) -> String
 /// κλείστηκε επιτυχώς! – myLIBRARYlive, Πέμπτη 3 Δεκεμβρίου 2026, 10:00 (ώρα Ελλάδας)").
 fn subject_of(heading: &str, d: &Details) -> String {
     format!("{heading} – {}, {} ({})", d.service, d.start, d.zone)
+}
+
+/// The provider's alert that the video-call link is still missing at the link mail's moment
+/// (or shortly before the start), in the library's default language, to the provider's mailbox
+/// (the library's when the provider is unknown): when, who, and `console`, the console's page of
+/// the appointment where the link is sent from.
+fn link_missing(
+    a: &Appointment,
+    config: &LibraryConfig,
+    console: Option<&str>,
+    now: DateTime<Utc>,
+) -> Result<OutgoingMail, RenderError> {
+    let kind = MailKind::LinkMissing;
+    let lang = config.library.default_language();
+    let t = &texts(lang).mail;
+    let when = a
+        .start
+        .with_timezone(&config.library.timezone)
+        .format("%d/%m %H:%M")
+        .to_string();
+    let subject = fill(&t.link_missing_subject, "when", &when);
+    let notice = render(
+        kind,
+        a,
+        config,
+        lang,
+        Framing {
+            subject: Some(subject.clone()),
+            heading: &subject,
+            intro: t.link_missing_intro.as_str().into(),
+            manage_url: None,
+            staff: true,
+            by_library: false,
+            book_url: None,
+            console_url: console,
+        },
+    )?;
+    let to = config
+        .provider(a.provider.as_str())
+        .map_or_else(|| config.library.email.clone(), |p| p.email.clone());
+    Ok(OutgoingMail {
+        to: vec![to],
+        reply_to: Some(a.patron.customer.email.mailbox()),
+        subject: notice.subject,
+        text: notice.text,
+        html: notice.html,
+        attachments: Vec::new(),
+        date: now,
+        about: about(a, kind, Audience::Staff),
+    })
 }
 
 /// The provider's notice that `kind` could not be delivered to the patron for `reason` (no
@@ -494,6 +553,7 @@ pub fn undelivered(
             staff: true,
             by_library: false,
             book_url: None,
+            console_url: None,
         },
     )?;
     Ok(Some(OutgoingMail {

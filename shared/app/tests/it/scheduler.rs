@@ -222,15 +222,29 @@ async fn reminders_go_exactly_once_under_two_overlapping_runs(store: Arc<dyn Sto
     assert!(mails[0].attachments.is_empty());
     assert_eq!(twice(&w, day_before).await, 0, "nothing twice");
 
-    // Two hours before: Anna's at 07:00; at 09:00 the other four (07:20–08:20) and Fotis's.
+    // Two hours before: Anna's at 07:00; at 09:00 the other four (07:20–08:20) and Fotis's,
+    // and the provider's mailbox told of the three links missing whose moment (an hour before)
+    // has come (Babis 08:20, Christos 08:40, Dimitra 09:00; Anna's has started, too late).
     assert_eq!(twice(&w, dec1(7, 0)).await, 1, "Anna's");
     assert_eq!(
         twice(&w, dec1(9, 0)).await,
-        5,
-        "the rest, Fotis's among them"
+        8,
+        "the rest, Fotis's among them, and three alerts"
     );
-    assert_eq!(twice(&w, dec1(12, 0)).await, 0, "each reminder once");
-    assert_eq!(w.mailer.take().len(), 6);
+    assert_eq!(
+        twice(&w, dec1(12, 0)).await,
+        0,
+        "each reminder once; no alert once started"
+    );
+    let mails = w.mailer.take();
+    assert_eq!(mails.len(), 9);
+    assert_eq!(
+        mails
+            .iter()
+            .filter(|m| m.subject.starts_with("Υπενθύμιση ραντεβού"))
+            .count(),
+        6
+    );
 }
 
 async fn a_closure_hides_its_days_at_once_and_refuses_their_booking(store: Arc<dyn Store>) {
@@ -418,7 +432,9 @@ async fn a_crash_between_send_and_record_repeats_that_one_mail_identically(store
         "recorded now"
     );
     let stored = w.store.get(a.id, retaken).await.unwrap().unwrap();
-    assert!(stored.reminders.is_empty() && stored.delivery.due.is_none());
+    // What is left is the link mail's moment, 08:00: without a link, the provider's alert.
+    assert!(stored.reminders.is_empty());
+    assert_eq!(stored.delivery.due, Some(dec1(8, 0)));
 }
 
 /// Two scheduler runs at `now`, overlapping: how many mails they sent together.
@@ -432,7 +448,67 @@ fn token(w: &World, a: &Appointment) -> String {
     w.keys.token(&a.id).expose().to_owned()
 }
 
+async fn a_missing_link_alerts_the_providers_mailbox_at_the_link_mails_moment_and_once_more(
+    store: Arc<dyn Store>,
+) {
+    let w = World::new(config(Meeting::Manual, vec![]), store);
+    let a = w.book(dec1(10, 0), "Anna").await;
+    let sent_link = w.book(dec1(11, 0), "Babis").await;
+    w.mailer.take();
+    assert_eq!(w.at(dec1(8, 30)).run().await.sent, 0, "not yet");
+    // Staff send one appointment's link in time: it is never alerted.
+    w.at(dec1(8, 40))
+        .staff()
+        .send_link(&by(), &sent_link.id.to_string(), "https://uom.zoom.us/j/2")
+        .await
+        .unwrap();
+    w.mailer.take();
+    // 09:00, the link mail's moment (60 minutes ahead), and no link: the provider is told.
+    assert_eq!(w.at(dec1(9, 0)).run().await.sent, 1);
+    let alert = w.mailer.take();
+    assert_eq!(alert.len(), 1);
+    assert_eq!(
+        alert[0].to,
+        ["sip@lib.uom.gr"],
+        "the provider's mailbox, not the patron"
+    );
+    assert_eq!(
+        alert[0].subject,
+        "Χωρίς σύνδεσμο τηλεδιάσκεψης: 01/12 10:00"
+    );
+    assert!(
+        alert[0]
+            .text
+            .contains(&format!("/staff/#appointment/{}", a.id)),
+        "the console's page: {}",
+        alert[0].text
+    );
+    assert!(alert[0].text.contains("Anna"), "who it is for");
+    assert_eq!(
+        alert[0].reply_to.as_deref(),
+        Some(a.patron.customer.email.mailbox().as_str())
+    );
+    assert_eq!(w.at(dec1(9, 5)).run().await.sent, 0, "once");
+    // Ten minutes before the start, still missing: once more, then never again.
+    assert_eq!(w.at(dec1(9, 50)).run().await.sent, 1);
+    assert!(w.mailer.take()[0].subject.starts_with("Χωρίς σύνδεσμο"));
+    assert_eq!(w.at(dec1(9, 55)).run().await.sent, 0);
+    // Sent at last: the patron gets it at once, and the alerts are over.
+    w.at(dec1(9, 56))
+        .staff()
+        .send_link(&by(), &a.id.to_string(), "https://uom.zoom.us/j/1")
+        .await
+        .unwrap();
+    let link = w.mailer.take();
+    assert_eq!(link.len(), 1);
+    assert!(link[0].to[0].contains("anna"), "{:?}", link[0].to);
+    assert_eq!(w.at(dec1(9, 58)).run().await.sent, 0);
+    let read = w.store.get(a.id, dec1(9, 58)).await.unwrap().unwrap();
+    assert_eq!(read.link_alert_due(), None);
+}
+
 both_stores!(
+    a_missing_link_alerts_the_providers_mailbox_at_the_link_mails_moment_and_once_more,
     link_mail_goes_at_start_minus_lead_in_its_own_jitsi_room_and_never_after_a_cancel,
     a_fixed_room_is_mailed_to_each_and_a_late_booking_gets_it_at_once,
     reminders_go_exactly_once_under_two_overlapping_runs,

@@ -23,17 +23,26 @@ pub enum MailKind {
     /// "Your appointment was moved": the old and the new time, the manage link, an updated
     /// `.ics` (same `UID`, higher `SEQUENCE`); the provider's copy says it was moved.
     Moved,
+    /// To the provider's mailbox only: the link mail's moment came and no video-call link was
+    /// set (a `manual` meeting), with the console's link to send it; again
+    /// [`LINK_ALERT_AGAIN_BEFORE`] before the start if it is still missing.
+    LinkMissing,
 }
+
+/// How long before the start the provider's mailbox is told a second time that the
+/// video-call link is still missing.
+pub const LINK_ALERT_AGAIN_BEFORE: chrono::Duration = chrono::Duration::minutes(10);
 
 impl MailKind {
     /// Every kind.
-    pub const ALL: [MailKind; 6] = [
+    pub const ALL: [MailKind; 7] = [
         MailKind::ConfirmRequest,
         MailKind::Confirmation,
         MailKind::Cancellation,
         MailKind::Link,
         MailKind::Reminder,
         MailKind::Moved,
+        MailKind::LinkMissing,
     ];
 
     /// Its stable name (stored, and in the staff API).
@@ -45,6 +54,7 @@ impl MailKind {
             MailKind::Link => "link",
             MailKind::Reminder => "reminder",
             MailKind::Moved => "moved",
+            MailKind::LinkMissing => "link-missing",
         }
     }
 
@@ -79,7 +89,8 @@ pub struct MeetingLink {
     /// Raised each time the link is set or changed: the `SEQUENCE` of the `.ics` the link mail
     /// carries (the confirmation's is 0).
     pub version: u32,
-    /// When the link mail is due (`None`: sent, or no link yet).
+    /// When the link mail is due (`None`: sent). Without a link yet it is the moment the
+    /// provider's mailbox is told the link is missing ([`MailKind::LinkMissing`]).
     pub due: Option<DateTime<Utc>>,
 }
 
@@ -186,7 +197,9 @@ impl Appointment {
             return self.staff_copy_due();
         }
         let next = [
-            self.meeting.due,
+            // The link mail once there is a link; until then, the alerts that it is missing.
+            self.meeting.due.filter(|_| self.meeting.url.is_some()),
+            self.link_alert_due(),
             self.reminders.first().copied(),
             self.staff_copy_due(),
         ]
@@ -196,14 +209,40 @@ impl Appointment {
         Some(self.hold_until().map_or(next, |until| next.max(until)))
     }
 
+    /// When the provider's mailbox is next to be told that the video-call link is missing: at
+    /// the link mail's moment, then [`LINK_ALERT_AGAIN_BEFORE`] before the start; never once a
+    /// link is set, the appointment is not booked, or it has started.
+    pub fn link_alert_due(&self) -> Option<DateTime<Utc>> {
+        if !self.is_booked() || self.meeting.url.is_some() {
+            return None;
+        }
+        let first = self.meeting.due?;
+        let told = self
+            .mail_log
+            .iter()
+            .filter(|m| m.kind == MailKind::LinkMissing)
+            .map(|m| m.at)
+            .max();
+        let again = self.start - LINK_ALERT_AGAIN_BEFORE;
+        match told {
+            None => Some(first),
+            Some(at) if at < again && first < again => Some(again),
+            Some(_) => None,
+        }
+        .filter(|t| *t < self.start)
+    }
+
     /// The messages due at `now`, in the order to send them: the pending ones, then the link
-    /// mail, then a reminder. Timed mail is only for a booked appointment; a cancelled one, or
+    /// mail (or, without a link, the alert that it is missing), then a reminder. Timed mail is only for a booked appointment; a cancelled one, or
     /// a hold that lapsed, has none (see [`Appointment::drop_stale_timed`]).
     pub fn mail_due_at(&self, now: DateTime<Utc>) -> Vec<MailKind> {
         let mut due = self.pending_mail.clone();
         if self.is_booked() {
             if self.meeting.url.is_some() && self.meeting.due.is_some_and(|t| t <= now) {
                 due.push(MailKind::Link);
+            }
+            if now < self.start && self.link_alert_due().is_some_and(|t| t <= now) {
+                due.push(MailKind::LinkMissing);
             }
             if self.reminders.first().is_some_and(|t| *t <= now) {
                 due.push(MailKind::Reminder);
@@ -213,8 +252,15 @@ impl Appointment {
     }
 
     /// Forgets the timed mail of an appointment that will never be met (cancelled, or a hold
-    /// that lapsed at `now`); `true` if there was any.
+    /// that lapsed at `now`), and the alert that its link is missing once it has started;
+    /// `true` if there was any.
     pub fn drop_stale_timed(&mut self, now: DateTime<Utc>) -> bool {
+        let started = self.is_booked() && self.meeting.url.is_none() && now >= self.start;
+        if started && self.meeting.due.is_some() {
+            self.meeting.due = None;
+            self.reschedule(now);
+            return true;
+        }
         let stale = matches!(self.status, Status::Cancelled { .. }) || self.is_lapsed(now);
         let had = self.meeting.due.is_some() || !self.reminders.is_empty();
         if stale && had {

@@ -226,11 +226,11 @@ impl Appointment {
         let slot = request.slot;
         let end = slot.start + slot.service.duration();
         let url = slot.provider.meeting.link_for(rng);
+        // The link mail's moment, with a link or without one yet (staff send it; until they
+        // do, the provider's mailbox is told at that moment that it is missing).
         let meeting = MeetingLink {
             version: u32::from(url.is_some()),
-            due: url
-                .is_some()
-                .then(|| (slot.start - policy.send_link_before()).max(now)),
+            due: Some((slot.start - policy.send_link_before()).max(now)),
             url,
         };
         let reminders = reminders_for(policy, slot.start, now);

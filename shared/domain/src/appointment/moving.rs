@@ -50,9 +50,9 @@ impl Appointment {
         self.expires_at = self.end + policy.retention();
         self.moves += 1;
         self.attendance = None;
-        if self.meeting.url.is_some() {
-            self.meeting.due = Some((self.start - policy.send_link_before()).max(now));
-        }
+        // The link mail (or, without a link yet, the alert that it is missing) follows the
+        // new time.
+        self.meeting.due = Some((self.start - policy.send_link_before()).max(now));
         self.reminders = reminders_for(policy, self.start, now);
         let untold =
             self.mail_pending(MailKind::Confirmation) || self.mail_pending(MailKind::Moved);

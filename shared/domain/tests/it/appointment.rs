@@ -160,12 +160,22 @@ fn timed_mail_is_scheduled_at_booking_skipping_moments_already_past() {
     let (a, _, _) = booked_at(dec1(9, 0), dec1(9, 0) - Duration::days(2), 0);
     assert_eq!(a.reminders, vec![dec1(9, 0) - Duration::days(1)]);
     assert_eq!(a.meeting.url, None, "manual: staff send it");
-    assert_eq!(a.meeting.due, None);
+    // The link mail's moment is kept: without a link then, the provider's mailbox is told.
+    assert_eq!(a.meeting.due, Some(dec1(8, 0)));
+    assert_eq!(a.link_alert_due(), Some(dec1(8, 0)));
+    assert!(a.mail_due_at(dec1(8, 0)).contains(&MailKind::LinkMissing));
     assert_eq!(a.consent.as_ref().map(|c| c.at), Some(a.created_at));
-    // Booked 3 hours before: the day-before moment had passed.
+    // Booked 3 hours before: the day-before moment had passed; the link's has not.
     let (late, _, _) = booked_at(dec1(12, 0), dec1(9, 0), 0);
     assert!(late.reminders.is_empty());
-    assert_eq!(late.timed_due(), None);
+    assert_eq!(late.timed_due(), Some(dec1(11, 0)));
+    // Once it has started without a link there is nothing left to alert.
+    let mut started = late.clone();
+    assert!(started.drop_stale_timed(dec1(12, 0)));
+    assert_eq!(started.timed_due(), None);
+    assert!(!started
+        .mail_due_at(dec1(12, 0))
+        .contains(&MailKind::LinkMissing));
 }
 
 #[test]

@@ -332,8 +332,11 @@ async fn unknown_ids_are_absent(store: &dyn Store) {
 async fn pending_mail_is_recorded_with_the_write_and_cleared_when_sent(store: &dyn Store) {
     use rantevou_domain::appointment::MailKind;
     let config = config();
-    let (a, _) = appointment(&config, "short", "sip", at(0), "A");
-    let (b, _) = appointment(&config, "short", "sip", at(20), "B");
+    let (mut a, _) = appointment(&config, "short", "sip", at(0), "A");
+    let (mut b, _) = appointment(&config, "short", "sip", at(20), "B");
+    // Pending mail alone: no link mail's moment (nor the alert that a link is missing).
+    a.meeting.due = None;
+    b.meeting.due = None;
     store
         .create(&a, &CreateConditions::default())
         .await
@@ -584,8 +587,11 @@ async fn a_place_is_free_again_once_its_appointment_has_started(store: &dyn Stor
 async fn failed_mail_is_put_off_or_given_up_once_per_attempt(store: &dyn Store) {
     use rantevou_domain::appointment::{DeliveryOutcome, MailKind};
     let config = config();
-    let (a, _) = appointment(&config, "short", "sip", at(0), "A");
-    let (b, _) = appointment(&config, "short", "sip", at(20), "B");
+    let (mut a, _) = appointment(&config, "short", "sip", at(0), "A");
+    let (mut b, _) = appointment(&config, "short", "sip", at(20), "B");
+    // Pending mail alone: no link mail's moment (nor the alert that a link is missing).
+    a.meeting.due = None;
+    b.meeting.due = None;
     store
         .create(&a, &CreateConditions::default())
         .await
