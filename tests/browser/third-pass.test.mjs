@@ -165,3 +165,29 @@ test("the staff console names each state of an appointment for what it is", asyn
   });
   page.assertClean();
 });
+
+test("every staff page reflows at 320 px (no sideways scrolling) and passes axe", async () => {
+  const { date, starts } = await dayWithFreeTimes(1);
+  const booked = await bookViaApi(starts[0], { ...PATRON, name: "Ιφιγένεια Παπαχριστοδούλου-Καραμανλή", email: "narrow-staff@example.org" });
+  const page = await open(browser, { viewport: { width: 320, height: 640 }, isMobile: true, hasTouch: true });
+  await page.goto(STAFF);
+  await page.getByRole("heading", { level: 1, name: "Πρόγραμμα ραντεβού" }).waitFor();
+  const { assertReflows } = await import("./lib.mjs");
+  await page.locator("#agenda-date").fill(date);
+  await page.getByRole("button", { name: /^(Εμφάνιση|Show)$/ }).click();
+  await page.locator("table.agenda").first().waitFor();
+  await assertReflows(page, "the agenda");
+  for (const [hash, what] of [
+    [`#appointment/${booked.id}`, "an appointment"],
+    ["#closures", "the closed days"],
+    ["#mail", "the failed mail"],
+    ["#data", "export and data"],
+  ]) {
+    await page.goto(`${BASE}/staff/${hash}`);
+    await page.locator("main h1").first().waitFor();
+    await page.waitForLoadState("networkidle");
+    await assertReflows(page, what);
+    await audit(page, `${what} at 320 px`);
+  }
+  page.assertClean();
+});
