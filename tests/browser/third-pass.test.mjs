@@ -191,3 +191,35 @@ test("every staff page reflows at 320 px (no sideways scrolling) and passes axe"
   }
   page.assertClean();
 });
+
+test("the console keeps the keyboard focus across its minute's refresh and after sending the link", async () => {
+  const { date, starts } = await dayWithFreeTimes(1);
+  const booked = await bookViaApi(starts[0], { ...PATRON, name: "Αγγελική Φωκά", email: "focus@example.org" });
+  const page = await open(browser);
+  // The page's timers under the test's hand: the minute's refresh is run, not waited for.
+  await page.clock.install();
+  await page.goto(STAFF);
+  await page.getByRole("heading", { level: 1, name: "Πρόγραμμα ραντεβού" }).waitFor();
+  await page.locator("#agenda-date").fill(date);
+  await page.getByRole("button", { name: /^(Εμφάνιση|Show)$/ }).click();
+  const link = page.locator(`#agenda-results a[href="#appointment/${booked.id}"]`);
+  await link.waitFor();
+  await link.focus();
+  await page.evaluate(() => (document.activeElement.dataset.old = "1"));
+  const refreshed = page.waitForResponse((r) => r.url().includes("/api/staff/agenda"));
+  await page.clock.runFor(61_000);
+  await refreshed;
+  // Drawn anew (a fresh element), with the focus put back on it.
+  await page.waitForFunction(() => !document.querySelector("#agenda-results [data-old]"));
+  const focusedHref = await page.evaluate(() => document.activeElement?.getAttribute("href"));
+  assert.equal(focusedHref, `#appointment/${booked.id}`, "the same link has the focus after the refresh");
+  // The appointment: the link sent with the keyboard, the focus stays on the button.
+  await page.keyboard.press("Enter");
+  await page.locator("#meeting-url").waitFor();
+  await page.locator("#meeting-url").fill("https://uom.zoom.us/j/777");
+  await page.locator("#send-link").focus();
+  await page.keyboard.press("Enter");
+  await page.getByText("Ο σύνδεσμος στάλθηκε στον/στην ενδιαφερόμενο/η.").first().waitFor();
+  assert.equal(await page.evaluate(() => document.activeElement?.id), "send-link", "the focus is kept after the action");
+  page.assertClean();
+});

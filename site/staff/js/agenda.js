@@ -3,7 +3,7 @@
 
 import * as api from "./api.js";
 import { t } from "./texts.js";
-import { addDays, announce, ctx, dayName, fill, h, page, providerName, showError, statusBox, statusText, time, today } from "./ui.js";
+import { addDays, announce, ctx, dayName, fill, h, keepingFocus, page, providerName, showError, statusBox, statusText, time, today } from "./ui.js";
 
 /** What the agenda shows; kept while the console is open. */
 const view = { date: null, span: "day", provider: "all" };
@@ -66,9 +66,10 @@ async function load(results, updated, box, say) {
   const days = [];
   for (let d = view.date; d <= to; d = addDays(d, 1)) days.push(d);
   const local = (iso) => new Intl.DateTimeFormat("en-CA", { timeZone: ctx.timezone, year: "numeric", month: "2-digit", day: "2-digit" }).format(new Date(iso));
-  fill(results,
-    next && local(next.start) === today() ? nextUp(next) : null,
-    days.map((d) => dayTable(d, list.filter((a) => local(a.start) === d), now, next)));
+  await keepingFocus(results, () =>
+    fill(results,
+      next && local(next.start) === today() ? nextUp(next) : null,
+      days.map((d) => dayTable(d, list.filter((a) => local(a.start) === d), now, next))));
   fill(updated, t().updatedAt(time(answer.now)));
   if (say) announce(`${dayName(view.date)}: ${list.length}`);
 }

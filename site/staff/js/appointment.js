@@ -4,7 +4,7 @@
 import * as api from "./api.js";
 import { mailto } from "./mailto.js";
 import { t } from "./texts.js";
-import { busy, fill, h, page, providerName, showDone, showError, statusBox, statusText, when } from "./ui.js";
+import { busy, fill, h, keepingFocus, page, providerName, showDone, showError, statusBox, statusText, when } from "./ui.js";
 
 export async function show(id) {
   const tx = t();
@@ -90,13 +90,14 @@ function auditSection(a) {
 function linkSection(a, body, box) {
   const tx = t();
   const input = h("input", { id: "meeting-url", type: "url", required: true, value: a.meeting.url || "", placeholder: "https://" });
-  const button = h("button", { type: "submit" }, tx.sendLink);
+  const button = h("button", { type: "submit", id: "send-link" }, tx.sendLink);
   return h("section", { class: "action", "aria-labelledby": "link-h" },
     h("h2", { id: "link-h" }, tx.linkHeading),
     h("form", { onsubmit: (e) => {
       e.preventDefault();
       busy(button, box, async () => {
-        render(body, box, await api.meeting(a.id, input.value));
+        const sent = await api.meeting(a.id, input.value);
+        await keepingFocus(body, () => render(body, box, sent));
         showDone(box, tx.linkSentNow);
       });
     } },
@@ -106,14 +107,15 @@ function linkSection(a, body, box) {
 function attendanceSection(a, body, box) {
   const tx = t();
   const mark = (attended) => (e) => busy(e.currentTarget, box, async () => {
-    render(body, box, await api.attendance(a.id, attended));
+    const marked = await api.attendance(a.id, attended);
+    await keepingFocus(body, () => render(body, box, marked));
     showDone(box, tx.attendanceSaved);
   });
   return h("section", { class: "action", "aria-labelledby": "att-h" },
     h("h2", { id: "att-h" }, tx.attendanceHeading),
     h("div", { class: "confirm-row" },
-      h("button", { type: "button", onclick: mark(true), "aria-pressed": String(a.attendance?.attended === true) }, tx.markAttended),
-      h("button", { type: "button", class: "secondary", onclick: mark(false), "aria-pressed": String(a.attendance?.attended === false) }, tx.markNoShow)));
+      h("button", { type: "button", id: "mark-attended", onclick: mark(true), "aria-pressed": String(a.attendance?.attended === true) }, tx.markAttended),
+      h("button", { type: "button", class: "secondary", id: "mark-no-show", onclick: mark(false), "aria-pressed": String(a.attendance?.attended === false) }, tx.markNoShow)));
 }
 
 function cancelSection(a, body, box) {

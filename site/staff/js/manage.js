@@ -4,7 +4,7 @@
 
 import * as api from "./api.js";
 import { t } from "./texts.js";
-import { addDays, busy, field, fill, h, page, showDone, showError, statusBox, today, when } from "./ui.js";
+import { addDays, busy, field, fill, h, keepingFocus, page, showDone, showError, statusBox, today, when } from "./ui.js";
 
 // ---- closures -------------------------------------------------------------------------------
 
@@ -140,8 +140,8 @@ async function listFailed(list, box) {
     return showError(box, e);
   }
   if (!answer.appointments.length) return fill(list, h("p", {}, tx.noFailedMail));
-  fill(list, answer.appointments.map((a, i) => {
-    const id = `retry-email-${i}`;
+  fill(list, answer.appointments.map((a) => {
+    const id = `retry-email-${a.id}`;
     const input = h("input", { id, type: "email", value: a.customer.email, required: true });
     const button = h("button", { type: "submit" }, tx.retry);
     return h("form", { class: "card", onsubmit: (e) => {
@@ -149,7 +149,8 @@ async function listFailed(list, box) {
       busy(button, box, async () => {
         const email = input.value.trim() === a.customer.email ? null : input.value.trim();
         await api.retryMail(a.id, email);
-        await listFailed(list, box);
+        // The form sent is gone from the list: the focus goes to what was done.
+        await keepingFocus(list, () => listFailed(list, box), box);
         showDone(box, tx.retried);
       });
     } },

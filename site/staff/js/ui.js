@@ -64,7 +64,7 @@ export function announce(text) {
 
 /** A status box: role=status for news, role=alert for errors. Empty until set. */
 export function statusBox() {
-  return h("div", { class: "notice", role: "status" });
+  return h("div", { class: "notice", role: "status", tabindex: "-1" });
 }
 
 /** Shows what went wrong in `box` (an alert), naming the fields at fault. */
@@ -80,6 +80,36 @@ export function showError(box, e) {
 }
 
 /** Shows good news in `box`, and says it. */
+/** What finds an element again once its part of the page is drawn anew: its id, else its link,
+ * else its role in the page (`data-focus`). */
+function focusKey(el) {
+  if (el.id) return `#${CSS.escape(el.id)}`;
+  const href = el.getAttribute("href");
+  if (href) return `${el.tagName.toLowerCase()}[href="${CSS.escape(href)}"]`;
+  if (el.dataset.focus) return `[data-focus="${CSS.escape(el.dataset.focus)}"]`;
+  return null;
+}
+
+/**
+ * Runs `draw`, which replaces what `container` holds, and puts the keyboard focus back where it
+ * was (the same control, found again; else `fallback`, else the container) and the page where
+ * it was scrolled: a screen-reader librarian keeps their place across the minute's refresh and
+ * after an action. Nothing moves when the focus was elsewhere.
+ */
+export async function keepingFocus(container, draw, fallback = null) {
+  const active = document.activeElement;
+  const inside = active && active !== document.body && container.contains(active);
+  const key = inside ? focusKey(active) : null;
+  const { scrollX, scrollY } = window;
+  await draw();
+  if (!inside) return;
+  const again = key ? container.querySelector(key) : null;
+  const target = again || fallback || container;
+  if (!target.hasAttribute("tabindex") && !again) target.setAttribute("tabindex", "-1");
+  target.focus({ preventScroll: true });
+  window.scrollTo(scrollX, scrollY);
+}
+
 export function showDone(box, text) {
   box.setAttribute("role", "status");
   box.classList.remove("error");
