@@ -223,3 +223,46 @@ test("the console keeps the keyboard focus across its minute's refresh and after
   assert.equal(await page.evaluate(() => document.activeElement?.id), "send-link", "the focus is kept after the action");
   page.assertClean();
 });
+
+test("the Greek console says every refusal in Greek, next to its field, and a wrong key too", async () => {
+  const page = await open(browser);
+  // A wrong key: the sign-in page says so at the key's field, which takes the focus.
+  await page.goto(`${BASE}/staff/#key=0123456789abcdef0123456789abcdef`);
+  await page.locator("#staff-key-error").waitFor();
+  assert.match(await page.locator("#staff-key-error").innerText(), /Το κλειδί δεν έγινε δεκτό/);
+  assert.equal(await page.evaluate(() => document.activeElement?.id), "staff-key");
+  assert.equal(await page.locator("#staff-key").getAttribute("aria-invalid"), "true");
+  await audit(page, "the sign-in page after a wrong key");
+
+  // Hours the wrong way round: said at the end time, in Greek, not "to_time: must be after".
+  await page.goto(STAFF);
+  await page.getByRole("heading", { level: 1, name: "Πρόγραμμα ραντεβού" }).waitFor();
+  await page.goto(`${BASE}/staff/#closures`);
+  await page.locator("#closure-name").waitFor();
+  const { date } = await dayWithFreeTimes(1);
+  await page.locator("#closure-name").fill("Σεμινάριο");
+  await page.locator("#closure-from").fill(date);
+  await page.locator("#closure-from-time").fill("15:00");
+  await page.locator("#closure-to-time").fill("13:00");
+  await page.locator("#closure-to-time").press("Enter");
+  const line = page.locator("#closure-to-time-error");
+  await line.waitFor();
+  assert.equal(await line.innerText(), "Η ώρα λήξης πρέπει να είναι μετά την ώρα έναρξης.");
+  assert.equal(await page.evaluate(() => document.activeElement?.id), "closure-to-time", "the field takes the focus");
+  assert.match(await page.locator("#closure-to-time").getAttribute("aria-describedby"), /closure-to-time-error/);
+  assert.doesNotMatch(await page.locator("main").innerText(), /to_time|must be after/);
+  await audit(page, "a refused closure");
+  // Put right, the error goes.
+  await page.locator("#closure-to-time").fill("17:00");
+  await page.locator("#closure-to-time").press("Enter");
+  await page.getByText("Η περίοδος έκλεισε").first().waitFor();
+  assert.equal(await page.locator("#closure-to-time-error").count(), 0);
+  // A mail given up after its retries, as the console words it.
+  const words = await page.evaluate(async () => {
+    const { t } = await import("/staff/js/texts.js");
+    return t().mailFailure("still failing after 10 attempts", "retries", 10);
+  });
+  assert.match(words, /απέτυχε 10 φορές/);
+  assert.doesNotMatch(words, /still failing/);
+  page.assertClean([/status of 401/, /status of 422/]);
+});

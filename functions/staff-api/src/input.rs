@@ -75,9 +75,10 @@ impl ClosureBody {
 
 /// The hours of a closure: both times or neither; a range on one day only.
 fn hours(b: &ClosureBody) -> Result<Option<ClosedHours>, ApiError> {
-    let field = |f: &str, m: &str| {
+    // Each refusal its own code: the console says it in its language, next to the field.
+    let field = |f: &str, code: &str, m: &str| {
         ApiError::Validation(vec![rantevou_http::problem::FieldProblem::new(
-            f, "invalid", m,
+            f, code, m,
         )])
     };
     match (b.from_time.as_deref(), b.to_time.as_deref()) {
@@ -86,15 +87,24 @@ fn hours(b: &ClosureBody) -> Result<Option<ClosedHours>, ApiError> {
             if b.to.as_deref().is_some_and(|to| to != b.from) {
                 return Err(field(
                     "to",
+                    "one_day",
                     "a closure of some hours is on one day: leave to out",
                 ));
             }
             ClosedHours::new(time("from_time", f)?, time("to_time", t)?)
                 .map(Some)
-                .ok_or_else(|| field("to_time", "must be after from_time"))
+                .ok_or_else(|| field("to_time", "not_after", "must be after from_time"))
         }
-        (None, Some(_)) => Err(field("from_time", "give both times, or neither")),
-        (Some(_), None) => Err(field("to_time", "give both times, or neither")),
+        (None, Some(_)) => Err(field(
+            "from_time",
+            "both_or_neither",
+            "give both times, or neither",
+        )),
+        (Some(_), None) => Err(field(
+            "to_time",
+            "both_or_neither",
+            "give both times, or neither",
+        )),
     }
 }
 

@@ -244,9 +244,12 @@ impl StaffAppointmentView {
                 pending: a.pending_mail.iter().map(|k| k.name()).collect(),
                 reminders_due: a.reminders.iter().map(|t| at(*t)).collect(),
                 failure: a.delivery.failure.clone(),
-                failure_kind: a.delivery.failure.as_ref().map(|_| {
+                failure_kind: a.delivery.failure.as_ref().map(|why| {
                     if a.bounced() {
                         "bounced"
+                    } else if why.starts_with(rantevou_domain::appointment::GAVE_UP_RETRYING) {
+                        // The console says how many attempts, in its language.
+                        "retries"
                     } else {
                         "failed"
                     }

@@ -35,15 +35,22 @@ function signInPage(problem) {
   const { main, h1 } = page(tx.signInHeading);
   const box = statusBox();
   main.append(box);
-  if (problem) showError(box, problem);
+  const refused = problem?.keyRefused === true;
+  if (problem && !refused) showError(box, problem);
   if (cfg.signin === "cognito") {
     main.append(h("p", {}, tx.signInCognitoIntro),
       h("button", { type: "button", onclick: () => auth.startCognito(cfg) }, tx.signInCognito));
   } else {
-    const input = h("input", { id: "staff-key", type: "password", autocomplete: "off", required: true });
+    const input = h("input", {
+      id: "staff-key", type: "password", autocomplete: "off", required: true,
+      "aria-invalid": refused ? "true" : null, "aria-describedby": refused ? "staff-key-error" : null,
+    });
     main.append(h("p", {}, tx.signInKeyIntro),
       h("form", { onsubmit: (e) => { e.preventDefault(); auth.keep(input.value); start(); } },
-        h("label", { for: "staff-key" }, tx.keyLabel), input, h("button", { type: "submit" }, tx.signIn)));
+        h("label", { for: "staff-key" }, tx.keyLabel),
+        refused ? h("p", { class: "field-error", id: "staff-key-error", role: "alert" }, tx.keyRefused) : null,
+        input, h("button", { type: "submit" }, tx.signIn)));
+    if (refused) return input.focus();
   }
   h1.focus();
 }
@@ -72,7 +79,8 @@ async function start() {
   } catch (e) {
     if (e instanceof api.Problem && e.status === 401) {
       auth.forget();
-      return signInPage(cfg.signin === "key" && e ? null : e);
+      // A key that was typed or opened and refused: said next to the key's field.
+      return signInPage(cfg.signin === "key" ? { keyRefused: true } : e);
     }
     if (e instanceof api.Problem && e.status === 403) {
       auth.forget();

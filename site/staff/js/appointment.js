@@ -69,7 +69,7 @@ function mailSection(a) {
   ];
   return h("section", { class: "action", "aria-labelledby": "mail-h" },
     h("h2", { id: "mail-h" }, tx.mailHeading),
-    a.mail.failure ? h("p", { class: "notice error" }, tx.mailFailure(a.mail.failure, a.mail.failure_kind)) : null,
+    a.mail.failure ? h("p", { class: "notice error" }, tx.mailFailure(a.mail.failure, a.mail.failure_kind, a.mail.attempts)) : null,
     items.length ? h("ul", {}, items) : h("p", {}, tx.noMail));
 }
 

@@ -103,11 +103,11 @@ function addForm(list, box) {
       showDone(box, tx.closureAdded);
     });
   } },
-    field({ id: "closure-name", label: tx.closureName, required: true, attrs: { maxlength: 200 } }),
-    field({ id: "closure-from", label: tx.fromDate, type: "date", required: true }),
-    field({ id: "closure-to", label: tx.toDate, type: "date" }),
-    field({ id: "closure-from-time", label: tx.fromTime, type: "time", hint: tx.hoursHint }),
-    field({ id: "closure-to-time", label: tx.toTime, type: "time" }),
+    field({ id: "closure-name", label: tx.closureName, required: true, attrs: { maxlength: 200, "data-field": "name" } }),
+    field({ id: "closure-from", label: tx.fromDate, type: "date", required: true, attrs: { "data-field": "from" } }),
+    field({ id: "closure-to", label: tx.toDate, type: "date", attrs: { "data-field": "to" } }),
+    field({ id: "closure-from-time", label: tx.fromTime, type: "time", hint: tx.hoursHint, attrs: { "data-field": "from_time" } }),
+    field({ id: "closure-to-time", label: tx.toTime, type: "time", attrs: { "data-field": "to_time" } }),
     warning, submit);
   form.addEventListener("input", () => {
     if (confirmed) {
@@ -155,7 +155,7 @@ async function listFailed(list, box) {
       });
     } },
       h("h2", {}, h("a", { href: `#appointment/${a.id}` }, `${when(a.start)} · ${a.customer.name}`)),
-      h("p", { class: "field-error" }, tx.mailFailure(a.mail.failure, a.mail.failure_kind)),
+      h("p", { class: "field-error" }, tx.mailFailure(a.mail.failure, a.mail.failure_kind, a.mail.attempts)),
       h("label", { for: id }, tx.retryEmail(a.customer.name)), input, button);
   }));
 }

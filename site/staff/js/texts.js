@@ -72,9 +72,22 @@ const el = {
   mailSent: (kind, at) => `${kind}: στάλθηκε ${at}`,
   mailPending: (kind) => `${kind}: εκκρεμεί`,
   reminderDue: (at) => `Υπενθύμιση: ${at}`,
-  mailFailure: (why, kind) => kind === "bounced"
+  mailFailure: (why, kind, attempts) => kind === "bounced"
     ? `Η διεύθυνση email δεν υπάρχει ή δεν δέχεται μηνύματα: τίποτα δεν στέλνεται πια εκεί. Διορθώστε τη διεύθυνση και στείλτε ξανά. (Ο διακομιστής: ${serverSaid(why)})`
-    : `Η αποστολή εγκαταλείφθηκε: ${why}`,
+    : kind === "retries"
+      ? `Η αποστολή απέτυχε ${attempts} φορές και σταμάτησε. Πατήστε «Νέα αποστολή» για να ξαναδοκιμάσει, ή επικοινωνήστε τηλεφωνικά με τον/την ενδιαφερόμενο/η.`
+      : `Η αποστολή σταμάτησε: ο διακομιστής αλληλογραφίας την απέρριψε (${serverSaid(why)}).`,
+  // A field's refusal, by the API's field and code; `codes` when the field has none of its own.
+  fieldErrors: {
+    to_time: { not_after: "Η ώρα λήξης πρέπει να είναι μετά την ώρα έναρξης.", both_or_neither: "Δώστε και τις δύο ώρες, ή καμία (όλη η ημέρα)." },
+    from_time: { both_or_neither: "Δώστε και τις δύο ώρες, ή καμία (όλη η ημέρα)." },
+    to: { one_day: "Κλείσιμο κάποιων ωρών γίνεται σε μία ημέρα: αφήστε κενή την ημερομηνία λήξης.", invalid: "Η ημερομηνία λήξης πρέπει να είναι η ίδια ή μετά την ημερομηνία έναρξης." },
+  },
+  codes: {
+    required: "Συμπληρώστε το πεδίο.", invalid: "Η τιμή δεν είναι έγκυρη.", too_long: "Η τιμή είναι πολύ μεγάλη.",
+    not_after: "Η ώρα λήξης πρέπει να είναι μετά την ώρα έναρξης.", both_or_neither: "Δώστε και τις δύο ώρες, ή καμία.",
+  },
+  keyRefused: "Το κλειδί δεν έγινε δεκτό. Αντιγράψτε το ολόκληρο από ό,τι τύπωσε το rantevou serve (κάθε εκκίνηση τυπώνει νέο).",
   noMail: "Κανένα μήνυμα ακόμη.",
   auditHeading: "Ιστορικό ενεργειών",
   auditCols: { at: "Πότε", who: "Ποιος/α", action: "Ενέργεια", detail: "Λεπτομέρειες" },
@@ -209,9 +222,21 @@ const en = {
   mailSent: (kind, at) => `${kind}: sent ${at}`,
   mailPending: (kind) => `${kind}: pending`,
   reminderDue: (at) => `Reminder: ${at}`,
-  mailFailure: (why, kind) => kind === "bounced"
+  mailFailure: (why, kind, attempts) => kind === "bounced"
     ? `The email address does not exist or refuses mail: nothing is sent there any more. Correct the address and send again. (The server said: ${serverSaid(why)})`
-    : `Delivery given up: ${why}`,
+    : kind === "retries"
+      ? `Sending failed ${attempts} times and stopped. Press "Send again" to try once more, or phone the patron.`
+      : `Sending stopped: the mail server refused it (${serverSaid(why)}).`,
+  fieldErrors: {
+    to_time: { not_after: "The end time must be after the start time.", both_or_neither: "Give both times, or neither (the whole day)." },
+    from_time: { both_or_neither: "Give both times, or neither (the whole day)." },
+    to: { one_day: "Some hours are closed on one day: leave the end date empty.", invalid: "The end date must be the start date or after it." },
+  },
+  codes: {
+    required: "Fill this in.", invalid: "This value is not valid.", too_long: "This is too long.",
+    not_after: "The end time must be after the start time.", both_or_neither: "Give both times, or neither.",
+  },
+  keyRefused: "The key was not accepted. Copy it whole from what rantevou serve printed (each start prints a new one).",
   noMail: "No mail yet.",
   auditHeading: "What staff did",
   auditCols: { at: "When", who: "Who", action: "Action", detail: "Details" },

@@ -67,16 +67,60 @@ export function statusBox() {
   return h("div", { class: "notice", role: "status", tabindex: "-1" });
 }
 
-/** Shows what went wrong in `box` (an alert), naming the fields at fault. */
+/** A field's refusal in the console's language: its own words, else the code's, else the
+ * server's. */
+export function fieldMessage(x) {
+  const tx = t();
+  return tx.fieldErrors?.[x.field]?.[x.code] || tx.codes?.[x.code] || x.message;
+}
+
+/** Takes away the errors shown next to fields. */
+export function clearFieldErrors(root = document) {
+  for (const line of root.querySelectorAll("p.field-error[data-for]")) line.remove();
+  for (const input of root.querySelectorAll("[data-field][aria-invalid]")) {
+    input.removeAttribute("aria-invalid");
+    const ids = (input.getAttribute("aria-describedby") || "").split(" ").filter((id) => !id.endsWith("-error"));
+    if (ids.length) input.setAttribute("aria-describedby", ids.join(" "));
+    else input.removeAttribute("aria-describedby");
+  }
+}
+
+/**
+ * Shows what went wrong in `box` (an alert). A refusal of a field the page has (an input with
+ * `data-field` naming it) is said next to that field, in the console's language, and the box
+ * lists them as links to the fields; the first field takes the focus.
+ */
 export function showError(box, e) {
+  const tx = t();
   box.setAttribute("role", "alert");
   box.classList.add("error");
-  if (e instanceof NetworkError) return fill(box, h("p", {}, t().networkError));
+  clearFieldErrors();
+  if (e instanceof NetworkError) return fill(box, h("p", {}, tx.networkError));
   if (e instanceof Problem) {
-    const items = (e.body.errors || []).map((x) => h("li", {}, `${x.field}: ${x.message}`));
-    return fill(box, h("p", {}, e.body.detail || e.body.title || e.message), items.length ? h("ul", {}, items) : null);
+    const errors = e.body.errors || [];
+    let first = null;
+    const items = errors.map((x) => {
+      const message = fieldMessage(x);
+      const input = document.querySelector(`[data-field="${CSS.escape(x.field)}"]`);
+      if (!input) return h("li", {}, message);
+      const lineId = `${input.id}-error`;
+      input.before(h("p", { class: "field-error", id: lineId, "data-for": x.field }, message));
+      input.setAttribute("aria-invalid", "true");
+      const ids = (input.getAttribute("aria-describedby") || "").split(" ").filter(Boolean);
+      input.setAttribute("aria-describedby", [...ids, lineId].join(" "));
+      first ??= input;
+      const go = (ev) => {
+        ev.preventDefault();
+        input.focus();
+      };
+      return h("li", {}, h("a", { href: `#${input.id}`, onclick: go }, message));
+    });
+    const heading = errors.length ? tx.errorsHeading : e.body.detail || e.body.title || e.message;
+    fill(box, h("p", {}, heading), items.length ? h("ul", {}, items) : null);
+    first?.focus();
+    return undefined;
   }
-  return fill(box, h("p", {}, String(e)));
+  return fill(box, h("p", {}, e instanceof Error ? e.message : String(e)));
 }
 
 /** Shows good news in `box`, and says it. */
@@ -129,6 +173,8 @@ export function field({ id, label, type = "text", value = "", required = false, 
 /** Runs `work` with `button` busy; errors go to `box`. */
 export async function busy(button, box, work) {
   button.setAttribute("aria-disabled", "true");
+  // What was refused before is answered anew.
+  clearFieldErrors();
   try {
     return await work();
   } catch (e) {

@@ -29,6 +29,9 @@ pub enum MailKind {
     LinkMissing,
 }
 
+/// How a delivery given up after its retries begins ("still failing after 10 attempts").
+pub const GAVE_UP_RETRYING: &str = "still failing after";
+
 /// How long before the start the provider's mailbox is told a second time that the
 /// video-call link is still missing.
 pub const LINK_ALERT_AGAIN_BEFORE: chrono::Duration = chrono::Duration::minutes(10);
@@ -136,7 +139,7 @@ impl Delivery {
         match permanent {
             Some(reason) => DeliveryOutcome::GiveUp(reason.to_owned()),
             None if attempts >= MAX_DELIVERY_ATTEMPTS => {
-                DeliveryOutcome::GiveUp(format!("still failing after {attempts} attempts"))
+                DeliveryOutcome::GiveUp(format!("{GAVE_UP_RETRYING} {attempts} attempts"))
             }
             None => {
                 let minutes = (1i64 << (attempts - 1).min(7)).min(120);

@@ -16,7 +16,7 @@ mod moving;
 
 pub use mail::{
     Delivery, DeliveryOutcome, MailKind, MeetingLink, NothingToRetry, SentMail, MAIL_LOG_LENGTH,
-    MAX_DELIVERY_ATTEMPTS,
+    MAX_DELIVERY_ATTEMPTS, GAVE_UP_RETRYING, LINK_ALERT_AGAIN_BEFORE,
 };
 pub use moving::NotMovable;
 
