@@ -113,6 +113,8 @@ export default {
   doneHeading: "Your appointment is booked!",
   doneMail: (email) => `We are sending a confirmation email to ${email} with the details of the appointment and its link, to change the time or cancel.`,
   doneLink: "Please note: the video-call (Zoom) link will be sent to you in a separate email. At the appointed time, follow it and the librarian will admit you.",
+  addToCalendar: "Add to your calendar",
+  icsDownload: "Calendar file (.ics: Apple, Thunderbird and others)",
   manageLink: "Change the time or cancel this appointment",
   heldHeading: "Check your email to confirm",
   heldMail: (email, until) => `We are sending an email to ${email}. Open the link in it and press “Confirm appointment” by ${until}; until then the time is held for you.`,

@@ -266,3 +266,41 @@ test("the Greek console says every refusal in Greek, next to its field, and a wr
   assert.doesNotMatch(words, /still failing/);
   page.assertClean([/status of 401/, /status of 422/]);
 });
+
+test("the done page adds the appointment to Google, Outlook or any calendar (.ics)", async () => {
+  const { icsFile, icsText } = await import("../../site/js/add-to-calendar.js");
+  assert.equal(icsText("a, b; c\\d\nnext"), "a\\, b\\; c\\\\d\\nnext");
+  const long = icsFile({ uid: "x@rantevou", start: "2026-12-01T08:00:00Z", end: "2026-12-01T08:20:00Z", title: "Τ".repeat(60), description: "", url: null });
+  assert.ok(long.split("\r\n").every((line) => new TextEncoder().encode(line).length <= 75), "folded at 75 octets");
+
+  const page = await open(browser);
+  await page.goto(BASE);
+  await page.locator("#step-heading").waitFor();
+  await nextButton(page).click();
+  await expectStep(page, 2);
+  const start = await chooseFirstSlot(page);
+  await nextButton(page).click();
+  await expectStep(page, 3);
+  await fillDetails(page, { ...PATRON, name: "Σοφία Δήμου", email: "calendar@example.org", notes: "Zotero, βιβλιογραφία; παραπομπές" });
+  await nextButton(page).click();
+  await expectStep(page, 4);
+  await page.locator("#confirm").click();
+  await page.locator("#cal-ics").waitFor();
+  await audit(page, "the done page with its calendar links");
+  const google = new URL(await page.locator("#cal-google").getAttribute("href"));
+  assert.equal(google.host, "calendar.google.com");
+  const stamp = (iso) => new Date(iso).toISOString().replace(/[-:]/g, "").replace(/\.\d{3}/, "");
+  assert.equal(google.searchParams.get("dates").split("/")[0], stamp(start));
+  const outlook = new URL(await page.locator("#cal-outlook").getAttribute("href"));
+  assert.equal(new Date(outlook.searchParams.get("startdt")).toISOString(), new Date(start).toISOString());
+  const [download] = await Promise.all([page.waitForEvent("download"), page.locator("#cal-ics").click()]);
+  assert.equal(download.suggestedFilename(), "rantevou.ics");
+  const { readFile } = await import("node:fs/promises");
+  const ics = (await readFile(await download.path(), "utf8")).replace(/\r\n /g, "");
+  const manage = await page.locator("#manage").getAttribute("href");
+  const id = new URL(manage).pathname.split("/")[3];
+  for (const line of [`UID:${id}@rantevou`, `DTSTART:${stamp(start)}`, "METHOD:PUBLISH", "BEGIN:VALARM", `URL:${manage}`, "Zotero\\, βιβλιογραφία\\; παραπομπές"]) {
+    assert.ok(ics.includes(line), `${line} in\n${ics}`);
+  }
+  page.assertClean();
+});

@@ -1,6 +1,7 @@
 // The success page: the confirmation is on its way, the video-call link follows separately. Or,
 // when the library holds bookings until confirmed, the request to confirm is on its way.
 
+import { googleUrl, icsFile, outlookUrl } from "../add-to-calendar.js";
 import { h, fill } from "../dom.js";
 import * as d from "../dates.js";
 import { frame, nav, register, restart } from "../flow.js";
@@ -28,6 +29,32 @@ function renderDone() {
       [text.when, whenText(slot, text.locale)],
     ]),
     result.manage_url ? h("p", null, h("a", { href: result.manage_url, id: "manage" }, text.manageLink)) : null,
+    held ? null : addToCalendar(result),
     nav(h("button", { type: "button", class: "secondary", onclick: () => restart({ push: true }) }, text.bookAnother)),
+  );
+}
+
+/** Google, Outlook and an `.ics` download of the booked appointment (not of a hold: nothing is
+ * booked until it is confirmed). */
+function addToCalendar(result) {
+  const text = t();
+  const title = `${localized(service()?.name)} – ${providerName(result.provider)}`;
+  const description = [state.form.notes.trim(), result.manage_url ? `${text.manageLink}: ${result.manage_url}` : ""]
+    .filter(Boolean)
+    .join("\n\n");
+  const event = { uid: `${result.id}@rantevou`, start: result.start, end: result.end, title, description, url: result.manage_url };
+  const file = URL.createObjectURL(new Blob([icsFile(event)], { type: "text/calendar;charset=utf-8" }));
+  const link = (href, label, id, extra = {}) => h("li", null, h("a", { href, id, class: "calendar-link", ...extra }, label));
+  return h(
+    "section",
+    { class: "add-to-calendar", "aria-labelledby": "calendar-h" },
+    h("h2", { id: "calendar-h" }, text.addToCalendar),
+    h(
+      "ul",
+      { class: "calendar-links" },
+      link(googleUrl(event), "Google Calendar", "cal-google", { target: "_blank", rel: "noopener noreferrer" }),
+      link(outlookUrl(event), "Outlook", "cal-outlook", { target: "_blank", rel: "noopener noreferrer" }),
+      link(file, text.icsDownload, "cal-ics", { download: "rantevou.ics", type: "text/calendar" }),
+    ),
   );
 }
