@@ -79,9 +79,13 @@ export async function drawMonth(focusDate, { advance = false, announceMonth = fa
   const weekdays = d.weekdayNames(text.locale);
   const monthTitle = d.monthName(month, text.locale);
 
+  // A day in range with no free time (full, or not given) can be waited for: choosing it opens
+  // the waiting list below the calendar with the day filled in (step 2 only).
+  const waitable = (date) => date >= state.today && date <= state.lastDay && document.getElementById("waitlist-section");
   const dayButton = (date) => {
     const count = free(date);
     const label = d.longDate(date, text.locale);
+    const wait = !count && waitable(date);
     return h(
       "button",
       {
@@ -89,11 +93,11 @@ export async function drawMonth(focusDate, { advance = false, announceMonth = fa
         class: count ? "day free" : "day",
         "data-date": date,
         tabindex: date === tabStop ? "0" : "-1",
-        "aria-label": count ? text.dayLabelFree(label, count) : text.dayLabelNone(label),
-        "aria-disabled": count ? null : "true",
+        "aria-label": count ? text.dayLabelFree(label, count) : wait ? text.dayLabelWait(label) : text.dayLabelNone(label),
+        "aria-disabled": count || wait ? null : "true",
         "aria-pressed": count ? String(date === state.day) : null,
         "aria-current": date === state.today ? "date" : null,
-        onclick: () => (count ? chooseDay(date) : null),
+        onclick: () => (count ? chooseDay(date) : wait ? waitForDay(date) : null),
       },
       h("span", { class: "n" }, String(Number(date.slice(8)))),
     );
@@ -174,6 +178,26 @@ function calendarKey(event) {
     state.month = d.monthOf(to);
     drawMonth(to, { announceMonth: true });
   }
+}
+
+/** A day without free times chosen: the waiting list opens with it, says so, and takes the
+ * focus at its first field to fill. */
+function waitForDay(date) {
+  const text = t();
+  const section = document.getElementById("waitlist-section");
+  const input = document.getElementById("w-date");
+  if (!section || !input) return;
+  section.open = true;
+  input.value = date;
+  const note = document.getElementById("wait-chosen");
+  if (note) {
+    note.textContent = text.waitChosen(d.longDate(date, text.locale));
+    note.hidden = false;
+  }
+  announce(text.waitChosen(d.longDate(date, text.locale)));
+  const email = document.getElementById("w-email");
+  (email && !email.value ? email : input).focus();
+  section.scrollIntoView({ block: "nearest" });
 }
 
 function chooseDay(date) {

@@ -34,8 +34,32 @@ test("a full day's waiting list: join from step 2, a cancel frees a time, the ma
   await page.goto(BASE);
   await nextButton(page).click();
   await expectStep(page, 2);
+  // A Saturday cannot be waited for, and the page says why, in words, at the day's field.
   await page.locator("#waitlist-section summary").click();
-  await page.locator("#w-date").fill(date);
+  const saturday = (() => {
+    const day = new Date(`${date}T12:00:00Z`);
+    day.setUTCDate(day.getUTCDate() + ((6 - day.getUTCDay() + 7) % 7 || 7));
+    return day.toISOString().slice(0, 10);
+  })();
+  await page.locator("#w-date").fill(saturday);
+  await page.locator("#w-email").fill("waiting@example.org");
+  await page.locator("#w-privacy").check();
+  await page.locator("#wait-button").click();
+  await page.locator("#w-date-error:not([hidden])").waitFor();
+  assert.match(await page.locator("#w-date-error").innerText(), /δεν προσφέρεται/);
+  assert.equal(await page.evaluate(() => document.activeElement?.id), "w-date");
+  await page.locator("#w-privacy").uncheck();
+  await page.locator("#w-email").fill("");
+  await page.locator("#waitlist-section summary").click(); // closed again
+
+  // The full day chosen in the calendar opens the waiting list with that day filled in.
+  await page.locator(`button.day[data-date="${date}"]`).click();
+  assert.equal(await page.locator("#waitlist-section").getAttribute("open"), "");
+  assert.equal(await page.locator("#w-date").inputValue(), date);
+  assert.equal(await page.evaluate(() => document.activeElement?.id), "w-email", "the field left to fill");
+  assert.match(await page.locator("#wait-chosen").innerText(), /δεν υπάρχει ελεύθερη ώρα/);
+  const size = await page.locator("#w-date").boundingBox();
+  assert.ok(size.height >= 44 && size.width > 200, `the day's field is like the others: ${JSON.stringify(size)}`);
   await page.locator("#w-email").fill("waiting@example.org");
   await page.locator("#w-privacy").check();
   await audit(page, "step 2 with the waiting list open");

@@ -69,6 +69,9 @@ pub struct FieldTexts {
     pub email_waitlist_full: String,
     /// `{max}` filled in with the waiting list's cap per day.
     pub date_waitlist_full: String,
+    pub date_not_offered: String,
+    pub date_too_soon: String,
+    pub date_beyond_horizon: String,
     pub phone_required: String,
     pub phone_invalid: String,
     pub notes_required: String,
@@ -333,6 +336,10 @@ impl Texts {
             ("start", TooSoon) => &f.start_too_soon,
             ("start", BeyondHorizon) => &f.start_beyond_horizon,
             ("start", _) => &f.start_required,
+            // The waiting list's day: why it cannot be waited for.
+            ("date", NotOffered) => &f.date_not_offered,
+            ("date", TooSoon) => &f.date_too_soon,
+            ("date", BeyondHorizon) => &f.date_beyond_horizon,
             (_, Required) => &f.required,
             (_, TooLong) => &f.too_long,
             (_, _) => &f.invalid,

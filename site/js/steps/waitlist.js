@@ -68,6 +68,7 @@ export function waitlistSection() {
     { class: "waitlist", id: "waitlist-section" },
     h("summary", null, text.waitHeading),
     h("p", { class: "hint" }, text.waitIntro),
+    h("p", { id: "wait-chosen", class: "notice", hidden: true }),
     form,
   );
 }
