@@ -77,9 +77,7 @@ impl ClosureBody {
 fn hours(b: &ClosureBody) -> Result<Option<ClosedHours>, ApiError> {
     // Each refusal its own code: the console says it in its language, next to the field.
     let field = |f: &str, code: &str, m: &str| {
-        ApiError::Validation(vec![rantevou_http::problem::FieldProblem::new(
-            f, code, m,
-        )])
+        ApiError::Validation(vec![rantevou_http::problem::FieldProblem::new(f, code, m)])
     };
     match (b.from_time.as_deref(), b.to_time.as_deref()) {
         (None, None) => Ok(None),

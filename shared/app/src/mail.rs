@@ -19,7 +19,7 @@
 
 use crate::context::Context;
 use crate::fresh::{record_fresh, update_fresh};
-use crate::messages::{messages, undelivered};
+use crate::messages::{messages_with, undelivered};
 use chrono::{DateTime, Duration, Utc};
 use rantevou_domain::appointment::{Appointment, DeliveryOutcome, MailKind};
 use rantevou_domain::feedback::{Suppression, SUPPRESSED};
@@ -89,7 +89,8 @@ impl MailDelivery {
         link: Option<&str>,
     ) -> (Sent, Appointment) {
         let now = self.ctx.now();
-        let mails = match messages(kind, a, &self.ctx.config, link, now) {
+        let console = self.ctx.links.console_url(&a.id);
+        let mails = match messages_with(kind, a, &self.ctx.config, link, Some(&console), now) {
             Ok(m) => m,
             Err(e) => {
                 tracing::error!(error = %e, "mail not rendered");
@@ -148,7 +149,8 @@ impl MailDelivery {
             None
         };
         if let Some((kind, told)) = copy {
-            match messages(kind, &told, &self.ctx.config, None, now) {
+            let console = self.ctx.links.console_url(&told.id);
+            match messages_with(kind, &told, &self.ctx.config, None, Some(&console), now) {
                 Ok(mails) => self.send_copies(mails.into_iter().skip(1)).await,
                 Err(e) => tracing::error!(error = %e, "provider's copy not rendered"),
             }

@@ -482,7 +482,11 @@ async fn staff_api_fixtures_signed_in_signed_out_and_outside_the_group() {
     let r = invoke("staff-api.closure-bad-hours", &deps).await;
     assert_eq!(status(&r), 422);
     assert_eq!(json(&r)["errors"][0]["field"], "to_time");
-    assert_eq!(json(&r)["errors"][0]["code"], "not_after", "a code the console says in words");
+    assert_eq!(
+        json(&r)["errors"][0]["code"],
+        "not_after",
+        "a code the console says in words"
+    );
     // The closure is on the library's record, by the signed-in librarian.
     let r = invoke("staff-api.library-audit", &deps).await;
     assert_eq!(status(&r), 200);

@@ -208,6 +208,9 @@ fn render(
         book_url,
         console_url,
         link_missing => kind == MailKind::LinkMissing,
+        // Staff are asked to send the link only while there is none (a fixed room or Jitsi is
+        // sent by itself; one staff sent is not asked for again).
+        needs_link => a.meeting.url.is_none(),
         ..frame(config, lang, heading, &intro)
     };
     let (text, html) = render_pair("message", &ctx, kind)?;
@@ -341,6 +344,19 @@ pub fn messages(
     link: Option<&str>,
     now: DateTime<Utc>,
 ) -> Result<Vec<OutgoingMail>, RenderError> {
+    messages_with(kind, a, config, link, None, now)
+}
+
+/// [`messages`], the provider's copy linking `console`, the staff console's page of the
+/// appointment.
+pub fn messages_with(
+    kind: MailKind,
+    a: &Appointment,
+    config: &LibraryConfig,
+    link: Option<&str>,
+    console: Option<&str>,
+    now: DateTime<Utc>,
+) -> Result<Vec<OutgoingMail>, RenderError> {
     let manage_url = link;
     let update = match kind {
         MailKind::ConfirmRequest => return Ok(vec![confirm_request(a, config, link, now)?]),
@@ -390,7 +406,7 @@ pub fn messages(
         now,
     )];
     if let Some(provider) = config.provider(a.provider.as_str()) {
-        let copy = staff_copy(kind, a, config)?;
+        let copy = staff_copy(kind, a, config, console)?;
         out.push(OutgoingMail {
             to: vec![provider.email.clone()],
             // A reply reaches the patron.
@@ -419,6 +435,7 @@ fn staff_copy(
     kind: MailKind,
     a: &Appointment,
     config: &LibraryConfig,
+    console: Option<&str>,
 ) -> Result<Rendered, RenderError> {
     let lang = config.library.default_language();
     let t = &texts(lang).mail;
@@ -452,7 +469,7 @@ fn staff_copy(
             staff: true,
             by_library: false,
             book_url: None,
-            console_url: None,
+            console_url: console,
         },
     )
 }

@@ -4,7 +4,7 @@
 use chrono::{DateTime, Duration, TimeZone, Utc};
 use icalendar::{Calendar, CalendarComponent, Component};
 use mail_parser::{MessageParser, MimeHeaders};
-use rantevou_app::messages::messages;
+use rantevou_app::messages::{messages, messages_with};
 use rantevou_domain::appointment::{Appointment, Canceller, MailKind};
 use rantevou_domain::patron::{parse_patron_input, FreeText, PatronInput};
 use rantevou_domain::ports::{Mailer, OutgoingMail};
@@ -478,6 +478,46 @@ fn the_patrons_own_time_is_added_where_their_zone_differs() {
     a.patron.zone = Some(chrono_tz::Europe::Athens);
     let mails = messages(MailKind::Confirmation, &a, &config, None, now()).unwrap();
     assert!(!mails[0].text.contains("In your time"), "{}", mails[0].text);
+}
+
+#[test]
+fn the_providers_copy_links_the_console_and_asks_for_the_link_only_while_there_is_none() {
+    let config = config();
+    let mut a = appointment(&config, "Anna", "Άρθρα", "el");
+    let console = format!("https://book.example.org/staff/#appointment/{}", a.id);
+    let mails = messages_with(
+        MailKind::Confirmation,
+        &a,
+        &config,
+        Some("https://x/c?token=t"),
+        Some(&console),
+        now(),
+    )
+    .unwrap();
+    let (patron, staff) = (&mails[0], &mails[1]);
+    assert!(
+        staff
+            .text
+            .contains(&format!("Το ραντεβού στην κονσόλα προσωπικού: {console}")),
+        "{}",
+        staff.text
+    );
+    assert!(staff.html.contains(&format!("href=\"{console}\"")));
+    assert!(
+        !patron.text.contains("/staff/"),
+        "never in the patron's mail"
+    );
+    assert!(staff.text.contains("Στείλτε στον χρήστη τον σύνδεσμο"));
+    // Once there is a link (staff sent it, or a room of its own), a move's copy does not ask again.
+    a.meeting.url = Some("https://uom.zoom.us/j/1".into());
+    a.moved_from = Some(a.start - Duration::hours(1));
+    let moved = messages_with(MailKind::Moved, &a, &config, None, Some(&console), now()).unwrap();
+    assert!(
+        !moved[1].text.contains("Στείλτε στον χρήστη τον σύνδεσμο"),
+        "{}",
+        moved[1].text
+    );
+    assert!(moved[1].text.contains(&console));
 }
 
 #[test]

@@ -454,7 +454,14 @@ async fn a_missing_link_alerts_the_providers_mailbox_at_the_link_mails_moment_an
     let w = World::new(config(Meeting::Manual, vec![]), store);
     let a = w.book(dec1(10, 0), "Anna").await;
     let sent_link = w.book(dec1(11, 0), "Babis").await;
-    w.mailer.take();
+    // The booking's copy links the console's page too.
+    let booked = w.mailer.take();
+    assert!(
+        booked.iter().any(|m| m.to == ["sip@lib.uom.gr"]
+            && m.text.contains(&format!("/staff/#appointment/{}", a.id))),
+        "{:?}",
+        booked.iter().map(|m| &m.text).collect::<Vec<_>>()
+    );
     assert_eq!(w.at(dec1(8, 30)).run().await.sent, 0, "not yet");
     // Staff send one appointment's link in time: it is never alerted.
     w.at(dec1(8, 40))

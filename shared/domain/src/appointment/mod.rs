@@ -15,8 +15,8 @@ mod mail;
 mod moving;
 
 pub use mail::{
-    Delivery, DeliveryOutcome, MailKind, MeetingLink, NothingToRetry, SentMail, MAIL_LOG_LENGTH,
-    MAX_DELIVERY_ATTEMPTS, GAVE_UP_RETRYING, LINK_ALERT_AGAIN_BEFORE,
+    Delivery, DeliveryOutcome, MailKind, MeetingLink, NothingToRetry, SentMail, GAVE_UP_RETRYING,
+    LINK_ALERT_AGAIN_BEFORE, MAIL_LOG_LENGTH, MAX_DELIVERY_ATTEMPTS,
 };
 pub use moving::NotMovable;
 
