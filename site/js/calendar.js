@@ -81,7 +81,8 @@ export async function drawMonth(focusDate, { advance = false, announceMonth = fa
 
   // A day in range with no free time (full, or not given) can be waited for: choosing it opens
   // the waiting list below the calendar with the day filled in (step 2 only).
-  const waitable = (date) => date >= state.today && date <= state.lastDay && document.getElementById("waitlist-section");
+  const waitlistHere = Boolean(document.getElementById("waitlist-section"));
+  const waitable = (date) => waitlistHere && date >= state.today && date <= state.lastDay;
   const dayButton = (date) => {
     const count = free(date);
     const label = d.longDate(date, text.locale);

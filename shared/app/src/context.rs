@@ -164,13 +164,7 @@ impl Links {
         date: chrono::NaiveDate,
         lang: &str,
     ) -> String {
-        let mut url = self.site_root();
-        url.query_pairs_mut()
-            .append_pair("leave", &id.to_string())
-            .append_pair("date", &date.to_string())
-            .append_pair("lang", lang);
-        url.set_fragment(Some(&format!("token={}", token.expose())));
-        url.into()
+        self.wait_page("leave", id, token, date, lang)
     }
 
     /// The booking site's page that confirms a join to the waiting list of `date`:
@@ -183,9 +177,21 @@ impl Links {
         date: chrono::NaiveDate,
         lang: &str,
     ) -> String {
+        self.wait_page("wait", id, token, date, lang)
+    }
+
+    /// A waiting-list page of the site: `<public>/?<action>=<id>&date=…&lang=…#token=…`.
+    fn wait_page(
+        &self,
+        action: &str,
+        id: &AppointmentId,
+        token: &ManageToken,
+        date: chrono::NaiveDate,
+        lang: &str,
+    ) -> String {
         let mut url = self.site_root();
         url.query_pairs_mut()
-            .append_pair("wait", &id.to_string())
+            .append_pair(action, &id.to_string())
             .append_pair("date", &date.to_string())
             .append_pair("lang", lang);
         url.set_fragment(Some(&format!("token={}", token.expose())));

@@ -11,14 +11,17 @@
 
 pub mod calendar;
 mod lists;
+mod staff;
 
 pub use lists::{links_again, waitlist_mail, WaitLinks};
+pub use staff::undelivered;
+use staff::{is_by_library, link_missing, staff_copy};
 
 use crate::details::{long_time, Details};
 use crate::texts::{fill, texts};
 use chrono::{DateTime, Utc};
 use minijinja::{context, Environment};
-use rantevou_domain::appointment::{Appointment, Canceller, MailKind};
+use rantevou_domain::appointment::{Appointment, MailKind};
 use rantevou_domain::ports::{Attachment, Audience, MailAbout, OutgoingMail};
 use rantevou_domain::{Language, LibraryConfig};
 use std::sync::OnceLock;
@@ -422,58 +425,6 @@ pub fn messages_with(
     Ok(out)
 }
 
-/// Whether `kind` is the news of a cancellation by the library's staff.
-fn is_by_library(kind: MailKind, a: &Appointment) -> bool {
-    kind == MailKind::Cancellation && a.canceller() == Some(Canceller::Staff)
-}
-
-/// The provider's copy of `kind`, written for a librarian, in the library's default language:
-/// the subject says what happened, when and who ("Νέο ραντεβού: 30/11 09:20 — Όνομα"); the
-/// body has the patron's details and topic, the reason on a cancellation, and on a booking
-/// what is left to do (send the video-call link). Never the patron's manage link.
-fn staff_copy(
-    kind: MailKind,
-    a: &Appointment,
-    config: &LibraryConfig,
-    console: Option<&str>,
-) -> Result<Rendered, RenderError> {
-    let lang = config.library.default_language();
-    let t = &texts(lang).mail;
-    let (subject, intro) = match kind {
-        MailKind::Cancellation if is_by_library(kind, a) => (
-            &t.staff_cancelled_subject,
-            &t.staff_cancelled_by_staff_intro,
-        ),
-        MailKind::Cancellation => (&t.staff_cancelled_subject, &t.staff_cancelled_intro),
-        MailKind::Moved => (&t.staff_moved_subject, &t.staff_moved_intro),
-        _ => (&t.staff_new_subject, &t.staff_new_intro),
-    };
-    let intro = fill(intro, "from", moved_from(a, config, lang));
-    let when = a
-        .start
-        .with_timezone(&config.library.timezone)
-        .format("%d/%m %H:%M")
-        .to_string();
-    // Never the patron's name or words in a subject: a subject cannot be quoted.
-    let subject = fill(subject, "when", &when);
-    render(
-        kind,
-        a,
-        config,
-        lang,
-        Framing {
-            subject: Some(subject.clone()),
-            heading: &subject,
-            intro: intro.into(),
-            manage_url: None,
-            staff: true,
-            by_library: false,
-            book_url: None,
-            console_url: console,
-        },
-    )
-}
-
 /// The time a moved appointment had, with the zone ("Δευτέρα 30 Νοεμβρίου 2026, 09:00 (ώρα
 /// Ελλάδας)"); empty when it was never moved.
 fn moved_from(a: &Appointment, config: &LibraryConfig, lang: Language) -> String {
@@ -490,97 +441,4 @@ fn moved_from(a: &Appointment, config: &LibraryConfig, lang: Language) -> String
 /// κλείστηκε επιτυχώς! – myLIBRARYlive, Πέμπτη 3 Δεκεμβρίου 2026, 10:00 (ώρα Ελλάδας)").
 fn subject_of(heading: &str, d: &Details) -> String {
     format!("{heading} – {}, {} ({})", d.service, d.start, d.zone)
-}
-
-/// The provider's alert that the video-call link is still missing at the link mail's moment
-/// (or shortly before the start), in the library's default language, to the provider's mailbox
-/// (the library's when the provider is unknown): when, who, and `console`, the console's page of
-/// the appointment where the link is sent from.
-fn link_missing(
-    a: &Appointment,
-    config: &LibraryConfig,
-    console: Option<&str>,
-    now: DateTime<Utc>,
-) -> Result<OutgoingMail, RenderError> {
-    let kind = MailKind::LinkMissing;
-    let lang = config.library.default_language();
-    let t = &texts(lang).mail;
-    let when = a
-        .start
-        .with_timezone(&config.library.timezone)
-        .format("%d/%m %H:%M")
-        .to_string();
-    let subject = fill(&t.link_missing_subject, "when", &when);
-    let notice = render(
-        kind,
-        a,
-        config,
-        lang,
-        Framing {
-            subject: Some(subject.clone()),
-            heading: &subject,
-            intro: t.link_missing_intro.as_str().into(),
-            manage_url: None,
-            staff: true,
-            by_library: false,
-            book_url: None,
-            console_url: console,
-        },
-    )?;
-    let to = config
-        .provider(a.provider.as_str())
-        .map_or_else(|| config.library.email.clone(), |p| p.email.clone());
-    Ok(OutgoingMail {
-        to: vec![to],
-        reply_to: Some(a.patron.customer.email.mailbox()),
-        subject: notice.subject,
-        text: notice.text,
-        html: notice.html,
-        attachments: Vec::new(),
-        date: now,
-        about: about(a, kind, Audience::Staff),
-    })
-}
-
-/// The provider's notice that `kind` could not be delivered to the patron for `reason` (no
-/// patron address is mailed), in the library's default language, with the appointment's
-/// details so that a librarian can reach the patron another way. `None` without a provider.
-pub fn undelivered(
-    kind: MailKind,
-    a: &Appointment,
-    config: &LibraryConfig,
-    reason: &str,
-    now: DateTime<Utc>,
-) -> Result<Option<OutgoingMail>, RenderError> {
-    let Some(provider) = config.provider(a.provider.as_str()) else {
-        return Ok(None);
-    };
-    let lang = config.library.default_language();
-    let t = &texts(lang).mail;
-    let notice = render(
-        kind,
-        a,
-        config,
-        lang,
-        Framing {
-            subject: None,
-            heading: &t.undelivered_heading,
-            intro: fill(&t.undelivered_intro, "reason", reason).into(),
-            manage_url: None,
-            staff: true,
-            by_library: false,
-            book_url: None,
-            console_url: None,
-        },
-    )?;
-    Ok(Some(OutgoingMail {
-        to: vec![provider.email.clone()],
-        reply_to: None,
-        subject: notice.subject,
-        text: notice.text,
-        html: notice.html,
-        attachments: Vec::new(),
-        date: now,
-        about: about(a, kind, Audience::Staff),
-    }))
 }
