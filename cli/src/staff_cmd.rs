@@ -60,8 +60,11 @@ pub enum ClosureAction {
         /// Until this time, HH:MM.
         #[arg(long, requires = "from_time", value_parser = hh_mm)]
         to_time: Option<NaiveTime>,
+        /// Also cancel the appointments already there, mailing each patron this reason.
+        #[arg(long)]
+        cancel_reason: Option<String>,
     },
-    /// The closures added so far.
+    /// The closures added so far, and the configuration's for the coming year.
     List,
     /// Remove a closure: its days are offered again at once.
     Remove {
@@ -350,6 +353,7 @@ async fn closure(staff: &Staff, by: &Actor, action: ClosureAction, tz: Tz) -> Re
             name,
             from_time,
             to_time,
+            cancel_reason,
         } => {
             let hours = match (from_time, to_time) {
                 (Some(f), Some(t)) => Some(
@@ -359,7 +363,14 @@ async fn closure(staff: &Staff, by: &Actor, action: ClosureAction, tz: Tz) -> Re
                 _ => None,
             };
             let added = staff
-                .add_closure(by, from, to.unwrap_or(from), hours, &name)
+                .add_closure(
+                    by,
+                    from,
+                    to.unwrap_or(from),
+                    hours,
+                    &name,
+                    cancel_reason.as_deref(),
+                )
                 .await
                 .map_err(err)?;
             let c = &added.closure;
@@ -377,6 +388,15 @@ async fn closure(staff: &Staff, by: &Actor, action: ClosureAction, tz: Tz) -> Re
                     "Closed {} to {} ({}): id {}. Those days are no longer offered.",
                     c.from, c.to, c.name, c.id
                 ),
+            }
+            if !added.cancelled.is_empty() {
+                println!(
+                    "Cancelled {} appointment(s) on those days; each patron is mailed the reason:",
+                    added.cancelled.len()
+                );
+                for a in &added.cancelled {
+                    println!("  {}  {}", a.id, local(a.start, tz));
+                }
             }
             if !added.affected.is_empty() {
                 println!(
@@ -401,6 +421,13 @@ async fn closure(staff: &Staff, by: &Actor, action: ClosureAction, tz: Tz) -> Re
             }
             for c in list {
                 println!("{}  {} – {}  {}", c.id, c.from, c.to, c.name);
+            }
+            let configured = staff.configured_closures();
+            if !configured.is_empty() {
+                println!("In library.toml (change them there), the coming year:");
+            }
+            for (_, p) in configured {
+                println!("          {} – {}  {}", p.from, p.to, p.name);
             }
         }
         ClosureAction::Remove { id } => {

@@ -120,8 +120,8 @@ test("a librarian's day: agenda, an appointment, the link, a cancel, an afternoo
   await page.locator("#closure-name").fill("Απογραφή");
   await page.locator("#closure-from").fill(date);
   await page.getByRole("button", { name: "Κλείσιμο" }).click();
-  await page.getByRole("alert").filter({ hasText: "ΔΕΝ ακυρώνονται" }).waitFor();
-  assert.match(await page.getByRole("alert").filter({ hasText: "ΔΕΝ ακυρώνονται" }).innerText(), /Νίκος Αλεξίου/);
+  await page.getByRole("alert").filter({ hasText: "Προσοχή: 1 ραντεβού" }).waitFor();
+  assert.match(await page.getByRole("alert").filter({ hasText: "Προσοχή: 1 ραντεβού" }).innerText(), /Νίκος Αλεξίου/);
   await audit(page, "closures with the overlap warning");
 
   // The other pages, and the English console.

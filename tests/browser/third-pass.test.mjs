@@ -5,7 +5,7 @@
 import assert from "node:assert/strict";
 import { after, before, test } from "node:test";
 import {
-  BASE, PATRON, STAFF, audit, bookViaApi, chooseFirstSlot, dayWithFreeTimes, expectStep, fillDetails, launch, mailsTo, nextButton, open,
+  BASE, PATRON, STAFF, audit, bookViaApi, chooseFirstSlot, dayWithFreeTimes, expectStep, fillDetails, freeStarts, launch, mailsTo, nextButton, open,
 } from "./lib.mjs";
 import { suggestEmail } from "../../site/js/typo.js";
 
@@ -303,4 +303,69 @@ test("the done page adds the appointment to Google, Outlook or any calendar (.ic
     assert.ok(ics.includes(line), `${line} in\n${ics}`);
   }
   page.assertClean();
+});
+
+test("closing booked hours cancels them all with one mail each, audited; the same closure is refused; holidays listed in words", async () => {
+  const { date, starts } = await dayWithFreeTimes(3);
+  const athens = (iso, plus = 0) =>
+    new Date(new Date(iso).getTime() + plus).toLocaleTimeString("en-GB", { timeZone: "Europe/Athens", hour: "2-digit", minute: "2-digit" });
+  const first = await bookViaApi(starts[0], { ...PATRON, name: "Ρένα Πρώτη", email: "rena@example.org" });
+  const second = await bookViaApi(starts[1], { ...PATRON, name: "Στέλιος Δεύτερος", email: "stelios@example.org" });
+  const page = await open(browser);
+  await page.goto(STAFF);
+  await page.getByRole("heading", { level: 1, name: "Πρόγραμμα ραντεβού" }).waitFor();
+  await page.goto(`${BASE}/staff/#closures`);
+  await page.getByRole("heading", { level: 1, name: "Κλειστές ημέρες και ώρες" }).waitFor();
+  // The configuration's closures are listed too, named in Greek, with dates in words.
+  const configured = page.getByRole("table", { name: "Αργίες και κλειστές ημέρες των ρυθμίσεων" });
+  await configured.waitFor();
+  const listed = await configured.innerText();
+  assert.match(listed, /Χριστούγεννα/);
+  assert.match(listed, /Επίσημη αργία/);
+  assert.doesNotMatch(await page.locator("main").innerText(), /\d{4}-\d{2}-\d{2}/, "no ISO dates on the page");
+
+  await page.locator("#closure-name").fill("Απεργία");
+  await page.locator("#closure-from").fill(date);
+  await page.locator("#closure-from-time").fill(athens(starts[0]));
+  await page.locator("#closure-to-time").fill(athens(starts[1], 20 * 60_000));
+  await page.getByRole("button", { name: "Κλείσιμο", exact: true }).click();
+  const warning = page.getByRole("alert").filter({ hasText: "Προσοχή: 2 ραντεβού" });
+  await warning.waitFor();
+  assert.match(await warning.innerText(), /Ρένα Πρώτη[\s\S]*Στέλιος Δεύτερος/);
+  const reason = page.getByLabel("Αιτία ακύρωσης (θα σταλεί σε κάθε ενδιαφερόμενο/η)");
+  assert.equal(await reason.inputValue(), "Η Βιβλιοθήκη είναι κλειστή εκείνη την ώρα (Απεργία).", "filled in, to be changed");
+  await reason.fill("Η Βιβλιοθήκη μένει κλειστή λόγω απεργίας. Συγγνώμη!");
+  await audit(page, "closures offering to cancel what is there");
+  await page.getByRole("button", { name: "Κλείσιμο και ακύρωση των 2 ραντεβού" }).click();
+  await page.getByText("Ακυρώθηκαν 2 ραντεβού και στάλθηκε email σε καθέναν/μία.").waitFor();
+  const added = page.locator("table.agenda").first();
+  assert.match(await added.innerText(), /Απεργία/);
+  assert.doesNotMatch(await added.innerText(), /\d{4}-\d{2}-\d{2}/);
+
+  // The same closure again is refused next to its first date, before anything is stored.
+  await page.locator("#closure-name").fill("Απεργία ξανά");
+  await page.locator("#closure-from").fill(date);
+  await page.locator("#closure-from-time").fill(athens(starts[0]));
+  await page.locator("#closure-to-time").fill(athens(starts[1], 20 * 60_000));
+  await page.getByRole("button", { name: "Κλείσιμο", exact: true }).click();
+  await page.locator("#closure-from-error").filter({ hasText: "ήδη κλειστές" }).waitFor();
+  const headers = { Authorization: `Bearer ${new URL(STAFF).hash.split("=")[1]}` };
+  const closures = await (await fetch(`${BASE}/api/staff/closures`, { headers })).json();
+  const ours = closures.closures.filter((c) => c.from === date && c.name.startsWith("Απεργία"));
+  assert.equal(ours.length, 1, "stored once");
+
+  // Each patron got one mail, the library's cancellation with the reason; each cancel audited.
+  for (const [who, booked] of [["rena@example.org", first], ["stelios@example.org", second]]) {
+    const mails = await mailsTo(page, who);
+    const cancels = mails.filter((m) => /ακύρωσε/.test(m.subject));
+    assert.equal(cancels.length, 1, `${who}: ${JSON.stringify(mails)}`);
+    await page.goto(new URL(cancels[0].href, `${BASE}/outbox/`).href);
+    assert.match(await page.locator("body").innerText(), /λόγω απεργίας\. Συγγνώμη!/);
+    const seen = await (await fetch(`${BASE}/api/staff/appointments/${booked.id}`, { headers })).json();
+    assert.equal(seen.status, "cancelled");
+    assert.ok(seen.audit.some((e) => e.action === "cancel" && /λόγω απεργίας/.test(e.detail)), JSON.stringify(seen.audit));
+  }
+  assert.ok((await freeStarts(date)).length > 0, "the rest of the day is still offered");
+  await fetch(`${BASE}/api/staff/closures/${ours[0].id}`, { method: "DELETE", headers });
+  page.assertClean([/status of 422/]); // the closure added twice, refused on purpose
 });

@@ -138,6 +138,9 @@ pub(crate) struct ClosureBody {
     pub(crate) to_time: Option<String>,
     #[serde(default)]
     pub(crate) preview: bool,
+    /// Cancel the appointments already there, each patron mailed this.
+    #[serde(default)]
+    pub(crate) cancel_reason: Option<String>,
 }
 
 #[derive(Deserialize)]

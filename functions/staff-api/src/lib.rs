@@ -13,7 +13,7 @@ use rantevou_domain::staff::Actor;
 use rantevou_http::export::{export_csv, export_xlsx};
 use rantevou_http::request::query;
 use rantevou_http::staff::{
-    actor, agenda_json, closure_json, erased_json, patron_json, AuditView, MeView,
+    actor, agenda_json, closure_json, closures_json, erased_json, patron_json, AuditView, MeView,
     StaffAppointmentView,
 };
 use rantevou_http::{body, request, respond, serve, ApiError, Function};
@@ -73,9 +73,10 @@ async fn route(req: &Request, staff: &Staff, by: &Actor) -> Result<Response<Body
         (&Method::GET, ["audit"]) => ok(&serde_json::json!({
             "entries": AuditView::all(&staff.library_audit(by).await?, tz),
         })),
-        (&Method::GET, ["closures"]) => ok(&serde_json::json!({
-            "closures": staff.closures().await?,
-        })),
+        (&Method::GET, ["closures"]) => ok(&closures_json(
+            &staff.closures().await?,
+            &staff.configured_closures(),
+        )),
         (&Method::POST, ["closures"]) => {
             let b: ClosureBody = body::json(req)?;
             let (from, to, hours) = b.days()?;
@@ -83,7 +84,10 @@ async fn route(req: &Request, staff: &Staff, by: &Actor) -> Result<Response<Body
                 let added = staff.preview_closure(by, from, to, hours, &b.name).await?;
                 (added, StatusCode::OK)
             } else {
-                let added = staff.add_closure(by, from, to, hours, &b.name).await?;
+                let reason = b.cancel_reason.as_deref();
+                let added = staff
+                    .add_closure(by, from, to, hours, &b.name, reason)
+                    .await?;
                 (added, StatusCode::CREATED)
             };
             Ok(respond::json(status, &closure_json(&added, !b.preview, tz)))

@@ -21,7 +21,7 @@ use crate::context::Context;
 use crate::fresh::{record_fresh, update_fresh};
 use crate::messages::{messages_with, undelivered};
 use chrono::{DateTime, Duration, Utc};
-use rantevou_domain::appointment::{Appointment, DeliveryOutcome, MailKind};
+use rantevou_domain::appointment::{Appointment, DeliveryOutcome, MailKind, StaffCopy};
 use rantevou_domain::feedback::{Suppression, SUPPRESSED};
 use rantevou_domain::ports::Metric;
 use rantevou_domain::ports::{
@@ -101,22 +101,34 @@ impl MailDelivery {
         let Some(patron) = mails.next() else {
             return self.failed(a, kind, None).await;
         };
+        // The copy of a booking goes when the booking is made, whether the patron's
+        // confirmation does or waits for a retry; once (again only if it moved meanwhile,
+        // when the patron's confirmation tells the new time).
+        let booking = kind == MailKind::Confirmation
+            && (a.staff_copy.told_at.is_none() || a.moved_from.is_some());
         if let Err(e) = self.mailer.send(&patron).await {
             tracing::warn!(error = %e, "mail not sent");
             self.ctx.count(Metric::MailFailed);
+            if booking {
+                self.send_copies(mails).await;
+            }
             let permanent = matches!(e, MailError::Rejected(_)).then(|| e.to_string());
-            return self.failed(a, kind, permanent).await;
+            return self.failed_told(a, kind, permanent, booking).await;
         }
         // Moves and a cancellation reach the provider's mailbox once an hour, folded (see
         // `StaffCopy`).
         let folds = matches!(kind, MailKind::Moved | MailKind::Cancellation);
-        let copied = !folds || a.staff_copy_now(now);
+        let copied = match kind {
+            _ if folds => a.staff_copy_now(now),
+            MailKind::Confirmation => booking,
+            _ => true,
+        };
         if copied {
             self.send_copies(mails).await;
         }
         self.ctx.count(Metric::MailSent);
         // The copy of a booking starts the hour too: a move or cancel right after it is folded.
-        let staff = (folds || kind == MailKind::Confirmation).then_some(copied);
+        let staff = (folds || booking).then_some(copied);
         (Sent::Yes, self.record(a, kind, staff, now).await)
     }
 
@@ -218,9 +230,27 @@ impl MailDelivery {
         kind: MailKind,
         permanent: Option<String>,
     ) -> (Sent, Appointment) {
+        self.failed_told(a, kind, permanent, false).await
+    }
+
+    /// [`MailDelivery::failed`], with the provider's copy of the booking sent now
+    /// (`told_staff`) recorded as well.
+    async fn failed_told(
+        &self,
+        a: &Appointment,
+        kind: MailKind,
+        permanent: Option<String>,
+        told_staff: bool,
+    ) -> (Sent, Appointment) {
         let now = self.ctx.now();
         let outcome = a.delivery.after_failure(now, permanent.as_deref());
-        let next = a.clone().after_failure(&outcome);
+        let mut next = a.clone().after_failure(&outcome);
+        if told_staff {
+            next.staff_copy = StaffCopy {
+                told_at: Some(now),
+                owed_from: None,
+            };
+        }
         let stored = match self.log.update(a, &next).await {
             Ok(stored) => stored,
             Err(e) => {

@@ -134,6 +134,53 @@ impl Closures {
     }
 }
 
+/// Where a closure of the configuration comes from.
+#[derive(Debug, Clone, Copy, PartialEq, Eq, serde::Serialize)]
+#[serde(rename_all = "snake_case")]
+pub enum ClosureSource {
+    /// A Greek public holiday (`greek_public_holidays`).
+    PublicHoliday,
+    /// A date closed every year (`[[closures.annual]]`).
+    Annual,
+    /// A named date or range (`[[closures.periods]]`).
+    Period,
+}
+
+impl Closures {
+    /// The closures of the configuration that fall on `from`–`to` (inclusive), by first date:
+    /// each public holiday and annual date as a day of its own, each period whole (also when
+    /// it starts before `from` or ends after `to`).
+    pub fn between(&self, from: NaiveDate, to: NaiveDate) -> Vec<(ClosureSource, ClosedPeriod)> {
+        let day = |name: &str, date: NaiveDate| ClosedPeriod {
+            name: name.to_owned(),
+            from: date,
+            to: date,
+            hours: None,
+        };
+        let mut out = Vec::new();
+        for date in from.iter_days().take_while(|d| *d <= to) {
+            if self.greek_public_holidays {
+                if let Some(name) = greek_public_holiday(date) {
+                    out.push((ClosureSource::PublicHoliday, day(name, date)));
+                }
+            }
+            for a in &self.annual {
+                if a.month == date.month() && a.day == date.day() {
+                    out.push((ClosureSource::Annual, day(&a.name, date)));
+                }
+            }
+        }
+        out.extend(
+            self.periods
+                .iter()
+                .filter(|p| p.from <= to && from <= p.to)
+                .map(|p| (ClosureSource::Period, p.clone())),
+        );
+        out.sort_by_key(|(_, p)| (p.from, p.to));
+        out
+    }
+}
+
 /// Orthodox Easter Sunday of `year`, as a Gregorian date.
 ///
 /// Meeus' Julian-calendar algorithm, shifted by the Julian–Gregorian difference

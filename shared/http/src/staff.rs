@@ -15,6 +15,7 @@ use lambda_http::request::RequestContext;
 use lambda_http::{Request, RequestExt};
 use rantevou_app::{ClosureAdded, Erased};
 use rantevou_domain::appointment::{Appointment, MailKind, Status};
+use rantevou_domain::closure::{ClosedPeriod, ClosureSource, StaffClosure};
 use rantevou_domain::staff::{Actor, AuditEntry, StaffAccess, STAFF_GROUP};
 use serde::Serialize;
 use std::collections::HashMap;
@@ -310,13 +311,48 @@ pub fn agenda_json(
     })
 }
 
-/// `POST closures`: the closure, whether it was `stored` (not a preview), and the
-/// appointments on its days.
+/// `POST closures`: the closure (without an id in a preview: nothing was stored to remove),
+/// whether it was `stored`, the appointments on its days still there, and those it cancelled.
 pub fn closure_json(added: &ClosureAdded, stored: bool, tz: Tz) -> serde_json::Value {
+    let mut closure = serde_json::json!(added.closure);
+    if !stored {
+        if let Some(fields) = closure.as_object_mut() {
+            fields.remove("id");
+        }
+    }
+    let views = |list: &[Appointment]| {
+        list.iter()
+            .map(|a| StaffAppointmentView::of(a, None, tz))
+            .collect::<Vec<_>>()
+    };
     serde_json::json!({
-        "closure": added.closure,
+        "closure": closure,
         "stored": stored,
-        "affected": added.affected.iter().map(|a| StaffAppointmentView::of(a, None, tz)).collect::<Vec<_>>(),
+        "affected": views(&added.affected),
+        "cancelled": views(&added.cancelled),
+    })
+}
+
+/// `GET closures`: those staff added (removable), and those of the configuration from today
+/// for a year (`configured`, each with its `source`).
+pub fn closures_json(
+    added: &[StaffClosure],
+    configured: &[(ClosureSource, ClosedPeriod)],
+) -> serde_json::Value {
+    serde_json::json!({
+        "closures": added,
+        "configured": configured.iter().map(|(source, p)| {
+            let mut one = serde_json::json!({
+                "name": p.name,
+                "from": p.from,
+                "to": p.to,
+                "source": source,
+            });
+            if let (Some(h), Some(fields)) = (p.hours, one.as_object_mut()) {
+                fields.insert("hours".into(), serde_json::json!(h));
+            }
+            one
+        }).collect::<Vec<_>>(),
     })
 }
 

@@ -4,7 +4,7 @@
 
 import * as api from "./api.js";
 import { t } from "./texts.js";
-import { addDays, busy, field, fill, h, keepingFocus, page, showDone, showError, statusBox, today, when } from "./ui.js";
+import { addDays, busy, field, fill, h, keepingFocus, page, shortDay, showDone, showError, statusBox, today, when } from "./ui.js";
 
 // ---- closures -------------------------------------------------------------------------------
 
@@ -37,9 +37,12 @@ async function listLibraryAudit(record) {
     ? h("table", { class: "agenda" },
         h("thead", {}, h("tr", {}, [c.at, c.who, c.action, c.detail].map((x) => h("th", { scope: "col" }, x)))),
         h("tbody", {}, entries.map((e) => h("tr", {},
-          h("td", {}, when(e.at)), h("td", {}, e.who), h("td", {}, tx.actions[e.action] || e.action), h("td", {}, e.detail)))))
+          h("td", {}, when(e.at)), h("td", {}, e.who), h("td", {}, tx.actions[e.action] || e.action), h("td", {}, inWords(e.detail))))))
     : h("p", {}, tx.noAudit));
 }
+
+/** A detail of the record with its dates (a closure's, an export's range) in words. */
+const inWords = (detail) => detail.replace(/\b(\d{4}-\d{2}-\d{2})\b/g, (date) => shortDay(date));
 
 async function listClosures(list, box) {
   const tx = t();
@@ -51,56 +54,90 @@ async function listClosures(list, box) {
     return showError(box, e);
   }
   const hours = (x) => (x.hours ? `${x.hours.from.slice(0, 5)}–${x.hours.to.slice(0, 5)}` : tx.allDay);
-  fill(list, answer.closures.length
-    ? h("table", { class: "agenda" },
-        h("thead", {}, h("tr", {}, [c.name, c.from, c.to, c.hours].map((x) => h("th", { scope: "col" }, x)),
-          h("td", {}))),
-        h("tbody", {}, answer.closures.map((x) => h("tr", {},
-          h("th", { scope: "row" }, x.name), h("td", {}, x.from), h("td", {}, x.to), h("td", {}, hours(x)),
-          h("td", {}, h("button", { type: "button", class: "secondary", "aria-label": tx.removeNamed(x.name), onclick: (e) =>
-            busy(e.currentTarget, box, async () => {
-              await api.removeClosure(x.id);
-              await listClosures(list, box);
-              showDone(box, tx.closureRemoved);
-              document.querySelector("h1").focus();
-            }) }, tx.remove))))))
-    : h("p", {}, tx.noClosures));
+  const head = (...cols) => h("thead", {}, h("tr", {}, cols.map((x) => h("th", { scope: "col" }, x))));
+  const dates = (x) => [h("td", {}, shortDay(x.from)), h("td", {}, x.to === x.from ? "" : shortDay(x.to))];
+  const configured = answer.configured || [];
+  fill(list,
+    answer.closures.length
+      ? h("table", { class: "agenda" },
+          head(c.name, c.from, c.to, c.hours, c.remove),
+          h("tbody", {}, answer.closures.map((x) => h("tr", {},
+            h("th", { scope: "row" }, x.name), ...dates(x), h("td", {}, hours(x)),
+            h("td", {}, h("button", { type: "button", class: "secondary", "aria-label": tx.removeNamed(x.name), onclick: (e) =>
+              busy(e.currentTarget, box, async () => {
+                await api.removeClosure(x.id);
+                await listClosures(list, box);
+                showDone(box, tx.closureRemoved);
+                document.querySelector("h1").focus();
+              }) }, tx.remove))))))
+      : h("p", {}, tx.noClosures),
+    h("h2", { id: "configured-closures-h" }, tx.configuredHeading),
+    h("p", {}, tx.configuredIntro),
+    configured.length
+      ? h("table", { class: "agenda", "aria-labelledby": "configured-closures-h" },
+          head(c.name, c.from, c.to, c.source),
+          h("tbody", {}, configured.map((x) => h("tr", {},
+            h("th", { scope: "row" }, tx.holidayNames[x.name] || x.name), ...dates(x),
+            h("td", {}, tx.closureSources[x.source] || x.source)))))
+      : h("p", {}, tx.noConfigured));
 }
 
 function addForm(list, box) {
   const tx = t();
   const warning = h("div", { class: "notice error", role: "alert", hidden: true });
   const submit = h("button", { type: "submit" }, tx.addClosure);
+  // Offered once the preview found appointments: close and cancel them, each patron mailed.
+  const reasonField = field({ id: "closure-reason", label: tx.closureReasonLabel, attrs: { maxlength: 1000, "data-field": "cancel_reason" } });
+  const cancelAll = h("button", { type: "button" });
+  const offer = h("div", { class: "closure-cancel", hidden: true }, reasonField, cancelAll);
   let confirmed = false;
   const value = (id) => document.getElementById(id).value.trim();
+  const closure = () => {
+    const c = { name: value("closure-name"), from: value("closure-from") };
+    if (value("closure-to")) c.to = value("closure-to");
+    if (value("closure-from-time")) c.from_time = value("closure-from-time");
+    if (value("closure-to-time")) c.to_time = value("closure-to-time");
+    return c;
+  };
+  const reset = () => {
+    confirmed = false;
+    warning.hidden = true;
+    offer.hidden = true;
+    fill(submit, tx.addClosure);
+  };
+  const added = async (answer) => {
+    reset();
+    form.reset();
+    await listClosures(list, box);
+    const record = document.getElementById("library-audit-h")?.nextElementSibling;
+    if (record) await listLibraryAudit(record);
+    let done = tx.closureAdded;
+    if (answer.cancelled.length) done += ` ${tx.closureCancelled(answer.cancelled.length)}`;
+    if (answer.affected.length) done += ` ${tx.closureKept(answer.affected.length)}`;
+    showDone(box, done);
+  };
   const form = h("form", { onsubmit: (e) => {
     e.preventDefault();
-    const closure = { name: value("closure-name"), from: value("closure-from") };
-    if (value("closure-to")) closure.to = value("closure-to");
-    if (value("closure-from-time")) closure.from_time = value("closure-from-time");
-    if (value("closure-to-time")) closure.to_time = value("closure-to-time");
+    const c = closure();
     busy(submit, box, async () => {
       if (!confirmed) {
-        const preview = await api.addClosure({ ...closure, preview: true });
+        const preview = await api.addClosure({ ...c, preview: true });
         if (preview.affected.length) {
+          const n = preview.affected.length;
           confirmed = true;
           warning.hidden = false;
-          fill(warning, h("p", {}, tx.overlapWarning(preview.affected.length)),
+          fill(warning, h("p", {}, tx.overlapWarning(n)),
             h("ul", {}, preview.affected.map((a) => h("li", {},
               h("a", { href: `#appointment/${a.id}` }, `${when(a.start)} ${a.customer.name}`)))));
+          const reason = document.getElementById("closure-reason");
+          if (!reason.value) reason.value = tx.closureReasonDefault(c.name);
+          fill(cancelAll, tx.closeAndCancel(n));
+          offer.hidden = false;
           fill(submit, tx.addAnyway);
           return;
         }
       }
-      await api.addClosure(closure);
-      confirmed = false;
-      warning.hidden = true;
-      fill(submit, tx.addClosure);
-      form.reset();
-      await listClosures(list, box);
-      const record = document.getElementById("library-audit-h")?.nextElementSibling;
-      if (record) await listLibraryAudit(record);
-      showDone(box, tx.closureAdded);
+      await added(await api.addClosure(c));
     });
   } },
     field({ id: "closure-name", label: tx.closureName, required: true, attrs: { maxlength: 200, "data-field": "name" } }),
@@ -108,13 +145,13 @@ function addForm(list, box) {
     field({ id: "closure-to", label: tx.toDate, type: "date", attrs: { "data-field": "to" } }),
     field({ id: "closure-from-time", label: tx.fromTime, type: "time", hint: tx.hoursHint, attrs: { "data-field": "from_time" } }),
     field({ id: "closure-to-time", label: tx.toTime, type: "time", attrs: { "data-field": "to_time" } }),
-    warning, submit);
-  form.addEventListener("input", () => {
-    if (confirmed) {
-      confirmed = false;
-      warning.hidden = true;
-      fill(submit, tx.addClosure);
-    }
+    warning, offer, submit);
+  cancelAll.addEventListener("click", () =>
+    busy(cancelAll, box, async () => {
+      await added(await api.addClosure({ ...closure(), cancel_reason: value("closure-reason") }));
+    }));
+  form.addEventListener("input", (e) => {
+    if (confirmed && e.target.id !== "closure-reason") reset();
   });
   return h("section", { class: "action", "aria-labelledby": "add-closure-h" },
     h("h2", { id: "add-closure-h" }, tx.addClosureHeading), form);

@@ -25,6 +25,13 @@ export function dayName(date) {
     .format(new Date(Date.UTC(y, m - 1, d)));
 }
 
+/** A date (YYYY-MM-DD) short, for a table: "Πέμ 24 Δεκ 2026". */
+export function shortDay(date) {
+  const [y, m, d] = date.split("-").map(Number);
+  return new Intl.DateTimeFormat(t().locale, { weekday: "short", day: "numeric", month: "short", year: "numeric", timeZone: "UTC" })
+    .format(new Date(Date.UTC(y, m - 1, d)));
+}
+
 /** Today in the library's zone, YYYY-MM-DD. */
 /** An appointment's state in words, as time and the attendance mark tell it: booked, in
  * progress, and once over attended, a no-show or attendance not recorded (never "took place"

@@ -5,7 +5,7 @@ use super::{invalid, ClosureAdded, Staff, StaffError, Subject, MAX_RANGE_DAYS};
 use chrono::NaiveDate;
 use rand::rngs::OsRng;
 use rantevou_domain::appointment::Status;
-use rantevou_domain::closure::{ClosedHours, StaffClosure};
+use rantevou_domain::closure::{ClosedHours, ClosedPeriod, ClosureSource, StaffClosure};
 use rantevou_domain::staff::Actor;
 
 impl Staff {
@@ -27,6 +27,18 @@ impl Staff {
         }
         let closure = StaffClosure::new(name, from, to, hours, &mut OsRng)
             .ok_or_else(|| invalid("name", "give a name without control characters"))?;
+        if let Some(same) = self
+            .store
+            .staff_closures()
+            .await?
+            .into_iter()
+            .find(|c| c.from == from && c.to == to && c.hours == hours)
+        {
+            return Err(StaffError::DuplicateClosure {
+                id: same.id,
+                name: same.name,
+            });
+        }
         let affected = if (to - from).num_days() as u64 >= MAX_RANGE_DAYS {
             Vec::new()
         } else {
@@ -44,12 +56,18 @@ impl Staff {
                 })
                 .collect()
         };
-        Ok(ClosureAdded { closure, affected })
+        Ok(ClosureAdded {
+            closure,
+            affected,
+            cancelled: Vec::new(),
+        })
     }
 
     /// Closes `from`–`to` (inclusive; only `hours` of each day when given) for `name`, at
-    /// once; the appointments already there are returned for staff to handle (never cancelled
-    /// by it).
+    /// once. With `cancel_reason`, the appointments already there are then cancelled as staff,
+    /// each patron mailed that reason and each cancellation audited; one that cannot be (it
+    /// started, or the patron cancelled meanwhile) stays in `affected`, as do all of them
+    /// without it, for staff to handle.
     pub async fn add_closure(
         &self,
         by: &Actor,
@@ -57,8 +75,22 @@ impl Staff {
         to: NaiveDate,
         hours: Option<ClosedHours>,
         name: &str,
+        cancel_reason: Option<&str>,
     ) -> Result<ClosureAdded, StaffError> {
-        let added = self.preview_closure(by, from, to, hours, name).await?;
+        // Checked before anything is stored: a refused reason leaves no closure behind.
+        let reason = match cancel_reason {
+            Some(raw) if raw.trim().is_empty() => {
+                return Err(invalid("cancel_reason", "say why, for the patrons' mail"))
+            }
+            Some(raw) => Some(super::staff_reason(raw).map_err(|_| {
+                invalid(
+                    "cancel_reason",
+                    "at most 1000 characters, no control characters",
+                )
+            })?),
+            None => None,
+        };
+        let mut added = self.preview_closure(by, from, to, hours, name).await?;
         let c = &added.closure;
         self.store.add_closure(c).await?;
         tracing::info!(closure = %c.id, "closure added by staff");
@@ -74,12 +106,44 @@ impl Staff {
         let detail = format!("{} {when} {}", c.id, c.name);
         self.audit(by, "closure-add", Subject::Library, detail)
             .await;
+        if let Some(reason) = reason {
+            let mut kept = Vec::new();
+            for a in std::mem::take(&mut added.affected) {
+                match self.cancel_found(a.clone(), &reason).await {
+                    Ok(cancelled) => {
+                        self.audit(
+                            by,
+                            "cancel",
+                            Subject::Appointment(&cancelled),
+                            reason.to_string(),
+                        )
+                        .await;
+                        added.cancelled.push(cancelled);
+                    }
+                    Err(e) => {
+                        tracing::warn!(appointment = %a.id, error = %e, "not cancelled with the closure");
+                        kept.push(a);
+                    }
+                }
+            }
+            added.affected = kept;
+        }
         Ok(added)
     }
 
     /// The closures staff added.
     pub async fn closures(&self) -> Result<Vec<StaffClosure>, StaffError> {
         Ok(self.store.staff_closures().await?)
+    }
+
+    /// The closures of the configuration (public holidays, annual dates, periods in
+    /// `library.toml`) from today for a year, by date: they cannot be removed here, and are
+    /// listed so staff see every day the library is closed.
+    pub fn configured_closures(&self) -> Vec<(ClosureSource, ClosedPeriod)> {
+        let tz = self.ctx.config.library.timezone;
+        let today = self.ctx.now().with_timezone(&tz).date_naive();
+        let end = today + chrono::Days::new(MAX_RANGE_DAYS - 1);
+        self.ctx.config.closures.between(today, end)
     }
 
     /// Removes closure `id`: its days are offered again at once.

@@ -62,6 +62,14 @@ pub enum StaffError {
     /// No closure with that id.
     #[error("no closure {0} (see `rantevou closure list`)")]
     NoClosure(String),
+    /// A closure of the same days (and hours) is there already.
+    #[error("closure {id} ({name}) already closes these days")]
+    DuplicateClosure {
+        /// The closure there.
+        id: String,
+        /// Its name.
+        name: String,
+    },
     /// Outside what the person may reach (another provider, or a library-wide operation
     /// for staff limited to some providers).
     #[error("not allowed: {0}")]
@@ -92,13 +100,16 @@ fn invalid(field: &'static str, message: impl Into<String>) -> StaffError {
     }
 }
 
-/// A closure added, and the appointments on its days (never cancelled by it: staff decide).
+/// A closure added, the appointments on its days it cancelled (only when asked to), and
+/// those still there.
 #[derive(Debug, Clone)]
 pub struct ClosureAdded {
     /// The closure.
     pub closure: StaffClosure,
-    /// Booked (or held) appointments on its days.
+    /// Booked (or held) appointments on its days, still there.
     pub affected: Vec<Appointment>,
+    /// Those it cancelled, each patron mailed.
+    pub cancelled: Vec<Appointment>,
 }
 
 /// What erasing a patron did.

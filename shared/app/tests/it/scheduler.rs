@@ -265,7 +265,7 @@ async fn a_closure_hides_its_days_at_once_and_refuses_their_booking(store: Arc<d
     assert_eq!(free(&w).await, 17);
     let staff = w.staff();
     let added = staff
-        .add_closure(&by(), day, day, None, "Εκπαίδευση")
+        .add_closure(&by(), day, day, None, "Εκπαίδευση", None)
         .await
         .unwrap();
     assert_eq!(free(&w).await, 0, "closed at once");
@@ -296,6 +296,98 @@ async fn a_closure_hides_its_days_at_once_and_refuses_their_booking(store: Arc<d
         .unwrap();
     assert_eq!(free(&w).await, 17, "offered again");
     assert!(booking.book(request).await.is_ok());
+}
+
+async fn a_closure_cancels_what_is_there_when_asked_one_mail_each_audited_and_is_not_added_twice(
+    store: Arc<dyn Store>,
+) {
+    let w = World::new(config(Meeting::Manual, vec![]), store);
+    let day = chrono::NaiveDate::from_ymd_opt(2026, 12, 1).unwrap();
+    let anna = w.book(dec1(9, 0), "Anna").await;
+    let babis = w.book(dec1(11, 0), "Babis").await;
+    let christos = w.book(dec1(14, 0), "Christos").await;
+    w.mailer.take();
+    let staff = w.staff();
+    // A refused reason stores nothing: no closure, nobody cancelled.
+    let blank = staff
+        .add_closure(&by(), day, day, None, "Απεργία", Some("  "))
+        .await;
+    assert!(
+        matches!(
+            blank,
+            Err(StaffError::Invalid {
+                field: "cancel_reason",
+                ..
+            })
+        ),
+        "{blank:?}"
+    );
+    assert!(staff.closures().await.unwrap().is_empty());
+    // Only the morning: Christos's 14:00 is not on it.
+    let morning = rantevou_domain::closure::ClosedHours::new(
+        chrono::NaiveTime::from_hms_opt(8, 0, 0).unwrap(),
+        chrono::NaiveTime::from_hms_opt(13, 0, 0).unwrap(),
+    );
+    let reason = "Η Βιβλιοθήκη μένει κλειστή λόγω απεργίας.";
+    let added = staff
+        .add_closure(&by(), day, day, morning, "Απεργία", Some(reason))
+        .await
+        .unwrap();
+    assert!(added.affected.is_empty(), "{:?}", added.affected);
+    let mut cancelled: Vec<_> = added.cancelled.iter().map(|a| a.id).collect();
+    cancelled.sort();
+    let mut expected = vec![anna.id, babis.id];
+    expected.sort();
+    assert_eq!(cancelled, expected);
+    for a in [&anna, &babis] {
+        let read = w.store.get(a.id, dec1(7, 0)).await.unwrap().unwrap();
+        assert!(!read.is_booked(), "{} cancelled", a.id);
+        let (_, audit) = staff.appointment(&by(), &a.id.to_string()).await.unwrap();
+        assert!(
+            audit
+                .iter()
+                .any(|e| e.action == "cancel" && e.detail == reason),
+            "audited: {audit:?}"
+        );
+    }
+    let still = w.store.get(christos.id, dec1(7, 0)).await.unwrap().unwrap();
+    assert!(still.is_booked(), "the afternoon is not closed");
+    let mails = w.mailer.take();
+    for name in ["anna", "babis"] {
+        let theirs: Vec<_> = mails
+            .iter()
+            .filter(|m| m.to.iter().any(|t| t.contains(name)))
+            .collect();
+        assert_eq!(theirs.len(), 1, "one mail to {name}: {mails:?}");
+        assert!(theirs[0].text.contains(reason), "{}", theirs[0].text);
+    }
+    assert!(!mails
+        .iter()
+        .any(|m| m.to.iter().any(|t| t.contains("christos"))));
+    // The same closure again is refused, naming the one there; a preview says so as well.
+    for preview in [false, true] {
+        let again = if preview {
+            staff
+                .preview_closure(&by(), day, day, morning, "Απεργία ξανά")
+                .await
+        } else {
+            staff
+                .add_closure(&by(), day, day, morning, "Απεργία ξανά", None)
+                .await
+        };
+        match again {
+            Err(StaffError::DuplicateClosure { id, name }) => {
+                assert_eq!((id, name), (added.closure.id.clone(), "Απεργία".to_owned()))
+            }
+            other => panic!("not refused: {other:?}"),
+        }
+    }
+    assert_eq!(staff.closures().await.unwrap().len(), 1);
+    // Other hours of that day are another closure.
+    assert!(staff
+        .add_closure(&by(), day, day, None, "Όλη μέρα", None)
+        .await
+        .is_ok());
 }
 
 async fn staff_change_the_link_and_it_is_mailed_at_once_with_a_higher_sequence(
@@ -521,5 +613,6 @@ both_stores!(
     reminders_go_exactly_once_under_two_overlapping_runs,
     a_crash_between_send_and_record_repeats_that_one_mail_identically,
     a_closure_hides_its_days_at_once_and_refuses_their_booking,
+    a_closure_cancels_what_is_there_when_asked_one_mail_each_audited_and_is_not_added_twice,
     staff_change_the_link_and_it_is_mailed_at_once_with_a_higher_sequence,
 );

@@ -51,7 +51,7 @@ async fn staff_limited_to_a_provider_see_and_change_only_its_appointments(store:
     assert!(forbidden(staff.cancel(&sip_only, &theirs_id, "x").await));
     assert!(forbidden(
         staff
-            .add_closure(&sip_only, day, day, None, "Εκπαίδευση")
+            .add_closure(&sip_only, day, day, None, "Εκπαίδευση", None)
             .await
     ));
     assert!(forbidden(

@@ -520,6 +520,45 @@ async fn a_queue_of_failing_mail_never_holds_up_the_mail_behind_it() {
         .any(|m| m.to == ["fine@example.org"]));
 }
 
+#[tokio::test]
+async fn the_providers_copy_of_a_booking_goes_when_it_is_made_even_while_the_patrons_mail_fails() {
+    let w = World::new(false);
+    let failing = Arc::new(FailsFor(Mutex::new("anna".into()), Recorder::default()));
+    let keys = Arc::new(rantevou_testkit::keys());
+    let mail = MailDelivery::new(w.ctx.clone(), failing.clone(), w.store.clone());
+    let booking = Booking::new(w.ctx.clone(), w.store.clone(), mail, keys.clone());
+    let mut r = request(&start(12, 0));
+    r.patron = rantevou_testkit::patron_input("Anna");
+    booking.book(r).await.unwrap();
+    let to_provider = |f: &FailsFor| {
+        f.1.sent
+            .lock()
+            .unwrap()
+            .iter()
+            .filter(|m| m.to.iter().all(|t| !t.starts_with("anna")))
+            .map(|m| m.subject.clone())
+            .collect::<Vec<_>>()
+    };
+    let copies = to_provider(&failing);
+    assert_eq!(copies.len(), 1, "the copy went at booking: {copies:?}");
+    // Mail works again: the patron's confirmation goes, and the copy is not sent twice.
+    *failing.0.lock().unwrap() = "nobody".into();
+    let later = w.at(2);
+    let retry = MailRetry::new(
+        MailDelivery::new(later.ctx.clone(), failing.clone(), later.store.clone()),
+        later.store.clone(),
+        keys,
+    );
+    let report = retry.retry_pending(10).await.unwrap();
+    assert_eq!((report.sent, report.failed), (1, 0), "{report:?}");
+    let sent = failing.1.sent.lock().unwrap().clone();
+    assert!(
+        sent.iter().any(|m| m.to == ["anna@example.org"]),
+        "{sent:?}"
+    );
+    assert_eq!(to_provider(&failing), copies, "one copy of the booking");
+}
+
 /// Fails (for now) every mail to an address starting with `.0`; records the rest.
 struct FailsFor(Mutex<String>, Recorder);
 

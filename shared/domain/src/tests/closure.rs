@@ -92,3 +92,82 @@ fn closures_combine_holidays_annual_dates_and_periods() {
     };
     assert_eq!(without_holidays.closed_on(d(2026, 12, 25)), None);
 }
+
+#[test]
+fn the_configured_closures_of_a_range_are_listed_by_date() {
+    let closures = Closures {
+        greek_public_holidays: true,
+        annual: vec![AnnualClosure {
+            name: "Polytechnic".into(),
+            month: 11,
+            day: 17,
+        }],
+        periods: vec![
+            ClosedPeriod {
+                name: "Christmas break".into(),
+                from: d(2026, 12, 20),
+                to: d(2027, 1, 7),
+                hours: None,
+            },
+            ClosedPeriod {
+                name: "Summer".into(),
+                from: d(2027, 8, 1),
+                to: d(2027, 8, 31),
+                hours: None,
+            },
+        ],
+    };
+    let listed: Vec<(ClosureSource, NaiveDate, NaiveDate, String)> = closures
+        .between(d(2026, 11, 1), d(2027, 1, 6))
+        .into_iter()
+        .map(|(s, p)| (s, p.from, p.to, p.name))
+        .collect();
+    assert_eq!(
+        listed,
+        vec![
+            (
+                ClosureSource::Annual,
+                d(2026, 11, 17),
+                d(2026, 11, 17),
+                "Polytechnic".into()
+            ),
+            (
+                ClosureSource::Period,
+                d(2026, 12, 20),
+                d(2027, 1, 7),
+                "Christmas break".into()
+            ),
+            (
+                ClosureSource::PublicHoliday,
+                d(2026, 12, 25),
+                d(2026, 12, 25),
+                "Christmas Day".into()
+            ),
+            (
+                ClosureSource::PublicHoliday,
+                d(2026, 12, 26),
+                d(2026, 12, 26),
+                "Synaxis of the Mother of God".into()
+            ),
+            (
+                ClosureSource::PublicHoliday,
+                d(2027, 1, 1),
+                d(2027, 1, 1),
+                "New Year's Day".into()
+            ),
+            (
+                ClosureSource::PublicHoliday,
+                d(2027, 1, 6),
+                d(2027, 1, 6),
+                "Epiphany".into()
+            ),
+        ]
+    );
+    // Without the public holidays, only what the library configured.
+    let own = Closures {
+        greek_public_holidays: false,
+        ..closures
+    };
+    assert_eq!(own.between(d(2026, 12, 21), d(2026, 12, 31)).len(), 1);
+    assert!(own.between(d(2027, 2, 1), d(2027, 2, 28)).is_empty());
+}

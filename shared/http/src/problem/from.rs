@@ -183,6 +183,10 @@ impl From<StaffError> for ApiError {
             StaffError::Invalid { field, message } => {
                 ApiError::Validation(vec![FieldProblem::new(field, "invalid", message)])
             }
+            // Said at the first date, where the console's form has it.
+            StaffError::DuplicateClosure { .. } => {
+                ApiError::Validation(vec![FieldProblem::new("from", "duplicate", e.to_string())])
+            }
             StaffError::Forbidden(what) => ApiError::Forbidden {
                 detail: format!("not allowed: {what}"),
             },
