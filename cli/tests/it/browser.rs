@@ -26,6 +26,7 @@ fn run_with(file: &str, serve_args: &[&str]) {
     let dir = browser_dir();
     let ready = dir.join("node_modules/playwright-core").is_dir()
         && dir.join("node_modules/axe-core").is_dir()
+        && dir.join("node_modules/lighthouse").is_dir()
         && (std::path::Path::new("/usr/bin/chromium").exists()
             || std::env::var_os("CHROMIUM").is_some());
     let how = "run infra/bin/browser-deps once";
@@ -68,6 +69,11 @@ fn a_held_booking_confirmed_from_its_mail() {
     assert!(sample.contains("hold_minutes = 30 "));
     std::fs::write(&config, sample).unwrap();
     run_with("held.test.mjs", &["--config", config.to_str().unwrap()]);
+}
+
+#[test]
+fn lighthouse_on_a_phone_the_pages_keep_still_and_score_100_for_accessibility() {
+    run("lighthouse.test.mjs");
 }
 
 #[test]

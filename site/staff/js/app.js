@@ -31,7 +31,7 @@ function dress() {
 
 function signInPage(problem) {
   const tx = t();
-  document.getElementById("staff-nav").hidden = true;
+  document.getElementById("staff-nav").classList.add("pending");
   const { main, h1 } = page(tx.signInHeading);
   const box = statusBox();
   main.append(box);
@@ -88,7 +88,7 @@ async function start() {
     }
     return signInPage(e);
   }
-  document.getElementById("staff-nav").hidden = false;
+  document.getElementById("staff-nav").classList.remove("pending");
   dress();
   await route();
 }
