@@ -14,7 +14,9 @@ export async function closures() {
   const box = statusBox();
   const list = h("div", {});
   const record = h("div", {});
+  // The configuration's closures after the form: a year of them would push it off the screen.
   main.append(h("p", {}, tx.closuresIntro), box, list, addForm(list, box),
+    h("section", { class: "action", id: "configured-closures", "aria-labelledby": "configured-closures-h" }),
     h("section", { class: "action", "aria-labelledby": "library-audit-h" },
       h("h2", { id: "library-audit-h" }, tx.libraryAuditHeading), record));
   await listClosures(list, box);
@@ -57,6 +59,19 @@ async function listClosures(list, box) {
   const head = (...cols) => h("thead", {}, h("tr", {}, cols.map((x) => h("th", { scope: "col" }, x))));
   const dates = (x) => [h("td", {}, shortDay(x.from)), h("td", {}, x.to === x.from ? "" : shortDay(x.to))];
   const configured = answer.configured || [];
+  const section = document.getElementById("configured-closures");
+  if (section) {
+    fill(section,
+      h("h2", { id: "configured-closures-h" }, tx.configuredHeading),
+      h("p", {}, tx.configuredIntro),
+      configured.length
+        ? h("table", { class: "agenda", "aria-labelledby": "configured-closures-h" },
+            head(c.name, c.from, c.to, c.source),
+            h("tbody", {}, configured.map((x) => h("tr", {},
+              h("th", { scope: "row" }, tx.holidayNames[x.name] || x.name), ...dates(x),
+              h("td", {}, tx.closureSources[x.source] || x.source)))))
+        : h("p", {}, tx.noConfigured));
+  }
   fill(list,
     answer.closures.length
       ? h("table", { class: "agenda" },
@@ -70,16 +85,7 @@ async function listClosures(list, box) {
                 showDone(box, tx.closureRemoved);
                 document.querySelector("h1").focus();
               }) }, tx.remove))))))
-      : h("p", {}, tx.noClosures),
-    h("h2", { id: "configured-closures-h" }, tx.configuredHeading),
-    h("p", {}, tx.configuredIntro),
-    configured.length
-      ? h("table", { class: "agenda", "aria-labelledby": "configured-closures-h" },
-          head(c.name, c.from, c.to, c.source),
-          h("tbody", {}, configured.map((x) => h("tr", {},
-            h("th", { scope: "row" }, tx.holidayNames[x.name] || x.name), ...dates(x),
-            h("td", {}, tx.closureSources[x.source] || x.source)))))
-      : h("p", {}, tx.noConfigured));
+      : h("p", {}, tx.noClosures));
 }
 
 function addForm(list, box) {
@@ -104,6 +110,7 @@ function addForm(list, box) {
     warning.hidden = true;
     offer.hidden = true;
     fill(submit, tx.addClosure);
+    submit.classList.remove("secondary");
   };
   const added = async (answer) => {
     reset();
@@ -134,6 +141,7 @@ function addForm(list, box) {
           fill(cancelAll, tx.closeAndCancel(n));
           offer.hidden = false;
           fill(submit, tx.addAnyway);
+          submit.classList.add("secondary");
           return;
         }
       }
