@@ -430,6 +430,8 @@ impl MailRetry {
                 MailKind::Moved => !a.is_booked(),
                 // A link set meanwhile, or cancelled: nothing is missing any more.
                 MailKind::LinkMissing => !a.is_booked() || a.meeting.url.is_some(),
+                // Marked a no-show since, or cancelled: no thanks.
+                MailKind::FollowUp => !a.is_booked() || !a.attendance.is_some_and(|at| at.attended),
                 MailKind::Cancellation | MailKind::Link | MailKind::Reminder => false,
             };
             if stale {
@@ -486,7 +488,8 @@ impl MailRetry {
     ) -> Result<Option<Option<String>>, StoreError> {
         let links = &self.delivery.ctx.links;
         let token = match kind {
-            MailKind::Cancellation => return Ok(Some(None)),
+            // The thank-you links the library's site and survey, not the appointment.
+            MailKind::Cancellation | MailKind::FollowUp => return Ok(Some(None)),
             // The provider's alert links the console, where the link is sent from.
             MailKind::LinkMissing => return Ok(Some(Some(links.console_url(&a.id)))),
             // A retired key: a reminder or the link mail goes without the manage link rather

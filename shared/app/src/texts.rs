@@ -188,6 +188,13 @@ pub struct MailTexts {
     pub reminder_heading: String,
     pub reminder_intro: String,
     pub reminder_link_later: String,
+    /// The thank-you after an attended consultation.
+    pub follow_up_heading: String,
+    pub follow_up_intro: String,
+    /// The survey's link in it.
+    pub follow_up_survey: String,
+    /// The booking page's link in it.
+    pub follow_up_again: String,
     /// `{cancel}` filled in with the cutoff in words, `{email}` with the library's address.
     pub policy_note: String,
     pub moved_heading: String,

@@ -80,7 +80,10 @@ impl Suppression {
             // The alert that a link is missing goes to the library, not to the address.
             _ if kind == MailKind::LinkMissing => false,
             Suppression::Bounced { .. } => true,
-            Suppression::Complained { .. } => matches!(kind, MailKind::Reminder),
+            // A complaint stops what the patron did not ask for: reminders, the thank-you.
+            Suppression::Complained { .. } => {
+                matches!(kind, MailKind::Reminder | MailKind::FollowUp)
+            }
         }
     }
 
@@ -114,8 +117,8 @@ impl Appointment {
             Some(MailKind::Link) => {
                 self.meeting.due.get_or_insert(now);
             }
-            // The provider's own mail: nothing owed to the patron.
-            Some(MailKind::Reminder | MailKind::LinkMissing) | None => {}
+            // The provider's own mail, or a courtesy: nothing owed to the patron.
+            Some(MailKind::Reminder | MailKind::LinkMissing | MailKind::FollowUp) | None => {}
             Some(kind) => {
                 if !self.pending_mail.contains(&kind) {
                     self.pending_mail.push(kind);
@@ -127,10 +130,11 @@ impl Appointment {
         )))
     }
 
-    /// The appointment after its patron complained at `now`: no reminders any more (the rest
-    /// is what the patron asked for).
+    /// The appointment after its patron complained at `now`: no reminders and no thank-you any
+    /// more (the rest is what the patron asked for).
     pub fn after_complaint(mut self, now: DateTime<Utc>) -> Appointment {
         self.reminders.clear();
+        self.follow_up_due = None;
         self.reschedule(now);
         self
     }

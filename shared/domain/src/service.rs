@@ -21,6 +21,26 @@ pub struct Service {
     pub buffer_minutes: u32,
     /// Providers offering this service, in the order "any provider" tries them.
     pub providers: Vec<ProviderId>,
+    /// The thank-you mailed after an attended consultation, if the library sends one.
+    pub follow_up: Option<FollowUp>,
+}
+
+/// The mail after an attended consultation: a thank-you with the library's links and, if the
+/// library has one, its survey; sent `after_minutes` after the end (or when staff mark the
+/// attendance, if later), in the patron's language.
+#[derive(Debug, Clone, PartialEq, Eq)]
+pub struct FollowUp {
+    /// How long after the end it goes.
+    pub after_minutes: u32,
+    /// The library's survey, if any.
+    pub survey_url: Option<String>,
+}
+
+impl FollowUp {
+    /// How long after the end it goes.
+    pub fn after(&self) -> Duration {
+        Duration::minutes(i64::from(self.after_minutes))
+    }
 }
 
 impl Service {

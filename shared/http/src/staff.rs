@@ -173,6 +173,8 @@ pub struct MailView {
     pending: Vec<&'static str>,
     /// Reminders still to come.
     reminders_due: Vec<String>,
+    /// When the thank-you after the consultation goes (`null`: none to come).
+    follow_up_due: Option<String>,
     /// Why delivery was given up (`null`: it was not).
     failure: Option<String>,
     /// What kind of failure, for the console's words: `bounced` (the address does not exist:
@@ -244,6 +246,7 @@ impl StaffAppointmentView {
                     .collect(),
                 pending: a.pending_mail.iter().map(|k| k.name()).collect(),
                 reminders_due: a.reminders.iter().map(|t| at(*t)).collect(),
+                follow_up_due: a.follow_up_due.map(at),
                 failure: a.delivery.failure.clone(),
                 failure_kind: a.delivery.failure.as_ref().map(|why| {
                     if a.bounced() {

@@ -123,6 +123,9 @@ pub struct AppointmentRecord {
     /// The start the provider's mailbox last knew, while a folded copy is owed.
     #[serde(default)]
     pub staff_owed_from: Option<String>,
+    /// When the thank-you after the consultation is due (Unix seconds), until sent.
+    #[serde(default)]
+    pub follow_up_due: Option<i64>,
 }
 
 impl AppointmentRecord {
@@ -139,7 +142,8 @@ impl AppointmentRecord {
     pub fn in_mail_queue(&self) -> bool {
         let timed = self.link_due.is_some()
             || !self.reminders_due.is_empty()
-            || self.staff_owed_from.is_some();
+            || self.staff_owed_from.is_some()
+            || self.follow_up_due.is_some();
         (self.mail_pending() || timed) && self.mail_failure.is_none() && self.mail_due.is_some()
     }
 }
@@ -256,6 +260,7 @@ impl From<&Appointment> for AppointmentRecord {
             moves: a.moves,
             staff_told_at: a.staff_copy.told_at.map(instant_text),
             staff_owed_from: a.staff_copy.owed_from.map(instant_text),
+            follow_up_due: a.follow_up_due.map(|t| t.timestamp()),
         }
     }
 }
@@ -404,6 +409,10 @@ impl TryFrom<AppointmentRecord> for Appointment {
                     .map(|t| parse_instant("staff_owed_from", t))
                     .transpose()?,
             },
+            follow_up_due: r
+                .follow_up_due
+                .map(|t| unix("follow_up_due", t))
+                .transpose()?,
         })
     }
 }

@@ -66,6 +66,7 @@ function mailSection(a) {
     ...a.mail.sent.map((m) => h("li", {}, tx.mailSent(kind(m.kind), when(m.at)))),
     ...a.mail.pending.map((k) => h("li", {}, tx.mailPending(kind(k)))),
     ...a.mail.reminders_due.map((at) => h("li", {}, tx.reminderDue(when(at)))),
+    ...(a.mail.follow_up_due ? [h("li", {}, tx.followUpDue(when(a.mail.follow_up_due)))] : []),
   ];
   return h("section", { class: "action", "aria-labelledby": "mail-h" },
     h("h2", { id: "mail-h" }, tx.mailHeading),

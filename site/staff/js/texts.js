@@ -68,10 +68,11 @@ const el = {
   meetingSent: "στάλθηκε",
   none: "—",
   mailHeading: "Μηνύματα",
-  mailKinds: { "confirm-request": "Αίτημα επιβεβαίωσης", confirmation: "Επιβεβαίωση", cancellation: "Ακύρωση", link: "Σύνδεσμος", reminder: "Υπενθύμιση", moved: "Αλλαγή ώρας", "link-missing": "Ειδοποίηση: λείπει ο σύνδεσμος" },
+  mailKinds: { "confirm-request": "Αίτημα επιβεβαίωσης", confirmation: "Επιβεβαίωση", cancellation: "Ακύρωση", link: "Σύνδεσμος", reminder: "Υπενθύμιση", moved: "Αλλαγή ώρας", "link-missing": "Ειδοποίηση: λείπει ο σύνδεσμος", "follow-up": "Ευχαριστήριο" },
   mailSent: (kind, at) => `${kind}: στάλθηκε ${at}`,
   mailPending: (kind) => `${kind}: εκκρεμεί`,
   reminderDue: (at) => `Υπενθύμιση: ${at}`,
+  followUpDue: (at) => `Ευχαριστήριο email: ${at}`,
   mailFailure: (why, kind, attempts) => kind === "bounced"
     ? `Η διεύθυνση email δεν υπάρχει ή δεν δέχεται μηνύματα: τίποτα δεν στέλνεται πια εκεί. Διορθώστε τη διεύθυνση και στείλτε ξανά. (Ο διακομιστής: ${serverSaid(why)})`
     : kind === "retries"
@@ -238,10 +239,11 @@ const en = {
   meetingSent: "sent",
   none: "—",
   mailHeading: "Mail",
-  mailKinds: { "confirm-request": "Request to confirm", confirmation: "Confirmation", cancellation: "Cancellation", link: "Link", reminder: "Reminder", moved: "Moved", "link-missing": "Alert: link missing" },
+  mailKinds: { "confirm-request": "Request to confirm", confirmation: "Confirmation", cancellation: "Cancellation", link: "Link", reminder: "Reminder", moved: "Moved", "link-missing": "Alert: link missing", "follow-up": "Thank-you" },
   mailSent: (kind, at) => `${kind}: sent ${at}`,
   mailPending: (kind) => `${kind}: pending`,
   reminderDue: (at) => `Reminder: ${at}`,
+  followUpDue: (at) => `Thank-you mail: ${at}`,
   mailFailure: (why, kind, attempts) => kind === "bounced"
     ? `The email address does not exist or refuses mail: nothing is sent there any more. Correct the address and send again. (The server said: ${serverSaid(why)})`
     : kind === "retries"

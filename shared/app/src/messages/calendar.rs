@@ -45,7 +45,10 @@ impl Update {
     /// booked yet) or a reminder (nothing changes).
     pub fn of(kind: MailKind) -> Option<Update> {
         match kind {
-            MailKind::ConfirmRequest | MailKind::Reminder | MailKind::LinkMissing => None,
+            MailKind::ConfirmRequest
+            | MailKind::Reminder
+            | MailKind::LinkMissing
+            | MailKind::FollowUp => None,
             MailKind::Confirmation => Some(Update::Request),
             MailKind::Link => Some(Update::Link),
             MailKind::Cancellation => Some(Update::Cancel),

@@ -120,6 +120,14 @@ fn environment() -> &'static Environment<'static> {
             ),
             ("waitlist.txt", include_str!("../../templates/waitlist.txt")),
             (
+                "follow-up.txt",
+                include_str!("../../templates/follow-up.txt"),
+            ),
+            (
+                "follow-up.html",
+                include_str!("../../templates/follow-up.html"),
+            ),
+            (
                 "waitlist.html",
                 include_str!("../../templates/waitlist.html"),
             ),
@@ -143,6 +151,7 @@ fn heading_intro(kind: MailKind, lang: Language) -> (&'static str, &'static str)
         MailKind::Reminder => (&t.reminder_heading, &t.reminder_intro),
         MailKind::Moved => (&t.moved_heading, &t.moved_intro),
         MailKind::LinkMissing => (&t.link_missing_subject, &t.link_missing_intro),
+        MailKind::FollowUp => (&t.follow_up_heading, &t.follow_up_intro),
     }
 }
 
@@ -290,6 +299,41 @@ fn timed(
     Ok(to_patron(a, kind, subject, body, attachments, now))
 }
 
+/// The thank-you after an attended consultation, to the patron only, in their language: the
+/// consultation, the service's survey (if the library has one) and the booking page; no
+/// calendar file (nothing changes in their calendar).
+fn follow_up(
+    a: &Appointment,
+    config: &LibraryConfig,
+    now: DateTime<Utc>,
+) -> Result<OutgoingMail, RenderError> {
+    let kind = MailKind::FollowUp;
+    let lang = a.patron.language;
+    let (heading, intro) = heading_intro(kind, lang);
+    let d = Details::of(a, config, lang);
+    let survey_url = config
+        .service(a.service.as_str())
+        .and_then(|s| s.follow_up.as_ref())
+        .and_then(|f| f.survey_url.as_deref());
+    let ctx = context! {
+        service => d.service,
+        provider => d.provider,
+        start => d.start,
+        survey_url,
+        book_url => config.library.site_url.as_str(),
+        ..frame(config, lang, heading, intro)
+    };
+    let body = render_pair("follow-up", &ctx, kind)?;
+    Ok(to_patron(
+        a,
+        kind,
+        heading.to_owned(),
+        body,
+        Vec::new(),
+        now,
+    ))
+}
+
 /// What a message of `kind` about `a` for `audience` is, for the mail service's tags.
 fn about(a: &Appointment, kind: MailKind, audience: Audience) -> Option<MailAbout> {
     Some(MailAbout {
@@ -365,6 +409,7 @@ pub fn messages_with(
         MailKind::ConfirmRequest => return Ok(vec![confirm_request(a, config, link, now)?]),
         MailKind::Link | MailKind::Reminder => return Ok(vec![timed(kind, a, config, link, now)?]),
         MailKind::LinkMissing => return Ok(vec![link_missing(a, config, link, now)?]),
+        MailKind::FollowUp => return Ok(vec![follow_up(a, config, now)?]),
         MailKind::Confirmation => calendar::Update::Request,
         MailKind::Cancellation => calendar::Update::Cancel,
         MailKind::Moved => calendar::Update::Move,

@@ -54,7 +54,12 @@ impl Staff {
     ) -> Result<Appointment, StaffError> {
         let a = self.find(by, id).await?;
         let now = self.ctx.now();
-        if let Err(e) = a.clone().marked(attended, now) {
+        let follow_up = self
+            .ctx
+            .config
+            .service(a.service.as_str())
+            .and_then(|s| s.follow_up.clone());
+        if let Err(e) = a.clone().marked(attended, now, follow_up.as_ref()) {
             return Err(StaffError::NotApplicable {
                 id: id.to_owned(),
                 why: e.to_string(),
@@ -63,7 +68,10 @@ impl Staff {
         // A fresh read after another write (a mail recorded) is marked the same way; one
         // cancelled meanwhile is left as it is.
         let stored = update_fresh(&*self.store, a, now, move |fresh| {
-            fresh.clone().marked(attended, now).unwrap_or(fresh)
+            fresh
+                .clone()
+                .marked(attended, now, follow_up.as_ref())
+                .unwrap_or(fresh)
         })
         .await?
         .ok_or_else(|| StaffError::NotFound(id.to_owned()))?;

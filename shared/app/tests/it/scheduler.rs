@@ -390,6 +390,84 @@ async fn a_closure_cancels_what_is_there_when_asked_one_mail_each_audited_and_is
         .is_ok());
 }
 
+async fn an_attended_consultation_gets_one_thank_you_after_its_end_and_a_no_show_none(
+    store: Arc<dyn Store>,
+) {
+    let mut cfg = config(Meeting::Manual, vec![]);
+    cfg.services[0].follow_up = Some(rantevou_domain::service::FollowUp {
+        after_minutes: 60,
+        survey_url: Some("https://survey.example.org/uom?x=1".into()),
+    });
+    let w = World::new(cfg, store);
+    let anna = w.book(dec1(9, 0), "Anna").await;
+    let babis = w.book(dec1(10, 0), "Babis").await;
+    w.mailer.take();
+    let thanks = |mails: Vec<OutgoingMail>| -> Vec<OutgoingMail> {
+        mails
+            .into_iter()
+            .filter(|m| m.subject == "Ευχαριστούμε που ήρθατε")
+            .collect()
+    };
+    let mark = |at, a: &Appointment, attended| {
+        let staff = w.at(at).staff();
+        let id = a.id.to_string();
+        async move { staff.set_attendance(&by(), &id, attended).await.unwrap() }
+    };
+    let marked = mark(dec1(9, 25), &anna, true).await;
+    assert_eq!(
+        marked.follow_up_due,
+        Some(dec1(10, 20)),
+        "an hour after 09:20"
+    );
+    mark(dec1(10, 25), &babis, false).await;
+    w.at(dec1(10, 19)).run().await;
+    assert!(
+        thanks(w.mailer.take()).is_empty(),
+        "not before the hour is up"
+    );
+    w.at(dec1(10, 30)).run().await;
+    let sent = thanks(w.mailer.take());
+    assert_eq!(sent.len(), 1, "Anna's only, not the no-show's");
+    assert_eq!(sent[0].to, ["anna@example.org"]);
+    assert!(
+        sent[0].text.contains("https://survey.example.org/uom?x=1"),
+        "{}",
+        sent[0].text
+    );
+    assert!(
+        sent[0].html.contains("https://survey.example.org/uom?x=1"),
+        "{}",
+        sent[0].html
+    );
+    assert!(sent[0].attachments.is_empty(), "nothing for the calendar");
+    // Once: marking her again or running again sends nothing more.
+    mark(dec1(12, 0), &anna, true).await;
+    w.at(dec1(12, 1)).run().await;
+    assert!(thanks(w.mailer.take()).is_empty());
+    // A no-show corrected to attended after the hour gets it at once.
+    let corrected = mark(dec1(12, 5), &babis, true).await;
+    assert_eq!(corrected.follow_up_due, Some(dec1(12, 5)));
+    w.at(dec1(12, 5)).run().await;
+    let late = thanks(w.mailer.take());
+    assert_eq!(late.len(), 1);
+    assert_eq!(late[0].to, ["babis@example.org"]);
+    // Without a follow_up on the service: nothing, and nothing due.
+    let mut plain = config(Meeting::Manual, vec![]);
+    plain.services[0].follow_up = None;
+    let w = World::new(plain, w.store.clone());
+    let christos = w.book(dec1(11, 0), "Christos").await;
+    let marked = mark_in(&w, dec1(11, 5), &christos).await;
+    assert_eq!(marked.follow_up_due, None);
+}
+
+async fn mark_in(w: &World, at: DateTime<Utc>, a: &Appointment) -> Appointment {
+    w.at(at)
+        .staff()
+        .set_attendance(&by(), &a.id.to_string(), true)
+        .await
+        .unwrap()
+}
+
 async fn staff_change_the_link_and_it_is_mailed_at_once_with_a_higher_sequence(
     store: Arc<dyn Store>,
 ) {
@@ -614,5 +692,6 @@ both_stores!(
     a_crash_between_send_and_record_repeats_that_one_mail_identically,
     a_closure_hides_its_days_at_once_and_refuses_their_booking,
     a_closure_cancels_what_is_there_when_asked_one_mail_each_audited_and_is_not_added_twice,
+    an_attended_consultation_gets_one_thank_you_after_its_end_and_a_no_show_none,
     staff_change_the_link_and_it_is_mailed_at_once_with_a_higher_sequence,
 );

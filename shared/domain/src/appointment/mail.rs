@@ -27,6 +27,9 @@ pub enum MailKind {
     /// set (a `manual` meeting), with the console's link to send it; again
     /// [`LINK_ALERT_AGAIN_BEFORE`] before the start if it is still missing.
     LinkMissing,
+    /// After an attended consultation whose service has a `follow_up`: a thank-you with the
+    /// library's links and its survey, if any; to the patron only.
+    FollowUp,
 }
 
 /// How a delivery given up after its retries begins ("still failing after 10 attempts").
@@ -38,7 +41,7 @@ pub const LINK_ALERT_AGAIN_BEFORE: chrono::Duration = chrono::Duration::minutes(
 
 impl MailKind {
     /// Every kind.
-    pub const ALL: [MailKind; 7] = [
+    pub const ALL: [MailKind; 8] = [
         MailKind::ConfirmRequest,
         MailKind::Confirmation,
         MailKind::Cancellation,
@@ -46,6 +49,7 @@ impl MailKind {
         MailKind::Reminder,
         MailKind::Moved,
         MailKind::LinkMissing,
+        MailKind::FollowUp,
     ];
 
     /// Its stable name (stored, and in the staff API).
@@ -58,6 +62,7 @@ impl MailKind {
             MailKind::Reminder => "reminder",
             MailKind::Moved => "moved",
             MailKind::LinkMissing => "link-missing",
+            MailKind::FollowUp => "follow-up",
         }
     }
 
@@ -205,6 +210,7 @@ impl Appointment {
             self.link_alert_due(),
             self.reminders.first().copied(),
             self.staff_copy_due(),
+            self.follow_up_due,
         ]
         .into_iter()
         .flatten()
@@ -250,6 +256,9 @@ impl Appointment {
             if self.reminders.first().is_some_and(|t| *t <= now) {
                 due.push(MailKind::Reminder);
             }
+            if self.follow_up_due.is_some_and(|t| t <= now) {
+                due.push(MailKind::FollowUp);
+            }
         }
         due
     }
@@ -265,10 +274,13 @@ impl Appointment {
             return true;
         }
         let stale = matches!(self.status, Status::Cancelled { .. }) || self.is_lapsed(now);
-        let had = self.meeting.due.is_some() || !self.reminders.is_empty();
+        let had = self.meeting.due.is_some()
+            || !self.reminders.is_empty()
+            || self.follow_up_due.is_some();
         if stale && had {
             self.meeting.due = None;
             self.reminders.clear();
+            self.follow_up_due = None;
             self.reschedule(now);
             return true;
         }
@@ -292,6 +304,7 @@ impl Appointment {
                 }
             }
             MailKind::Reminder => self.reminders.retain(|t| *t > now),
+            MailKind::FollowUp => self.follow_up_due = None,
             _ => self.pending_mail.retain(|k| *k != kind),
         }
         self.mail_log.push(SentMail { kind, at: now });

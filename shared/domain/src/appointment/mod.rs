@@ -137,6 +137,9 @@ pub struct Appointment {
     pub moves: u32,
     /// Where the provider's mailbox stands on its moves (repeated moves are told once an hour).
     pub staff_copy: StaffCopy,
+    /// When the thank-you after the consultation is due (set when staff mark it attended and
+    /// its service has a `follow_up`; cleared once sent or when marked a no-show).
+    pub follow_up_due: Option<DateTime<Utc>>,
 }
 
 /// The provider's copies of an appointment's moves and cancellation: one within
@@ -265,6 +268,7 @@ impl Appointment {
             moved_from: None,
             moves: 0,
             staff_copy: StaffCopy::default(),
+            follow_up_due: None,
         };
         (appointment, token)
     }
@@ -392,10 +396,15 @@ impl Appointment {
 impl Appointment {
     /// The appointment with its attendance marked by staff at `now` (once it started; marking
     /// again changes the mark).
+    ///
+    /// With `follow_up` (the service's [`FollowUp`](crate::service::FollowUp)), marked attended
+    /// it gets the thank-you, due `after` the end (at once when marked later than that), once:
+    /// not again after it went, and not at all once marked a no-show.
     pub fn marked(
         mut self,
         attended: bool,
         now: DateTime<Utc>,
+        follow_up: Option<&crate::service::FollowUp>,
     ) -> Result<Appointment, NotMarkable> {
         if !self.is_booked() {
             return Err(NotMarkable::NotBooked);
@@ -404,6 +413,15 @@ impl Appointment {
             return Err(NotMarkable::NotStarted);
         }
         self.attendance = Some(Attendance { attended, at: now });
+        let sent = self.mail_log.iter().any(|m| m.kind == MailKind::FollowUp);
+        let due = match follow_up {
+            Some(f) if attended && !sent => Some((self.end + f.after()).max(now)),
+            _ => None,
+        };
+        if due != self.follow_up_due {
+            self.follow_up_due = due;
+            self.reschedule(now);
+        }
         Ok(self)
     }
 }

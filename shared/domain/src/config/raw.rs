@@ -58,6 +58,13 @@ pub(super) struct RawService {
     pub(super) grid_minutes: Option<i64>,
     pub(super) buffer_minutes: Option<i64>,
     pub(super) providers: Option<Vec<String>>,
+    pub(super) follow_up: Option<RawFollowUp>,
+}
+
+#[derive(Deserialize)]
+pub(super) struct RawFollowUp {
+    pub(super) after_minutes: Option<i64>,
+    pub(super) survey_url: Option<String>,
 }
 
 #[derive(Deserialize)]

@@ -50,6 +50,14 @@ fn the_sample_configuration_describes_mylibrarylive() {
     );
     assert_eq!(service.providers[0].as_str(), "sip");
     assert!(!service.description.el.is_empty() && !service.description.en.is_empty());
+    assert_eq!(
+        service.follow_up,
+        Some(rantevou_domain::service::FollowUp {
+            after_minutes: 60,
+            survey_url: None
+        }),
+        "a thank-you an hour after, no survey"
+    );
 
     let sip = config.provider("sip").unwrap();
     assert_eq!(
@@ -256,6 +264,35 @@ fn every_mistake_is_reported_at_once_with_key_and_line() {
     assert!(
         text.contains("line 6: library.timezone: unknown time zone"),
         "{text}"
+    );
+}
+
+#[test]
+fn a_follow_up_says_when_and_links_a_real_survey() {
+    let err = broken(&[(
+        "duration_minutes = 45",
+        "duration_minutes = 45\nfollow_up = { after_minutes = 20000, survey_url = \"forms.example.org\", colour = 1 }",
+    )]);
+    let text = err.to_string();
+    assert!(
+        err.mentions("services[1].follow_up.after_minutes", "between 0 and 10080"),
+        "{text}"
+    );
+    assert!(
+        err.mentions("services[1].follow_up.survey_url", "not an http(s) URL"),
+        "{text}"
+    );
+    assert!(
+        err.mentions("services[1].follow_up.colour", "unknown key"),
+        "{text}"
+    );
+    let err = broken(&[(
+        "duration_minutes = 45",
+        "duration_minutes = 45\nfollow_up = { survey_url = \"https://forms.example.org/x\" }",
+    )]);
+    assert!(
+        err.mentions("services[1].follow_up.after_minutes", "is required"),
+        "{err}"
     );
 }
 

@@ -77,7 +77,19 @@ async fn attendance_and_the_mail_sent_are_kept_with_the_appointment(store: &dyn 
     let mut next = read
         .clone()
         .after_sent(MailKind::Confirmation, &read, at(1));
-    next = next.marked(false, at(61)).unwrap();
+    let follow_up = rantevou_domain::service::FollowUp {
+        after_minutes: 60,
+        survey_url: None,
+    };
+    next = next.marked(true, at(61), Some(&follow_up)).unwrap();
+    assert!(next.follow_up_due.is_some());
+    // Corrected to a no-show: no thank-you due.
+    let attended = store.update(&read, &next).await.unwrap();
+    let kept = store.get(a.id, at(0)).await.unwrap().unwrap();
+    assert_eq!(kept.follow_up_due, attended.follow_up_due, "kept as stored");
+    let read = kept;
+    let next = read.clone().marked(false, at(61), Some(&follow_up)).unwrap();
+    assert_eq!(next.follow_up_due, None);
     let stored = store.update(&read, &next).await.unwrap();
     let again = store.get(a.id, at(0)).await.unwrap().unwrap();
     assert_eq!(again, stored);

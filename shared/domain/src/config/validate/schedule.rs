@@ -4,7 +4,7 @@ use super::Validator;
 use crate::config::raw::*;
 use crate::ids::{ProviderId, ServiceId};
 use crate::provider::{Meeting, Provider};
-use crate::service::Service;
+use crate::service::{FollowUp, Service};
 use crate::slot_lock::lock_unit;
 use crate::working_plan::{TimeRange, WorkingDay, WorkingPlan};
 use chrono::Weekday;
@@ -91,6 +91,18 @@ impl Validator {
                 }
             }
         }
+        let follow_up = raw.follow_up.as_ref().map(|f| {
+            let key = format!("{key}.follow_up");
+            let after = self.minutes(&format!("{key}.after_minutes"), &f.after_minutes, 0, 10080);
+            let survey = match &f.survey_url {
+                None => Some(None),
+                url => self.url(&format!("{key}.survey_url"), url).map(Some),
+            };
+            Some(FollowUp {
+                after_minutes: after?,
+                survey_url: survey?,
+            })
+        });
         let (duration, grid) = (duration?, grid?);
         if duration % grid != 0
             || providers.is_empty()
@@ -106,6 +118,10 @@ impl Validator {
             grid_minutes: grid,
             buffer_minutes: buffer?,
             providers,
+            follow_up: match follow_up {
+                Some(f) => Some(f?),
+                None => None,
+            },
         })
     }
 
