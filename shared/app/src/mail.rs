@@ -109,11 +109,10 @@ impl MailDelivery {
         if let Err(e) = self.mailer.send(&patron).await {
             tracing::warn!(error = %e, "mail not sent");
             self.ctx.count(Metric::MailFailed);
-            if booking {
-                self.send_copies(mails).await;
-            }
+            // Told only if the copy went; else it is tried again with the patron's retry.
+            let told = booking && self.send_copies(mails).await;
             let permanent = matches!(e, MailError::Rejected(_)).then(|| e.to_string());
-            return self.failed_told(a, kind, permanent, booking).await;
+            return self.failed_told(a, kind, permanent, told).await;
         }
         // Moves and a cancellation reach the provider's mailbox once an hour, folded (see
         // `StaffCopy`).
@@ -132,13 +131,16 @@ impl MailDelivery {
         (Sent::Yes, self.record(a, kind, staff, now).await)
     }
 
-    /// Sends the provider's copies, best effort (logged when one fails).
-    async fn send_copies(&self, copies: impl IntoIterator<Item = OutgoingMail>) {
+    /// Sends the provider's copies, best effort (logged when one fails); whether all went.
+    async fn send_copies(&self, copies: impl IntoIterator<Item = OutgoingMail>) -> bool {
+        let mut all = true;
         for copy in copies {
             if let Err(e) = self.mailer.send(&copy).await {
                 tracing::warn!(error = %e, "provider's copy not sent");
+                all = false;
             }
         }
+        all
     }
 
     /// Sends the provider's mailbox the copy folded since the last one (see
@@ -163,7 +165,9 @@ impl MailDelivery {
         if let Some((kind, told)) = copy {
             let console = self.ctx.links.console_url(&told.id);
             match messages_with(kind, &told, &self.ctx.config, None, Some(&console), now) {
-                Ok(mails) => self.send_copies(mails.into_iter().skip(1)).await,
+                Ok(mails) => {
+                    self.send_copies(mails.into_iter().skip(1)).await;
+                }
                 Err(e) => tracing::error!(error = %e, "provider's copy not rendered"),
             }
         }

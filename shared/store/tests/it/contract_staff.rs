@@ -88,7 +88,10 @@ async fn attendance_and_the_mail_sent_are_kept_with_the_appointment(store: &dyn 
     let kept = store.get(a.id, at(0)).await.unwrap().unwrap();
     assert_eq!(kept.follow_up_due, attended.follow_up_due, "kept as stored");
     let read = kept;
-    let next = read.clone().marked(false, at(61), Some(&follow_up)).unwrap();
+    let next = read
+        .clone()
+        .marked(false, at(61), Some(&follow_up))
+        .unwrap();
     assert_eq!(next.follow_up_due, None);
     let stored = store.update(&read, &next).await.unwrap();
     let again = store.get(a.id, at(0)).await.unwrap().unwrap();
