@@ -109,17 +109,8 @@ impl Staff {
         if let Some(reason) = reason {
             let mut kept = Vec::new();
             for a in std::mem::take(&mut added.affected) {
-                match self.cancel_found(a.clone(), &reason).await {
-                    Ok(cancelled) => {
-                        self.audit(
-                            by,
-                            "cancel",
-                            Subject::Appointment(&cancelled),
-                            reason.to_string(),
-                        )
-                        .await;
-                        added.cancelled.push(cancelled);
-                    }
+                match self.cancel_audited(by, a.clone(), &reason).await {
+                    Ok(cancelled) => added.cancelled.push(cancelled),
                     Err(e) => {
                         tracing::warn!(appointment = %a.id, error = %e, "not cancelled with the closure");
                         kept.push(a);

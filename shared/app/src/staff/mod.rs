@@ -266,7 +266,17 @@ impl Staff {
     ) -> Result<Appointment, StaffError> {
         let reason = staff_reason(reason)?;
         let a = self.find(by, id).await?;
-        let cancelled = self.cancel_found(a, &reason).await?;
+        self.cancel_audited(by, a, &reason).await
+    }
+
+    /// Cancels `a` as staff for `reason` (the patron mailed) and writes it to the audit record.
+    async fn cancel_audited(
+        &self,
+        by: &Actor,
+        a: Appointment,
+        reason: &FreeText,
+    ) -> Result<Appointment, StaffError> {
+        let cancelled = self.cancel_found(a, reason).await?;
         self.audit(
             by,
             "cancel",
