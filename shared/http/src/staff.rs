@@ -342,21 +342,28 @@ pub fn closures_json(
     added: &[StaffClosure],
     configured: &[(ClosureSource, ClosedPeriod)],
 ) -> serde_json::Value {
-    serde_json::json!({
-        "closures": added,
-        "configured": configured.iter().map(|(source, p)| {
-            let mut one = serde_json::json!({
-                "name": p.name,
-                "from": p.from,
-                "to": p.to,
-                "source": source,
-            });
-            if let (Some(h), Some(fields)) = (p.hours, one.as_object_mut()) {
-                fields.insert("hours".into(), serde_json::json!(h));
-            }
-            one
-        }).collect::<Vec<_>>(),
-    })
+    let configured: Vec<ConfiguredView<'_>> = configured
+        .iter()
+        .map(|(source, p)| ConfiguredView {
+            name: &p.name,
+            from: p.from,
+            to: p.to,
+            hours: p.hours,
+            source: *source,
+        })
+        .collect();
+    serde_json::json!({ "closures": added, "configured": configured })
+}
+
+/// A closure of the configuration, as `GET closures` lists it.
+#[derive(Serialize)]
+struct ConfiguredView<'a> {
+    name: &'a str,
+    from: NaiveDate,
+    to: NaiveDate,
+    #[serde(skip_serializing_if = "Option::is_none")]
+    hours: Option<rantevou_domain::closure::ClosedHours>,
+    source: ClosureSource,
 }
 
 /// `POST patrons/erase`: what erasing did.
