@@ -112,6 +112,7 @@ def attempt(start):
         status, headers, body = request("POST", "/api/appointments", {
             "service": service, "provider": "any", "start": start,
             "customer": {"name": f"Bot {n}", "email": f"bot{n}@example.org", "phone": "6900000000"},
+            "answers": {"status": "ug", "school": "information-sciences"},
             "notes": "x", "language": "en", "accept_terms": True, "accept_privacy": True,
             "challenge": solution,
         })

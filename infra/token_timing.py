@@ -57,6 +57,7 @@ start = next(s["start"] for d in json.loads(body)["days"] for s in d["slots"])
 booking = json.dumps({
     "service": service, "provider": "any", "start": start,
     "customer": {"name": "Timing", "email": f"timing{os.getpid()}@example.org", "phone": "6900000000"},
+    "answers": {"status": "ug", "school": "information-sciences"},
     "notes": "x", "language": "en", "accept_terms": True, "accept_privacy": True,
     "challenge": solved()})
 conn.request("POST", "/api/appointments", body=booking, headers={"content-type": "application/json"})

@@ -57,6 +57,8 @@ async fn main() -> Result<(), Failure> {
             provider: Some("sip".into()),
             start: Some(start.with_timezone(&tz).to_rfc3339()),
             patron,
+            answers: rantevou_testkit::sample_answers(),
+            from_waitlist: false,
             idempotency_key: None,
             challenge: None,
         };

@@ -309,9 +309,9 @@ pub async fn run(action: Action, target: Target) -> Result<(), String> {
             let list = staff.export(by, from, to).await.map_err(err)?;
             let lang = config.library.default_language();
             let bytes = if format == "xlsx" {
-                export_xlsx(&list, tz, lang).map_err(|e| e.to_string())?
+                export_xlsx(&list, &config, lang).map_err(|e| e.to_string())?
             } else {
-                export_csv(&list, tz, lang).map_err(|e| e.to_string())?
+                export_csv(&list, &config, lang).map_err(|e| e.to_string())?
             };
             let mut out = std::io::stdout().lock();
             out.write_all(&bytes).map_err(|e| e.to_string())?;

@@ -23,7 +23,7 @@ export const FIELD_IDS = {
 /** Fields that, when the server refuses them, mean the chosen time is no longer bookable. */
 export const SLOT_FIELDS = new Set(["start", "service", "provider"]);
 
-export const emptyForm = () => ({ name: "", email: "", phone: "", notes: "", accept_terms: false, accept_privacy: false });
+export const emptyForm = () => ({ name: "", email: "", phone: "", notes: "", answers: {}, accept_terms: false, accept_privacy: false });
 
 export const state = {
   lang: initialLanguage(),
@@ -77,10 +77,10 @@ export function save() {
       sessionStorage.removeItem(SAVED);
       return;
     }
-    const { name, email, phone, notes } = state.form;
+    const { name, email, phone, notes, answers } = state.form;
     sessionStorage.setItem(SAVED, JSON.stringify({
       step: state.step, reached: state.reached, serviceId: state.serviceId, providerId: state.providerId,
-      month: state.month, day: state.day, slot: state.slot, form: { name, email, phone, notes },
+      month: state.month, day: state.day, slot: state.slot, form: { name, email, phone, notes, answers },
     }));
   } catch {
     // Storage may be disabled: a reload then starts over, as before.

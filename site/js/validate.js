@@ -53,7 +53,7 @@ export function emailAscii(email, rule) {
  * Checks the form against `policy` (the `policy` of `GET /api/services`: `required_fields`
  * and `limits`). Returns [{field, code}] with the API's field names and codes.
  */
-export function validate(form, policy) {
+export function validate(form, policy, questions = []) {
   const limits = policy.limits;
   const required = policy.required_fields || ["name", "email"];
   const errors = [];
@@ -83,6 +83,21 @@ export function validate(form, policy) {
     if (required.includes("notes")) add("notes", "required");
   } else if (FORBIDDEN_IN_TEXT.test(notes)) add("notes", "invalid");
   else if (chars(notes) > limits.text_max) add("notes", "too_long");
+
+  for (const q of questions) {
+    const field = `answers.${q.id}`;
+    const value = (form.answers || {})[q.id];
+    if (q.kind === "text") {
+      const answer = typeof value === "string" ? trim(value).replace(/\r\n/g, "\n") : "";
+      if (!answer) {
+        if (q.required) add(field, "required");
+      } else if (FORBIDDEN_IN_TEXT.test(answer)) add(field, "invalid");
+      else if (chars(answer) > limits.answer_text_max) add(field, "too_long");
+    } else {
+      const answered = q.kind === "choices" ? Array.isArray(value) && value.length > 0 : q.kind === "yes_no" ? typeof value === "boolean" : Boolean(value);
+      if (!answered && q.required) add(field, "required");
+    }
+  }
 
   if (!form.accept_terms) add("accept_terms", "must_accept");
   if (!form.accept_privacy) add("accept_privacy", "must_accept");

@@ -57,6 +57,14 @@ export default {
 
   // Step 3
   detailsHeading: "Your details",
+  yes: "Yes",
+  no: "No",
+  answerErrors: {
+    required: "Please answer this question.",
+    invalid: "This answer does not fit the question: choose from those given, or type the text again.",
+    too_long: "The answer can be at most 300 characters long.",
+    unknown_field: "This service does not ask this question.",
+  },
   detailsIntro: "Fields marked * are required.",
   name: "Full name",
   email: "Email",

@@ -109,6 +109,15 @@ test("a patron books with the keyboard alone", async () => {
     await tabTo(page, id);
     await page.keyboard.type(value);
   }
+  // The questions: Space picks a choice, the arrows move to another in the group.
+  await tabTo(page, "#q-status-0");
+  await page.keyboard.press("Space");
+  await tabTo(page, "#q-school-0");
+  await page.keyboard.press("Space");
+  await page.keyboard.press("ArrowDown");
+  assert.equal(await page.locator("#q-school-1").isChecked(), true, "the arrow moved the choice");
+  await tabTo(page, "#q-tried");
+  await page.keyboard.type("Google Scholar");
   await tabTo(page, "#f-terms");
   await page.keyboard.press("Space");
   await tabTo(page, "#f-privacy");

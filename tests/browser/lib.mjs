@@ -101,12 +101,24 @@ export const PATRON = {
   notes: "Αναζήτηση ηλεκτρονικών άρθρων για τη διαπολιτισμική εκπαίδευση",
 };
 
-/** Step 3: fills the form and accepts Terms and Privacy. */
+/** The answers to the sample's questions (infra/library.toml): an undergraduate of
+ * Information Sciences. */
+export const ANSWERS = { status: "ug", school: "information-sciences" };
+
+/** Step 3: answers the sample's questions as ANSWERS says. */
+export async function answerQuestions(page) {
+  for (const [id, value] of Object.entries(ANSWERS)) {
+    await page.locator(`input[name="q-${id}"][value="${value}"]`).check();
+  }
+}
+
+/** Step 3: fills the form, answers the questions and accepts Terms and Privacy. */
 export async function fillDetails(page, patron = PATRON) {
   await page.locator("#f-name").fill(patron.name);
   await page.locator("#f-email").fill(patron.email);
   await page.locator("#f-phone").fill(patron.phone);
   await page.locator("#f-notes").fill(patron.notes);
+  await answerQuestions(page);
   await page.locator("#f-terms").check();
   await page.locator("#f-privacy").check();
 }
@@ -158,7 +170,7 @@ export async function bookViaApi(start, patron) {
     body: JSON.stringify({
       service: "mylibrarylive", provider: "any", start,
       customer: { name: patron.name, email: patron.email, phone: patron.phone },
-      notes: patron.notes, language: "el", accept_terms: true, accept_privacy: true, challenge: solution,
+      notes: patron.notes, answers: ANSWERS, language: "el", accept_terms: true, accept_privacy: true, challenge: solution,
     }),
   });
   const body = await r.json();

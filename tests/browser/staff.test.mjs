@@ -70,6 +70,9 @@ test("a librarian's day: agenda, an appointment, the link, a cancel, an afternoo
   const details = await page.locator("dl.details").innerText();
   assert.match(details, /eleni@example\.org/);
   assert.match(details, /Όροι και πολιτική απορρήτου αποδεκτά/);
+  // The answers to the service's questions, in words.
+  assert.match(details, /Ιδιότητα\s+Προπτυχιακός\/ή φοιτητής\/τρια/);
+  assert.match(details, /Σχολή\s+Επιστημών Πληροφορίας/);
   assert.match(await page.locator("main").innerText(), /Επιβεβαίωση: στάλθηκε/);
   await audit(page, "an appointment");
   await page.locator("#meeting-url").fill("https://uom.zoom.us/j/555000111");

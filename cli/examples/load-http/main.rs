@@ -210,6 +210,7 @@ fn booking(start: &str, n: usize, challenge: Option<&String>) -> String {
     serde_json::json!({
         "service": "mylibrarylive", "provider": "any", "start": start,
         "customer": {"name": format!("Load {n}"), "email": format!("load{n}@example.org"), "phone": "2310891000"},
+        "answers": {"status": "ug", "school": "information-sciences"},
         "notes": "load test", "language": "el", "accept_terms": true, "accept_privacy": true,
         "challenge": challenge
     })

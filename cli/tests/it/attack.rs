@@ -95,6 +95,7 @@ fn attacker(
             &serde_json::json!({
             "service": "mylibrarylive", "start": start,
             "customer": {"name": "Victim", "email": victim, "phone": "6900000000"},
+            "answers": {"status": "ug", "school": "information-sciences"},
             "notes": notes, "language": "en", "accept_terms": true, "accept_privacy": true,
             "challenge": challenge(&base)}),
         );

@@ -87,6 +87,11 @@ fn booking_with_the_keyboard_alone() {
 }
 
 #[test]
+fn the_services_questions_in_both_languages_by_keyboard_named_per_question() {
+    run("questions.test.mjs");
+}
+
+#[test]
 fn the_english_switch_and_a_browser_in_another_time_zone() {
     run("english.test.mjs");
 }

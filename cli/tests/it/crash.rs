@@ -53,6 +53,7 @@ fn a_killed_server_loses_no_booking_and_breaks_no_link() {
                 patron += 1;
                 serde_json::json!({"service": "mylibrarylive", "start": start,
                     "customer": {"name": format!("Crash {patron}"), "email": format!("crash{patron}@example.org"), "phone": "2310891000"},
+                    "answers": {"status": "ug", "school": "information-sciences"},
                     "notes": "crash test", "language": "en", "accept_terms": true, "accept_privacy": true,
                     "challenge": rantevou_testkit::solved_challenge(&base)})
                 .to_string()

@@ -194,6 +194,11 @@ fn a_librarians_day_with_the_staff_commands() {
         csv.contains("Άννα Δημητρίου") && csv.contains(";Ακυρώθηκε;"),
         "{csv}"
     );
+    assert!(
+        csv.contains(";Θέμα;Ιδιότητα;Σχολή;\"Τι έχετε ήδη δοκιμάσει;\";Γλώσσα;")
+            && csv.contains(";Προπτυχιακός/ή φοιτητής/τρια;Επιστημών Πληροφορίας;;"),
+        "the answers in words, a column each: {csv}"
+    );
 
     // Access: everything about Christos, consent included. Erasure: his upcoming appointment
     // cancelled (mailed), then nothing left under his address.
@@ -203,6 +208,10 @@ fn a_librarians_day_with_the_staff_commands() {
     assert_eq!(appointments.len(), 1);
     assert_eq!(appointments[0]["id"], christos.as_str());
     assert_eq!(appointments[0]["phone"], "6900000000");
+    assert_eq!(
+        appointments[0]["answers"],
+        serde_json::json!({"status": "ug", "school": "information-sciences"})
+    );
     assert!(appointments[0]["consent"]["terms_url"]
         .as_str()
         .unwrap()

@@ -102,6 +102,7 @@ pub fn status_from(from: &str, base: &str, request: &str) -> u16 {
 pub fn booking_body(base: &str, start: &str, name: &str, email: &str, notes: &str) -> String {
     serde_json::json!({"service": "mylibrarylive", "start": start,
         "customer": {"name": name, "email": email, "phone": "6900000000"},
+        "answers": {"status": "ug", "school": "information-sciences"},
         "notes": notes, "language": "el", "accept_terms": true, "accept_privacy": true,
         "challenge": rantevou_testkit::solved_challenge(base)})
     .to_string()

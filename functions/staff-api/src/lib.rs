@@ -10,7 +10,7 @@ use lambda_http::http::{Method, StatusCode};
 use lambda_http::{Body, Request, Response};
 use rantevou_app::Staff;
 use rantevou_domain::staff::Actor;
-use rantevou_http::export::{export_csv, export_xlsx};
+use rantevou_http::export::{export_csv, export_xlsx, statistics_csv};
 use rantevou_http::request::query;
 use rantevou_http::staff::{
     actor, agenda_json, closure_json, closures_json, erased_json, patron_json, AuditView, MeView,
@@ -99,17 +99,47 @@ async fn route(req: &Request, staff: &Staff, by: &Actor) -> Result<Response<Body
                 &serde_json::json!({ "removed": id }),
             ))
         }
+        (&Method::GET, ["statistics"]) => {
+            let (from, to) = (query(req, "from"), query(req, "to"));
+            let report = staff
+                .statistics(
+                    by,
+                    from.as_deref().filter(|s| !s.is_empty()),
+                    to.as_deref().filter(|s| !s.is_empty()),
+                )
+                .await?;
+            match query(req, "format").as_deref() {
+                None | Some("json") => ok(&report),
+                Some("csv") => {
+                    let config = &staff.context().config;
+                    let lang = config.library.default_language();
+                    let csv =
+                        statistics_csv(&report, config, lang).map_err(|_| ApiError::Internal)?;
+                    Ok(respond::csv(
+                        csv,
+                        &format!("statistics-{}-{}.csv", report.from, report.to),
+                    ))
+                }
+                Some(_) => Err(ApiError::bad_param(
+                    "format",
+                    "invalid",
+                    "json (the default) or csv",
+                )),
+            }
+        }
         (&Method::GET, ["export"]) => {
             let (from, to) = range(req, staff, rantevou_app::staff::MAX_RANGE_DAYS)?;
             let list = staff.export(by, from, to).await?;
             let lang = staff.context().config.library.default_language();
             match query(req, "format").as_deref() {
                 None | Some("csv") => {
-                    let csv = export_csv(&list, tz, lang).map_err(|_| ApiError::Internal)?;
+                    let csv = export_csv(&list, &staff.context().config, lang)
+                        .map_err(|_| ApiError::Internal)?;
                     Ok(respond::csv(csv, &format!("appointments-{from}-{to}.csv")))
                 }
                 Some("xlsx") => {
-                    let xlsx = export_xlsx(&list, tz, lang).map_err(|_| ApiError::Internal)?;
+                    let xlsx = export_xlsx(&list, &staff.context().config, lang)
+                        .map_err(|_| ApiError::Internal)?;
                     Ok(respond::download(
                         xlsx,
                         XLSX,

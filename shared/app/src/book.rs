@@ -15,6 +15,7 @@ use rantevou_domain::mail_cap::{MailCap, Unasked};
 use rantevou_domain::patron::{parse_patron_input, FieldCode, FieldErrors, PatronInput};
 use rantevou_domain::ports::Metric;
 use rantevou_domain::ports::{Bookings, CreateConditions, Created, IdempotencyKey, StoreError};
+use rantevou_domain::question::{parse_answers, SentAnswers};
 use rantevou_domain::{ManageKeys, ProviderChoice};
 use std::sync::Arc;
 
@@ -38,6 +39,10 @@ pub struct BookRequest {
     pub start: Option<String>,
     /// The patron's details and consent.
     pub patron: PatronInput,
+    /// The answers to the service's questions, by question id, as sent.
+    pub answers: SentAnswers,
+    /// Whether the patron came from the waiting list's mail (the booking page says so).
+    pub from_waitlist: bool,
     /// Makes a retried request return the first appointment instead of booking again.
     pub idempotency_key: Option<IdempotencyKey>,
     /// The bot check's solution (base64 of the ALTCHA JSON), when the library asks for one.
@@ -180,6 +185,7 @@ impl Booking {
             AvailabilityError::UnknownService(_) => BookError::UnknownService,
             _ => BookError::UnknownProvider,
         })?;
+        let answers = parse_answers(&service.questions, &request.answers, &mut errors);
         let candidates = match start.map(|s| offers(config, service, &providers, s, now)) {
             Some(Ok(offered)) => offered,
             Some(Err(e)) => {
@@ -226,6 +232,8 @@ impl Booking {
                     privacy_url: config.library.privacy_url.get(patron.language).to_owned(),
                     at: now,
                 },
+                answers: answers.clone(),
+                from_waitlist: request.from_waitlist,
             };
             let (mut appointment, token) =
                 Appointment::book(request, &self.keys, &config.policy, now, &mut OsRng);

@@ -56,6 +56,8 @@ pub struct Details {
     pub duration: String,
     /// The patron's topic.
     pub notes: String,
+    /// The answers to the service's questions, in the questions' order.
+    pub answers: Vec<AnswerLine>,
     /// The patron's name.
     pub name: String,
     /// The patron's email.
@@ -69,6 +71,37 @@ pub struct Details {
     /// The start in the patron's own zone, with its place ("Monday 30 November 2026, 23:00
     /// (Los Angeles)"), when the booking said a zone whose time differs from the library's.
     pub own: Option<String>,
+}
+
+/// One answer as a mail shows it: the question and the answer in words.
+#[derive(Debug, Clone, Serialize)]
+pub struct AnswerLine {
+    /// The question.
+    pub label: String,
+    /// The answer: option labels, yes/no, or the patron's text.
+    pub text: String,
+    /// Whether the patron's own mails repeat it (staff see every answer).
+    pub patron: bool,
+}
+
+/// The answers of `a`, in the order its service asks them, in `lang`.
+fn answer_lines(a: &Appointment, config: &LibraryConfig, lang: Language) -> Vec<AnswerLine> {
+    let words = &texts(lang).export;
+    let Some(service) = config.service(a.service.as_str()) else {
+        return Vec::new();
+    };
+    service
+        .questions
+        .iter()
+        .filter_map(|q| {
+            let answer = a.answers.get(&q.id)?;
+            Some(AnswerLine {
+                label: q.label.get(lang).to_owned(),
+                text: q.display(answer, lang, [&words.yes, &words.no]),
+                patron: q.in_patron_mail,
+            })
+        })
+        .collect()
 }
 
 /// The start in the patron's own zone, when it is not the library's time.
@@ -118,6 +151,7 @@ impl Details {
                 (a.end - a.start).num_minutes(),
             ),
             notes: a.patron.notes.to_string(),
+            answers: answer_lines(a, config, lang),
             name: c.name.to_string(),
             email: c.email.to_string(),
             phone: c.phone.as_ref().map(ToString::to_string),

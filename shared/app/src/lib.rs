@@ -34,6 +34,7 @@ pub mod messages;
 pub mod reschedule;
 pub mod resend;
 pub mod staff;
+pub mod statistics;
 pub mod texts;
 pub mod waitlist;
 
@@ -49,5 +50,6 @@ pub use mail::{Delivery, MailDelivery, MailRetry, LEASE};
 pub use reschedule::{MoveRequest, RescheduleError, Rescheduling};
 pub use resend::{ResendError, ResendRequest, Resending, Resent};
 pub use staff::{ClosureAdded, Erased, Staff, StaffError};
+pub use statistics::{Counted, Counting};
 pub use texts::{texts, Texts};
 pub use waitlist::{Joined, WaitRequest, WaitlistError, Waitlisting};

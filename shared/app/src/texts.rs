@@ -42,6 +42,16 @@ pub struct ExportTexts {
     pub mail_pending: String,
     /// `{reason}` filled in.
     pub mail_failed: String,
+    /// The statistics CSV's header row: section, item, count.
+    pub statistics_columns: Vec<String>,
+    /// The statistics CSV's sections, by name.
+    pub statistics_sections: std::collections::BTreeMap<String, String>,
+    /// The outcomes in words, by name (`attended`, `no_show`, …).
+    pub outcomes: std::collections::BTreeMap<String, String>,
+    /// The weekdays, Monday first.
+    pub weekdays: Vec<String>,
+    /// The merged small counts ("other").
+    pub other: String,
 }
 
 /// Field messages, by field and code.
@@ -77,6 +87,10 @@ pub struct FieldTexts {
     pub notes_required: String,
     pub text_too_long: String,
     pub text_invalid: String,
+    pub answer_required: String,
+    pub answer_invalid: String,
+    pub answer_too_long: String,
+    pub answer_unknown: String,
     pub language_invalid: String,
     pub terms_must_accept: String,
     pub privacy_must_accept: String,
@@ -331,6 +345,10 @@ impl Texts {
             ("notes", Required) => &f.notes_required,
             ("notes" | "reason", TooLong) => &f.text_too_long,
             ("notes" | "reason", _) => &f.text_invalid,
+            (q, Required) if q.starts_with("answers.") => &f.answer_required,
+            (q, TooLong) if q.starts_with("answers.") => &f.answer_too_long,
+            (q, UnknownField) if q.starts_with("answers.") => &f.answer_unknown,
+            (q, _) if q.starts_with("answers.") => &f.answer_invalid,
             ("language", _) => &f.language_invalid,
             ("accept_terms", _) => &f.terms_must_accept,
             ("accept_privacy", _) => &f.privacy_must_accept,

@@ -3,6 +3,7 @@
 //! [`crate::patron`], where the form's parsing produces them.)
 
 use serde::{Deserialize, Serialize};
+use std::borrow::Cow;
 use std::fmt;
 
 /// What is wrong with a field, as a stable code the API and the site share.
@@ -37,6 +38,8 @@ pub enum FieldCode {
     TooManyMails,
     /// The address's owner marked the library's mail as spam: nothing unasked goes there.
     Complained,
+    /// Not a field the request may send (an answer to a question the service does not ask).
+    UnknownField,
 }
 
 impl fmt::Display for FieldCode {
@@ -56,28 +59,32 @@ impl fmt::Display for FieldCode {
             FieldCode::MixedScript => "mixed_script",
             FieldCode::TooManyMails => "too_many_mails",
             FieldCode::Complained => "complained",
+            FieldCode::UnknownField => "unknown_field",
         })
     }
 }
 
 /// One field at fault: which, and what is wrong (the message is the text catalogue's).
-#[derive(Debug, Clone, Copy, PartialEq, Eq, Serialize)]
+#[derive(Debug, Clone, PartialEq, Eq, Serialize)]
 pub struct FieldError {
-    /// The field as the API names it, e.g. `customer.email`.
-    pub field: &'static str,
+    /// The field as the API names it, e.g. `customer.email`, `answers.status`.
+    pub field: Cow<'static, str>,
     /// What is wrong.
     pub code: FieldCode,
 }
 
 /// Every field at fault in one submission.
 #[derive(Debug, Clone, PartialEq, Eq, Default, thiserror::Error)]
-#[error("{} field(s) at fault: {}", .0.len(), .0.iter().map(|e| e.field).collect::<Vec<_>>().join(", "))]
+#[error("{} field(s) at fault: {}", .0.len(), .0.iter().map(|e| &*e.field).collect::<Vec<_>>().join(", "))]
 pub struct FieldErrors(pub Vec<FieldError>);
 
 impl FieldErrors {
     /// Adds an error for `field`.
-    pub fn push(&mut self, field: &'static str, code: FieldCode) {
-        self.0.push(FieldError { field, code });
+    pub fn push(&mut self, field: impl Into<Cow<'static, str>>, code: FieldCode) {
+        self.0.push(FieldError {
+            field: field.into(),
+            code,
+        });
     }
 
     /// Adds every error of `other`, after these.

@@ -12,7 +12,9 @@
 //! | [`slot_lock`] | the units of time an appointment holds; the double-booking guard |
 //! | [`appointment`] | an appointment and its lifecycle `booked → cancelled` |
 //! | [`patron`] | the patron's input, parsed into types that only hold valid values |
+//! | [`question`] | the questions a service asks at booking, and the answers checked |
 //! | [`challenge`] | the bot check: a proof of work (ALTCHA) the server signs and verifies |
+//! | [`statistics`] | the anonymous outcome records that outlive the appointments, and their report |
 //! | [`mail_cap`] | how much unasked mail one address may be sent a day |
 //! | [`feedback`] | what the mail service says of a message after it went (bounces, complaints) |
 //! | [`staff`] | who staff are, the providers they may reach, the audit record |
@@ -34,9 +36,11 @@ pub mod patron;
 pub mod policy;
 pub mod ports;
 pub mod provider;
+pub mod question;
 pub mod service;
 pub mod slot_lock;
 pub mod staff;
+pub mod statistics;
 pub mod token;
 pub mod waitlist;
 pub mod working_plan;

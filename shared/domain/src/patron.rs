@@ -36,6 +36,8 @@ pub struct Limits {
     pub phone_digits_max: usize,
     /// The email rule.
     pub email: EmailRule,
+    /// Longest answer to a text question, in characters.
+    pub answer_text_max: usize,
 }
 
 /// The email rule: `local@domain` where the local part is an RFC 5321 dot-atom of ASCII
@@ -74,6 +76,7 @@ pub const LIMITS: Limits = Limits {
         domain_max: 253,
         label_max: 63,
     },
+    answer_text_max: crate::question::ANSWER_TEXT_MAX,
 };
 
 /// The patron's name: 1–100 characters, trimmed, one line, no control characters.
@@ -150,7 +153,7 @@ fn is_format(c: char) -> bool {
 /// Characters that must never appear in free text (a topic, a reason): as in one line, but
 /// line breaks and tabs are text, and the zero-width joiners stay (emoji sequences and several
 /// scripts need them); the bidirectional controls do not.
-fn is_forbidden_in_text(c: char) -> bool {
+pub(crate) fn is_forbidden_in_text(c: char) -> bool {
     (c != '\n' && c != '\t' && c.is_control())
         || matches!(c, '\u{2028}' | '\u{2029}' | '\u{202A}'..='\u{202E}' | '\u{2066}'..='\u{2069}')
 }

@@ -2,6 +2,7 @@
 
 use crate::ids::{ProviderId, ServiceId};
 use crate::language::Localized;
+use crate::question::Question;
 use chrono::Duration;
 
 /// Something a patron can book: how long it lasts, the grid its starts sit on, and who offers it.
@@ -23,6 +24,8 @@ pub struct Service {
     pub providers: Vec<ProviderId>,
     /// The thank-you mailed after an attended consultation, if the library sends one.
     pub follow_up: Option<FollowUp>,
+    /// What the booking form asks besides the patron's details, in order.
+    pub questions: Vec<Question>,
 }
 
 /// The mail after an attended consultation: a thank-you with the library's links and, if the

@@ -8,6 +8,7 @@ use lambda_http::Request;
 use rantevou_app::{BookRequest, MoveRequest, ResendRequest, WaitRequest};
 use rantevou_domain::patron::PatronInput;
 use rantevou_domain::ports::IdempotencyKey;
+use rantevou_domain::question::SentAnswers;
 use rantevou_domain::AppointmentId;
 use rantevou_domain::Language;
 use serde::Deserialize;
@@ -28,12 +29,25 @@ pub struct CreateBody {
     start: Option<String>,
     customer: Option<CustomerBody>,
     notes: Option<String>,
+    /// The answers to the service's questions, by question id.
+    #[serde(default)]
+    answers: SentAnswers,
+    /// `waitlist` when the patron came from the waiting list's mail (counted in the statistics).
+    source: Option<BookingSource>,
     language: Option<String>,
     accept_terms: Option<bool>,
     accept_privacy: Option<bool>,
     challenge: Option<String>,
     /// The patron's own zone, as the browser names it (`Intl`), for their time in mails.
     timezone: Option<String>,
+}
+
+/// Where a booking came from, when the page knows.
+#[derive(Debug, Clone, Copy, PartialEq, Eq, Deserialize)]
+#[serde(rename_all = "lowercase")]
+pub enum BookingSource {
+    /// The waiting list's mail.
+    Waitlist,
 }
 
 /// The body of `POST /api/appointments/{id}/reschedule`.
@@ -179,6 +193,8 @@ impl CreateBody {
                 accept_privacy: self.accept_privacy,
                 timezone: self.timezone,
             },
+            answers: self.answers,
+            from_waitlist: self.source == Some(BookingSource::Waitlist),
             idempotency_key,
             challenge: self.challenge,
         }

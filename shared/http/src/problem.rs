@@ -36,7 +36,7 @@ impl FieldProblem {
     }
 
     /// One field error, with the catalogue's message in `language`.
-    pub fn of(field: &'static str, code: FieldCode, language: Language) -> FieldProblem {
+    pub fn of(field: &str, code: FieldCode, language: Language) -> FieldProblem {
         FieldProblem::new(
             field,
             code.to_string(),
@@ -49,7 +49,7 @@ impl FieldProblem {
         errors
             .0
             .iter()
-            .map(|e| FieldProblem::of(e.field, e.code, language))
+            .map(|e| FieldProblem::of(&e.field, e.code, language))
             .collect()
     }
 }

@@ -155,6 +155,7 @@ pub const ROUTES: &[Route] = &[
     staff("POST", "/api/staff/closures"),
     staff("DELETE", "/api/staff/closures/{id}"),
     staff("GET", "/api/staff/export"),
+    staff("GET", "/api/staff/statistics"),
     staff("POST", "/api/staff/patrons/export"),
     staff("POST", "/api/staff/patrons/erase"),
     staff("GET", "/api/staff/mail/failed"),

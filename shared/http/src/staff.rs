@@ -398,6 +398,7 @@ pub fn patron_json(
             "email": a.patron.customer.email.to_string(),
             "phone": a.patron.customer.phone.as_ref().map(ToString::to_string),
             "topic": a.patron.notes.to_string(),
+            "answers": a.answers,
             "language": a.patron.language.code(),
             "booked_at": instant(a.created_at, tz),
             "cancelled_at": cancelled_at,

@@ -5,6 +5,7 @@ use chrono::{DateTime, Utc};
 use chrono_tz::Tz;
 use rantevou_domain::appointment::{Appointment, Status};
 use rantevou_domain::patron::{Limits, LIMITS};
+use rantevou_domain::question::{Answers, Question};
 use rantevou_domain::{DayAvailability, LibraryConfig, Localized, ProviderId};
 use serde::Serialize;
 
@@ -30,6 +31,8 @@ pub struct AppointmentView {
     pub customer: CustomerView,
     /// Topic.
     pub notes: String,
+    /// The answers to the service's questions, by question id.
+    pub answers: Answers,
     /// `el` or `en`.
     pub language: &'static str,
     /// When booked.
@@ -90,6 +93,7 @@ impl AppointmentView {
                 phone: c.phone.as_ref().map(ToString::to_string),
             },
             notes: a.patron.notes.to_string(),
+            answers: a.answers.clone(),
             language: a.patron.language.code(),
             created_at: instant(a.created_at, tz),
             cancelled_at,
@@ -129,6 +133,8 @@ struct ServiceView<'a> {
     description: &'a Localized,
     duration_minutes: u32,
     providers: Vec<&'a str>,
+    /// What the booking form asks besides the patron's details, in order.
+    questions: &'a [Question],
 }
 
 #[derive(Serialize)]
@@ -177,6 +183,7 @@ impl<'a> ServicesView<'a> {
                     description: &s.description,
                     duration_minutes: s.duration_minutes,
                     providers: s.providers.iter().map(ProviderId::as_str).collect(),
+                    questions: &s.questions,
                 })
                 .collect(),
             providers: c

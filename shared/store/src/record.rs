@@ -12,6 +12,7 @@ use rantevou_domain::patron::{
     Customer, FreeText, PatronDetails, PatronEmail, PatronName, PhoneNumber,
 };
 use rantevou_domain::ports::StoreError;
+use rantevou_domain::question::{Answer, Answers};
 use rantevou_domain::{Language, SlotLock, TokenHash};
 use serde::{Deserialize, Serialize};
 use sha2::{Digest, Sha256};
@@ -30,6 +31,15 @@ pub struct AppointmentRecord {
     pub email: String,
     pub phone: Option<String>,
     pub notes: String,
+    /// The answers to the service's questions, by question id (absent: none).
+    #[serde(default, skip_serializing_if = "Answers::is_empty")]
+    pub answers: Answers,
+    /// Booked from the waiting list's mail.
+    #[serde(default, skip_serializing_if = "std::ops::Not::not")]
+    pub from_waitlist: bool,
+    /// The key of its anonymous outcome record, once written.
+    #[serde(default, skip_serializing_if = "Option::is_none")]
+    pub outcome_key: Option<String>,
     pub language: String,
     /// The patron's own zone (IANA name), when the booking said one.
     #[serde(default, skip_serializing_if = "Option::is_none")]
@@ -218,6 +228,9 @@ impl From<&Appointment> for AppointmentRecord {
             email: a.patron.customer.email.to_string(),
             phone: a.patron.customer.phone.as_ref().map(ToString::to_string),
             notes: a.patron.notes.to_string(),
+            answers: a.answers.clone(),
+            from_waitlist: a.from_waitlist,
+            outcome_key: a.outcome_key.clone(),
             language: a.patron.language.code().to_owned(),
             patron_zone: a.patron.zone.map(|z| z.name().to_owned()),
             created_at: instant_text(a.created_at),
@@ -329,6 +342,13 @@ impl TryFrom<AppointmentRecord> for Appointment {
                     None => None,
                 },
             },
+            answers: checked_answers(r.answers)?,
+            from_waitlist: r.from_waitlist,
+            outcome_key: match r.outcome_key {
+                Some(k) if k.len() == 32 && k.bytes().all(|b| b.is_ascii_hexdigit()) => Some(k),
+                Some(_) => return Err(corrupt("outcome_key")),
+                None => None,
+            },
             created_at: parse_instant("created_at", &r.created_at)?,
             status,
             token_hash: TokenHash::from_hex(&r.token_hash).ok_or_else(|| corrupt("token_hash"))?,
@@ -417,6 +437,24 @@ impl TryFrom<AppointmentRecord> for Appointment {
     }
 }
 
+/// Stored answers read back: question ids are ids, texts are texts that could have been sent
+/// (the configuration that asked them may have changed since, so option ids are not checked).
+fn checked_answers(answers: Answers) -> Result<Answers, StoreError> {
+    let text_ok = |t: &str| FreeText::parse(t).is_ok_and(|f| f.as_str() == t);
+    for (id, answer) in &answers {
+        let ok = rantevou_domain::ids::is_valid_id(id)
+            && match answer {
+                Answer::Flag(_) => true,
+                Answer::One(t) => text_ok(t),
+                Answer::Many(ids) => ids.iter().all(|t| text_ok(t)),
+            };
+        if !ok {
+            return Err(StoreError::Corrupt("answers".into()));
+        }
+    }
+    Ok(answers)
+}
+
 /// What makes two create requests "the same request" for idempotency: the service, the start
 /// and the patron's details. The id, token and provider are left out: a retry draws a new id
 /// and token, and "any provider" may resolve differently.
@@ -432,7 +470,10 @@ pub fn request_fingerprint(a: &Appointment) -> String {
         a.patron.language.code(),
     ];
     let mut hasher = Sha256::new();
-    for part in parts {
+    // Answers only when there are some: a fingerprint stored before questions stays the same.
+    let answers =
+        (!a.answers.is_empty()).then(|| serde_json::to_string(&a.answers).unwrap_or_default());
+    for part in parts.into_iter().chain(answers.as_deref()) {
         // Length-prefixed, so that no two different field lists hash alike.
         hasher.update((part.len() as u64).to_be_bytes());
         hasher.update(part.as_bytes());

@@ -61,6 +61,15 @@ pub fn patron_input(who: &str) -> PatronInput {
     }
 }
 
+/// The answers to the sample's questions, as the booking form sends them (`answers` in
+/// `POST /api/appointments`): an undergraduate of Information Sciences, nothing tried yet.
+pub const SAMPLE_ANSWERS: &str = r#"{"status": "ug", "school": "information-sciences"}"#;
+
+/// [`SAMPLE_ANSWERS`] as the use case takes them.
+pub fn sample_answers() -> rantevou_domain::question::SentAnswers {
+    serde_json::from_str(SAMPLE_ANSWERS).expect("SAMPLE_ANSWERS is JSON")
+}
+
 /// `who` parsed as the form would be.
 pub fn patron(who: &str) -> PatronDetails {
     parse_patron_input(&patron_input(who), Default::default(), Language::El).unwrap()
@@ -94,6 +103,8 @@ pub fn appointment(
         slot: offered(config, service, provider, start),
         patron: patron(who),
         consent: consent(config, start - Duration::days(1)),
+        answers: Default::default(),
+        from_waitlist: false,
     };
     Appointment::book(
         request,

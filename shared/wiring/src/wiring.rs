@@ -206,13 +206,18 @@ impl<S: Store + 'static> Wiring<S> {
 
     /// The one scheduler: the retry of pending mail (delivery, the mail queue, the keys that
     /// re-derive links), the waiting list's notices, and what the mail service says of the
-    /// messages (bounces, complaints: the suppressions).
+    /// messages (bounces, complaints: the suppressions), and the count of ended appointments
+    /// for the statistics.
     pub fn mail_retry(&self) -> Result<MailRetry, NoKeys> {
         let waitlist = self.waitlisting()?;
         Ok(
             MailRetry::new(self.mail_delivery(), self.store.clone(), self.keys()?)
                 .with_waitlist(waitlist)
-                .with_suppressions(self.store.clone()),
+                .with_suppressions(self.store.clone())
+                .with_counting(rantevou_app::Counting::new(
+                    self.ctx.clone(),
+                    self.store.clone(),
+                )),
         )
     }
 

@@ -7,6 +7,7 @@ import { FIELD_IDS, localized, main, state, t } from "../state.js";
 import { suggestEmail } from "../typo.js";
 import { validate } from "../validate.js";
 import { powStatus, startPow } from "./pow-status.js";
+import { questionFieldId, questionFields, questionsAsked } from "./questions.js";
 import { showLinksAgain } from "./service.js";
 
 register(3, renderDetails);
@@ -132,6 +133,7 @@ function renderDetails() {
         state.form.notes,
       ),
     ),
+    questionFields(errorFor, errorLine),
     check("accept_terms", "accept_terms", text.acceptTerms, localized(library.terms_url), text.termsLink),
     check("accept_privacy", "accept_privacy", text.acceptPrivacy, localized(library.privacy_url), text.privacyLink),
     nav(backButton(), h("button", { type: "submit", class: "primary" }, text.next)),
@@ -153,7 +155,7 @@ export function errorSummary() {
       "ul",
       null,
       state.errors.map((error) => {
-        const id = FIELD_IDS[error.field];
+        const id = fieldId(error.field);
         const message = messageFor(error);
         return h(
           "li",
@@ -177,14 +179,19 @@ export function errorSummary() {
   );
 }
 
+/** The id of the control a field's error leads to. */
+const fieldId = (field) => FIELD_IDS[field] || (field.startsWith("answers.") ? questionFieldId(field) : null);
+
 /** The message for a field error in the page's language; the server's own when unknown. */
 export function messageFor(error) {
-  return t().errors[error.field]?.[error.code] || error.message || error.code;
+  const text = t();
+  const own = error.field.startsWith("answers.") ? text.answerErrors[error.code] : text.errors[error.field]?.[error.code];
+  return own || error.message || error.code;
 }
 
 function detailsNext(event) {
   event.preventDefault();
-  state.errors = validate(state.form, state.catalog.policy);
+  state.errors = validate(state.form, state.catalog.policy, questionsAsked());
   if (state.errors.length) {
     renderDetails();
     document.getElementById("error-summary")?.focus();

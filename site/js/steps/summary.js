@@ -8,6 +8,7 @@ import { backButton, frame, nav, register, show } from "../flow.js";
 import * as pow from "../pow.js";
 import { DONE, SLOT_FIELDS, forgetTimes, localized, main, providerName, service, state, t, whenText } from "../state.js";
 import { checkNeeded, powStatus, setPowState } from "./pow-status.js";
+import { answersToSend, answerText, questionsAsked } from "./questions.js";
 
 register(4, renderSummary);
 
@@ -44,6 +45,7 @@ function renderSummary() {
       [text.email, f.email.trim()],
       [text.phone, f.phone.trim()],
       [text.notes, f.notes.trim()],
+      ...questionsAsked().map((q) => [localized(q.label), answerText(q, f.answers[q.id])]),
     ]),
     powStatus(),
     h("div", { id: "confirm-error", class: "notice error", role: "alert" }, state.bookingError ? text[state.bookingError] : ""),
@@ -67,6 +69,7 @@ async function confirm() {
     start: state.slot.start,
     customer: { name: f.name, email: f.email, phone: f.phone.trim() ? f.phone : null },
     notes: f.notes,
+    answers: answersToSend(f.answers),
     language: state.lang,
     accept_terms: f.accept_terms,
     accept_privacy: f.accept_privacy,

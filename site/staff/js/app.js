@@ -100,6 +100,7 @@ async function boot() {
     ctx.library = catalogue.library;
     ctx.timezone = catalogue.library.timezone;
     ctx.providers = catalogue.providers;
+    ctx.services = catalogue.services || [];
   } catch {
     // Names fall back to ids.
   }

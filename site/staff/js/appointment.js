@@ -4,7 +4,7 @@
 import * as api from "./api.js";
 import { mailto } from "./mailto.js";
 import { t } from "./texts.js";
-import { busy, fill, h, keepingFocus, page, providerName, showDone, showError, statusBox, statusText, when } from "./ui.js";
+import { answerRows, busy, fill, h, keepingFocus, page, providerName, showDone, showError, statusBox, statusText, when } from "./ui.js";
 
 export async function show(id) {
   const tx = t();
@@ -44,6 +44,7 @@ function render(body, box, a) {
       row(f.email, h("a", { href: mailto(a.customer.email) }, a.customer.email)),
       row(f.phone, a.customer.phone ? h("a", { href: `tel:${a.customer.phone.replace(/[^+0-9]/g, "")}` }, a.customer.phone) : tx.none),
       row(f.topic, a.notes || tx.none),
+      answerRows(a).map(([question, answer]) => row(question, answer)),
       row(f.language, a.language === "en" ? "English" : "Ελληνικά"),
       row(f.booked, when(a.created_at)),
       row(f.consent, a.consent

@@ -114,6 +114,7 @@ const el = {
   cancelAppointment: "Ακύρωση ραντεβού",
   confirmCancel: "Σίγουρα; Ο/η ενδιαφερόμενος/η θα λάβει email ακύρωσης.",
   yesCancel: "Ναι, ακύρωση",
+  yes: "Ναι",
   no: "Όχι",
   cancelledNow: "Το ραντεβού ακυρώθηκε και στάλθηκε email στον/στην ενδιαφερόμενο/η.",
   // Closures
@@ -284,6 +285,7 @@ const en = {
   cancelAppointment: "Cancel the appointment",
   confirmCancel: "Are you sure? The patron will get a cancellation email.",
   yesCancel: "Yes, cancel",
+  yes: "Yes",
   no: "No",
   cancelledNow: "Cancelled; the patron was mailed.",
   closuresHeading: "Closed days and hours",

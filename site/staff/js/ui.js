@@ -8,7 +8,7 @@ import { t } from "./texts.js";
 export { h, fill };
 
 /** Filled by app.js once: the catalogue (library name, zone, providers). */
-export const ctx = { library: null, providers: [], timezone: "Europe/Athens", who: null };
+export const ctx = { library: null, providers: [], services: [], timezone: "Europe/Athens", who: null };
 
 /** A date-time (RFC 3339) as the library's clock shows it: "Τρ 01/12/2026 10:00". */
 export function when(iso, opts = { weekday: "short", day: "2-digit", month: "2-digit", year: "numeric", hour: "2-digit", minute: "2-digit" }) {
@@ -61,6 +61,26 @@ export const providerName = (id) => {
   const p = ctx.providers.find((x) => x.id === id);
   return p ? p.name[t().code] || p.name.el : id;
 };
+
+/**
+ * The answers of appointment `a` as [question, answer in words], in the order its service asks
+ * them (from the catalogue); an answer to a question the configuration no longer has, by id.
+ */
+export function answerRows(a) {
+  const tx = t();
+  const local = (v) => (v ? v[tx.code] || v.el : "");
+  const asked = ctx.services.find((s) => s.id === a.service)?.questions || [];
+  const answers = a.answers || {};
+  const words = (q, value) => {
+    const option = (id) => local(q?.options?.find((o) => o.id === id)?.label) || id;
+    if (typeof value === "boolean") return value ? tx.yes : tx.no;
+    if (Array.isArray(value)) return value.map(option).join(", ");
+    return q && q.kind !== "text" ? option(value) : String(value);
+  };
+  const known = asked.filter((q) => q.id in answers).map((q) => [local(q.label), words(q, answers[q.id])]);
+  const others = Object.keys(answers).filter((id) => !asked.some((q) => q.id === id)).map((id) => [id, words(null, answers[id])]);
+  return [...known, ...others];
+}
 
 /** Says `text` to screen readers (the polite live region). */
 export function announce(text) {

@@ -20,6 +20,7 @@ fn booking(name: &str, provider: &str, challenge: String) -> Request<Body> {
     let body = serde_json::json!({
         "service": "mylibrarylive", "provider": provider, "start": "2026-12-01T09:00:00+02:00",
         "customer": {"name": name, "email": format!("{}@example.org", name.to_lowercase()), "phone": "6900000000"},
+        "answers": {"status": "ug", "school": "information-sciences"},
         "notes": "topic", "language": "en", "accept_terms": true, "accept_privacy": true,
         "challenge": challenge
     });

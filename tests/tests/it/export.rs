@@ -5,6 +5,7 @@
 use calamine::{open_workbook_from_rs, Data, Reader, Xlsx};
 use rantevou_domain::appointment::{Appointment, Status};
 use rantevou_domain::patron::{parse_patron_input, FreeText, PatronInput};
+use rantevou_domain::question::parse_answers;
 use rantevou_domain::Language;
 use rantevou_http::export::{export_csv, export_xlsx};
 use std::io::Cursor;
@@ -27,7 +28,7 @@ const PAYLOADS: [&str; 13] = [
 ];
 
 /// An appointment with `payload` wherever the parsers let it in: the name, the topic, the
-/// phone, the address's local part, and the cancel reason.
+/// phone, the address's local part, the answer to the text question, and the cancel reason.
 fn appointments() -> Vec<Appointment> {
     let config = rantevou_testkit::sample_config();
     let mut out = Vec::new();
@@ -60,6 +61,18 @@ fn appointments() -> Vec<Appointment> {
                 out.push(b);
             }
         }
+        let sent = serde_json::from_value(serde_json::json!({
+            "status": "pg", "school": "none", "tried": payload,
+        }))
+        .unwrap();
+        let mut errors = Default::default();
+        let service = config.service("mylibrarylive").unwrap();
+        let answers = parse_answers(&service.questions, &sent, &mut errors);
+        if errors == Default::default() {
+            let mut b = a.clone();
+            b.answers = answers;
+            out.push(b);
+        }
         if let Ok(reason) = FreeText::parse(payload) {
             a.status = Status::Cancelled {
                 at: rantevou_testkit::fixture_now(),
@@ -80,8 +93,8 @@ fn dangerous(cell: &str) -> bool {
 fn every_formula_payload_exports_as_text_in_csv() {
     let list = appointments();
     assert!(list.len() > 20, "payloads got in: {}", list.len());
-    let tz = chrono_tz::Europe::Athens;
-    let csv = export_csv(&list, tz, Language::El).unwrap();
+    let config = rantevou_testkit::sample_config();
+    let csv = export_csv(&list, &config, Language::El).unwrap();
     let text = String::from_utf8(csv).unwrap();
     let text = text.strip_prefix('\u{feff}').expect("a BOM");
     let mut reader = csv::ReaderBuilder::new()
@@ -91,7 +104,7 @@ fn every_formula_payload_exports_as_text_in_csv() {
     let mut neutralised = 0;
     for record in reader.records() {
         let record = record.unwrap();
-        assert_eq!(record.len(), 18);
+        assert_eq!(record.len(), 18 + 3, "a column for each of the 3 questions");
         for cell in record.iter() {
             assert!(!dangerous(cell), "a cell that would run: {cell:?}");
             if cell.starts_with('\'') {
@@ -108,8 +121,8 @@ fn every_formula_payload_exports_as_text_in_csv() {
 #[test]
 fn every_formula_payload_exports_as_string_cells_in_xlsx() {
     let list = appointments();
-    let tz = chrono_tz::Europe::Athens;
-    let bytes = export_xlsx(&list, tz, Language::El).unwrap();
+    let config = rantevou_testkit::sample_config();
+    let bytes = export_xlsx(&list, &config, Language::El).unwrap();
     let mut book: Xlsx<_> = open_workbook_from_rs(Cursor::new(bytes)).unwrap();
     let range = book.worksheet_range("rantevou").unwrap();
     assert_eq!(range.height(), list.len() + 1);
@@ -117,6 +130,32 @@ fn every_formula_payload_exports_as_string_cells_in_xlsx() {
         range.get((0, 0)),
         Some(&Data::String("Κωδικός".into())),
         "the header in the library's language"
+    );
+    let header: Vec<String> = range
+        .rows()
+        .next()
+        .unwrap()
+        .iter()
+        .map(|c| c.to_string())
+        .collect();
+    assert_eq!(
+        header[10..15],
+        [
+            "Θέμα",
+            "Ιδιότητα",
+            "Σχολή",
+            "Τι έχετε ήδη δοκιμάσει;",
+            "Γλώσσα"
+        ],
+        "the questions' columns after the topic, in the library's language"
+    );
+    let answered = range
+        .rows()
+        .find(|row| row[11] == Data::String("Μεταπτυχιακός/ή φοιτητής/τρια".into()));
+    let answered = answered.expect("a row with the answers, in words");
+    assert_eq!(
+        answered[12],
+        Data::String("Καμία (εκτός Πανεπιστημίου)".into())
     );
     let mut payload_cells = 0;
     for row in range.rows() {

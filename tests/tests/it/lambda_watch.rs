@@ -185,6 +185,7 @@ async fn fixtures_and_a_patron_walk_through_cargo_lambda_watch() {
     let body = serde_json::json!({
         "service": "mylibrarylive", "provider": "any", "start": start,
         "customer": {"name": "Ελένη Κ.", "email": "eleni@example.org", "phone": "2310 891 000"},
+        "answers": {"status": "ug", "school": "information-sciences"},
         "notes": "Mendeley", "language": "el", "accept_terms": true, "accept_privacy": true,
         "challenge": rantevou_testkit::solved_challenge(&base)
     })

@@ -11,6 +11,7 @@ fn booking(start: &str, email: &str, challenge: String) -> Request<Body> {
     let body = serde_json::json!({
         "service": "mylibrarylive", "start": start,
         "customer": {"name": "Katerina", "email": email, "phone": "6900000000"},
+        "answers": {"status": "ug", "school": "information-sciences"},
         "notes": "topic", "language": "en", "accept_terms": true, "accept_privacy": true,
         "challenge": challenge
     });

@@ -13,6 +13,7 @@ mod feedback;
 mod lambda_watch;
 mod limits;
 mod mail;
+mod questions;
 mod robustness;
 mod routes;
 mod ses;

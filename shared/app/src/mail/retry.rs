@@ -21,6 +21,8 @@ pub struct Delivery {
     pub given_up: usize,
     /// Waiting addresses told a time freed on their day.
     pub waitlist_told: usize,
+    /// Ended appointments counted for the statistics (anonymous outcome records written).
+    pub counted: usize,
 }
 
 /// Due appointments read from the queue at a time.
@@ -35,6 +37,7 @@ pub struct MailRetry {
     keys: Arc<ManageKeys>,
     waitlist: Option<crate::waitlist::Waitlisting>,
     pub(crate) suppressions: Option<Arc<dyn Suppressions>>,
+    counting: Option<crate::statistics::Counting>,
 }
 
 impl MailRetry {
@@ -47,6 +50,7 @@ impl MailRetry {
             keys,
             waitlist: None,
             suppressions: None,
+            counting: None,
         }
     }
 
@@ -55,6 +59,12 @@ impl MailRetry {
     /// what the mail service says of the messages ([`MailRetry::record_feedback`]).
     pub fn with_suppressions(mut self, suppressions: Arc<dyn Suppressions>) -> Self {
         self.suppressions = Some(suppressions);
+        self
+    }
+
+    /// The same scheduler, also counting ended appointments for the statistics.
+    pub fn with_counting(mut self, counting: crate::statistics::Counting) -> Self {
+        self.counting = Some(counting);
         self
     }
 
@@ -94,12 +104,20 @@ impl MailRetry {
         if let Some(waitlist) = &self.waitlist {
             report.waitlist_told = waitlist.notify_freed().await?;
         }
+        // The count never holds up the mail: a failure is said, and the next run goes on.
+        if let Some(counting) = &self.counting {
+            match counting.count_ended(crate::statistics::DAYS_PER_RUN).await {
+                Ok(counted) => report.counted = counted.recorded,
+                Err(e) => tracing::error!(error = %e, "ended appointments not counted"),
+            }
+        }
         self.delivery.ctx.count(Metric::SchedulerRuns);
         tracing::info!(
             sent = report.sent,
             failed = report.failed,
             given_up = report.given_up,
             waitlist_told = report.waitlist_told,
+            counted = report.counted,
             "due mail delivered"
         );
         Ok(report)

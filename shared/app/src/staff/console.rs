@@ -1,5 +1,6 @@
 //! What the staff console adds to the staff commands: one appointment with its audit record,
-//! attendance, the mail that failed for good and its retry, and the export of a range.
+//! attendance, the mail that failed for good and its retry, the export of a range, and the
+//! anonymous statistics.
 
 use super::{invalid, Staff, StaffError, Subject};
 use crate::fresh::update_fresh;
@@ -7,6 +8,10 @@ use chrono::{Days, NaiveDate};
 use rantevou_domain::appointment::{Appointment, MailKind};
 use rantevou_domain::patron::PatronEmail;
 use rantevou_domain::staff::{Actor, AuditEntry};
+use rantevou_domain::ProviderId;
+
+/// The most months one statistics request covers (ten years).
+pub const MAX_STATISTICS_MONTHS: usize = 120;
 
 /// How far back the list of failed mail looks, in days.
 pub const FAILED_MAIL_DAYS_BACK: u64 = 30;
@@ -75,6 +80,10 @@ impl Staff {
         })
         .await?
         .ok_or_else(|| StaffError::NotFound(id.to_owned()))?;
+        // Counted already (a mark more than a week late): its record follows the mark.
+        if let Err(e) = self.counting().recount(&stored).await {
+            tracing::warn!(error = %e, "a late mark's outcome record not replaced");
+        }
         let word = if attended { "attended" } else { "no-show" };
         self.audit(
             by,
@@ -149,6 +158,53 @@ impl Staff {
 
     /// The appointments of `from`–`to` that `by` may see, for an export (written to the
     /// audit record).
+    /// The anonymous figures of the months `from` to `to` (`YYYY-MM`; by default this year
+    /// to this month), of the providers `by` may see.
+    pub async fn statistics(
+        &self,
+        by: &Actor,
+        from: Option<&str>,
+        to: Option<&str>,
+    ) -> Result<rantevou_domain::statistics::Report, StaffError> {
+        use chrono::Datelike;
+        let today = self
+            .ctx
+            .now()
+            .with_timezone(&self.ctx.config.library.timezone);
+        let this_year = format!("{:04}-01", today.year());
+        let this_month = format!("{:04}-{:02}", today.year(), today.month());
+        let month = |field: &'static str, raw: Option<&str>, default: &str| {
+            let raw = raw.unwrap_or(default);
+            let ok = raw.len() == 7
+                && chrono::NaiveDate::parse_from_str(&format!("{raw}-01"), "%Y-%m-%d").is_ok();
+            ok.then(|| raw.to_owned())
+                .ok_or_else(|| invalid(field, format!("{raw:?} is not a month as YYYY-MM")))
+        };
+        let from = month("from", from, &this_year)?;
+        let to = month("to", to, &this_month)?;
+        if to < from {
+            return Err(invalid("to", format!("{to} is before from {from}")));
+        }
+        let span = rantevou_domain::statistics::months(&from, &to).len();
+        if span > MAX_STATISTICS_MONTHS {
+            return Err(invalid(
+                "to",
+                format!("at most {MAX_STATISTICS_MONTHS} months at a time"),
+            ));
+        }
+        Ok(self
+            .counting()
+            .report(&from, &to, |p| {
+                ProviderId::parse(p).is_some_and(|id| by.may_see(&id))
+            })
+            .await?)
+    }
+
+    /// Counting over this store.
+    fn counting(&self) -> crate::statistics::Counting {
+        crate::statistics::Counting::new(self.ctx.clone(), self.store.clone())
+    }
+
     pub async fn export(
         &self,
         by: &Actor,

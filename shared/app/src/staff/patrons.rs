@@ -86,6 +86,7 @@ impl Staff {
             next.patron.customer.email = email.clone();
             next.patron.customer.phone = None;
             next.patron.notes = FreeText::default();
+            next.answers.clear();
             next.patron_key = None;
             // Started or cancelled: its place among the patron's is free already.
             next.patron_place = None;

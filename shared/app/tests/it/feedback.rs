@@ -122,7 +122,7 @@ async fn a_bounce_fails_the_mail_tells_the_library_and_nothing_more_goes_to_the_
             errors
                 .0
                 .iter()
-                .map(|e| (e.field, e.code))
+                .map(|e| (&*e.field, e.code))
                 .collect::<Vec<_>>(),
             vec![("customer.email", FieldCode::Undeliverable)]
         ),

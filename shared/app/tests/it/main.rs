@@ -9,6 +9,7 @@ mod moving;
 mod requests;
 mod scheduler;
 mod staff;
+mod statistics;
 mod support;
 mod use_cases;
 mod waitlist;

@@ -521,6 +521,70 @@ fn the_providers_copy_links_the_console_and_asks_for_the_link_only_while_there_i
 }
 
 #[test]
+fn the_answers_go_to_staff_and_to_the_patron_only_where_the_library_says() {
+    let mut config = config();
+    let mut a = appointment(&config, "Anna", "Άρθρα", "en");
+    let sent = serde_json::from_value(serde_json::json!({
+        "status": "phd", "school": "information-sciences",
+        "tried": "<b>Scopus</b>\nhttps://evil.example/x",
+    }))
+    .unwrap();
+    let service = config.service("mylibrarylive").unwrap();
+    let mut errors = Default::default();
+    a.answers = rantevou_domain::question::parse_answers(&service.questions, &sent, &mut errors);
+    assert_eq!(errors, Default::default());
+    let console = "https://book.example.org/staff/";
+    let mails = messages_with(
+        MailKind::Confirmation,
+        &a,
+        &config,
+        None,
+        Some(console),
+        now(),
+    )
+    .unwrap();
+    let (patron, staff) = (&mails[0], &mails[1]);
+    // The provider's copy is in the library's language, every answer in words.
+    for line in [
+        "> Ιδιότητα: Υποψήφιος/α διδάκτορας",
+        "> Σχολή: Επιστημών Πληροφορίας",
+        "> Τι έχετε ήδη δοκιμάσει;: <b>Scopus</b>",
+    ] {
+        assert!(staff.text.contains(line), "{line}\n{}", staff.text);
+    }
+    assert!(staff
+        .html
+        .contains("<strong>Σχολή:</strong> Επιστημών Πληροφορίας"));
+    assert!(
+        staff.html.contains("&lt;b&gt;Scopus&lt;/b&gt;"),
+        "escaped in HTML"
+    );
+    assert!(!staff.html.contains("<b>Scopus"));
+    assert!(
+        !patron.text.contains("PhD candidate") && !patron.text.contains("Scopus"),
+        "the sample shows answers to staff only: {}",
+        patron.text
+    );
+    // A question the library marks in_patron_mail is repeated to the patron, in their language.
+    config.services[0].questions[0].in_patron_mail = true;
+    let mails = messages_with(
+        MailKind::Confirmation,
+        &a,
+        &config,
+        None,
+        Some(console),
+        now(),
+    )
+    .unwrap();
+    assert!(
+        mails[0].text.contains("> You are: PhD candidate"),
+        "{}",
+        mails[0].text
+    );
+    assert!(!mails[0].text.contains("Scopus"));
+}
+
+#[test]
 fn links_in_the_html_part_are_written_as_they_are() {
     let config = config();
     let mut a = appointment(&config, "Anna", "Άρθρα & βάσεις", "en");

@@ -131,6 +131,8 @@ fn request(start: &str) -> BookRequest {
         provider: Some("any".into()),
         start: Some(start.into()),
         patron: rantevou_testkit::patron_input("Katerina"),
+        answers: rantevou_testkit::sample_answers(),
+        from_waitlist: false,
         idempotency_key: None,
         challenge: None,
     }
@@ -187,7 +189,7 @@ async fn every_field_at_fault_comes_back_at_once_with_the_service_first() {
     let Err(BookError::Invalid(errors)) = w.booking().book(r).await else {
         panic!("invalid");
     };
-    let got: Vec<_> = errors.0.iter().map(|e| (e.field, e.code)).collect();
+    let got: Vec<_> = errors.0.iter().map(|e| (&*e.field, e.code)).collect();
     assert_eq!(
         got,
         [
@@ -366,6 +368,7 @@ async fn mail_that_failed_stays_pending_and_the_retry_sends_it_once_with_the_sam
             failed: 1,
             given_up: 0,
             waitlist_told: 0,
+            counted: 0,
         }
     );
     let up = World {
@@ -380,6 +383,7 @@ async fn mail_that_failed_stays_pending_and_the_retry_sends_it_once_with_the_sam
             failed: 0,
             given_up: 0,
             waitlist_told: 0,
+            counted: 0,
         }
     );
     assert_eq!(
@@ -389,6 +393,7 @@ async fn mail_that_failed_stays_pending_and_the_retry_sends_it_once_with_the_sam
             failed: 0,
             given_up: 0,
             waitlist_told: 0,
+            counted: 0,
         }
     );
     let mailed = &up.sent()[0].text;
@@ -427,6 +432,7 @@ async fn mail_that_failed_stays_pending_and_the_retry_sends_it_once_with_the_sam
             failed: 0,
             given_up: 0,
             waitlist_told: 0,
+            counted: 0,
         }
     );
     let fresh = up
@@ -922,6 +928,6 @@ async fn a_resend_needs_the_bot_check_when_the_library_asks_for_one() {
     else {
         panic!("refused");
     };
-    let got: Vec<_> = errors.0.iter().map(|e| (e.field, e.code)).collect();
+    let got: Vec<_> = errors.0.iter().map(|e| (&*e.field, e.code)).collect();
     assert_eq!(got, [("challenge", FieldCode::Required)]);
 }

@@ -101,6 +101,8 @@ impl World {
             provider: Some("sip".into()),
             start: Some(start.with_timezone(&tz).to_rfc3339()),
             patron: rantevou_testkit::patron_input(who),
+            answers: rantevou_testkit::sample_answers(),
+            from_waitlist: false,
             idempotency_key: None,
             challenge: None,
         }

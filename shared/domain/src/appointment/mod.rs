@@ -6,6 +6,7 @@ use crate::availability::OfferedSlot;
 use crate::ids::{AppointmentId, ProviderId, ServiceId};
 use crate::patron::{FreeText, PatronDetails};
 use crate::policy::Policy;
+use crate::question::Answers;
 use crate::slot_lock::SlotLock;
 use crate::token::{ManageKeys, ManageToken, TokenHash};
 use chrono::{DateTime, Utc};
@@ -97,6 +98,13 @@ pub struct Appointment {
     pub end: DateTime<Utc>,
     /// Who booked, the topic and the language.
     pub patron: PatronDetails,
+    /// The patron's answers to the service's questions (erased with the patron's details).
+    pub answers: Answers,
+    /// Whether it was booked from the waiting list's mail (for the statistics).
+    pub from_waitlist: bool,
+    /// The key of its anonymous outcome record, once one was written (a random key: the
+    /// record itself names no appointment, and nothing links the two once this is gone).
+    pub outcome_key: Option<String>,
     /// When it was booked.
     pub created_at: DateTime<Utc>,
     /// Held, booked or cancelled.
@@ -210,6 +218,10 @@ pub struct BookingRequest<'a> {
     pub patron: PatronDetails,
     /// The terms and privacy notice the patron accepted.
     pub consent: Consent,
+    /// The answers to the service's questions, checked (see [`crate::question::parse_answers`]).
+    pub answers: Answers,
+    /// Whether the patron came from the waiting list's mail.
+    pub from_waitlist: bool,
 }
 
 impl Appointment {
@@ -250,6 +262,9 @@ impl Appointment {
             start: slot.start,
             end,
             patron: request.patron,
+            answers: request.answers,
+            from_waitlist: request.from_waitlist,
+            outcome_key: None,
             created_at: now,
             status,
             token_hash: token.hash(),

@@ -59,6 +59,27 @@ pub(super) struct RawService {
     pub(super) buffer_minutes: Option<i64>,
     pub(super) providers: Option<Vec<String>>,
     pub(super) follow_up: Option<RawFollowUp>,
+    #[serde(default)]
+    pub(super) questions: Vec<RawQuestion>,
+}
+
+#[derive(Deserialize)]
+pub(super) struct RawQuestion {
+    pub(super) id: Option<String>,
+    pub(super) kind: Option<String>,
+    pub(super) label: Option<RawLocalized>,
+    pub(super) help: Option<RawLocalized>,
+    #[serde(default)]
+    pub(super) options: Vec<RawOption>,
+    pub(super) required: Option<bool>,
+    pub(super) statistics: Option<bool>,
+    pub(super) in_patron_mail: Option<bool>,
+}
+
+#[derive(Deserialize)]
+pub(super) struct RawOption {
+    pub(super) id: Option<String>,
+    pub(super) label: Option<RawLocalized>,
 }
 
 #[derive(Deserialize)]

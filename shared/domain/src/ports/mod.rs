@@ -19,6 +19,7 @@
 //! | [`MailQueue`] | the mail due now or later (one sparse index by next due); fresh tokens for late confirmations | `Query` (GSI2), `UpdateItem` |
 //! | [`ClosureReader`], [`ClosureWriter`] | the closures staff add | `GetItem`; `PutItem` on a version |
 //! | [`Agenda`] | a provider's appointments in a range; everything about one patron | `Query` (GSI1, GSI3) |
+//! | [`Outcomes`] | anonymous outcome records, written with the appointment's key; read by month; how far the count went | `TransactWriteItems` (Put, Put), `Query`, `GetItem`, `PutItem` |
 //! | [`Suppressions`] | addresses that bounced or complained (by patron key) | `GetItem`, `PutItem` |
 //! | [`Mailer`] | send one message | SES `SendEmail` |
 //! | [`Clock`] | now | — |
@@ -40,7 +41,7 @@ pub use store::{
     rate_window, recent_from_windows, Agenda, AppointmentUpdates, Appointments, AuditLog,
     BookingRate, Bookings, Cancellations, ClosureReader, ClosureWriter, ConfigSource,
     Confirmations, CreateConditions, Created, IdempotencyKey, LockReader, MailCaps, MailLog,
-    MailQueue, MoveConditions, Reschedules, Resends, StaffStore, StoreError, StoredConfig,
-    Suppressions, IDEMPOTENCY_KEY_TTL_SECONDS, RATE_WINDOW_SECONDS,
+    MailQueue, MoveConditions, Outcomes, Reschedules, Resends, StaffStore, StoreError,
+    StoredConfig, Suppressions, IDEMPOTENCY_KEY_TTL_SECONDS, RATE_WINDOW_SECONDS,
 };
 pub use waitlist::{JoinLimits, Waitlist};

@@ -416,7 +416,14 @@ pub trait AppointmentUpdates: Send + Sync {
 /// What the staff commands use: reading, cancelling and changing appointments, the agenda,
 /// and the closures.
 pub trait StaffStore:
-    Appointments + Cancellations + AppointmentUpdates + Agenda + ClosureWriter + MailLog + AuditLog
+    Appointments
+    + Cancellations
+    + AppointmentUpdates
+    + Agenda
+    + ClosureWriter
+    + MailLog
+    + AuditLog
+    + Outcomes
 {
 }
 
@@ -428,6 +435,7 @@ impl<T> StaffStore for T where
         + ClosureWriter
         + MailLog
         + AuditLog
+        + Outcomes
 {
 }
 
@@ -458,4 +466,34 @@ pub trait MailQueue: Send + Sync {
         old: TokenHash,
         new: TokenHash,
     ) -> Result<(), StoreError>;
+}
+
+/// The anonymous outcome records (see [`crate::statistics`]): written once an appointment's
+/// outcome is known, kept for years (no expiry), read by month for the statistics.
+#[async_trait]
+pub trait Outcomes: Send + Sync {
+    /// Writes `record` under `next.outcome_key` (replacing the record there, if any) and
+    /// `next` (the appointment `read`, naming the key), both or neither, on condition that the
+    /// stored appointment is still at `read.version`; returns the appointment as stored.
+    /// [`StoreError::Changed`] when another write came between; [`StoreError::Corrupt`] if
+    /// `next` has no key or changes what [`AppointmentUpdates::update`] may not.
+    async fn record_outcome(
+        &self,
+        read: &Appointment,
+        next: &Appointment,
+        record: &crate::statistics::OutcomeRecord,
+    ) -> Result<Appointment, StoreError>;
+
+    /// The records of the months `from` to `to` (`YYYY-MM`, both included), in no order.
+    async fn outcomes(
+        &self,
+        from: &str,
+        to: &str,
+    ) -> Result<Vec<crate::statistics::OutcomeRecord>, StoreError>;
+
+    /// The last UTC day whose appointments were all counted, if any was.
+    async fn counted_through(&self) -> Result<Option<chrono::NaiveDate>, StoreError>;
+
+    /// Records that every appointment of `day` (UTC) and before was counted.
+    async fn set_counted_through(&self, day: chrono::NaiveDate) -> Result<(), StoreError>;
 }

@@ -46,7 +46,7 @@ fn every_field_at_fault_is_reported_at_once() {
         timezone: Some("Mars/Olympus_Mons".into()),
     };
     let errors = parse_patron_input(&input, all_required(), Language::El).unwrap_err();
-    let fields: Vec<_> = errors.0.iter().map(|e| (e.field, e.code)).collect();
+    let fields: Vec<_> = errors.0.iter().map(|e| (&*e.field, e.code)).collect();
     assert_eq!(
         fields,
         vec![

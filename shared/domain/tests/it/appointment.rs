@@ -38,6 +38,8 @@ fn booked_at(
         slot,
         patron: patron("Κατερίνα"),
         consent: rantevou_testkit::consent(&config, now),
+        answers: Default::default(),
+        from_waitlist: false,
     };
     let (a, t) = Appointment::book(
         request,

@@ -58,6 +58,33 @@ fn the_sample_configuration_describes_mylibrarylive() {
         }),
         "a thank-you an hour after, no survey"
     );
+    let asked: Vec<_> = service
+        .questions
+        .iter()
+        .map(|q| (q.id.as_str(), q.kind, q.required, q.statistics))
+        .collect();
+    use rantevou_domain::question::QuestionKind::{Choice, Text};
+    assert_eq!(
+        asked,
+        [
+            ("status", Choice, true, true),
+            ("school", Choice, true, true),
+            ("tried", Text, false, false)
+        ],
+        "status and school, both required and counted; what was tried, optional"
+    );
+    let status: Vec<_> = service.questions[0]
+        .options
+        .iter()
+        .map(|o| o.id.as_str())
+        .collect();
+    assert_eq!(status, ["ug", "pg", "phd", "faculty", "staff", "external"]);
+    assert_eq!(
+        service.questions[1].options.len(),
+        5,
+        "four schools and none"
+    );
+    assert!(service.questions[1].help.is_some() && service.questions[0].help.is_none());
 
     let sip = config.provider("sip").unwrap();
     assert_eq!(
@@ -292,6 +319,79 @@ fn a_follow_up_says_when_and_links_a_real_survey() {
     )]);
     assert!(
         err.mentions("services[1].follow_up.after_minutes", "is required"),
+        "{err}"
+    );
+}
+
+#[test]
+fn questions_are_checked_each_mistake_with_its_key_and_line() {
+    let questions = r#"duration_minutes = 45
+[[services.questions]]
+id = "status"
+kind = "choice"
+label = { el = "Ιδιότητα", en = "You are" }
+options = [{ id = "ug", label = { el = "Π", en = "U" } }]
+[[services.questions]]
+id = "status"
+kind = "text"
+label = { el = "Κείμενο" }
+statistics = true
+options = [{ id = "a", label = { el = "α", en = "a" } }]
+[[services.questions]]
+id = "Bad Id"
+kind = "scale"
+label = { el = "α", en = "a" }
+colour = "red"
+[[services.questions]]
+id = "ok"
+kind = "choices"
+label = { el = "α", en = "a" }
+options = [{ id = "a", label = { el = "α", en = "a" } }, { id = "a", label = { el = "β" } }]"#;
+    let err = broken(&[("duration_minutes = 45", questions)]);
+    let text = err.to_string();
+    for (key, words) in [
+        (
+            "services[1].questions[0].options",
+            "needs 2 to 30 options, not 1",
+        ),
+        ("services[1].questions[1].id", "used twice"),
+        ("services[1].questions[1].label.en", "is required"),
+        (
+            "services[1].questions[1].options",
+            "a text question has no options",
+        ),
+        ("services[1].questions[2].id", "not a valid id"),
+        ("services[1].questions[2].kind", "not a kind of question"),
+        ("services[1].questions[2].colour", "unknown key"),
+        ("services[1].questions[3].options[1].id", "used twice"),
+        (
+            "services[1].questions[3].options[1].label.en",
+            "is required",
+        ),
+    ] {
+        assert!(err.mentions(key, words), "{key}: {words}\n{text}");
+    }
+    assert!(
+        err.issues.iter().all(|i| i.line.is_some()),
+        "every issue has its line: {text}"
+    );
+    let err = broken(&[(
+        "duration_minutes = 45",
+        "duration_minutes = 45\n[[services.questions]]\nid = \"tried\"\nkind = \"text\"\nlabel = { el = \"α\", en = \"a\" }\nstatistics = true",
+    )]);
+    assert!(
+        err.mentions("services[1].questions[0].statistics", "free text never is"),
+        "{err}"
+    );
+    let eleven: String = (0..11)
+        .map(|i| format!("\n[[services.questions]]\nid = \"q{i}\"\nkind = \"yes_no\"\nlabel = {{ el = \"α\", en = \"a\" }}"))
+        .collect();
+    let err = broken(&[(
+        "duration_minutes = 45",
+        &format!("duration_minutes = 45{eleven}"),
+    )]);
+    assert!(
+        err.mentions("services[1].questions", "at most 10 questions, not 11"),
         "{err}"
     );
 }

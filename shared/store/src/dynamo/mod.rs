@@ -23,6 +23,7 @@ pub mod error;
 pub mod item;
 mod lifecycle;
 mod mail;
+mod outcomes;
 mod read;
 pub mod request_counter;
 mod reschedule;

@@ -26,6 +26,7 @@ use std::time::Duration;
 mod caps;
 mod create;
 mod mail;
+mod outcomes;
 mod reads;
 mod reschedule;
 mod schema;

@@ -90,6 +90,16 @@ CREATE TABLE IF NOT EXISTS config (
     name   TEXT PRIMARY KEY,
     source TEXT NOT NULL
 );
+CREATE TABLE IF NOT EXISTS outcomes (
+    key    TEXT PRIMARY KEY,
+    month  TEXT NOT NULL,
+    record TEXT NOT NULL
+) WITHOUT ROWID;
+CREATE INDEX IF NOT EXISTS outcomes_by_month ON outcomes (month);
+CREATE TABLE IF NOT EXISTS outcomes_counted (
+    id  INTEGER PRIMARY KEY CHECK (id = 1),
+    day TEXT NOT NULL
+);
 ";
 
 /// Whether `table` has a column called `column`.

@@ -44,6 +44,22 @@ async fn create_fetch_cancel_round_trip(store: &dyn Store) {
     let config = config();
     let (mut a, token) = appointment(&config, "short", "sip", at(0), "Κατερίνα");
     a.patron.zone = Some(chrono_tz::Pacific::Auckland);
+    use rantevou_domain::question::Answer;
+    a.answers = [
+        ("status", Answer::One("pg".into())),
+        (
+            "tools",
+            Answer::Many(vec!["scopus".into(), "zotero".into()]),
+        ),
+        ("member", Answer::Flag(false)),
+        (
+            "tried",
+            Answer::One("Google Scholar,\nτο αποθετήριο «Ψηφίδα»".into()),
+        ),
+    ]
+    .into_iter()
+    .map(|(k, v)| (k.to_owned(), v))
+    .collect();
     assert_eq!(
         store
             .create(&a, &CreateConditions::default())
@@ -53,7 +69,10 @@ async fn create_fetch_cancel_round_trip(store: &dyn Store) {
     );
     let now = at(-24 * 60);
     let fetched = store.get(a.id, now).await.unwrap().expect("stored");
-    assert_eq!(fetched, a, "every field survives the round trip");
+    assert_eq!(
+        fetched, a,
+        "every field survives the round trip, the answers too"
+    );
     assert!(fetched.token_hash.verify(token.expose()));
     assert_eq!(held(store, &sip()).await, vec![at(0)]);
 

@@ -8,6 +8,7 @@ mod config;
 mod contract;
 mod contract_caps;
 mod contract_move;
+mod contract_outcomes;
 mod contract_staff;
 mod contract_suppress;
 mod contract_waitlist;

@@ -2,6 +2,7 @@
 //! The checks of values and of the library are here; `schedule.rs` checks services, providers
 //! and working plans, `rules.rs` closures and the policy.
 
+mod questions;
 mod rules;
 mod schedule;
 

@@ -103,6 +103,7 @@ impl Validator {
                 survey_url: survey?,
             })
         });
+        let questions = self.questions(&format!("{key}.questions"), &raw.questions);
         let (duration, grid) = (duration?, grid?);
         if duration % grid != 0
             || providers.is_empty()
@@ -122,6 +123,7 @@ impl Validator {
                 Some(f) => Some(f?),
                 None => None,
             },
+            questions: questions?,
         })
     }
 
