@@ -20,8 +20,98 @@ fn run(file: &str) {
     run_with(file, &[]);
 }
 
-#[allow(clippy::disallowed_methods)] // a test's own switch: where Chromium is
+/// Seeds `data` (a `rantevou serve` data folder, before it starts) with consultations over
+/// January–November 2026, every outcome among them, counted as the scheduler counts them;
+/// returns what was seeded, as the statistics test checks it (`SEEDED`).
+fn seed_statistics(data: &std::path::Path) -> String {
+    use chrono::{Duration, TimeZone, Utc};
+    use rantevou_domain::appointment::{Appointment, BookingRequest, Canceller};
+    use rantevou_domain::ports::{AppointmentUpdates, Appointments, Bookings, Cancellations};
+    let runtime = tokio::runtime::Builder::new_current_thread()
+        .enable_all()
+        .build()
+        .unwrap();
+    runtime.block_on(async {
+        let store = std::sync::Arc::new(
+            rantevou_store::SqliteStore::open(data.join("rantevou.sqlite3")).unwrap(),
+        );
+        let mut config = rantevou_testkit::sample_config();
+        config.policy.retention_days = 3650;
+        let config = std::sync::Arc::new(config);
+        let service = config.service("mylibrarylive").unwrap().clone();
+        let keys = rantevou_testkit::keys();
+        let (mut total, mut attended, mut no_show) = (0, 0, 0);
+        for i in 0..330i64 {
+            // Every day from 5 January, at 09:00 to 14:40 Athens in turn.
+            let start = Utc.with_ymd_and_hms(2026, 1, 5, 7, 0, 0).unwrap()
+                + Duration::days(i)
+                + Duration::minutes(20 * (i % 18));
+            let booked_at = start - Duration::days(1 + i % 10);
+            let status = if i % 30 == 7 { "phd" } else { "ug" };
+            let sent = serde_json::from_value(
+                serde_json::json!({"status": status, "school": "information-sciences"}),
+            )
+            .unwrap();
+            let mut errors = Default::default();
+            let answers =
+                rantevou_domain::question::parse_answers(&service.questions, &sent, &mut errors);
+            let request = BookingRequest {
+                slot: rantevou_testkit::offered(&config, "mylibrarylive", "sip", start),
+                patron: rantevou_testkit::patron(&format!("Patron {i}")),
+                consent: rantevou_testkit::consent(&config, booked_at),
+                answers,
+                from_waitlist: i % 9 == 0,
+            };
+            let (a, _) = Appointment::book(
+                request,
+                &keys,
+                &config.policy,
+                booked_at,
+                &mut rand::rngs::OsRng,
+            );
+            store.create(&a, &Default::default()).await.unwrap();
+            let a = store.get(a.id, booked_at).await.unwrap().unwrap();
+            match i % 4 {
+                0 | 1 => {
+                    let next = a.clone().marked(true, a.end, None).unwrap();
+                    store.update(&a, &next).await.unwrap();
+                    attended += 1;
+                }
+                2 => {
+                    let next = a.clone().marked(false, a.end, None).unwrap();
+                    store.update(&a, &next).await.unwrap();
+                    no_show += 1;
+                }
+                _ => {
+                    let why = rantevou_domain::patron::FreeText::parse("").unwrap();
+                    store
+                        .cancel_by(&a, booked_at, &why, Canceller::Patron)
+                        .await
+                        .unwrap();
+                }
+            }
+            total += 1;
+        }
+        let now = Utc.with_ymd_and_hms(2026, 12, 10, 9, 0, 0).unwrap();
+        let ctx = rantevou_app::Context::new(
+            config,
+            std::sync::Arc::new(move || now),
+            rantevou_app::Links::same_origin("http://127.0.0.1:8080").unwrap(),
+        );
+        let counting = rantevou_app::Counting::new(ctx, store);
+        while counting.count_ended(400).await.unwrap().days > 0 {}
+        serde_json::json!({"total": total, "attended": attended, "no_show": no_show}).to_string()
+    })
+}
+
 fn run_with(file: &str, serve_args: &[&str]) {
+    run_seeded(file, serve_args, |_| String::new());
+}
+
+/// Runs `file` against a `rantevou serve` whose data folder `seed` filled first; what `seed`
+/// returns reaches the test as `SEEDED`.
+#[allow(clippy::disallowed_methods)] // a test's own switch: where Chromium is
+fn run_seeded(file: &str, serve_args: &[&str], seed: impl FnOnce(&std::path::Path) -> String) {
     let _turn = ONE_AT_A_TIME.lock().unwrap_or_else(|e| e.into_inner());
     let dir = browser_dir();
     let ready = dir.join("node_modules/playwright-core").is_dir()
@@ -34,6 +124,7 @@ fn run_with(file: &str, serve_args: &[&str]) {
         return;
     }
     let data = tempfile::tempdir().unwrap();
+    let seeded = seed(data.path());
     let server = Server::start_with(data.path(), serve_args);
     let output = Command::new("node")
         .args(["--test", "--test-reporter=spec", file])
@@ -43,6 +134,7 @@ fn run_with(file: &str, serve_args: &[&str]) {
         // For tests that work on the server's data folder as staff commands do.
         .env("RANTEVOU_BIN", env!("CARGO_BIN_EXE_rantevou"))
         .env("DATA_DIR", data.path())
+        .env("SEEDED", &seeded)
         .output()
         .expect("node runs");
     let report = String::from_utf8_lossy(&output.stdout);
@@ -89,6 +181,11 @@ fn booking_with_the_keyboard_alone() {
 #[test]
 fn the_services_questions_in_both_languages_by_keyboard_named_per_question() {
     run("questions.test.mjs");
+}
+
+#[test]
+fn the_statistics_view_charts_match_their_tables_and_a_year_prints() {
+    run_seeded("statistics.test.mjs", &["--no-rate-limit"], seed_statistics);
 }
 
 #[test]

@@ -150,6 +150,16 @@ impl OutcomeRecord {
         })
     }
 
+    /// The record, if it holds only what a record may ([`Self::is_well_formed`]): what a store
+    /// writes and reads back.
+    pub fn checked(self) -> Result<OutcomeRecord, crate::ports::StoreError> {
+        if self.is_well_formed() {
+            Ok(self)
+        } else {
+            Err(crate::ports::StoreError::Corrupt("outcome record".into()))
+        }
+    }
+
     /// Whether a record read back holds only what a record may: a month, ids, small numbers.
     pub fn is_well_formed(&self) -> bool {
         let month_ok = NaiveDate::parse_from_str(&format!("{}-01", self.month), "%Y-%m-%d").is_ok()

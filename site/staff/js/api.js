@@ -54,6 +54,8 @@ export const closures = () => call("/closures");
 export const addClosure = (closure) => post("/closures", closure);
 export const removeClosure = (c) => call(`/closures/${id(c)}`, { method: "DELETE" });
 export const exportFile = (from, to, format) => call(`/export?${new URLSearchParams({ from, to, format })}`, { raw: true });
+export const statistics = (from, to) => call(`/statistics?${new URLSearchParams({ from, to })}`);
+export const statisticsFile = (from, to) => call(`/statistics?${new URLSearchParams({ from, to, format: "csv" })}`, { raw: true });
 export const patronExport = (email) => post("/patrons/export", { email });
 export const patronErase = (email, reason) => post("/patrons/erase", { email, reason });
 export const failedMail = () => call("/mail/failed");

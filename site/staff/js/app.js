@@ -1,11 +1,13 @@
 // The staff console: signs in (auth.js), then shows the view the address names —
-// #agenda, #appointment/<id>, #closures, #mail, #data — in Greek or English.
+// #agenda, #appointment/<id>, #closures, #mail, #data, #statistics (and #statistics/year/<yyyy>)
+// — in Greek or English.
 
 import * as api from "./api.js";
 import * as auth from "./auth.js";
 import * as agenda from "./agenda.js";
 import * as appointment from "./appointment.js";
 import * as manage from "./manage.js";
+import * as statistics from "./statistics.js";
 import { language, setLanguage, t } from "./texts.js";
 import { ctx, h, page, showError, statusBox } from "./ui.js";
 
@@ -67,6 +69,7 @@ async function route() {
     case "closures": await manage.closures(); break;
     case "mail": await manage.mail(); break;
     case "data": await manage.data(); break;
+    case "statistics": id === "year" ? await statistics.year(location.hash.split("/")[2] || "") : await statistics.show(); break;
     default: await agenda.show();
   }
 }

@@ -4,7 +4,7 @@
 
 import * as api from "./api.js";
 import { t } from "./texts.js";
-import { addDays, busy, field, fill, h, keepingFocus, page, shortDay, showDone, showError, statusBox, today, when } from "./ui.js";
+import { addDays, busy, download, field, fill, h, keepingFocus, page, shortDay, showDone, showError, statusBox, today, when } from "./ui.js";
 
 // ---- closures -------------------------------------------------------------------------------
 
@@ -208,15 +208,6 @@ async function listFailed(list, box) {
 // ---- export and a patron's data ------------------------------------------------------------
 
 /** Offers `blob` as a download called `name`. */
-function download(blob, name) {
-  const url = URL.createObjectURL(blob);
-  const a = h("a", { href: url, download: name, hidden: true });
-  document.body.append(a);
-  a.click();
-  a.remove();
-  setTimeout(() => URL.revokeObjectURL(url), 10_000);
-}
-
 export async function data() {
   const tx = t();
   const { main } = page(tx.dataHeading);

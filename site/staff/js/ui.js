@@ -82,6 +82,16 @@ export function answerRows(a) {
   return [...known, ...others];
 }
 
+/** Saves `blob` as the file `name` (a download the browser asks about or keeps). */
+export function download(blob, name) {
+  const url = URL.createObjectURL(blob);
+  const a = h("a", { href: url, download: name, hidden: true });
+  document.body.append(a);
+  a.click();
+  a.remove();
+  setTimeout(() => URL.revokeObjectURL(url), 10_000);
+}
+
 /** Says `text` to screen readers (the polite live region). */
 export function announce(text) {
   const region = document.getElementById("announce");

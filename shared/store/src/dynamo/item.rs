@@ -111,19 +111,44 @@ pub fn key(pk: impl Into<String>, sk: impl Into<String>) -> Item {
     ])
 }
 
+/// The attributes of a record's fields (a struct that serializes as a JSON object); `null`
+/// fields are left out when `skip_null`.
+pub fn fields_item<T: serde::Serialize>(record: &T, skip_null: bool) -> Result<Item, StoreError> {
+    let json = serde_json::to_value(record).map_err(|e| StoreError::Corrupt(e.to_string()))?;
+    let serde_json::Value::Object(fields) = json else {
+        return Err(StoreError::Corrupt("record is not an object".into()));
+    };
+    Ok(fields
+        .into_iter()
+        .filter(|(_, v)| !(skip_null && v.is_null()))
+        .map(|(k, v)| (k, to_attribute(v)))
+        .collect())
+}
+
+/// A record read back from `item`'s attributes, `keys` (the key attributes) left out;
+/// anything unexpected is [`StoreError::Corrupt`] naming `what`.
+pub fn from_fields<T: serde::de::DeserializeOwned>(
+    mut item: Item,
+    keys: &[&str],
+    what: &str,
+) -> Result<T, StoreError> {
+    for k in keys {
+        item.remove(*k);
+    }
+    let fields = item
+        .into_iter()
+        .map(|(k, v)| Ok((k, from_attribute(v)?)))
+        .collect::<Result<serde_json::Map<_, _>, StoreError>>()?;
+    serde_json::from_value(serde_json::Value::Object(fields))
+        .map_err(|e| StoreError::Corrupt(format!("{what}: {e}")))
+}
+
 /// The full item of an appointment: keys, index keys, and the record's fields.
 pub fn appointment_item(
     record: &AppointmentRecord,
     id: &AppointmentId,
 ) -> Result<Item, StoreError> {
-    let json = serde_json::to_value(record).map_err(|e| StoreError::Corrupt(e.to_string()))?;
-    let serde_json::Value::Object(fields) = json else {
-        return Err(StoreError::Corrupt("record is not an object".into()));
-    };
-    let mut item: Item = fields
-        .into_iter()
-        .map(|(k, v)| (k, to_attribute(v)))
-        .collect();
+    let mut item = fields_item(record, false)?;
     item.extend(key(appointment_pk(id), APPOINTMENT_SK));
     let day = record.start.get(..10).unwrap_or(&record.start);
     item.insert(
@@ -149,16 +174,9 @@ pub fn appointment_item(
 }
 
 /// Reads an appointment item back; anything unexpected is [`StoreError::Corrupt`].
-pub fn record_from_item(mut item: Item) -> Result<AppointmentRecord, StoreError> {
-    for k in [PK, SK, GSI1PK, GSI1SK, GSI2PK, GSI2SK, GSI3PK, GSI3SK] {
-        item.remove(k);
-    }
-    let fields = item
-        .into_iter()
-        .map(|(k, v)| Ok((k, from_attribute(v)?)))
-        .collect::<Result<serde_json::Map<_, _>, StoreError>>()?;
-    serde_json::from_value(serde_json::Value::Object(fields))
-        .map_err(|e| StoreError::Corrupt(format!("appointment item: {e}")))
+pub fn record_from_item(item: Item) -> Result<AppointmentRecord, StoreError> {
+    let keys = [PK, SK, GSI1PK, GSI1SK, GSI2PK, GSI2SK, GSI3PK, GSI3SK];
+    from_fields(item, &keys, "appointment item")
 }
 
 /// JSON → attribute: strings, numbers, booleans, null, lists and maps.

@@ -24,17 +24,7 @@ const COUNTED_SK: &str = "DAY";
 
 /// The item of `record` under `key`.
 fn outcome_item(record: &OutcomeRecord, key: &str) -> Result<Item, StoreError> {
-    if !record.is_well_formed() {
-        return Err(StoreError::Corrupt("outcome record".into()));
-    }
-    let json = serde_json::to_value(record).map_err(|e| StoreError::Corrupt(e.to_string()))?;
-    let serde_json::Value::Object(fields) = json else {
-        return Err(StoreError::Corrupt("outcome record".into()));
-    };
-    let mut item: Item = fields
-        .into_iter()
-        .map(|(k, v)| (k, to_attribute(v)))
-        .collect();
+    let mut item = fields_item(&record.clone().checked()?, false)?;
     item.extend(super::item::key(
         outcomes_pk(&record.month),
         format!("{}#{key}", record.month),
@@ -42,19 +32,8 @@ fn outcome_item(record: &OutcomeRecord, key: &str) -> Result<Item, StoreError> {
     Ok(item)
 }
 
-fn outcome_from_item(mut item: Item) -> Result<OutcomeRecord, StoreError> {
-    item.remove(PK);
-    item.remove(SK);
-    let fields = item
-        .into_iter()
-        .map(|(k, v)| Ok((k, from_attribute(v)?)))
-        .collect::<Result<serde_json::Map<_, _>, StoreError>>()?;
-    let record: OutcomeRecord = serde_json::from_value(serde_json::Value::Object(fields))
-        .map_err(|_| StoreError::Corrupt("outcome record".into()))?;
-    if !record.is_well_formed() {
-        return Err(StoreError::Corrupt("outcome record".into()));
-    }
-    Ok(record)
+fn outcome_from_item(item: Item) -> Result<OutcomeRecord, StoreError> {
+    from_fields::<OutcomeRecord>(item, &[PK, SK], "outcome record")?.checked()
 }
 
 #[async_trait]
@@ -173,13 +152,6 @@ impl Outcomes for DynamoStore {
             "day".into(),
             AttributeValue::S(day.format("%Y-%m-%d").to_string()),
         );
-        self.client
-            .put_item()
-            .table_name(&self.table)
-            .set_item(Some(item))
-            .send()
-            .await
-            .map_err(error::from_sdk)?;
-        Ok(())
+        self.put(item).await
     }
 }

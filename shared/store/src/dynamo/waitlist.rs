@@ -32,18 +32,7 @@ fn waiting_sk(e: &WaitEntry) -> String {
 }
 
 fn item_of(e: &WaitEntry) -> Result<Item, StoreError> {
-    let json = serde_json::to_value(WaitRecord::from(e))
-        .map_err(|err| StoreError::Corrupt(err.to_string()))?;
-    let serde_json::Value::Object(fields) = json else {
-        return Err(StoreError::Corrupt(
-            "waitlist record is not an object".into(),
-        ));
-    };
-    let mut item: Item = fields
-        .into_iter()
-        .filter(|(_, v)| !v.is_null())
-        .map(|(k, v)| (k, to_attribute(v)))
-        .collect();
+    let mut item = fields_item(&WaitRecord::from(e), true)?;
     item.extend(key(wait_pk(&e.id), WAIT_SK));
     if e.notified_at.is_none() && e.confirmed_at.is_some() {
         item.insert(GSI2PK.into(), AttributeValue::S(WAITING.into()));
@@ -65,16 +54,9 @@ fn wait_day_pk(e: &WaitEntry) -> String {
     format!("WAITDAY#{}#{}", e.service, e.date)
 }
 
-fn entry_of(mut item: Item) -> Result<WaitEntry, StoreError> {
-    for k in [PK, SK, GSI2PK, GSI2SK, GSI3PK, GSI3SK] {
-        item.remove(k);
-    }
-    let fields = item
-        .into_iter()
-        .map(|(k, v)| Ok((k, from_attribute(v)?)))
-        .collect::<Result<serde_json::Map<_, _>, StoreError>>()?;
-    let record: WaitRecord = serde_json::from_value(serde_json::Value::Object(fields))
-        .map_err(|e| StoreError::Corrupt(format!("waitlist item: {e}")))?;
+fn entry_of(item: Item) -> Result<WaitEntry, StoreError> {
+    let keys = [PK, SK, GSI2PK, GSI2SK, GSI3PK, GSI3SK];
+    let record: WaitRecord = from_fields(item, &keys, "waitlist item")?;
     WaitEntry::try_from(record)
 }
 

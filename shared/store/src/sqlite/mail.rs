@@ -33,6 +33,21 @@ enum Durability {
     Lazy,
 }
 
+/// Writes `next` over appointment `id` if it is still at `version` (raising it), inside the
+/// caller's transaction; [`StoreError::Changed`] if another write came between.
+pub(super) fn write_at_version(
+    tx: &Connection,
+    id: &str,
+    version: u32,
+    next: Appointment,
+) -> Result<Appointment, StoreError> {
+    match read_appointment(tx, id)? {
+        Some(current) if current.version == version => {}
+        _ => return Err(StoreError::Changed),
+    }
+    write_appointment(tx, Appointment { version, ..next })
+}
+
 impl SqliteStore {
     async fn conditioned_update(
         &self,
@@ -51,11 +66,7 @@ impl SqliteStore {
                 let tx = c
                     .transaction_with_behavior(TransactionBehavior::Immediate)
                     .map_err(unavailable)?;
-                match read_appointment(&tx, &id)? {
-                    Some(current) if current.version == version => {}
-                    _ => return Err(StoreError::Changed),
-                }
-                let stored = write_appointment(&tx, Appointment { version, ..next })?;
+                let stored = write_at_version(&tx, &id, version, next)?;
                 tx.commit().map_err(unavailable)?;
                 Ok(stored)
             })();

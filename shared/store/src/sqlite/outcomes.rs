@@ -5,12 +5,10 @@ use super::*;
 use rantevou_domain::ports::Outcomes;
 use rantevou_domain::statistics::OutcomeRecord;
 
-/// `record` as stored, checked; `what` names it when it is not.
+/// `record` as stored, checked.
 fn outcome_json(record: &OutcomeRecord) -> Result<String, StoreError> {
-    if !record.is_well_formed() {
-        return Err(StoreError::Corrupt("outcome record".into()));
-    }
-    serde_json::to_string(record).map_err(|e| StoreError::Corrupt(e.to_string()))
+    serde_json::to_string(&record.clone().checked()?)
+        .map_err(|e| StoreError::Corrupt(e.to_string()))
 }
 
 #[async_trait]
@@ -32,17 +30,13 @@ impl Outcomes for SqliteStore {
             let tx = c
                 .transaction_with_behavior(TransactionBehavior::Immediate)
                 .map_err(unavailable)?;
-            match read_appointment(&tx, &id)? {
-                Some(current) if current.version == version => {}
-                _ => return Err(StoreError::Changed),
-            }
             tx.exec(
                 "INSERT INTO outcomes (key, month, record) VALUES (?1, ?2, ?3)
                  ON CONFLICT (key) DO UPDATE SET month = excluded.month, record = excluded.record",
                 params![key, month, json],
             )
             .map_err(unavailable)?;
-            let stored = write_appointment(&tx, Appointment { version, ..next })?;
+            let stored = super::mail::write_at_version(&tx, &id, version, next)?;
             tx.commit().map_err(unavailable)?;
             Ok(stored)
         })
@@ -62,10 +56,7 @@ impl Outcomes for SqliteStore {
             for row in rows {
                 let record: OutcomeRecord = serde_json::from_str(&row.map_err(unavailable)?)
                     .map_err(|_| StoreError::Corrupt("outcome record".into()))?;
-                if !record.is_well_formed() {
-                    return Err(StoreError::Corrupt("outcome record".into()));
-                }
-                out.push(record);
+                out.push(record.checked()?);
             }
             Ok(out)
         })
