@@ -51,7 +51,8 @@ async function boot() {
   if (asked && /^\d{4}-\d{2}-\d{2}$/.test(asked) && asked >= state.today && asked <= state.lastDay) {
     const service = params.get("service");
     if (catalog.services.some((s) => s.id === service)) state.serviceId = service;
-    Object.assign(state, { month: d.monthOf(asked), day: asked, reached: 2 });
+    // Opened from the waiting list's mail: the booking says so (counted in the statistics).
+    Object.assign(state, { month: d.monthOf(asked), day: asked, reached: 2, fromWaitlist: params.get("from") === "waitlist" });
     window.addEventListener("pagehide", save);
     history.replaceState({ step: 2 }, "");
     show(2, { push: false, focus: true });
@@ -71,6 +72,7 @@ async function boot() {
       day: slot ? saved.day : null,
       slot,
       reached: saved.reached || 1,
+      fromWaitlist: saved.fromWaitlist === true,
       form: { ...state.form, ...saved.form, accept_terms: false, accept_privacy: false },
     });
     // The consents are never kept: from the summary, a reload returns to the form to give them.

@@ -47,6 +47,8 @@ export const state = {
   bookingError: null,
   result: null,
   pow: null,
+  /** Opened from the waiting list's mail (the freed day's link). */
+  fromWaitlist: false,
 };
 
 export const main = document.getElementById("main");
@@ -81,6 +83,7 @@ export function save() {
     sessionStorage.setItem(SAVED, JSON.stringify({
       step: state.step, reached: state.reached, serviceId: state.serviceId, providerId: state.providerId,
       month: state.month, day: state.day, slot: state.slot, form: { name, email, phone, notes, answers },
+      fromWaitlist: state.fromWaitlist,
     }));
   } catch {
     // Storage may be disabled: a reload then starts over, as before.

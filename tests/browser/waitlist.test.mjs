@@ -6,7 +6,7 @@
 
 import assert from "node:assert/strict";
 import { after, before, test } from "node:test";
-import { BASE, audit, bookViaApi, dayWithFreeTimes, expectStep, freeStarts, launch, mailsTo, nextButton, open, PATRON } from "./lib.mjs";
+import { BASE, audit, bookViaApi, dayWithFreeTimes, expectStep, fillDetails, freeStarts, launch, mailsTo, nextButton, open, PATRON } from "./lib.mjs";
 
 let browser;
 before(async () => (browser = await launch()));
@@ -100,6 +100,20 @@ test("a full day's waiting list: join from step 2, a cancel frees a time, the ma
   await page.locator(`button.slot[data-start="${starts[0]}"]`).waitFor();
   assert.equal(await page.locator(`button.day[data-date="${date}"]`).getAttribute("aria-pressed"), "true");
   await audit(page, "the freed day opened from the mail");
+  // Booked from there, the booking says it came from the waiting list (for the statistics).
+  assert.ok(link.includes("from=waitlist"), link);
+  const sent = new Promise((resolve) =>
+    page.on("request", (req) => req.url().endsWith("/api/appointments") && req.method() === "POST" && resolve(req.postDataJSON())),
+  );
+  await page.locator(`button.slot[data-start="${starts[0]}"]`).click();
+  await nextButton(page).click();
+  await expectStep(page, 3);
+  await fillDetails(page, { ...PATRON, email: "waiting@example.org" });
+  await nextButton(page).click();
+  await expectStep(page, 4);
+  await page.getByRole("button", { name: "Επιβεβαίωση", exact: true }).click();
+  assert.equal((await sent).source, "waitlist");
+  await page.getByRole("heading", { level: 1, name: /Το ραντεβού σας κλείστηκε/ }).waitFor();
 
   // The confirmation's leave link takes the address off the list.
   await page.goto(`${BASE}${joined.href}`);

@@ -101,13 +101,7 @@ async fn route(req: &Request, staff: &Staff, by: &Actor) -> Result<Response<Body
         }
         (&Method::GET, ["statistics"]) => {
             let (from, to) = (query(req, "from"), query(req, "to"));
-            let report = staff
-                .statistics(
-                    by,
-                    from.as_deref().filter(|s| !s.is_empty()),
-                    to.as_deref().filter(|s| !s.is_empty()),
-                )
-                .await?;
+            let report = staff.statistics(by, from.as_deref(), to.as_deref()).await?;
             match query(req, "format").as_deref() {
                 None | Some("json") => ok(&report),
                 Some("csv") => {

@@ -143,14 +143,16 @@ impl Links {
         self.appointment_link(id, "confirm", token)
     }
 
-    /// The booking site opened on `date` for `service` in `lang`:
-    /// `<public>/?service=…&date=…&lang=…` (the site is served from the public origin).
+    /// The booking site opened on `date` for `service` in `lang`, from the waiting list's mail:
+    /// `<public>/?service=…&date=…&lang=…&from=waitlist` (the site is served from the public
+    /// origin; a booking made from it says so, for the statistics).
     pub fn day_url(&self, service: &str, date: chrono::NaiveDate, lang: &str) -> String {
         let mut url = self.site_root();
         url.query_pairs_mut()
             .append_pair("service", service)
             .append_pair("date", &date.to_string())
-            .append_pair("lang", lang);
+            .append_pair("lang", lang)
+            .append_pair("from", "waitlist");
         url.into()
     }
 

@@ -74,6 +74,7 @@ async function confirm() {
     accept_terms: f.accept_terms,
     accept_privacy: f.accept_privacy,
   };
+  if (state.fromWaitlist) body.source = "waitlist";
   // The patron's own zone: the mails then add the time there, where it is not the library's.
   const zone = browserZone();
   if (zone) body.timezone = zone;

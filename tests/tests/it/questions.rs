@@ -134,3 +134,47 @@ async fn each_answer_at_fault_is_named_and_nothing_is_stored() {
     let fetched = json(&call("get-appointment", get(&uri), &deps).await);
     assert_eq!(fetched["answers"], booked["answers"]);
 }
+
+#[tokio::test]
+async fn a_booking_from_the_waiting_list_says_so_and_nothing_else_is_a_source() {
+    let (deps, _dir) = deps();
+    let body = |source: &str, challenge: String| {
+        let mut body = serde_json::json!({
+            "service": "mylibrarylive", "start": "2026-12-01T09:00:00+02:00",
+            "customer": {"name": "Katerina", "email": "k@example.org", "phone": "6900000000"},
+            "answers": {"status": "ug", "school": "none"},
+            "notes": "topic", "language": "en", "accept_terms": true, "accept_privacy": true,
+            "challenge": challenge
+        });
+        body["source"] = source.into();
+        Request::builder()
+            .method("POST")
+            .uri("/api/appointments")
+            .header("content-type", "application/json")
+            .body(Body::Text(body.to_string()))
+            .unwrap()
+    };
+    let r = call(
+        "create-appointment",
+        body("newsletter", challenge(&deps).await),
+        &deps,
+    )
+    .await;
+    assert_eq!(r.status().as_u16(), 400, "{}", json(&r));
+    let r = call(
+        "create-appointment",
+        body("waitlist", challenge(&deps).await),
+        &deps,
+    )
+    .await;
+    assert_eq!(r.status().as_u16(), 201, "{}", json(&r));
+    let id: rantevou_domain::AppointmentId = json(&r)["id"].as_str().unwrap().parse().unwrap();
+    use rantevou_domain::ports::Appointments;
+    let stored = deps
+        .store()
+        .get(id, rantevou_testkit::fixture_now())
+        .await
+        .unwrap()
+        .unwrap();
+    assert!(stored.from_waitlist);
+}

@@ -113,9 +113,9 @@ async fn a_cancel_on_a_full_day_tells_each_waiting_address_once(store: Arc<dyn S
     assert_eq!(to(&told), [joined[1].to[0].clone()]);
     assert!(told[0].subject.starts_with("A time has freed up"));
     assert!(
-        told[0]
-            .text
-            .contains("https://book.example.org/?service=mylibrarylive&date=2026-12-01&lang=en"),
+        told[0].text.contains(
+            "https://book.example.org/?service=mylibrarylive&date=2026-12-01&lang=en&from=waitlist"
+        ),
         "{}",
         told[0].text
     );
