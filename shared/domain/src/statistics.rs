@@ -305,9 +305,10 @@ impl Report {
             }
             report.months.push(figures);
         }
-        let marked = report.outcomes["attended"] + report.outcomes["no_show"];
-        report.no_show_rate =
-            (marked > 0).then(|| f64::from(report.outcomes["no_show"]) / f64::from(marked));
+        let count = |o: Outcome| report.outcomes.get(o.name()).copied().unwrap_or(0);
+        let (attended, no_show) = (count(Outcome::Attended), count(Outcome::NoShow));
+        let marked = attended + no_show;
+        report.no_show_rate = (marked > 0).then(|| f64::from(no_show) / f64::from(marked));
         report.lead_days_median = median(&mut leads);
         report
     }
