@@ -12,6 +12,7 @@
 
 #[cfg(feature = "dynamo")]
 pub mod dynamo;
+pub mod keys;
 pub mod record;
 #[cfg(feature = "sqlite")]
 pub mod sqlite;

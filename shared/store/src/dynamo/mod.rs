@@ -80,6 +80,23 @@ impl DynamoStore {
         Ok(version)
     }
 
+    /// The item under `key`, read consistently (after every write that was answered), if any.
+    pub(crate) async fn get_consistent(
+        &self,
+        key: item::Item,
+    ) -> Result<Option<item::Item>, StoreError> {
+        let out = self
+            .client
+            .get_item()
+            .table_name(&self.table)
+            .set_key(Some(key))
+            .consistent_read(true)
+            .send()
+            .await
+            .map_err(error::from_sdk)?;
+        Ok(out.item)
+    }
+
     /// Writes `item` whatever was there (no condition).
     pub(crate) async fn put(&self, item: item::Item) -> Result<(), StoreError> {
         self.client

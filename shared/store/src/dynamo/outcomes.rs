@@ -128,16 +128,7 @@ impl Outcomes for DynamoStore {
     }
 
     async fn counted_through(&self) -> Result<Option<NaiveDate>, StoreError> {
-        let out = self
-            .client
-            .get_item()
-            .table_name(&self.table)
-            .set_key(Some(key(COUNTED_PK, COUNTED_SK)))
-            .consistent_read(true)
-            .send()
-            .await
-            .map_err(error::from_sdk)?;
-        let Some(item) = out.item else {
+        let Some(item) = self.get_consistent(key(COUNTED_PK, COUNTED_SK)).await? else {
             return Ok(None);
         };
         let day = string_attr(&item, "day")?;

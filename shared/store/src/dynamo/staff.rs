@@ -81,16 +81,7 @@ impl DynamoStore {
 
     /// The closures and the version of their item (0: none yet).
     async fn closures_item(&self) -> Result<(Vec<StaffClosure>, u64), StoreError> {
-        let out = self
-            .client
-            .get_item()
-            .table_name(&self.table)
-            .set_key(Some(key(CONFIG_PK, CLOSURES_SK)))
-            .consistent_read(true)
-            .send()
-            .await
-            .map_err(error::from_sdk)?;
-        let Some(item) = out.item else {
+        let Some(item) = self.get_consistent(key(CONFIG_PK, CLOSURES_SK)).await? else {
             return Ok((Vec::new(), 0));
         };
         let corrupt = || StoreError::Corrupt("staff closures item".into());
