@@ -348,8 +348,7 @@ fn clear_of(spans: &[(i64, i64)], start: i64, length: i64) -> bool {
 
 /// The starts (Unix seconds) of `provider`'s slots on the clock's date (closures not checked).
 fn starts_in_day(service: &Service, provider: &Provider, clock: &mut DayClock) -> Vec<i64> {
-    use chrono::Datelike;
-    let Some(day) = provider.working_plan.day(clock.date.weekday()) else {
+    let Some(day) = provider.working_plan.on(clock.date) else {
         return Vec::new();
     };
     let mut starts = Vec::new();

@@ -1,6 +1,8 @@
-//! A provider's weekly working plan: hours per weekday, with breaks inside a day.
+//! A provider's weekly working plan: hours per weekday, with breaks inside a day, and the
+//! dates whose hours differ from the week's (a day off, a shorter day, a Saturday's work).
 
-use chrono::{NaiveTime, Timelike, Weekday};
+use chrono::{Datelike, NaiveDate, NaiveTime, Timelike, Weekday};
+use std::collections::BTreeMap;
 
 /// A span of wall-clock time within one day, `start` inclusive, `end` exclusive.
 #[derive(Debug, Clone, Copy, PartialEq, Eq)]
@@ -59,10 +61,12 @@ impl WorkingDay {
     }
 }
 
-/// Working hours for each weekday; a day without hours is a day off.
+/// Working hours for each weekday; a day without hours is a day off. A date of `exceptions`
+/// has its own hours instead (`None`: the provider is off that date).
 #[derive(Debug, Clone, PartialEq, Eq, Default)]
 pub struct WorkingPlan {
     days: [Option<WorkingDay>; 7],
+    exceptions: BTreeMap<NaiveDate, Option<WorkingDay>>,
 }
 
 impl WorkingPlan {
@@ -76,11 +80,31 @@ impl WorkingPlan {
         self.days[weekday.num_days_from_monday() as usize].as_ref()
     }
 
-    /// The minutes past midnight at which any stretch of work begins (used to align locks).
+    /// Gives `date` its own hours (`None`: a day off), whatever its weekday's.
+    pub fn set_exception(&mut self, date: NaiveDate, day: Option<WorkingDay>) {
+        self.exceptions.insert(date, day);
+    }
+
+    /// The dates with hours of their own, in order (`None`: a day off).
+    pub fn exceptions(&self) -> impl Iterator<Item = (NaiveDate, Option<&WorkingDay>)> + '_ {
+        self.exceptions.iter().map(|(d, day)| (*d, day.as_ref()))
+    }
+
+    /// The hours of `date`: its exception's if it has one, else its weekday's.
+    pub fn on(&self, date: NaiveDate) -> Option<&WorkingDay> {
+        match self.exceptions.get(&date) {
+            Some(day) => day.as_ref(),
+            None => self.day(date.weekday()),
+        }
+    }
+
+    /// The minutes past midnight at which any stretch of work begins, the exceptions' too
+    /// (used to align locks).
     pub fn segment_start_minutes(&self) -> impl Iterator<Item = u32> + '_ {
         self.days
             .iter()
             .flatten()
+            .chain(self.exceptions.values().flatten())
             .flat_map(|d| d.segments())
             .map(|s| s.start.hour() * 60 + s.start.minute())
     }

@@ -94,7 +94,19 @@ pub(super) struct RawProvider {
     pub(super) name: Option<RawLocalized>,
     pub(super) email: Option<String>,
     pub(super) working_plan: Option<BTreeMap<String, RawDay>>,
+    /// Dates (YYYY-MM-DD) with hours of their own, or `{ off = true }`.
+    #[serde(default)]
+    pub(super) exceptions: BTreeMap<String, RawException>,
     pub(super) meeting: Option<RawMeeting>,
+}
+
+#[derive(Deserialize)]
+pub(super) struct RawException {
+    pub(super) off: Option<bool>,
+    pub(super) start: Option<String>,
+    pub(super) end: Option<String>,
+    #[serde(default)]
+    pub(super) breaks: Vec<RawRange>,
 }
 
 #[derive(Deserialize)]

@@ -54,3 +54,35 @@ fn overlap_and_containment() {
     assert!(range((9, 0), (15, 0)).contains(&range((9, 0), (15, 0))));
     assert!(!range((9, 0), (15, 0)).contains(&range((8, 59), (10, 0))));
 }
+
+fn date(s: &str) -> NaiveDate {
+    NaiveDate::parse_from_str(s, "%Y-%m-%d").unwrap()
+}
+
+#[test]
+fn an_exception_replaces_its_weekdays_hours_for_that_date_only() {
+    let week = WorkingDay {
+        hours: range((9, 0), (15, 0)),
+        breaks: vec![],
+    };
+    let short = WorkingDay {
+        hours: range((9, 0), (13, 0)),
+        breaks: vec![],
+    };
+    let saturday = WorkingDay {
+        hours: range((10, 0), (14, 0)),
+        breaks: vec![range((12, 0), (12, 20))],
+    };
+    let mut plan = WorkingPlan::default();
+    plan.set(Weekday::Fri, week.clone());
+    plan.set_exception(date("2026-12-18"), Some(short.clone()));
+    plan.set_exception(date("2027-01-29"), None);
+    plan.set_exception(date("2027-02-06"), Some(saturday.clone()));
+    assert_eq!(plan.on(date("2026-12-18")), Some(&short));
+    assert_eq!(plan.on(date("2026-12-11")), Some(&week));
+    assert_eq!(plan.on(date("2027-01-29")), None);
+    assert_eq!(plan.on(date("2027-02-06")), Some(&saturday));
+    assert_eq!(plan.on(date("2027-02-13")), None);
+    // The Saturday's stretch after its break begins at 12:20: locks must align to it.
+    assert!(plan.segment_start_minutes().any(|m| m == 12 * 60 + 20));
+}

@@ -610,3 +610,37 @@ fn a_closure_of_some_hours_takes_only_the_times_that_touch_it() {
     // A closure of hours does not close the day (its other times stay).
     assert_eq!(config.closures.closed_on(date(2026, 12, 1)), None);
 }
+
+#[test]
+fn a_dated_exception_gives_its_date_other_hours_or_a_day_off() {
+    let exceptions = "\n[providers.exceptions]\n\"2026-12-18\" = { start = \"09:00\", end = \"13:00\" }\n\"2026-12-17\" = { off = true }\n\"2026-12-19\" = { start = \"10:00\", end = \"14:00\", breaks = [{ start = \"12:00\", end = \"12:20\" }] }\n";
+    let source = rantevou_testkit::SAMPLE_TOML.replacen(
+        "[providers.working_plan]",
+        &format!("{exceptions}\n[providers.working_plan]"),
+        1,
+    );
+    let config = LibraryConfig::from_toml_str(&source).unwrap();
+    let now = athens(2026, 12, 1, 10, 0, 2);
+    let days = availability(
+        &config,
+        &query(&config, sip(), date(2026, 12, 16), date(2026, 12, 19), now),
+        &BookedLocks::new(),
+    )
+    .unwrap();
+    assert_eq!(local_times(&days[0]).len(), 18, "an ordinary Wednesday");
+    assert!(days[1].slots.is_empty(), "Thursday 17th: the day off");
+    let friday = local_times(&days[2]);
+    assert_eq!(
+        (friday.len(), friday.last().map(String::as_str)),
+        (12, Some("12:40+02:00"))
+    );
+    assert_eq!(
+        local_times(&days[3]),
+        [
+            "10:00", "10:20", "10:40", "11:00", "11:20", "11:40", "12:20", "12:40", "13:00",
+            "13:20", "13:40"
+        ]
+        .map(|t| format!("{t}+02:00")),
+        "a Saturday worked, its grid restarting after the break"
+    );
+}

@@ -420,6 +420,36 @@ fn overlapping_breaks_and_reversed_hours_are_refused() {
 }
 
 #[test]
+fn dated_exceptions_are_checked_each_mistake_with_its_key() {
+    let err = broken(&[(
+        "[providers.working_plan]",
+        "[providers.exceptions]\n\"2026-13-01\" = { off = true }\n\"2026-12-18\" = { off = true, start = \"09:00\" }\n\"2026-12-19\" = { start = \"14:00\", end = \"10:00\" }\n\"2026-12-20\" = { start = \"09:00\", end = \"12:00\", breaks = [{ start = \"11:00\", end = \"13:00\" }] }\n\n[providers.working_plan]",
+    )]);
+    assert!(
+        err.mentions("providers[0].exceptions.\"2026-13-01\"", "not a date"),
+        "{err}"
+    );
+    assert!(
+        err.mentions("providers[0].exceptions.\"2026-12-18\"", "a day off has no"),
+        "{err}"
+    );
+    assert!(
+        err.mentions(
+            "providers[0].exceptions.\"2026-12-19\".end",
+            "later than start"
+        ),
+        "{err}"
+    );
+    assert!(
+        err.mentions(
+            "providers[0].exceptions.\"2026-12-20\".breaks[0]",
+            "outside the working hours"
+        ),
+        "{err}"
+    );
+}
+
+#[test]
 fn unknown_keys_anywhere_are_named() {
     let err = broken(&[
         ("grid_minutes = 20", "grid_minutes = 20\ncolor = 1"),

@@ -10,6 +10,9 @@ use crate::working_plan::{TimeRange, WorkingDay, WorkingPlan};
 use chrono::Weekday;
 use std::collections::{BTreeMap, HashSet};
 
+/// How many dates of its own a provider's plan may list.
+pub const EXCEPTIONS_MAX: usize = 1000;
+
 const WEEKDAYS: [(&str, Weekday); 7] = [
     ("monday", Weekday::Mon),
     ("tuesday", Weekday::Tue),
@@ -167,7 +170,11 @@ impl Validator {
                 .and_then(|s| ProviderId::parse(&s));
             let name = self.localized(&format!("{key}.name"), &p.name);
             let email = self.email(&format!("{key}.email"), &p.email);
-            let plan = self.working_plan(&format!("{key}.working_plan"), &p.working_plan);
+            let plan = self
+                .working_plan(&format!("{key}.working_plan"), &p.working_plan)
+                .and_then(|plan| {
+                    self.exceptions(&format!("{key}.exceptions"), &p.exceptions, plan)
+                });
             let meeting = self.meeting(&format!("{key}.meeting"), &p.meeting);
             match (id, name, email, plan, meeting) {
                 (Some(id), Some(name), Some(email), Some(working_plan), Some(meeting)) => {
@@ -243,11 +250,57 @@ impl Validator {
         ok.then_some(plan)
     }
 
+    /// The dates of `raw` added to `plan`: each its hours and breaks, or `off = true`.
+    pub(super) fn exceptions(
+        &mut self,
+        key: &str,
+        raw: &BTreeMap<String, RawException>,
+        mut plan: WorkingPlan,
+    ) -> Option<WorkingPlan> {
+        if raw.len() > EXCEPTIONS_MAX {
+            self.issue(key, format!("at most {EXCEPTIONS_MAX} dates"));
+            return None;
+        }
+        let mut ok = true;
+        for (date, day) in raw {
+            let day_key = format!("{key}.\"{date}\"");
+            let Some(date) = self.date(&day_key, date) else {
+                ok = false;
+                continue;
+            };
+            let hours = day.start.is_some() || day.end.is_some() || !day.breaks.is_empty();
+            match (day.off, hours) {
+                (Some(true), false) => plan.set_exception(date, None),
+                (Some(true), true) => {
+                    self.issue(&day_key, "a day off has no start, end or breaks");
+                    ok = false;
+                }
+                (Some(false) | None, _) => {
+                    match self.working_hours(&day_key, &day.start, &day.end, &day.breaks) {
+                        Some(d) => plan.set_exception(date, Some(d)),
+                        None => ok = false,
+                    }
+                }
+            }
+        }
+        ok.then_some(plan)
+    }
+
     pub(super) fn working_day(&mut self, key: &str, raw: &RawDay) -> Option<WorkingDay> {
-        let hours = self.range(key, &raw.start, &raw.end)?;
+        self.working_hours(key, &raw.start, &raw.end, &raw.breaks)
+    }
+
+    fn working_hours(
+        &mut self,
+        key: &str,
+        start: &Option<String>,
+        end: &Option<String>,
+        raw_breaks: &[RawRange],
+    ) -> Option<WorkingDay> {
+        let hours = self.range(key, start, end)?;
         let mut breaks: Vec<(usize, TimeRange)> = Vec::new();
         let mut ok = true;
-        for (i, b) in raw.breaks.iter().enumerate() {
+        for (i, b) in raw_breaks.iter().enumerate() {
             let bkey = format!("{key}.breaks[{i}]");
             let Some(range) = self.range(&bkey, &b.start, &b.end) else {
                 ok = false;
