@@ -231,6 +231,7 @@ impl Booking {
                     terms_url: config.library.terms_url.get(patron.language).to_owned(),
                     privacy_url: config.library.privacy_url.get(patron.language).to_owned(),
                     at: now,
+                    given_in: None,
                 },
                 answers: answers.clone(),
                 from_waitlist: request.from_waitlist,

@@ -211,6 +211,9 @@ pub struct MailTexts {
     pub follow_up_again: String,
     /// `{cancel}` filled in with the cutoff in words, `{email}` with the library's address.
     pub policy_note: String,
+    /// An appointment brought over from Easy!Appointments (`--notify`).
+    pub imported_heading: String,
+    pub imported_intro: String,
     pub moved_heading: String,
     /// `{from}` filled in with the earlier time and its zone.
     pub moved_intro: String,

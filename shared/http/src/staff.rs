@@ -162,6 +162,9 @@ pub struct ConsentView {
     terms_url: String,
     privacy_url: String,
     at: String,
+    /// Where it was given when not on the booking page ("Easy!Appointments").
+    #[serde(skip_serializing_if = "Option::is_none")]
+    given_in: Option<String>,
 }
 
 /// An appointment's mail.
@@ -234,6 +237,7 @@ impl StaffAppointmentView {
                 terms_url: c.terms_url.clone(),
                 privacy_url: c.privacy_url.clone(),
                 at: at(c.at),
+                given_in: c.given_in.clone(),
             }),
             mail: MailView {
                 sent: a
@@ -408,6 +412,7 @@ pub fn patron_json(
                 "terms_url": c.terms_url,
                 "privacy_url": c.privacy_url,
                 "accepted_at": instant(c.at, tz),
+                "given_in": c.given_in,
             })),
             "kept_until": instant(a.expires_at, tz),
         })

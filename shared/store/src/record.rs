@@ -109,6 +109,9 @@ pub struct AppointmentRecord {
     /// When they were accepted (RFC 3339, UTC).
     #[serde(default)]
     pub consented_at: Option<String>,
+    /// Where, when not on the booking page (an import from Easy!Appointments).
+    #[serde(default, skip_serializing_if = "Option::is_none")]
+    pub consent_given_in: Option<String>,
     /// Raised by every write.
     #[serde(default)]
     pub version: u32,
@@ -263,6 +266,7 @@ impl From<&Appointment> for AppointmentRecord {
             terms_url: a.consent.as_ref().map(|c| c.terms_url.clone()),
             privacy_url: a.consent.as_ref().map(|c| c.privacy_url.clone()),
             consented_at: a.consent.as_ref().map(|c| instant_text(c.at)),
+            consent_given_in: a.consent.as_ref().and_then(|c| c.given_in.clone()),
             version: a.version,
             attended: a.attendance.map(|m| m.attended),
             attendance_at: a.attendance.map(|m| instant_text(m.at)),
@@ -392,6 +396,7 @@ impl TryFrom<AppointmentRecord> for Appointment {
                     terms_url,
                     privacy_url,
                     at: parse_instant("consented_at", &at)?,
+                    given_in: r.consent_given_in,
                 }),
                 _ => None,
             },

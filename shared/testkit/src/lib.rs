@@ -138,6 +138,7 @@ pub fn consent(config: &LibraryConfig, at: DateTime<Utc>) -> rantevou_domain::Co
         terms_url: config.library.terms_url.el.clone(),
         privacy_url: config.library.privacy_url.el.clone(),
         at,
+        given_in: None,
     }
 }
 

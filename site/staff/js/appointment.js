@@ -48,7 +48,7 @@ function render(body, box, a) {
       row(f.language, a.language === "en" ? "English" : "Ελληνικά"),
       row(f.booked, when(a.created_at)),
       row(f.consent, a.consent
-        ? [tx.consentText(when(a.consent.at)), " (", h("a", { href: a.consent.terms_url }, tx.terms), ", ",
+        ? [a.consent.given_in ? tx.consentGivenIn(a.consent.given_in, when(a.consent.at)) : tx.consentText(when(a.consent.at)), " (", h("a", { href: a.consent.terms_url }, tx.terms), ", ",
             h("a", { href: a.consent.privacy_url }, tx.privacy), ")"]
         : tx.none),
       row(f.meeting, ...meeting),

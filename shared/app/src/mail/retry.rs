@@ -176,7 +176,7 @@ impl MailRetry {
                 // Confirmed, cancelled or lapsed meanwhile: the request has no use any more.
                 MailKind::ConfirmRequest => a.hold_until().is_none() || a.is_lapsed(now),
                 // Cancelled after a move: the cancellation says it all.
-                MailKind::Moved => !a.is_booked(),
+                MailKind::Moved | MailKind::Imported => !a.is_booked(),
                 // A link set meanwhile, or cancelled: nothing is missing any more.
                 MailKind::LinkMissing => !a.is_booked() || a.meeting.url.is_some(),
                 // Marked a no-show since, or cancelled: no thanks.
@@ -243,7 +243,7 @@ impl MailRetry {
             MailKind::LinkMissing => return Ok(Some(Some(links.console_url(&a.id)))),
             // A retired key: a reminder or the link mail goes without the manage link rather
             // than change the patron's token.
-            MailKind::Link | MailKind::Reminder | MailKind::Moved => {
+            MailKind::Link | MailKind::Reminder | MailKind::Moved | MailKind::Imported => {
                 return Ok(Some(
                     self.keys
                         .token_of(&a.id, &a.token_hash)

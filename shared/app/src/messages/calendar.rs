@@ -49,7 +49,7 @@ impl Update {
             | MailKind::Reminder
             | MailKind::LinkMissing
             | MailKind::FollowUp => None,
-            MailKind::Confirmation => Some(Update::Request),
+            MailKind::Confirmation | MailKind::Imported => Some(Update::Request),
             MailKind::Link => Some(Update::Link),
             MailKind::Cancellation => Some(Update::Cancel),
             MailKind::Moved => Some(Update::Move),

@@ -152,6 +152,7 @@ fn heading_intro(kind: MailKind, lang: Language) -> (&'static str, &'static str)
         MailKind::Moved => (&t.moved_heading, &t.moved_intro),
         MailKind::LinkMissing => (&t.link_missing_subject, &t.link_missing_intro),
         MailKind::FollowUp => (&t.follow_up_heading, &t.follow_up_intro),
+        MailKind::Imported => (&t.imported_heading, &t.imported_intro),
     }
 }
 
@@ -410,7 +411,7 @@ pub fn messages_with(
         MailKind::Link | MailKind::Reminder => return Ok(vec![timed(kind, a, config, link, now)?]),
         MailKind::LinkMissing => return Ok(vec![link_missing(a, config, link, now)?]),
         MailKind::FollowUp => return Ok(vec![follow_up(a, config, now)?]),
-        MailKind::Confirmation => calendar::Update::Request,
+        MailKind::Confirmation | MailKind::Imported => calendar::Update::Request,
         MailKind::Cancellation => calendar::Update::Cancel,
         MailKind::Moved => calendar::Update::Move,
     };
@@ -453,7 +454,11 @@ pub fn messages_with(
         vec![attachment(calendar::Audience::Patron)],
         now,
     )];
-    if let Some(provider) = config.provider(a.provider.as_str()) {
+    // The notice of an import is the patron's alone: staff ran the import.
+    if let Some(provider) = config
+        .provider(a.provider.as_str())
+        .filter(|_| kind != MailKind::Imported)
+    {
         let copy = staff_copy(kind, a, config, console)?;
         out.push(OutgoingMail {
             to: vec![provider.email.clone()],

@@ -30,6 +30,10 @@ pub enum MailKind {
     /// After an attended consultation whose service has a `follow_up`: a thank-you with the
     /// library's links and its survey, if any; to the patron only.
     FollowUp,
+    /// "Your appointment is now managed here": once, to each patron of an appointment brought
+    /// over from Easy!Appointments with `rantevou import easyappointments --apply --notify`,
+    /// with the manage link and an `.ics`; to the patron only.
+    Imported,
 }
 
 /// How a delivery given up after its retries begins ("still failing after 10 attempts").
@@ -41,7 +45,7 @@ pub const LINK_ALERT_AGAIN_BEFORE: chrono::Duration = chrono::Duration::minutes(
 
 impl MailKind {
     /// Every kind.
-    pub const ALL: [MailKind; 8] = [
+    pub const ALL: [MailKind; 9] = [
         MailKind::ConfirmRequest,
         MailKind::Confirmation,
         MailKind::Cancellation,
@@ -50,6 +54,7 @@ impl MailKind {
         MailKind::Moved,
         MailKind::LinkMissing,
         MailKind::FollowUp,
+        MailKind::Imported,
     ];
 
     /// Its stable name (stored, and in the staff API).
@@ -63,6 +68,7 @@ impl MailKind {
             MailKind::Moved => "moved",
             MailKind::LinkMissing => "link-missing",
             MailKind::FollowUp => "follow-up",
+            MailKind::Imported => "imported",
         }
     }
 

@@ -81,6 +81,9 @@ pub struct Consent {
     pub privacy_url: String,
     /// When (the booking's time).
     pub at: DateTime<Utc>,
+    /// Where it was given, when not on this service's booking page: `"Easy!Appointments"` for
+    /// an appointment brought over from there (`at` is then the time it was booked there).
+    pub given_in: Option<String>,
 }
 
 /// A booked (or once booked) consultation.
