@@ -84,6 +84,18 @@ impl AppointmentId {
         AppointmentId(uuid::Builder::from_unix_timestamp_millis(millis, &random).into_uuid())
     }
 
+    /// The id of an appointment brought over from elsewhere: a v7 id of `booked_at` (when it
+    /// was booked there) whose other bits are a SHA-256 digest of `origin` (where it came from),
+    /// so that every import of the same appointment names it the same.
+    pub fn derived(origin: &str, booked_at: DateTime<Utc>) -> Self {
+        use sha2::Digest;
+        let digest = sha2::Sha256::digest(origin.as_bytes());
+        let mut bits = [0u8; 10];
+        bits.copy_from_slice(&digest[..10]);
+        let millis = u64::try_from(booked_at.timestamp_millis()).unwrap_or(0);
+        AppointmentId(uuid::Builder::from_unix_timestamp_millis(millis, &bits).into_uuid())
+    }
+
     /// The UUID itself.
     pub fn as_uuid(&self) -> Uuid {
         self.0

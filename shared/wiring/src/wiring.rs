@@ -2,8 +2,8 @@
 //! ports its function may touch (as the function's IAM policy in `template.yaml` allows).
 
 use rantevou_app::{
-    Booking, Cancelling, Confirming, Context, Fetching, FreeSlots, MailDelivery, MailRetry,
-    Rescheduling, Resending, Staff, Waitlisting,
+    Booking, Cancelling, Confirming, Context, Fetching, FreeSlots, Importing, MailDelivery,
+    MailRetry, Rescheduling, Resending, Staff, Waitlisting,
 };
 use rantevou_domain::ports::{Clock, Mailer};
 use rantevou_domain::ManageKeys;
@@ -193,6 +193,18 @@ impl<S: Store + 'static> Wiring<S> {
     pub fn staff(&self) -> Result<Staff, NoKeys> {
         Ok(Staff::new(
             self.ctx.clone(),
+            self.store.clone(),
+            self.mail_delivery(),
+            self.keys()?,
+        ))
+    }
+
+    /// Bringing appointments over from another system (`rantevou import`): the booking write,
+    /// the reads, the mailer and the keys.
+    pub fn importing(&self) -> Result<Importing, NoKeys> {
+        Ok(Importing::new(
+            self.ctx.clone(),
+            self.store.clone(),
             self.store.clone(),
             self.mail_delivery(),
             self.keys()?,
