@@ -6,6 +6,7 @@ pub mod aws;
 pub mod config_cmd;
 pub mod functions;
 pub mod guard;
+pub mod import_ea;
 pub mod limits;
 mod listen;
 mod outbox_pages;

@@ -1,7 +1,7 @@
 //! `rantevou`: the whole service in one local process (`serve`), and staff tasks.
 
 use clap::{Parser, Subcommand};
-use rantevou::{config_cmd, serve, staff_cmd};
+use rantevou::{config_cmd, import_ea, serve, staff_cmd};
 use std::net::SocketAddr;
 use std::path::PathBuf;
 use std::process::ExitCode;
@@ -41,6 +41,11 @@ enum Command {
     Config {
         #[command(subcommand)]
         action: config_cmd::Action,
+    },
+    /// Bring a library over from another booking system (a dry run unless --apply).
+    Import {
+        #[command(subcommand)]
+        source: import_ea::Source,
     },
     #[command(flatten)]
     Staff(staff_cmd::Action),
@@ -82,6 +87,7 @@ async fn main() -> ExitCode {
             .await
         }
         Command::Config { action } => config_cmd::run(action, cli.target.stack.as_deref()).await,
+        Command::Import { source } => import_ea::run(source, cli.target).await,
         Command::Staff(action) => staff_cmd::run(action, cli.target).await,
     };
     match result {

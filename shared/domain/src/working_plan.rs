@@ -61,6 +61,9 @@ impl WorkingDay {
     }
 }
 
+/// How many dates of its own a provider's plan may list (`exceptions` in `library.toml`).
+pub const EXCEPTIONS_MAX: usize = 1000;
+
 /// Working hours for each weekday; a day without hours is a day off. A date of `exceptions`
 /// has its own hours instead (`None`: the provider is off that date).
 #[derive(Debug, Clone, PartialEq, Eq, Default)]

@@ -6,12 +6,9 @@ use crate::ids::{ProviderId, ServiceId};
 use crate::provider::{Meeting, Provider};
 use crate::service::{FollowUp, Service};
 use crate::slot_lock::lock_unit;
-use crate::working_plan::{TimeRange, WorkingDay, WorkingPlan};
+use crate::working_plan::{TimeRange, WorkingDay, WorkingPlan, EXCEPTIONS_MAX};
 use chrono::Weekday;
 use std::collections::{BTreeMap, HashSet};
-
-/// How many dates of its own a provider's plan may list.
-pub const EXCEPTIONS_MAX: usize = 1000;
 
 const WEEKDAYS: [(&str, Weekday); 7] = [
     ("monday", Weekday::Mon),

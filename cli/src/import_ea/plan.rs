@@ -1,0 +1,623 @@
+//! What an Easy!Appointments installation becomes here: the proposed `library.toml` (services,
+//! providers with their weekly plans and dated hours, closures, the booking rules, the custom
+//! fields as questions) and, line by line, what was found, what became of it, and what cannot be
+//! represented. Pure: the same data and moment give the same proposal.
+
+use super::model::{full_name, Day, Ea, Range};
+use super::report::Report;
+use super::toml_out::{Library, ProviderOut, QuestionOut, ServiceOut};
+use chrono::{DateTime, Datelike, Days, NaiveDate, NaiveDateTime, NaiveTime, Utc};
+use chrono_tz::Tz;
+use std::collections::{BTreeMap, BTreeSet};
+
+/// Dates of dated hours read per provider at most (as the configuration allows).
+const DATES_MAX: usize = rantevou_domain::working_plan::EXCEPTIONS_MAX;
+
+/// The weekday names EA and `library.toml` share, Monday first.
+pub const WEEKDAYS: [&str; 7] = [
+    "monday",
+    "tuesday",
+    "wednesday",
+    "thursday",
+    "friday",
+    "saturday",
+    "sunday",
+];
+
+/// A day's work in minutes past midnight: the stretches between breaks, in order.
+pub type Stretches = Vec<(u32, u32)>;
+
+/// The mapping of EA's ids to this library's, and the configuration they make.
+#[derive(Debug, Clone)]
+pub struct Mapping {
+    /// The library's time zone (EA's `default_timezone`).
+    pub tz: Tz,
+    /// Today in that zone: dated rules before it are not brought over.
+    pub today: NaiveDate,
+    /// EA service id → service id.
+    pub services: BTreeMap<i64, String>,
+    /// EA provider id → provider id.
+    pub providers: BTreeMap<i64, String>,
+    /// The custom fields asked (1–5) → the question's id.
+    pub questions: BTreeMap<u8, String>,
+    /// The configuration, to write.
+    pub library: Library,
+}
+
+/// `HH:MM[:SS]` as minutes past midnight.
+pub fn minutes(text: &str) -> Option<u32> {
+    let t = NaiveTime::parse_from_str(text, "%H:%M:%S")
+        .or_else(|_| NaiveTime::parse_from_str(text, "%H:%M"))
+        .ok()?;
+    use chrono::Timelike;
+    Some(t.hour() * 60 + t.minute())
+}
+
+/// Minutes past midnight as `HH:MM`.
+pub fn hh_mm(m: u32) -> String {
+    format!("{:02}:{:02}", m / 60, m % 60)
+}
+
+/// EA's `YYYY-MM-DD HH:MM:SS`.
+pub fn naive(text: &str) -> Option<NaiveDateTime> {
+    NaiveDateTime::parse_from_str(text, "%Y-%m-%d %H:%M:%S").ok()
+}
+
+/// A naive EA time in `tz` (the earlier of a repeated hour; `None` in a skipped one).
+pub fn instant(tz: Tz, text: &str) -> Option<DateTime<Utc>> {
+    naive(text)?
+        .and_local_timezone(tz)
+        .earliest()
+        .map(|t| t.with_timezone(&Utc))
+}
+
+/// An id of `[a-z0-9-]` from the ASCII words of `name`, or `fallback`; unique among `taken`.
+fn slug(name: &str, fallback: String, taken: &mut BTreeSet<String>) -> String {
+    let words: Vec<String> = name
+        .split(|c: char| !c.is_ascii_alphanumeric())
+        .filter(|w| !w.is_empty())
+        .map(str::to_ascii_lowercase)
+        .collect();
+    let mut id: String = words.join("-").chars().take(40).collect();
+    if !rantevou_domain::ids::is_valid_id(&id) {
+        id = fallback;
+    }
+    let mut unique = id.clone();
+    let mut n = 2;
+    while !taken.insert(unique.clone()) {
+        unique = format!("{id}-{n}");
+        n += 1;
+    }
+    unique
+}
+
+/// A day's stretches of work (hours less breaks), or why it cannot be read.
+fn stretches(start: &str, end: &str, breaks: &[Range]) -> Result<Stretches, String> {
+    let (Some(from), Some(to)) = (minutes(start), minutes(end)) else {
+        return Err(format!("hours {start}–{end} are not times"));
+    };
+    let mut out = vec![(from, to)];
+    for b in breaks {
+        let (Some(bs), Some(be)) = (minutes(&b.start), minutes(&b.end)) else {
+            return Err(format!("break {}–{} is not a time", b.start, b.end));
+        };
+        out = subtract(&out, bs, be);
+    }
+    Ok(out)
+}
+
+/// `stretches` less the span `from`–`to`.
+pub fn subtract(stretches: &[(u32, u32)], from: u32, to: u32) -> Stretches {
+    let mut out = Vec::new();
+    for &(s, e) in stretches {
+        if to <= s || from >= e {
+            out.push((s, e));
+            continue;
+        }
+        if from > s {
+            out.push((s, from));
+        }
+        if to < e {
+            out.push((to, e));
+        }
+    }
+    out
+}
+
+/// Stretches described as a working day: hours from the first start to the last end, the
+/// gaps as breaks ("09:00–15:00, break 12:00–12:30").
+pub fn describe(stretches: &[(u32, u32)]) -> String {
+    let (Some(first), Some(last)) = (stretches.first(), stretches.last()) else {
+        return "off".into();
+    };
+    let mut text = format!("{}–{}", hh_mm(first.0), hh_mm(last.1));
+    let gaps: Vec<String> = stretches
+        .windows(2)
+        .map(|w| format!("{}–{}", hh_mm(w[0].1), hh_mm(w[1].0)))
+        .collect();
+    if !gaps.is_empty() {
+        text.push_str(&format!(", break {}", gaps.join(", ")));
+    }
+    text
+}
+
+/// The mapping of `ea` at `now`, reporting every item into `report`.
+pub fn map(
+    ea: &Ea,
+    now: DateTime<Utc>,
+    site_url: &str,
+    report: &mut Report,
+) -> Result<Mapping, String> {
+    let zone = ea.setting("default_timezone").unwrap_or("UTC");
+    let tz: Tz = zone
+        .parse()
+        .map_err(|_| format!("Easy!Appointments' default_timezone {zone:?} is not a time zone"))?;
+    let today = now.with_timezone(&tz).date_naive();
+    let library = library(ea, tz, site_url, report);
+    let mut mapping = Mapping {
+        tz,
+        today,
+        services: BTreeMap::new(),
+        providers: BTreeMap::new(),
+        questions: BTreeMap::new(),
+        library,
+    };
+    questions(ea, &mut mapping, report);
+    providers(ea, &mut mapping, report);
+    services(ea, &mut mapping, report);
+    closures(ea, &mut mapping, report);
+    Ok(mapping)
+}
+
+fn library(ea: &Ea, tz: Tz, site_url: &str, report: &mut Report) -> Library {
+    let name = ea.setting("company_name").unwrap_or("Library").to_owned();
+    let email = ea.setting("company_email").unwrap_or("").to_owned();
+    let link = ea.setting("company_link").unwrap_or(site_url).to_owned();
+    let english_first = ea.setting("default_language") == Some("english");
+    let min_notice = ea
+        .setting("book_advance_timeout")
+        .and_then(|v| v.parse::<u32>().ok())
+        .unwrap_or(0);
+    let horizon = ea
+        .setting("future_booking_limit")
+        .and_then(|v| v.parse::<u32>().ok())
+        .unwrap_or(90)
+        .clamp(1, 366);
+    let mut required = vec!["name", "email"];
+    if ea.flag("require_phone_number") {
+        required.push("phone");
+    }
+    if ea.flag("require_notes") {
+        required.push("notes");
+    }
+    let s = report.section("Library");
+    s.line(format!(
+        "name {name:?}, email {email}, time zone {}",
+        tz.name()
+    ));
+    s.line(format!(
+        "booking: at least {min_notice} minutes ahead (book_advance_timeout), at most {horizon} \
+         days ahead (future_booking_limit); the form requires {}",
+        required.join(", ")
+    ));
+    s.line(format!(
+        "site_url = {site_url} (where patrons reach rantevou: give --site-url, or change it in the file)"
+    ));
+    if ea.flag("display_terms_and_conditions") || ea.flag("display_privacy_policy") {
+        report.cannot(format!(
+            "the terms and the privacy policy are texts in Easy!Appointments' settings; rantevou \
+             links pages: publish them, then set terms_url and privacy_url (now {link})"
+        ));
+    }
+    report.cannot(
+        "names and descriptions exist in one language in Easy!Appointments: the English ones are \
+         copies of them, to translate"
+            .to_owned(),
+    );
+    Library {
+        name,
+        email,
+        site_url: site_url.to_owned(),
+        timezone: tz.name().to_owned(),
+        english_first,
+        terms_url: link.clone(),
+        privacy_url: link,
+        min_notice_minutes: min_notice,
+        horizon_days: horizon,
+        required_fields: required.into_iter().map(str::to_owned).collect(),
+        greek_public_holidays: tz.name() == "Europe/Athens",
+        services: Vec::new(),
+        providers: Vec::new(),
+        questions: Vec::new(),
+        closures: Vec::new(),
+    }
+}
+
+fn questions(ea: &Ea, mapping: &mut Mapping, report: &mut Report) {
+    for n in 1..=5u8 {
+        if !ea.flag(&format!("display_custom_field_{n}")) {
+            continue;
+        }
+        let label = ea
+            .setting(&format!("label_custom_field_{n}"))
+            .map(str::to_owned)
+            .unwrap_or_else(|| format!("Custom field {n}"));
+        let id = format!("custom_field_{n}");
+        let required = ea.flag(&format!("require_custom_field_{n}"));
+        report.section("Questions").line(format!(
+            "custom field {n} {label:?} → question {id} (free text, {}), asked by every service; \
+             each patron's answer is brought over with their appointments",
+            if required { "required" } else { "optional" }
+        ));
+        mapping.questions.insert(n, id.clone());
+        mapping.library.questions.push(QuestionOut {
+            id,
+            label,
+            required,
+        });
+    }
+}
+
+fn providers(ea: &Ea, mapping: &mut Mapping, report: &mut Report) {
+    let mut taken = BTreeSet::new();
+    for p in &ea.providers {
+        let username = p.settings.username.clone().unwrap_or_default();
+        let id = slug(&username, format!("provider-{}", p.id), &mut taken);
+        let name = p.name();
+        let email = p.email.clone().unwrap_or_default();
+        let mut week = BTreeMap::new();
+        let mut lines = Vec::new();
+        for day in WEEKDAYS {
+            match p.settings.working_plan.get(day).cloned().flatten() {
+                Some(Day { start, end, breaks }) => match stretches(&start, &end, &breaks) {
+                    Ok(s) if !s.is_empty() => {
+                        lines.push(format!("{day} {}", describe(&s)));
+                        week.insert(day, s);
+                    }
+                    Ok(_) => {}
+                    Err(why) => report.cannot(format!("provider {id}, {day}: {why}; left off")),
+                },
+                None => lines.push(format!("{day} off")),
+            }
+        }
+        if let Some(zone) = p.timezone.as_deref().filter(|z| *z != mapping.tz.name()) {
+            report.cannot(format!(
+                "provider {id} is on {zone} in Easy!Appointments; rantevou keeps one time zone, \
+                 the library's {}: the plan is read as written",
+                mapping.tz.name()
+            ));
+        }
+        let s = report.section("Providers");
+        s.line(format!("EA provider {} {name:?} <{email}> → {id}", p.id));
+        for line in lines {
+            s.line(format!("  {line}"));
+        }
+        let mut out = ProviderOut {
+            id: id.clone(),
+            name,
+            email,
+            week,
+            dates: BTreeMap::new(),
+        };
+        exceptions(p, mapping.today, &mut out, report);
+        mapping.providers.insert(p.id, id);
+        mapping.library.providers.push(out);
+    }
+}
+
+/// A provider's working-plan exceptions from today on, date by date.
+fn exceptions(
+    p: &super::model::Provider,
+    today: NaiveDate,
+    out: &mut ProviderOut,
+    report: &mut Report,
+) {
+    for x in &p.settings.working_plan_exceptions {
+        let which = format!("EA working-plan exception {}", x.id.unwrap_or_default());
+        let (Ok(from), Ok(to)) = (
+            NaiveDate::parse_from_str(&x.start_date, "%Y-%m-%d"),
+            NaiveDate::parse_from_str(&x.end_date, "%Y-%m-%d"),
+        ) else {
+            report.cannot(format!(
+                "{which}: dates {} – {} are not dates; left off",
+                x.start_date, x.end_date
+            ));
+            continue;
+        };
+        if to < today {
+            report
+                .section("Past, not brought over")
+                .line(format!("{which} of {} on {from}", out.id));
+            continue;
+        }
+        let day = match (&x.start_time, &x.end_time) {
+            (Some(s), Some(e)) => match stretches(s, e, &x.breaks) {
+                Ok(s) => s,
+                Err(why) => {
+                    report.cannot(format!("{which}: {why}; left off"));
+                    continue;
+                }
+            },
+            _ => Vec::new(),
+        };
+        for date in from
+            .iter_days()
+            .take_while(|d| *d <= to)
+            .filter(|d| *d >= today)
+        {
+            if out.dates.len() >= DATES_MAX {
+                report.cannot(format!(
+                    "{which}: {} has more than {DATES_MAX} dated hours; the rest left off",
+                    out.id
+                ));
+                return;
+            }
+            report.section("Dated hours").line(format!(
+                "{} on {date} ({}): {} ({which})",
+                out.id,
+                WEEKDAYS[date.weekday().num_days_from_monday() as usize],
+                if day.is_empty() {
+                    "day off".to_owned()
+                } else {
+                    format!("works {}", describe(&day))
+                }
+            ));
+            out.dates.insert(date, day.clone());
+        }
+    }
+}
+
+fn services(ea: &Ea, mapping: &mut Mapping, report: &mut Report) {
+    let mut taken = BTreeSet::new();
+    let categories: BTreeMap<i64, &str> = ea
+        .categories
+        .iter()
+        .map(|c| (c.id, c.name.as_str()))
+        .collect();
+    for s in &ea.services {
+        let id = slug(&s.name, format!("service-{}", s.id), &mut taken);
+        let duration = s.duration.unwrap_or(0);
+        let grid = s.slot_interval.filter(|g| *g > 0).unwrap_or(duration);
+        let providers: Vec<String> = ea
+            .providers
+            .iter()
+            .filter(|p| p.services.contains(&s.id))
+            .filter_map(|p| mapping.providers.get(&p.id).cloned())
+            .collect();
+        report.section("Services").line(format!(
+            "EA service {} {:?} → {id}: {duration} minutes, every {grid}, with {}",
+            s.id,
+            s.name,
+            if providers.is_empty() {
+                "no provider".to_owned()
+            } else {
+                providers.join(", ")
+            }
+        ));
+        if let Some(price) = s.price() {
+            report.cannot(format!("service {id} costs {price} in Easy!Appointments; rantevou takes no payments: it is free here"));
+        }
+        if s.attendants_number.unwrap_or(1) > 1 {
+            report.cannot(format!(
+                "service {id} takes {} attendants at once in Easy!Appointments; rantevou books one patron a time",
+                s.attendants_number.unwrap_or(1)
+            ));
+        }
+        if s.is_private {
+            report.cannot(format!("service {id} is private (hidden from the booking page) in Easy!Appointments; rantevou offers every service it lists"));
+        }
+        if let Some(c) = s.service_category_id.and_then(|c| categories.get(&c)) {
+            report.cannot(format!(
+                "service {id} is in the category {c:?}; rantevou has no categories"
+            ));
+        }
+        let mut description = s.description.clone().unwrap_or_default().trim().to_owned();
+        if let Some(location) = s
+            .location
+            .as_deref()
+            .map(str::trim)
+            .filter(|l| !l.is_empty())
+        {
+            report.cannot(format!("service {id}'s location {location:?} has no field of its own here: it is added to its description"));
+            if !description.is_empty() {
+                description.push(' ');
+            }
+            description.push_str(&format!("— {location}"));
+        }
+        if providers.is_empty() {
+            report.cannot(format!(
+                "service {id} has no provider in Easy!Appointments: left off"
+            ));
+            continue;
+        }
+        if duration <= 0 {
+            report.cannot(format!("service {id} has no duration: left off"));
+            continue;
+        }
+        mapping.services.insert(s.id, id.clone());
+        mapping.library.services.push(ServiceOut {
+            id,
+            name: s.name.clone(),
+            description,
+            duration_minutes: duration,
+            grid_minutes: grid,
+            providers,
+        });
+    }
+}
+
+fn closures(ea: &Ea, mapping: &mut Mapping, report: &mut Report) {
+    let today = mapping.today;
+    for b in &ea.blocked_periods {
+        let name = b
+            .name
+            .clone()
+            .unwrap_or_else(|| format!("Blocked period {}", b.id));
+        let (Some(start), Some(end)) = (naive(&b.start), naive(&b.end)) else {
+            report.cannot(format!(
+                "EA blocked period {} {name:?}: {} – {} are not times; left off",
+                b.id, b.start, b.end
+            ));
+            continue;
+        };
+        // Whole days: from the first date it starts at midnight to the last it covers to its end.
+        let first_whole = if start.time() == NaiveTime::MIN {
+            start.date()
+        } else {
+            start.date() + Days::new(1)
+        };
+        let day_ends = end.time() >= NaiveTime::from_hms_opt(23, 59, 0).unwrap_or(NaiveTime::MIN);
+        let last_whole = if day_ends {
+            end.date()
+        } else {
+            end.date() - Days::new(1)
+        };
+        if end.date() < today {
+            report.section("Past, not brought over").line(format!(
+                "EA blocked period {} {name:?} ({} – {})",
+                b.id,
+                start.date(),
+                end.date()
+            ));
+            continue;
+        }
+        if first_whole <= last_whole {
+            report.section("Closures").line(format!(
+                "{first_whole} – {last_whole} {name:?}: the library is closed (EA blocked period {})",
+                b.id
+            ));
+            mapping
+                .library
+                .closures
+                .push((name.clone(), first_whole, last_whole));
+        }
+        // A part of a day at either end closes those hours for every provider.
+        let mut parts = Vec::new();
+        if start.time() != NaiveTime::MIN {
+            let to = if start.date() == end.date() {
+                end.time()
+            } else {
+                NaiveTime::MIN
+            };
+            parts.push((start.date(), start.time(), to));
+        }
+        if !day_ends && end.date() != start.date() && end.time() != NaiveTime::MIN {
+            parts.push((end.date(), NaiveTime::MIN, end.time()));
+        }
+        for (date, from, to) in parts.into_iter().filter(|(d, ..)| *d >= today) {
+            let from = minutes(&from.format("%H:%M").to_string()).unwrap_or(0);
+            let to = if to == NaiveTime::MIN {
+                24 * 60
+            } else {
+                minutes(&to.format("%H:%M").to_string()).unwrap_or(0)
+            };
+            let why = format!("EA blocked period {} {name:?}", b.id);
+            for p in mapping.library.providers.iter_mut() {
+                busy(p, date, from, to, &why, report);
+            }
+        }
+    }
+    for u in &ea.unavailabilities {
+        let Some(provider) = u
+            .provider_id
+            .and_then(|p| mapping.providers.get(&p))
+            .cloned()
+        else {
+            report.cannot(format!(
+                "EA unavailability {} names no known provider; left off",
+                u.id
+            ));
+            continue;
+        };
+        let (Some(start), Some(end)) = (naive(&u.start), naive(&u.end)) else {
+            report.cannot(format!(
+                "EA unavailability {}: {} – {} are not times; left off",
+                u.id, u.start, u.end
+            ));
+            continue;
+        };
+        if end.date() < today
+            || (end.date() == today && end.time() == NaiveTime::MIN && start.date() < today)
+        {
+            report.section("Past, not brought over").line(format!(
+                "EA unavailability {} of {provider} on {}",
+                u.id,
+                start.date()
+            ));
+            continue;
+        }
+        let notes = u.notes.as_deref().map(str::trim).filter(|n| !n.is_empty());
+        let why = match notes {
+            Some(n) => format!("EA unavailability {} {n:?}", u.id),
+            None => format!("EA unavailability {}", u.id),
+        };
+        let Some(p) = mapping
+            .library
+            .providers
+            .iter_mut()
+            .find(|p| p.id == provider)
+        else {
+            continue;
+        };
+        for date in start
+            .date()
+            .iter_days()
+            .take_while(|d| *d <= end.date())
+            .filter(|d| *d >= today)
+        {
+            let from = if date == start.date() {
+                minutes(&start.format("%H:%M").to_string()).unwrap_or(0)
+            } else {
+                0
+            };
+            let to = if date == end.date() {
+                minutes(&end.format("%H:%M").to_string()).unwrap_or(0)
+            } else {
+                24 * 60
+            };
+            if from < to {
+                busy(p, date, from, to, &why, report);
+            }
+        }
+    }
+}
+
+/// `from`–`to` of `date` taken out of `p`'s hours that date (a dated rule of its own).
+fn busy(p: &mut ProviderOut, date: NaiveDate, from: u32, to: u32, why: &str, report: &mut Report) {
+    let weekday = WEEKDAYS[date.weekday().num_days_from_monday() as usize];
+    let before = match p.dates.get(&date) {
+        Some(day) => day.clone(),
+        None => p.week.get(weekday).cloned().unwrap_or_default(),
+    };
+    let after = subtract(&before, from, to);
+    let what = if after.is_empty() && !before.is_empty() {
+        "closed all day for this provider".to_owned()
+    } else if after == before {
+        "outside the hours: nothing changes".to_owned()
+    } else {
+        format!(
+            "closed {}–{}: works {}",
+            hh_mm(from),
+            hh_mm(to.min(24 * 60 - 1)),
+            describe(&after)
+        )
+    };
+    report
+        .section("Closures")
+        .line(format!("{} on {date} ({weekday}): {what} ({why})", p.id));
+    if after != before {
+        if p.dates.len() >= DATES_MAX && !p.dates.contains_key(&date) {
+            report.cannot(format!(
+                "{}: more than {DATES_MAX} dated hours; {date} left off",
+                p.id
+            ));
+            return;
+        }
+        p.dates.insert(date, after);
+    }
+}
+
+/// A customer's name, as EA shows it.
+pub fn customer_name(c: &super::model::Customer) -> String {
+    full_name(&c.first_name, &c.last_name)
+}
