@@ -236,7 +236,7 @@ fn with2<'a>(base: &[(&'a str, &'a str)], extra: &[(&'a str, &'a str)]) -> Vec<(
 /// A stack on the local endpoint with the template's table and outputs; the keys' secret is
 /// made beside it (moto's CloudFormation cannot make a Secrets Manager secret), its ARN the
 /// output's value. Answers the secret's ARN.
-async fn make_stack(moto: &str, stack: &str) -> String {
+pub(crate) async fn make_stack(moto: &str, stack: &str) -> String {
     let sdk = local_sdk(moto).await;
     let secret = aws_sdk_secretsmanager::Client::new(&sdk)
         .create_secret()

@@ -6,6 +6,7 @@ mod browser;
 mod crash;
 mod deployed;
 mod hardening;
+mod import_ea;
 mod serve;
 mod staff;
 mod support;
