@@ -17,6 +17,7 @@ const SEED_NOW: &str = "2026-12-01T07:00:00Z";
 
 /// Where the kit is: `RANTEVOU_EA_KIT`, else beside the project (`../shared/easyappointments`,
 /// as the handbook lays it out), else this machine's `/work/shared/easyappointments`.
+#[allow(clippy::disallowed_methods)] // the test's own setting, not the service's
 fn kit_dir() -> Option<PathBuf> {
     let root = rantevou_testkit::root();
     std::env::var_os("RANTEVOU_EA_KIT")
