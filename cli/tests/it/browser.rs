@@ -110,9 +110,21 @@ fn run_with(file: &str, serve_args: &[&str]) {
 
 /// Runs `file` against a `rantevou serve` whose data folder `seed` filled first; what `seed`
 /// returns reaches the test as `SEEDED`.
-#[allow(clippy::disallowed_methods)] // a test's own switch: where Chromium is
 fn run_seeded(file: &str, serve_args: &[&str], seed: impl FnOnce(&std::path::Path) -> String) {
     let _turn = ONE_AT_A_TIME.lock().unwrap_or_else(|e| e.into_inner());
+    if !ready() {
+        return;
+    }
+    let data = tempfile::tempdir().unwrap();
+    let seeded = seed(data.path());
+    let server = Server::start_with(data.path(), serve_args);
+    node_test(file, &server, data.path(), &seeded);
+}
+
+/// Whether Chromium and the test packages are there (else the test skips, or fails under
+/// `RANTEVOU_TEST_EVERYTHING`).
+#[allow(clippy::disallowed_methods)] // a test's own switch: where Chromium is
+fn ready() -> bool {
     let dir = browser_dir();
     let ready = dir.join("node_modules/playwright-core").is_dir()
         && dir.join("node_modules/axe-core").is_dir()
@@ -120,12 +132,19 @@ fn run_seeded(file: &str, serve_args: &[&str], seed: impl FnOnce(&std::path::Pat
         && (std::path::Path::new("/usr/bin/chromium").exists()
             || std::env::var_os("CHROMIUM").is_some());
     let how = "run infra/bin/browser-deps once";
-    if !rantevou_testkit::available(ready, "Chromium and the browser test packages", how) {
-        return;
+    rantevou_testkit::available(ready, "Chromium and the browser test packages", how)
+}
+
+/// Runs `file` against `server` (one browser test at a time), if the browser is there.
+pub(crate) fn run_against(file: &str, server: &Server, data: &std::path::Path, seeded: &str) {
+    let _turn = ONE_AT_A_TIME.lock().unwrap_or_else(|e| e.into_inner());
+    if ready() {
+        node_test(file, server, data, seeded);
     }
-    let data = tempfile::tempdir().unwrap();
-    let seeded = seed(data.path());
-    let server = Server::start_with(data.path(), serve_args);
+}
+
+fn node_test(file: &str, server: &Server, data: &std::path::Path, seeded: &str) {
+    let dir = browser_dir();
     let output = Command::new("node")
         .args(["--test", "--test-reporter=spec", file])
         .current_dir(&dir)
@@ -133,8 +152,8 @@ fn run_seeded(file: &str, serve_args: &[&str], seed: impl FnOnce(&std::path::Pat
         .env("OUTBOX_URL", &server.2)
         // For tests that work on the server's data folder as staff commands do.
         .env("RANTEVOU_BIN", env!("CARGO_BIN_EXE_rantevou"))
-        .env("DATA_DIR", data.path())
-        .env("SEEDED", &seeded)
+        .env("DATA_DIR", data)
+        .env("SEEDED", seeded)
         .output()
         .expect("node runs");
     let report = String::from_utf8_lossy(&output.stdout);

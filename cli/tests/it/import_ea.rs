@@ -346,19 +346,49 @@ fn a_library_comes_over_from_easy_appointments_with_its_future_bookings() {
         assert_eq!(status, 200, "EA {ea}: {body}");
     }
     same_free_times_as_ea(&kit, base);
+    // The patron's journey on it: a time booked in EA is taken, one EA offered is booked.
+    let seeded = a_day_to_book(&kit);
+    crate::browser::run_against("imported.test.mjs", &server, &data, &seeded.to_string());
     drop(server);
 
     dynamo(&kit, &out);
 }
 
-/// For every provider and service, tomorrow and the 40 days after: the starts rantevou offers
-/// are exactly those EA's own availability offers.
-fn same_free_times_as_ea(kit: &Kit, base: &str) {
+/// A day of sip's from tomorrow with a booking made in EA and a time EA still offers:
+/// `{date, taken, free, provider}`.
+fn a_day_to_book(kit: &Kit) -> serde_json::Value {
+    let tomorrow = tomorrow().to_string();
+    let booked = kit.api("appointments?length=1000&providerId=2&serviceId=1&sort=%2Bstart");
+    for a in booked.as_array().unwrap() {
+        let start = a["start"].as_str().unwrap();
+        let (date, time) = (&start[..10], &start[11..16]);
+        if date < tomorrow.as_str() || a["status"] == "Cancelled" || !time.ends_with('0') {
+            continue;
+        }
+        let free: Vec<String> = serde_json::from_value(kit.api(&format!(
+            "availabilities?providerId=2&serviceId=1&date={date}"
+        )))
+        .unwrap();
+        if let Some(free) = free.iter().find(|f| f.as_str() != time) {
+            return serde_json::json!({"date": date, "taken": time, "free": free, "provider": "sip"});
+        }
+    }
+    panic!("no day of sip's from {tomorrow} has both a booking and a free time in EA")
+}
+
+/// Tomorrow in Athens, by the real clock (EA's own availability reads it).
+fn tomorrow() -> chrono::NaiveDate {
     let today = rantevou_wiring::clock::system()
         .now()
         .with_timezone(&chrono_tz::Europe::Athens)
         .date_naive();
-    let tomorrow = today + chrono::Days::new(1);
+    today + chrono::Days::new(1)
+}
+
+/// For every provider and service, tomorrow and the 40 days after: the starts rantevou offers
+/// are exactly those EA's own availability offers.
+fn same_free_times_as_ea(kit: &Kit, base: &str) {
+    let tomorrow = tomorrow();
     for (ea_provider, ea_service, provider, service) in [
         (2, 1, "sip", "mylibrarylive"),
         (3, 1, "epapachristou", "mylibrarylive"),
