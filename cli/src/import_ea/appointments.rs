@@ -183,12 +183,24 @@ pub fn appointments(
         if !on_grid {
             line.push_str(" — off the offered times (staff entered it there): brought over as it is, its time held");
         }
-        if a.meeting_link
+        let meeting_url = a
+            .meeting_link
             .as_deref()
-            .is_some_and(|l| !l.trim().is_empty())
-        {
-            line.push_str(", with its video-call link");
-        }
+            .map(str::trim)
+            .filter(|l| !l.is_empty());
+        let meeting_url = match meeting_url.map(|l| (l, url::Url::parse(l))) {
+            Some((l, Ok(u))) if matches!(u.scheme(), "https" | "http") => {
+                line.push_str(", with its video-call link");
+                Some(l.to_owned())
+            }
+            Some((l, _)) => {
+                report.cannot(format!(
+                    "{which}: its meeting link {l:?} is not a web address; brought over without it"
+                ));
+                None
+            }
+            None => None,
+        };
         lines.push((start, line));
         out.push(ToCarry {
             ea_id: a.id,
@@ -204,7 +216,7 @@ pub fn appointments(
                     .as_deref()
                     .and_then(|b| instant(mapping.tz, b))
                     .unwrap_or(now),
-                meeting_url: a.meeting_link.clone().filter(|l| !l.trim().is_empty()),
+                meeting_url,
                 answers,
             },
         });

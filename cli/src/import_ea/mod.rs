@@ -53,6 +53,10 @@ pub struct EaArgs {
     /// Put the configuration in force and bring the future appointments over.
     #[arg(long)]
     apply: bool,
+    /// With --apply: put this configuration in force instead of a fresh proposal (the dry
+    /// run's file as you checked and edited it; its service and provider ids as proposed).
+    #[arg(long = "use", value_name = "FILE", requires = "apply")]
+    use_file: Option<PathBuf>,
     /// With --apply: mail each patron brought over once, "your appointment is now managed
     /// here", with its link (and, from then on, its reminders and video-call link mail).
     #[arg(long, requires = "apply")]
@@ -104,18 +108,40 @@ pub async fn run(source: Source, target: Target) -> Result<(), String> {
         .unwrap_or_else(|| "http://127.0.0.1:8080".into());
     let mut report = report::Report::default();
     let mapping = plan::map(&ea, now, &site_url, &mut report)?;
-    let source = mapping.library.to_toml(&base);
-    let config = LibraryConfig::from_toml_str(&source).map_err(|e| {
-        format!("the proposed configuration does not load (a fault of this importer): {e}")
-    })?;
+    let proposal = mapping.library.to_toml(&base);
+    let (source, config, file) = match &args.use_file {
+        Some(file) => {
+            let (source, config) = crate::config_cmd::load(file)?;
+            (source, config, file)
+        }
+        None => {
+            std::fs::write(&args.out, &proposal)
+                .map_err(|e| format!("cannot write {}: {e}", args.out.display()))?;
+            // What EA lacks (an empty address, a name) is said by the loader, key by key.
+            let config = match LibraryConfig::from_toml_str(&proposal) {
+                Ok(config) => config,
+                Err(e) => {
+                    print!("{report}");
+                    return Err(format!(
+                        "the proposal in {out} needs changes before it can be used: {e}; make \
+                         them there, then run again with --apply --use {out}",
+                        out = args.out.display()
+                    ));
+                }
+            };
+            (proposal, config, &args.out)
+        }
+    };
     let carried = appointments::appointments(&ea, &base, &mapping, &config, now, &mut report);
-    std::fs::write(&args.out, &source)
-        .map_err(|e| format!("cannot write {}: {e}", args.out.display()))?;
     print!("{report}");
     println!(
-        "\nThe proposed configuration is in {} ({} service(s), {} provider(s)); {} future \
+        "\nThe configuration is {} ({} service(s), {} provider(s)); {} future \
          appointment(s) to bring over, {} item(s) that cannot be represented.",
-        args.out.display(),
+        if args.use_file.is_some() {
+            format!("{}, as given", file.display())
+        } else {
+            format!("proposed in {}", file.display())
+        },
         config.services.len(),
         config.providers.len(),
         carried.len(),
@@ -123,8 +149,9 @@ pub async fn run(source: Source, target: Target) -> Result<(), String> {
     );
     if !args.apply {
         println!(
-            "Dry run: nothing was stored. Check the file, then run the same command with --apply \
-             (add --notify to mail each patron once)."
+            "Dry run: nothing was stored. Check the file (edit it if needed), then run the same \
+             command with --apply --use {} (add --notify to mail each patron once).",
+            file.display()
         );
         return Ok(());
     }

@@ -424,6 +424,10 @@ fn services(ea: &Ea, mapping: &mut Mapping, report: &mut Report) {
             }
             description.push_str(&format!("— {location}"));
         }
+        if description.is_empty() {
+            // The booking page shows one; EA's may be empty.
+            description = s.name.clone();
+        }
         if providers.is_empty() {
             report.cannot(format!(
                 "service {id} has no provider in Easy!Appointments: left off"
@@ -620,4 +624,134 @@ fn busy(p: &mut ProviderOut, date: NaiveDate, from: u32, to: u32, why: &str, rep
 /// A customer's name, as EA shows it.
 pub fn customer_name(c: &super::model::Customer) -> String {
     full_name(&c.first_name, &c.last_name)
+}
+
+#[cfg(test)]
+mod tests {
+    use super::*;
+    use chrono::TimeZone;
+    use rantevou_domain::LibraryConfig;
+
+    #[test]
+    fn a_span_taken_out_of_stretches_splits_or_trims_them() {
+        let day = vec![(540, 720), (750, 900)];
+        assert_eq!(subtract(&day, 540, 640), vec![(640, 720), (750, 900)]);
+        assert_eq!(subtract(&day, 600, 800), vec![(540, 600), (800, 900)]);
+        assert_eq!(subtract(&day, 0, 1440), Vec::<(u32, u32)>::new());
+        assert_eq!(subtract(&day, 900, 960), day, "outside the hours");
+        assert_eq!(
+            describe(&[(640, 720), (750, 900)]),
+            "10:40–15:00, break 12:00–12:30"
+        );
+        assert_eq!(describe(&[]), "off");
+    }
+
+    #[test]
+    fn ids_come_from_latin_letters_and_stay_unique() {
+        let mut taken = BTreeSet::new();
+        assert_eq!(
+            slug("myLIBRARYlive", "service-1".into(), &mut taken),
+            "mylibrarylive"
+        );
+        assert_eq!(
+            slug("Εκπαίδευση σε Zotero", "service-2".into(), &mut taken),
+            "zotero"
+        );
+        assert_eq!(slug("Zotero!", "service-3".into(), &mut taken), "zotero-2");
+        assert_eq!(
+            slug("Ψηφιακές πηγές", "service-4".into(), &mut taken),
+            "service-4"
+        );
+    }
+
+    /// An installation of one provider (Monday–Friday 09:00–15:00) with `extra` fields.
+    fn ea(blocked: serde_json::Value, unavailable: serde_json::Value) -> Ea {
+        let provider = serde_json::json!({
+            "id": 2, "firstName": "Anna", "lastName": "B", "email": "anna@example.org",
+            "services": [1],
+            "settings": { "username": "anna", "workingPlan": {
+                "monday": {"start": "09:00", "end": "15:00", "breaks": []},
+                "tuesday": {"start": "09:00", "end": "15:00", "breaks": []},
+                "wednesday": {"start": "09:00", "end": "15:00", "breaks": []},
+                "thursday": {"start": "09:00", "end": "15:00", "breaks": []},
+                "friday": {"start": "09:00", "end": "15:00", "breaks": []},
+                "saturday": null, "sunday": null
+            }, "workingPlanExceptions": [] }
+        });
+        Ea {
+            settings: serde_json::from_value(serde_json::json!([
+                {"name": "default_timezone", "value": "Europe/Athens"},
+                {"name": "company_name", "value": "Library"},
+                {"name": "company_email", "value": "library@example.org"},
+                {"name": "company_link", "value": "https://library.example.org"}
+            ]))
+            .unwrap(),
+            categories: Vec::new(),
+            services: serde_json::from_value(serde_json::json!([
+                {"id": 1, "name": "Help", "duration": 20, "slotInterval": 20, "price": "0.00"}
+            ]))
+            .unwrap(),
+            providers: vec![serde_json::from_value(provider).unwrap()],
+            customers: Vec::new(),
+            appointments: Vec::new(),
+            unavailabilities: serde_json::from_value(unavailable).unwrap(),
+            blocked_periods: serde_json::from_value(blocked).unwrap(),
+        }
+    }
+
+    #[test]
+    fn part_days_of_blocked_periods_and_unavailabilities_become_that_dates_hours() {
+        let ea = ea(
+            serde_json::json!([
+                {"id": 1, "name": "Old", "start": "2025-12-24 00:00:00", "end": "2026-01-06 23:59:00"},
+                {"id": 2, "name": "Move", "start": "2026-12-22 12:00:00", "end": "2026-12-24 10:00:00"}
+            ]),
+            serde_json::json!([
+                {"id": 7, "start": "2026-12-28 14:00:00", "end": "2026-12-29 10:00:00", "providerId": 2, "notes": ""},
+                {"id": 8, "start": "2026-12-30 09:00:00", "end": "2026-12-30 15:00:00", "providerId": 2}
+            ]),
+        );
+        let now = Utc.with_ymd_and_hms(2026, 12, 1, 7, 0, 0).unwrap();
+        let mut report = Report::default();
+        let m = map(&ea, now, "http://127.0.0.1:8080", &mut report).unwrap();
+        let date = |s: &str| NaiveDate::parse_from_str(s, "%Y-%m-%d").unwrap();
+        assert_eq!(
+            m.library.closures,
+            vec![("Move".to_owned(), date("2026-12-23"), date("2026-12-23"))],
+            "the whole day between; the past period left out"
+        );
+        let dates = &m.library.providers[0].dates;
+        assert_eq!(
+            dates[&date("2026-12-22")],
+            vec![(540, 720)],
+            "closed from 12:00"
+        );
+        assert_eq!(
+            dates[&date("2026-12-24")],
+            vec![(600, 900)],
+            "closed until 10:00"
+        );
+        assert_eq!(
+            dates[&date("2026-12-28")],
+            vec![(540, 840)],
+            "away from 14:00"
+        );
+        assert_eq!(
+            dates[&date("2026-12-29")],
+            vec![(600, 900)],
+            "back at 10:00"
+        );
+        assert_eq!(
+            dates[&date("2026-12-30")],
+            Vec::<(u32, u32)>::new(),
+            "the whole day off"
+        );
+        let text = report.to_string();
+        assert!(text.contains("EA blocked period 1 \"Old\""), "{text}");
+        assert!(!text.contains("costs"), "a price of 0.00 is free: {text}");
+        // The proposal loads.
+        let config = LibraryConfig::from_toml_str(&m.library.to_toml("http://ea")).unwrap();
+        let anna = config.provider("anna").unwrap();
+        assert!(anna.working_plan.on(date("2026-12-30")).is_none());
+    }
 }

@@ -222,6 +222,7 @@ fn a_library_comes_over_from_easy_appointments_with_its_future_bookings() {
         "service zotero is in the category \"Εκπαίδευση χρηστών\"; rantevou has no categories",
         "the terms and the privacy policy are texts",
         "Dry run: nothing was stored",
+        "--apply --use",
     ] {
         assert!(report.contains(needle), "{needle:?} in:\n{report}");
     }
@@ -319,7 +320,30 @@ fn a_library_comes_over_from_easy_appointments_with_its_future_bookings() {
         future
     );
     let mails = rantevou_testkit::outbox(&data);
-    assert_eq!(mails.len(), 26, "one notice each");
+    assert_eq!(mails.len(), 26, "one notice each, to the patron only");
+    let subjects: Vec<String> = mails
+        .iter()
+        .map(|m| {
+            mail_parser::MessageParser::default()
+                .parse(m)
+                .unwrap()
+                .subject()
+                .unwrap_or("")
+                .to_owned()
+        })
+        .collect();
+    let greek = "Το ραντεβού σας διαχειρίζεται πλέον εδώ";
+    let english = "Your appointment is now managed here";
+    assert_eq!(
+        subjects.iter().filter(|s| s.starts_with(english)).count(),
+        5,
+        "the five English-language patrons: {subjects:?}"
+    );
+    assert_eq!(
+        subjects.iter().filter(|s| s.starts_with(greek)).count(),
+        21,
+        "{subjects:?}"
+    );
     // Again: nothing twice, nothing mailed.
     let (ok, said, err) = import(&kit, &[], &apply);
     assert!(ok, "{said}{err}");
@@ -420,8 +444,8 @@ fn same_free_times_as_ea(kit: &Kit, base: &str) {
     }
 }
 
-/// The same import on the DynamoDB stack (moto): pushed, brought over, and a second time
-/// nothing.
+/// The same import on the DynamoDB stack (moto), with the file the dry run proposed as a
+/// librarian edited it (`--use`): pushed, brought over, and a second time nothing.
 fn dynamo(kit: &Kit, proposed: &Path) {
     let Some(moto) = rantevou_testkit::moto_url() else {
         return;
@@ -443,12 +467,22 @@ fn dynamo(kit: &Kit, proposed: &Path) {
         ("RANTEVOU_SENDER", "library@uom.edu.gr"),
         ("HOME", home.path().to_str().unwrap()),
     ];
-    let out = home.path().join("proposed.toml");
+    let edited = home.path().join("edited.toml");
+    let source = std::fs::read_to_string(proposed).unwrap().replacen(
+        "name = { el = \"myLIBRARYlive\", en = \"myLIBRARYlive\" }",
+        "name = { el = \"myLIBRARYlive\", en = \"myLIBRARYlive (in English)\" }",
+        1,
+    );
+    assert!(source.contains("(in English)"));
+    std::fs::write(&edited, &source).unwrap();
+    let out = home.path().join("not-written.toml");
     let args = [
         "--token",
         kit.token.as_str(),
         "--out",
         out.to_str().unwrap(),
+        "--use",
+        edited.to_str().unwrap(),
         "--stack",
         &stack,
         "--apply",
@@ -460,11 +494,8 @@ fn dynamo(kit: &Kit, proposed: &Path) {
         said.contains("26 brought over, 0 already there, 0 refused; nothing was mailed"),
         "{said}"
     );
-    assert_eq!(
-        std::fs::read_to_string(&out).unwrap(),
-        std::fs::read_to_string(proposed).unwrap(),
-        "the same proposal on either store"
-    );
+    assert!(said.contains("edited.toml, as given"), "{said}");
+    assert!(!out.exists(), "with --use, no proposal is written");
     let (ok, again, err) = import(kit, &vars, &args);
     assert!(ok, "{again}{err}");
     assert!(
