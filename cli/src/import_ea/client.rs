@@ -153,3 +153,52 @@ fn shaped<T: DeserializeOwned>(name: &str, body: &str) -> Result<T, String> {
         )
     })
 }
+
+#[cfg(test)]
+mod tests {
+    use super::*;
+
+    #[test]
+    fn answers_of_another_shape_name_the_field_at_fault() {
+        let e = shaped::<Vec<crate::import_ea::model::Service>>(
+            "services",
+            r#"[{"id": "1", "name": "x"}]"#,
+        )
+        .unwrap_err();
+        assert!(
+            e.contains("/api/v1/services in a shape this importer does not know"),
+            "{e}"
+        );
+        assert!(e.contains("[0].id"), "the field named: {e}");
+        assert!(e.contains("1.6.0"), "{e}");
+        let fine = shaped::<Vec<crate::import_ea::model::Category>>(
+            "service_categories",
+            r#"[{"id": 1, "name": "x", "new": true}]"#,
+        );
+        assert_eq!(
+            fine.unwrap().len(),
+            1,
+            "fields EA adds later are left alone"
+        );
+    }
+
+    #[test]
+    fn an_unreachable_installation_or_a_bad_address_is_one_sentence() {
+        let auth = Auth::Token("t".into());
+        assert!(Client::new("ftp://host", &auth)
+            .err()
+            .unwrap()
+            .contains("http:// or https://"));
+        assert!(Client::new("not a url", &auth)
+            .err()
+            .unwrap()
+            .contains("is not a URL"));
+        // Port 1 on the loopback: nothing listens there.
+        let client = Client::new("http://127.0.0.1:1/", &auth).unwrap();
+        let e = client.read().err().unwrap();
+        assert!(
+            e.starts_with("cannot reach Easy!Appointments at http://127.0.0.1:1:"),
+            "{e}"
+        );
+    }
+}
