@@ -1,6 +1,6 @@
-//! A booking in SQLite: one `BEGIN IMMEDIATE` transaction that replays an idempotent repeat,
+//! A booking in SQLite: one savepoint of a group commit (see `group`) that replays an idempotent repeat,
 //! takes one of the patron's places, the appointment's row, every lock (a held one refuses it
-//! and rolls everything back), the bot check's challenge, the check that the address is not
+//! and rolls the booking back), the bot check's challenge, the check that the address is not
 //! known to bounce, the mail's places of the address's daily allowance, and the idempotency key.
 
 use super::{
@@ -15,10 +15,10 @@ use rantevou_domain::challenge::SolvedChallenge;
 use rantevou_domain::ports::{
     Bookings, CreateConditions, Created, StoreError, IDEMPOTENCY_KEY_TTL_SECONDS,
 };
-use rusqlite::{params, Connection, OptionalExtension, TransactionBehavior};
+use rusqlite::{params, Connection, OptionalExtension};
 
 /// The refusal of a booking whose patron has no free place, as DynamoDB would give it: a held
-/// slot, or a used challenge, comes first. Nothing is kept (the caller drops the transaction).
+/// slot, or a used challenge, comes first. Nothing is kept (the caller's savepoint is rolled back).
 fn patron_full(
     tx: &Connection,
     a: &Appointment,
@@ -85,8 +85,9 @@ impl Bookings for SqliteStore {
         let mail_cap = conditions.mail_cap.cloned();
         let idempotency_key = conditions.idempotency_key;
         let key = idempotency_key.map(|k| key_digest(k.as_str()));
-        self.with_conn(move |c| {
-            let tx = c.transaction_with_behavior(TransactionBehavior::Immediate).map_err(unavailable)?;
+        // Committed with the bookings that arrive meanwhile (group commit); an error undoes
+        // everything this one wrote, nothing partial is stored.
+        self.with_group(move |tx: &Connection| {
             let fingerprint = request_fingerprint(&appointment);
             let now = appointment.created_at.timestamp();
             if let Some(key) = &key {
@@ -149,7 +150,7 @@ impl Bookings for SqliteStore {
             .map_err(unavailable)?;
             let held_until = appointment.hold_until().map(|t| t.timestamp());
             for lock in &appointment.locks {
-                // Dropping `tx` on a refusal rolls everything back: nothing partial is stored.
+                // A refusal rolls this booking back to its savepoint: nothing partial is stored.
                 take_lock(&tx, lock, &record.id, held_until, now)?;
             }
             if let Some(c) = &challenge {
@@ -172,7 +173,6 @@ impl Bookings for SqliteStore {
                 )
                 .map_err(unavailable)?;
             }
-            tx.commit().map_err(unavailable)?;
             Ok(Created::New(appointment))
         })
         .await

@@ -1,8 +1,9 @@
 //! The embedded store: SQLite (bundled), for `rantevou serve` and tests.
 //!
-//! The same guarantees as DynamoDB with one `BEGIN IMMEDIATE` transaction per write and a
-//! primary key on (provider, lock start): a second appointment on a held unit violates the key
-//! and the whole transaction rolls back. WAL mode and a busy timeout make it safe for
+//! The same guarantees as DynamoDB with one `BEGIN IMMEDIATE` transaction per write (bookings
+//! made at the same moment share one, each in its savepoint: `group`) and a primary key on
+//! (provider, lock start): a second appointment on a held unit violates the key and that write
+//! rolls back. WAL mode and a busy timeout make it safe for
 //! concurrent callers in one process (one connection behind a mutex) and across processes
 //! (SQLite's file locks).
 
@@ -25,6 +26,7 @@ use std::time::Duration;
 
 mod caps;
 mod create;
+mod group;
 mod mail;
 mod outcomes;
 mod reads;
@@ -76,6 +78,10 @@ pub struct SqliteStore {
     /// The last appointment record read: an unknown id is answered after decoding it too, so
     /// that the answer's time does not tell which ids exist (decoding is most of a read's cost).
     decoy: Arc<Mutex<Option<String>>>,
+    /// Bookings waiting to be committed together (see `group`).
+    pending: Arc<Mutex<Vec<Box<dyn group::Grouped>>>>,
+    /// How many bookings went through group commits, and in how many commits.
+    grouped: Arc<group::Counts>,
 }
 
 impl SqliteStore {
@@ -118,6 +124,8 @@ impl SqliteStore {
             conn: Arc::new(Mutex::new(conn)),
             rate: Arc::default(),
             decoy: Arc::default(),
+            pending: Arc::default(),
+            grouped: Arc::default(),
         })
     }
 
@@ -132,6 +140,7 @@ impl SqliteStore {
             // A panic while holding the lock cannot leave a transaction half-done (SQLite rolls
             // back), so a poisoned mutex is safe to keep using.
             let mut guard = conn.lock().unwrap_or_else(|poisoned| poisoned.into_inner());
+            group::end_abandoned(&guard);
             f(&mut guard)
         })
         .await

@@ -291,6 +291,91 @@ async fn moves_and_bookings_into_one_time(store: Arc<dyn Store>) {
 
 mod sqlite {
     use super::*;
+    use rantevou_domain::ports::Bookings;
+
+    /// 120 bookings at once on one file: 60 on times of their own, 40 on one shared time, 20
+    /// reusing one challenge (each on its own time). Committed in groups (fewer commits than
+    /// bookings), yet each answered as if alone: every own time booked, the shared time once,
+    /// the challenge once; a refused booking takes nothing with it, and what was answered is
+    /// in the file when it is opened again.
+    #[tokio::test(flavor = "multi_thread", worker_threads = 4)]
+    async fn bookings_arriving_together_share_commits_and_are_answered_each_on_its_own() {
+        let dir = tempfile::tempdir().unwrap();
+        let path = dir.path().join("grouped.sqlite3");
+        let store = Arc::new(rantevou_store::SqliteStore::open(&path).unwrap());
+        let config = config();
+        let challenge = Arc::new(rantevou_domain::challenge::SolvedChallenge {
+            challenge: "c-shared".into(),
+            expires: at(24 * 60),
+            maxnumber: 1000,
+        });
+        const OWN: usize = 60;
+        const SHARED: usize = 40;
+        const REUSED: usize = 20;
+        let total = OWN + SHARED + REUSED;
+        let barrier = Arc::new(Barrier::new(total));
+        let mut tasks = Vec::new();
+        for i in 0..total {
+            // Own times from 20 minutes on; the shared one at 0; the challenge's after the own.
+            let minutes = match i {
+                i if i < OWN => (i as i64 + 1) * 20,
+                i if i < OWN + SHARED => 0,
+                i => (i as i64 + 1) * 20,
+            };
+            let (a, _) = appointment(&config, "short", "sip", at(minutes), &format!("Patron{i}"));
+            let (store, barrier, challenge) =
+                (Arc::clone(&store), Arc::clone(&barrier), Arc::clone(&challenge));
+            tasks.push(tokio::spawn(async move {
+                barrier.wait().await;
+                let conditions = CreateConditions {
+                    challenge: (i >= OWN + SHARED).then_some(&*challenge),
+                    ..Default::default()
+                };
+                (i, a.id, store.create(&a, &conditions).await)
+            }));
+        }
+        let mut booked = Vec::new();
+        let (mut shared_won, mut shared_taken, mut reused_won, mut reused_refused) = (0, 0, 0, 0);
+        for t in tasks {
+            let (i, id, answer) = t.await.unwrap();
+            match (i, answer) {
+                (i, Ok(Created::New(_))) if i < OWN => booked.push(id),
+                (i, Ok(Created::New(_))) if i < OWN + SHARED => {
+                    shared_won += 1;
+                    booked.push(id);
+                }
+                (i, Err(StoreError::SlotTaken)) if (OWN..OWN + SHARED).contains(&i) => {
+                    shared_taken += 1
+                }
+                (i, Ok(Created::New(_))) if i >= OWN + SHARED => {
+                    reused_won += 1;
+                    booked.push(id);
+                }
+                (i, Err(StoreError::ChallengeUsed)) if i >= OWN + SHARED => reused_refused += 1,
+                (i, other) => panic!("booking {i}: unexpected answer {other:?}"),
+            }
+        }
+        assert_eq!(booked.len(), OWN + 2, "every own time, the shared once, the challenge once");
+        assert_eq!((shared_won, shared_taken), (1, SHARED - 1));
+        assert_eq!((reused_won, reused_refused), (1, REUSED - 1));
+        let (writes, commits) = store.group_commits();
+        assert_eq!(writes, total as u64, "every booking went through a group");
+        assert!(
+            commits < writes,
+            "bookings arriving together share commits: {writes} in {commits}"
+        );
+        drop(store);
+        // Opened again, as after a restart: the answered bookings and only their locks.
+        let again: Arc<dyn Store> = Arc::new(rantevou_store::SqliteStore::open(&path).unwrap());
+        for id in &booked {
+            assert!(again.get(*id, at(-60)).await.unwrap().is_some(), "{id} kept");
+        }
+        let sip = ProviderId::parse("sip").unwrap();
+        let month = LockMonth::of(at(0));
+        let mut locks = again.locks(&sip, month, at(-24 * 60)).await.unwrap();
+        locks.extend(again.locks(&sip, month.next(), at(-24 * 60)).await.unwrap());
+        assert_eq!(locks.len(), booked.len(), "no lock of a refused booking stayed");
+    }
 
     #[tokio::test(flavor = "multi_thread", worker_threads = 4)]
     async fn twenty_moves_and_twenty_bookings_into_one_time_leave_one_holder() {
