@@ -103,7 +103,7 @@ impl Bookings for SqliteStore {
                     if seen_fingerprint != fingerprint {
                         return Err(StoreError::IdempotencyMismatch);
                     }
-                    return match read_appointment(&tx, &id)? {
+                    return match read_appointment(tx, &id)? {
                         Some(first) => Ok(Created::Replayed(first)),
                         None => Err(StoreError::Corrupt("idempotency key names no appointment".into())),
                     };
@@ -112,8 +112,8 @@ impl Bookings for SqliteStore {
             // Refusals are decided in the order DynamoDB reads its cancellation reasons: a held
             // slot first, then a used challenge, then a patron without a free place.
             if let Some(limit) = &limit {
-                let Some(index) = free_place(&tx, &appointment, limit)? else {
-                    return patron_full(&tx, &appointment, challenge.as_ref());
+                let Some(index) = free_place(tx, &appointment, limit)? else {
+                    return patron_full(tx, &appointment, challenge.as_ref());
                 };
                 appointment.patron_place = Some(PatronPlace { key: limit.key.clone(), index });
                 appointment.patron_key.get_or_insert_with(|| limit.key.clone());
@@ -151,18 +151,18 @@ impl Bookings for SqliteStore {
             let held_until = appointment.hold_until().map(|t| t.timestamp());
             for lock in &appointment.locks {
                 // A refusal rolls this booking back to its savepoint: nothing partial is stored.
-                take_lock(&tx, lock, &record.id, held_until, now)?;
+                take_lock(tx, lock, &record.id, held_until, now)?;
             }
             if let Some(c) = &challenge {
-                use_challenge(&tx, c)?;
+                use_challenge(tx, c)?;
             }
             if let Some(patron) = &deliverable {
-                if super::suppress::bounced(&tx, patron, now)? {
+                if super::suppress::bounced(tx, patron, now)? {
                     return Err(StoreError::Undeliverable);
                 }
             }
             if let Some(cap) = &mail_cap {
-                super::caps::take_mail_cap(&tx, cap)?;
+                super::caps::take_mail_cap(tx, cap)?;
             }
             if let Some(key) = &key {
                 tx.exec(

@@ -23,6 +23,10 @@ use std::sync::atomic::{AtomicU64, Ordering};
 use std::sync::{Arc, Mutex};
 use tokio::sync::oneshot;
 
+/// The most writes one commit takes; the rest go with the next (each write has its own task, so
+/// there is always one left to commit them).
+const MOST: usize = 16;
+
 /// Bookings committed through groups, and the commits they took.
 #[derive(Debug, Default)]
 pub(super) struct Counts {
@@ -129,7 +133,9 @@ fn commit(c: &Connection, mut writes: Vec<Box<dyn Grouped>>, counts: &Counts) {
     match outcome {
         Ok(()) => {
             counts.commits.fetch_add(1, Ordering::Relaxed);
-            counts.writes.fetch_add(writes.len() as u64, Ordering::Relaxed);
+            counts
+                .writes
+                .fetch_add(writes.len() as u64, Ordering::Relaxed);
             writes.into_iter().for_each(|w| w.answer(None));
         }
         Err(e) => {
@@ -166,7 +172,13 @@ impl SqliteStore {
                 return;
             }
             let guard = lock(&conn);
-            let writes = std::mem::take(&mut *lock(&pending));
+            // At most `MOST` at a time: the reads on the bookings' way (the month's locks) get
+            // the connection between groups instead of waiting for a whole crowd's writes.
+            let writes: Vec<_> = {
+                let mut queue = lock(&pending);
+                let n = queue.len().min(MOST);
+                queue.drain(..n).collect()
+            };
             if !writes.is_empty() {
                 commit(&guard, writes, &counts);
             }

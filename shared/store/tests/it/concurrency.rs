@@ -323,8 +323,11 @@ mod sqlite {
                 i => (i as i64 + 1) * 20,
             };
             let (a, _) = appointment(&config, "short", "sip", at(minutes), &format!("Patron{i}"));
-            let (store, barrier, challenge) =
-                (Arc::clone(&store), Arc::clone(&barrier), Arc::clone(&challenge));
+            let (store, barrier, challenge) = (
+                Arc::clone(&store),
+                Arc::clone(&barrier),
+                Arc::clone(&challenge),
+            );
             tasks.push(tokio::spawn(async move {
                 barrier.wait().await;
                 let conditions = CreateConditions {
@@ -355,7 +358,11 @@ mod sqlite {
                 (i, other) => panic!("booking {i}: unexpected answer {other:?}"),
             }
         }
-        assert_eq!(booked.len(), OWN + 2, "every own time, the shared once, the challenge once");
+        assert_eq!(
+            booked.len(),
+            OWN + 2,
+            "every own time, the shared once, the challenge once"
+        );
         assert_eq!((shared_won, shared_taken), (1, SHARED - 1));
         assert_eq!((reused_won, reused_refused), (1, REUSED - 1));
         let (writes, commits) = store.group_commits();
@@ -368,13 +375,20 @@ mod sqlite {
         // Opened again, as after a restart: the answered bookings and only their locks.
         let again: Arc<dyn Store> = Arc::new(rantevou_store::SqliteStore::open(&path).unwrap());
         for id in &booked {
-            assert!(again.get(*id, at(-60)).await.unwrap().is_some(), "{id} kept");
+            assert!(
+                again.get(*id, at(-60)).await.unwrap().is_some(),
+                "{id} kept"
+            );
         }
         let sip = ProviderId::parse("sip").unwrap();
         let month = LockMonth::of(at(0));
         let mut locks = again.locks(&sip, month, at(-24 * 60)).await.unwrap();
         locks.extend(again.locks(&sip, month.next(), at(-24 * 60)).await.unwrap());
-        assert_eq!(locks.len(), booked.len(), "no lock of a refused booking stayed");
+        assert_eq!(
+            locks.len(),
+            booked.len(),
+            "no lock of a refused booking stayed"
+        );
     }
 
     #[tokio::test(flavor = "multi_thread", worker_threads = 4)]
