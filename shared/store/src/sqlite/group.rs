@@ -27,7 +27,10 @@ use tokio::sync::oneshot;
 /// there is always one left to commit them).
 const MOST: usize = 16;
 
-/// Bookings committed through groups, and the commits they took.
+/// Bookings taken into groups, and the groups (each one `BEGIN IMMEDIATE` … `COMMIT`). Counted
+/// when a group is taken from the queue, before any of its writes is answered: a refusal is
+/// answered before its group's `COMMIT`, and a caller that has every answer must find every
+/// write counted.
 #[derive(Debug, Default)]
 pub(super) struct Counts {
     writes: AtomicU64,
@@ -116,6 +119,10 @@ pub(super) fn end_abandoned(c: &Connection) {
 
 /// Begins, runs each of `writes` in arrival order, commits, and answers them.
 fn commit(c: &Connection, mut writes: Vec<Box<dyn Grouped>>, counts: &Counts) {
+    counts.commits.fetch_add(1, Ordering::Relaxed);
+    counts
+        .writes
+        .fetch_add(writes.len() as u64, Ordering::Relaxed);
     end_abandoned(c);
     if let Err(e) = c.execute_batch("BEGIN IMMEDIATE") {
         let e = unavailable(e);
@@ -131,13 +138,7 @@ fn commit(c: &Connection, mut writes: Vec<Box<dyn Grouped>>, counts: &Counts) {
         ))
     };
     match outcome {
-        Ok(()) => {
-            counts.commits.fetch_add(1, Ordering::Relaxed);
-            counts
-                .writes
-                .fetch_add(writes.len() as u64, Ordering::Relaxed);
-            writes.into_iter().for_each(|w| w.answer(None));
-        }
+        Ok(()) => writes.into_iter().for_each(|w| w.answer(None)),
         Err(e) => {
             end_abandoned(c);
             writes.into_iter().for_each(|w| w.answer(Some(&e)));
@@ -188,8 +189,8 @@ impl SqliteStore {
             .map_err(|_| StoreError::Unavailable("sqlite: the write's task stopped".into()))?
     }
 
-    /// How many bookings this store has committed, and in how many commits (fewer when
-    /// bookings arrived together): for tests and load reports.
+    /// How many bookings this store has taken into group commits, and in how many groups (fewer
+    /// when bookings arrived together): for tests and load reports.
     pub fn group_commits(&self) -> (u64, u64) {
         (
             self.grouped.writes.load(Ordering::Relaxed),
