@@ -2,8 +2,9 @@
 //! write would check it, overlaps found before anything is written.
 
 use super::model::{Appointment, Customer, Ea};
-use super::plan::{customer_name, instant, Mapping};
+use super::plan::{customer_name, Mapping};
 use super::report::Report;
+use super::times::instant;
 use chrono::{DateTime, Utc};
 use rantevou_app::Carried;
 use rantevou_domain::availability::scheduled_starts;

@@ -7,9 +7,11 @@
 
 mod appointments;
 mod client;
+mod closures;
 mod model;
 mod plan;
 mod report;
+mod times;
 mod toml_out;
 
 use crate::staff_cmd::Target;

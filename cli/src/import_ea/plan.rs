@@ -3,29 +3,17 @@
 //! fields as questions) and, line by line, what was found, what became of it, and what cannot be
 //! represented. Pure: the same data and moment give the same proposal.
 
-use super::model::{full_name, Day, Ea, Range};
+use super::closures::closures;
+use super::model::{full_name, Day, Ea};
 use super::report::Report;
+use super::times::{describe, stretches, WEEKDAYS};
 use super::toml_out::{Library, ProviderOut, QuestionOut, ServiceOut};
-use chrono::{DateTime, Datelike, Days, NaiveDate, NaiveDateTime, NaiveTime, Utc};
+use chrono::{DateTime, Datelike, NaiveDate, Utc};
 use chrono_tz::Tz;
 use std::collections::{BTreeMap, BTreeSet};
 
 /// Dates of dated hours read per provider at most (as the configuration allows).
-const DATES_MAX: usize = rantevou_domain::working_plan::EXCEPTIONS_MAX;
-
-/// The weekday names EA and `library.toml` share, Monday first.
-pub const WEEKDAYS: [&str; 7] = [
-    "monday",
-    "tuesday",
-    "wednesday",
-    "thursday",
-    "friday",
-    "saturday",
-    "sunday",
-];
-
-/// A day's work in minutes past midnight: the stretches between breaks, in order.
-pub type Stretches = Vec<(u32, u32)>;
+pub(super) const DATES_MAX: usize = rantevou_domain::working_plan::EXCEPTIONS_MAX;
 
 /// The mapping of EA's ids to this library's, and the configuration they make.
 #[derive(Debug, Clone)]
@@ -42,33 +30,6 @@ pub struct Mapping {
     pub questions: BTreeMap<u8, String>,
     /// The configuration, to write.
     pub library: Library,
-}
-
-/// `HH:MM[:SS]` as minutes past midnight.
-pub fn minutes(text: &str) -> Option<u32> {
-    let t = NaiveTime::parse_from_str(text, "%H:%M:%S")
-        .or_else(|_| NaiveTime::parse_from_str(text, "%H:%M"))
-        .ok()?;
-    use chrono::Timelike;
-    Some(t.hour() * 60 + t.minute())
-}
-
-/// Minutes past midnight as `HH:MM`.
-pub fn hh_mm(m: u32) -> String {
-    format!("{:02}:{:02}", m / 60, m % 60)
-}
-
-/// EA's `YYYY-MM-DD HH:MM:SS`.
-pub fn naive(text: &str) -> Option<NaiveDateTime> {
-    NaiveDateTime::parse_from_str(text, "%Y-%m-%d %H:%M:%S").ok()
-}
-
-/// A naive EA time in `tz` (the earlier of a repeated hour; `None` in a skipped one).
-pub fn instant(tz: Tz, text: &str) -> Option<DateTime<Utc>> {
-    naive(text)?
-        .and_local_timezone(tz)
-        .earliest()
-        .map(|t| t.with_timezone(&Utc))
 }
 
 /// An id of `[a-z0-9-]` from the ASCII words of `name`, or `fallback`; unique among `taken`.
@@ -89,56 +50,6 @@ fn slug(name: &str, fallback: String, taken: &mut BTreeSet<String>) -> String {
         n += 1;
     }
     unique
-}
-
-/// A day's stretches of work (hours less breaks), or why it cannot be read.
-fn stretches(start: &str, end: &str, breaks: &[Range]) -> Result<Stretches, String> {
-    let (Some(from), Some(to)) = (minutes(start), minutes(end)) else {
-        return Err(format!("hours {start}–{end} are not times"));
-    };
-    let mut out = vec![(from, to)];
-    for b in breaks {
-        let (Some(bs), Some(be)) = (minutes(&b.start), minutes(&b.end)) else {
-            return Err(format!("break {}–{} is not a time", b.start, b.end));
-        };
-        out = subtract(&out, bs, be);
-    }
-    Ok(out)
-}
-
-/// `stretches` less the span `from`–`to`.
-pub fn subtract(stretches: &[(u32, u32)], from: u32, to: u32) -> Stretches {
-    let mut out = Vec::new();
-    for &(s, e) in stretches {
-        if to <= s || from >= e {
-            out.push((s, e));
-            continue;
-        }
-        if from > s {
-            out.push((s, from));
-        }
-        if to < e {
-            out.push((to, e));
-        }
-    }
-    out
-}
-
-/// Stretches described as a working day: hours from the first start to the last end, the
-/// gaps as breaks ("09:00–15:00, break 12:00–12:30").
-pub fn describe(stretches: &[(u32, u32)]) -> String {
-    let (Some(first), Some(last)) = (stretches.first(), stretches.last()) else {
-        return "off".into();
-    };
-    let mut text = format!("{}–{}", hh_mm(first.0), hh_mm(last.1));
-    let gaps: Vec<String> = stretches
-        .windows(2)
-        .map(|w| format!("{}–{}", hh_mm(w[0].1), hh_mm(w[1].0)))
-        .collect();
-    if !gaps.is_empty() {
-        text.push_str(&format!(", break {}", gaps.join(", ")));
-    }
-    text
 }
 
 /// The mapping of `ea` at `now`, reporting every item into `report`.
@@ -449,202 +360,15 @@ fn services(ea: &Ea, mapping: &mut Mapping, report: &mut Report) {
         });
     }
 }
-
-fn closures(ea: &Ea, mapping: &mut Mapping, report: &mut Report) {
-    let today = mapping.today;
-    for b in &ea.blocked_periods {
-        let name = b
-            .name
-            .clone()
-            .unwrap_or_else(|| format!("Blocked period {}", b.id));
-        let (Some(start), Some(end)) = (naive(&b.start), naive(&b.end)) else {
-            report.cannot(format!(
-                "EA blocked period {} {name:?}: {} – {} are not times; left off",
-                b.id, b.start, b.end
-            ));
-            continue;
-        };
-        // Whole days: from the first date it starts at midnight to the last it covers to its end.
-        let first_whole = if start.time() == NaiveTime::MIN {
-            start.date()
-        } else {
-            start.date() + Days::new(1)
-        };
-        let day_ends = end.time() >= NaiveTime::from_hms_opt(23, 59, 0).unwrap_or(NaiveTime::MIN);
-        let last_whole = if day_ends {
-            end.date()
-        } else {
-            end.date() - Days::new(1)
-        };
-        if end.date() < today {
-            report.section("Past, not brought over").line(format!(
-                "EA blocked period {} {name:?} ({} – {})",
-                b.id,
-                start.date(),
-                end.date()
-            ));
-            continue;
-        }
-        if first_whole <= last_whole {
-            report.section("Closures").line(format!(
-                "{first_whole} – {last_whole} {name:?}: the library is closed (EA blocked period {})",
-                b.id
-            ));
-            mapping
-                .library
-                .closures
-                .push((name.clone(), first_whole, last_whole));
-        }
-        // A part of a day at either end closes those hours for every provider.
-        let mut parts = Vec::new();
-        if start.time() != NaiveTime::MIN {
-            let to = if start.date() == end.date() {
-                end.time()
-            } else {
-                NaiveTime::MIN
-            };
-            parts.push((start.date(), start.time(), to));
-        }
-        if !day_ends && end.date() != start.date() && end.time() != NaiveTime::MIN {
-            parts.push((end.date(), NaiveTime::MIN, end.time()));
-        }
-        for (date, from, to) in parts.into_iter().filter(|(d, ..)| *d >= today) {
-            let from = minutes(&from.format("%H:%M").to_string()).unwrap_or(0);
-            let to = if to == NaiveTime::MIN {
-                24 * 60
-            } else {
-                minutes(&to.format("%H:%M").to_string()).unwrap_or(0)
-            };
-            let why = format!("EA blocked period {} {name:?}", b.id);
-            for p in mapping.library.providers.iter_mut() {
-                busy(p, date, from, to, &why, report);
-            }
-        }
-    }
-    for u in &ea.unavailabilities {
-        let Some(provider) = u
-            .provider_id
-            .and_then(|p| mapping.providers.get(&p))
-            .cloned()
-        else {
-            report.cannot(format!(
-                "EA unavailability {} names no known provider; left off",
-                u.id
-            ));
-            continue;
-        };
-        let (Some(start), Some(end)) = (naive(&u.start), naive(&u.end)) else {
-            report.cannot(format!(
-                "EA unavailability {}: {} – {} are not times; left off",
-                u.id, u.start, u.end
-            ));
-            continue;
-        };
-        if end.date() < today
-            || (end.date() == today && end.time() == NaiveTime::MIN && start.date() < today)
-        {
-            report.section("Past, not brought over").line(format!(
-                "EA unavailability {} of {provider} on {}",
-                u.id,
-                start.date()
-            ));
-            continue;
-        }
-        let notes = u.notes.as_deref().map(str::trim).filter(|n| !n.is_empty());
-        let why = match notes {
-            Some(n) => format!("EA unavailability {} {n:?}", u.id),
-            None => format!("EA unavailability {}", u.id),
-        };
-        let Some(p) = mapping
-            .library
-            .providers
-            .iter_mut()
-            .find(|p| p.id == provider)
-        else {
-            continue;
-        };
-        for date in start
-            .date()
-            .iter_days()
-            .take_while(|d| *d <= end.date())
-            .filter(|d| *d >= today)
-        {
-            let from = if date == start.date() {
-                minutes(&start.format("%H:%M").to_string()).unwrap_or(0)
-            } else {
-                0
-            };
-            let to = if date == end.date() {
-                minutes(&end.format("%H:%M").to_string()).unwrap_or(0)
-            } else {
-                24 * 60
-            };
-            if from < to {
-                busy(p, date, from, to, &why, report);
-            }
-        }
-    }
-}
-
-/// `from`–`to` of `date` taken out of `p`'s hours that date (a dated rule of its own).
-fn busy(p: &mut ProviderOut, date: NaiveDate, from: u32, to: u32, why: &str, report: &mut Report) {
-    let weekday = WEEKDAYS[date.weekday().num_days_from_monday() as usize];
-    let before = match p.dates.get(&date) {
-        Some(day) => day.clone(),
-        None => p.week.get(weekday).cloned().unwrap_or_default(),
-    };
-    let after = subtract(&before, from, to);
-    let what = if after.is_empty() && !before.is_empty() {
-        "closed all day for this provider".to_owned()
-    } else if after == before {
-        "outside the hours: nothing changes".to_owned()
-    } else {
-        format!(
-            "closed {}–{}: works {}",
-            hh_mm(from),
-            hh_mm(to.min(24 * 60 - 1)),
-            describe(&after)
-        )
-    };
-    report
-        .section("Closures")
-        .line(format!("{} on {date} ({weekday}): {what} ({why})", p.id));
-    if after != before {
-        if p.dates.len() >= DATES_MAX && !p.dates.contains_key(&date) {
-            report.cannot(format!(
-                "{}: more than {DATES_MAX} dated hours; {date} left off",
-                p.id
-            ));
-            return;
-        }
-        p.dates.insert(date, after);
-    }
-}
-
 /// A customer's name, as EA shows it.
 pub fn customer_name(c: &super::model::Customer) -> String {
     full_name(&c.first_name, &c.last_name)
 }
-
 #[cfg(test)]
 mod tests {
     use super::*;
     use chrono::TimeZone;
     use rantevou_domain::LibraryConfig;
-
-    #[test]
-    fn a_span_taken_out_of_stretches_splits_or_trims_them() {
-        let day = vec![(540, 720), (750, 900)];
-        assert_eq!(subtract(&day, 540, 640), vec![(640, 720), (750, 900)]);
-        assert_eq!(subtract(&day, 600, 800), vec![(540, 600), (800, 900)]);
-        assert_eq!(subtract(&day, 0, 1440), Vec::<(u32, u32)>::new());
-        assert_eq!(subtract(&day, 900, 960), day, "outside the hours");
-        assert_eq!(
-            describe(&[(640, 720), (750, 900)]),
-            "10:40–15:00, break 12:00–12:30"
-        );
-        assert_eq!(describe(&[]), "off");
-    }
 
     #[test]
     fn ids_come_from_latin_letters_and_stay_unique() {

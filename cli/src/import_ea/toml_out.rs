@@ -1,7 +1,7 @@
 //! The proposed `library.toml`, written as a librarian would: commented, every text quoted
 //! and escaped by the TOML library, checked by the same loader as any configuration.
 
-use super::plan::{hh_mm, Stretches, WEEKDAYS};
+use super::times::{hh_mm, Stretches, WEEKDAYS};
 use chrono::NaiveDate;
 use std::collections::BTreeMap;
 use std::fmt::Write;
