@@ -6,15 +6,7 @@ use chrono::{DateTime, NaiveDateTime, NaiveTime, Utc};
 use chrono_tz::Tz;
 
 /// The weekday names EA and `library.toml` share, Monday first.
-pub const WEEKDAYS: [&str; 7] = [
-    "monday",
-    "tuesday",
-    "wednesday",
-    "thursday",
-    "friday",
-    "saturday",
-    "sunday",
-];
+pub use rantevou_domain::working_plan::WEEKDAY_NAMES as WEEKDAYS;
 
 /// A day's work in minutes past midnight: the stretches between breaks, in order.
 pub type Stretches = Vec<(u32, u32)>;

@@ -4,6 +4,18 @@
 use chrono::{Datelike, NaiveDate, NaiveTime, Timelike, Weekday};
 use std::collections::BTreeMap;
 
+/// The names `library.toml` gives the weekdays (as Easy!Appointments does), Monday first: the
+/// index is [`Weekday::num_days_from_monday`].
+pub const WEEKDAY_NAMES: [&str; 7] = [
+    "monday",
+    "tuesday",
+    "wednesday",
+    "thursday",
+    "friday",
+    "saturday",
+    "sunday",
+];
+
 /// A span of wall-clock time within one day, `start` inclusive, `end` exclusive.
 #[derive(Debug, Clone, Copy, PartialEq, Eq)]
 pub struct TimeRange {

@@ -45,15 +45,7 @@ fn day_strategy() -> impl Strategy<Value = Day> {
 }
 
 fn plan_toml(days: &[(usize, Day)]) -> String {
-    const NAMES: [&str; 7] = [
-        "monday",
-        "tuesday",
-        "wednesday",
-        "thursday",
-        "friday",
-        "saturday",
-        "sunday",
-    ];
+    use rantevou_domain::working_plan::WEEKDAY_NAMES as NAMES;
     let mut seen = std::collections::HashSet::new();
     let mut out = String::new();
     for (weekday, day) in days {

@@ -6,19 +6,9 @@ use crate::ids::{ProviderId, ServiceId};
 use crate::provider::{Meeting, Provider};
 use crate::service::{FollowUp, Service};
 use crate::slot_lock::lock_unit;
-use crate::working_plan::{TimeRange, WorkingDay, WorkingPlan, EXCEPTIONS_MAX};
+use crate::working_plan::{TimeRange, WorkingDay, WorkingPlan, EXCEPTIONS_MAX, WEEKDAY_NAMES};
 use chrono::Weekday;
 use std::collections::{BTreeMap, HashSet};
-
-const WEEKDAYS: [(&str, Weekday); 7] = [
-    ("monday", Weekday::Mon),
-    ("tuesday", Weekday::Tue),
-    ("wednesday", Weekday::Wed),
-    ("thursday", Weekday::Thu),
-    ("friday", Weekday::Fri),
-    ("saturday", Weekday::Sat),
-    ("sunday", Weekday::Sun),
-];
 
 impl Validator {
     pub(super) fn services(
@@ -234,13 +224,17 @@ impl Validator {
         let mut ok = true;
         for (day_name, day) in raw {
             let day_key = format!("{key}.{day_name}");
-            let Some((_, weekday)) = WEEKDAYS.iter().find(|(n, _)| n == day_name) else {
+            let Some(weekday) = WEEKDAY_NAMES
+                .iter()
+                .position(|n| n == day_name)
+                .and_then(|i| Weekday::try_from(i as u8).ok())
+            else {
                 self.issue(&day_key, "unknown weekday (use monday … sunday)");
                 ok = false;
                 continue;
             };
             match self.working_day(&day_key, day) {
-                Some(d) => plan.set(*weekday, d),
+                Some(d) => plan.set(weekday, d),
                 None => ok = false,
             }
         }
