@@ -387,8 +387,18 @@ impl Reader<'_, '_> {
                 let excluded = set.get_exdate().contains(&pseudo(first));
                 let margin = Duration::days(2) + length.at_most();
                 let result = set
-                    .after(pseudo(zone.local(from - margin)))
-                    .before(pseudo(zone.local(to + Duration::days(2))))
+                    .after(pseudo(
+                        zone.local(
+                            from.checked_sub_signed(margin)
+                                .unwrap_or(DateTime::<Utc>::MIN_UTC),
+                        ),
+                    ))
+                    .before(pseudo(
+                        zone.local(
+                            to.checked_add_signed(Duration::days(2))
+                                .unwrap_or(DateTime::<Utc>::MAX_UTC),
+                        ),
+                    ))
                     .all(OCCURRENCES_MAX);
                 if result.limited && result.dates.len() >= usize::from(OCCURRENCES_MAX) {
                     notes.push(format!(
@@ -415,7 +425,9 @@ impl Reader<'_, '_> {
                         .unwrap_or(local.date())
                         .and_time(Default::default()),
                 ),
-                Length::Exact(d) => instant + d,
+                Length::Exact(d) => instant
+                    .checked_add_signed(d)
+                    .unwrap_or(DateTime::<Utc>::MAX_UTC),
             };
             out.push(Busy {
                 start: instant,

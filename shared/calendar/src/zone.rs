@@ -27,12 +27,12 @@ impl Zone {
                     t.with_timezone(&Utc)
                 }
                 chrono::LocalResult::None => tz
-                    .from_local_datetime(&(local + Duration::hours(1)))
+                    .from_local_datetime(&shifted(local, 3600))
                     .earliest()
                     .map(|t| t.with_timezone(&Utc))
                     .unwrap_or_else(|| local.and_utc()),
             },
-            Zone::Defined(d) => (local - Duration::seconds(d.offset_at_local(local))).and_utc(),
+            Zone::Defined(d) => shifted(local, -d.offset_at_local(local)).and_utc(),
         }
     }
 
@@ -42,11 +42,17 @@ impl Zone {
             Zone::Iana(tz) => instant.with_timezone(tz).naive_local(),
             Zone::Defined(d) => {
                 let naive = instant.naive_utc();
-                let guess = naive + Duration::seconds(d.offset_at_local(naive));
-                naive + Duration::seconds(d.offset_at_local(guess))
+                let guess = shifted(naive, d.offset_at_local(naive));
+                shifted(naive, d.offset_at_local(guess))
             }
         }
     }
+}
+
+/// `t` moved by `seconds`; at the ends of time, `t` itself (no calendar's time is there).
+fn shifted(t: NaiveDateTime, seconds: i64) -> NaiveDateTime {
+    t.checked_add_signed(Duration::seconds(seconds))
+        .unwrap_or(t)
 }
 
 /// One `STANDARD` or `DAYLIGHT` part of a `VTIMEZONE`: from its onsets on, `offset_to` holds.

@@ -203,3 +203,17 @@ fn a_duration_beyond_a_year_or_past_any_number_leaves_its_event_as_a_moment() {
         assert_eq!(r.busy, vec![], "{duration}");
     }
 }
+
+#[test]
+fn a_series_of_events_spanning_millennia_is_busy_over_the_whole_window() {
+    // An event from year 1 to year 9999, repeated yearly: one stretch, the window's.
+    let text = athens_calendar().replace(
+        "DTSTART;VALUE=DATE:20260320\r\nDTEND;VALUE=DATE:20260321",
+        "DTSTART:00010101T000000Z\r\nDTEND:99991231T000000Z\r\nRRULE:FREQ=YEARLY;COUNT=3",
+    );
+    let r = athens(&text, utc(2026, 3, 1, 0, 0), utc(2026, 5, 1, 0, 0));
+    assert_eq!(
+        r.busy,
+        vec![span(utc(2026, 3, 1, 0, 0), utc(2026, 5, 1, 0, 0))]
+    );
+}
