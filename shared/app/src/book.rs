@@ -221,6 +221,7 @@ impl Booking {
             // Not an address whose mail bounced: the confirmation would never arrive.
             deliverable: Some(&patron_key),
             mail_cap: cap.as_ref(),
+            calendar: false,
         };
         for slot in candidates {
             let request = BookingRequest {
@@ -239,6 +240,13 @@ impl Booking {
             let (mut appointment, token) =
                 Appointment::book(request, &self.keys, &config.policy, now, &mut OsRng);
             appointment.patron_key = Some(patron_key.clone());
+            // The provider's own calendar's busy times refuse the time in the same write.
+            let conditions = CreateConditions {
+                calendar: config
+                    .provider(appointment.provider.as_str())
+                    .is_some_and(|p| p.calendar.is_some()),
+                ..conditions
+            };
             match self.bookings.create(&appointment, &conditions).await {
                 Ok(Created::New(stored)) => {
                     self.ctx.count(Metric::Bookings);

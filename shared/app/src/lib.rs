@@ -21,6 +21,8 @@
 
 pub mod book;
 mod bot_check;
+#[cfg(feature = "calendars")]
+pub mod calendars;
 pub mod cancel;
 pub mod confirm;
 pub mod context;

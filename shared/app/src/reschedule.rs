@@ -198,6 +198,9 @@ impl Rescheduling {
         let conditions = MoveConditions {
             challenge: solved.as_ref(),
             mail_cap: cap.as_ref(),
+            calendar: config
+                .provider(a.provider.as_str())
+                .is_some_and(|p| p.calendar.is_some()),
         };
         let stored = match self.store.reschedule(&a, &moved, now, &conditions).await {
             Ok(stored) => stored,

@@ -23,6 +23,38 @@ pub struct Provider {
     pub lock_minutes: u32,
     /// Where its consultations take place: the video-call link's source.
     pub meeting: Meeting,
+    /// The librarian's own calendar, whose busy times the scheduler reads into the store
+    /// (`calendar` in `library.toml`); `None`: only rantevou's bookings and closures count.
+    pub calendar: Option<Calendar>,
+}
+
+/// Where a provider's own calendar is read from (`calendar` in `library.toml`).
+#[derive(Clone, PartialEq, Eq)]
+pub enum Calendar {
+    /// A published ICS address (Outlook's "publish calendar", Google's "address in iCal
+    /// format", Apple's public calendar): `{ kind = "ics", url = "https://…" }`. Plain `http`
+    /// only on a loopback address (tests, `rantevou serve`).
+    Ics {
+        /// The address. It may hold a secret token (Google's "secret address"): it is never
+        /// logged nor shown; only its host is.
+        url: url::Url,
+    },
+}
+
+impl Calendar {
+    /// The host its address names, the one host the scheduler may fetch from.
+    pub fn host(&self) -> &str {
+        match self {
+            Calendar::Ics { url } => url.host_str().unwrap_or(""),
+        }
+    }
+}
+
+impl std::fmt::Debug for Calendar {
+    /// The kind and host only: the address may be a secret.
+    fn fmt(&self, f: &mut std::fmt::Formatter<'_>) -> std::fmt::Result {
+        write!(f, "Calendar::Ics({})", self.host())
+    }
 }
 
 /// Where a provider's video calls take place (`meeting` in `library.toml`).

@@ -36,9 +36,9 @@ pub fn config_version(source: &str) -> String {
 }
 
 use rantevou_domain::ports::{
-    Agenda, AppointmentUpdates, Appointments, Bookings, Cancellations, ClosureWriter, ConfigSource,
-    Confirmations, LockReader, MailLog, MailQueue, Reschedules, Resends, StaffStore, Suppressions,
-    Waitlist,
+    Agenda, AppointmentUpdates, Appointments, Bookings, CalendarBusy, Cancellations, ClosureWriter,
+    ConfigSource, Confirmations, LockReader, MailLog, MailQueue, Reschedules, Resends, StaffStore,
+    Suppressions, Waitlist,
 };
 
 /// Every store port at once: what an adapter implements, and what the wiring and the contract
@@ -60,6 +60,7 @@ pub trait Store:
     + StaffStore
     + Suppressions
     + Waitlist
+    + CalendarBusy
 {
 }
 
@@ -80,5 +81,6 @@ impl<T> Store for T where
         + StaffStore
         + Suppressions
         + Waitlist
+        + CalendarBusy
 {
 }

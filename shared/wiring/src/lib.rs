@@ -11,6 +11,8 @@
 //! Each start is behind its feature (`aws`, `local`), so a Lambda carries no SQLite and no
 //! outbox, and `rantevou` both.
 
+#[cfg(feature = "calendars")]
+pub mod calendar_fetch;
 pub mod clock;
 #[cfg(feature = "aws")]
 pub mod emf;

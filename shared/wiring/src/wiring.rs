@@ -222,15 +222,31 @@ impl<S: Store + 'static> Wiring<S> {
     /// for the statistics.
     pub fn mail_retry(&self) -> Result<MailRetry, NoKeys> {
         let waitlist = self.waitlisting()?;
-        Ok(
-            MailRetry::new(self.mail_delivery(), self.store.clone(), self.keys()?)
-                .with_waitlist(waitlist)
-                .with_suppressions(self.store.clone())
-                .with_counting(rantevou_app::Counting::new(
-                    self.ctx.clone(),
-                    self.store.clone(),
-                )),
-        )
+        let retry = MailRetry::new(self.mail_delivery(), self.store.clone(), self.keys()?)
+            .with_waitlist(waitlist)
+            .with_suppressions(self.store.clone())
+            .with_counting(rantevou_app::Counting::new(
+                self.ctx.clone(),
+                self.store.clone(),
+            ));
+        // The librarians' calendars, when any provider has one.
+        #[cfg(feature = "calendars")]
+        let retry = if self
+            .ctx
+            .config
+            .providers
+            .iter()
+            .any(|p| p.calendar.is_some())
+        {
+            retry.with_calendars(rantevou_app::calendars::CalendarSync::new(
+                self.ctx.clone(),
+                Arc::new(crate::calendar_fetch::HttpCalendars::default()),
+                self.store.clone(),
+            ))
+        } else {
+            retry
+        };
+        Ok(retry)
     }
 
     fn mailer(&self) -> Arc<dyn Mailer> {

@@ -23,6 +23,10 @@ pub struct Delivery {
     pub waitlist_told: usize,
     /// Ended appointments counted for the statistics (anonymous outcome records written).
     pub counted: usize,
+    /// Librarians' calendars read and kept now.
+    pub calendars_read: usize,
+    /// Librarians' calendars whose read failed now (the last good copy kept).
+    pub calendars_failed: usize,
 }
 
 /// Due appointments read from the queue at a time.
@@ -38,6 +42,8 @@ pub struct MailRetry {
     waitlist: Option<crate::waitlist::Waitlisting>,
     pub(crate) suppressions: Option<Arc<dyn Suppressions>>,
     counting: Option<crate::statistics::Counting>,
+    #[cfg(feature = "calendars")]
+    calendars: Option<crate::calendars::CalendarSync>,
 }
 
 impl MailRetry {
@@ -51,6 +57,8 @@ impl MailRetry {
             waitlist: None,
             suppressions: None,
             counting: None,
+            #[cfg(feature = "calendars")]
+            calendars: None,
         }
     }
 
@@ -65,6 +73,13 @@ impl MailRetry {
     /// The same scheduler, also counting ended appointments for the statistics.
     pub fn with_counting(mut self, counting: crate::statistics::Counting) -> Self {
         self.counting = Some(counting);
+        self
+    }
+
+    /// The same scheduler, also reading the librarians' calendars (see [`crate::calendars`]).
+    #[cfg(feature = "calendars")]
+    pub fn with_calendars(mut self, calendars: crate::calendars::CalendarSync) -> Self {
+        self.calendars = Some(calendars);
         self
     }
 
@@ -111,6 +126,17 @@ impl MailRetry {
                 Err(e) => tracing::error!(error = %e, "ended appointments not counted"),
             }
         }
+        // Nor do the calendars: a failure is said, the last good copies stay.
+        #[cfg(feature = "calendars")]
+        if let Some(calendars) = &self.calendars {
+            match calendars.read_due().await {
+                Ok(read) => {
+                    report.calendars_read = read.read;
+                    report.calendars_failed = read.failed;
+                }
+                Err(e) => tracing::error!(error = %e, "calendars not read"),
+            }
+        }
         self.delivery.ctx.count(Metric::SchedulerRuns);
         tracing::info!(
             sent = report.sent,
@@ -118,6 +144,8 @@ impl MailRetry {
             given_up = report.given_up,
             waitlist_told = report.waitlist_told,
             counted = report.counted,
+            calendars_read = report.calendars_read,
+            calendars_failed = report.calendars_failed,
             "due mail delivered"
         );
         Ok(report)

@@ -3,6 +3,7 @@
 
 #[macro_use]
 mod world;
+mod calendars;
 mod feedback;
 mod messages;
 mod moving;

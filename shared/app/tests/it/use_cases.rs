@@ -369,6 +369,7 @@ async fn mail_that_failed_stays_pending_and_the_retry_sends_it_once_with_the_sam
             given_up: 0,
             waitlist_told: 0,
             counted: 0,
+            ..Delivery::default()
         }
     );
     let up = World {
@@ -384,6 +385,7 @@ async fn mail_that_failed_stays_pending_and_the_retry_sends_it_once_with_the_sam
             given_up: 0,
             waitlist_told: 0,
             counted: 0,
+            ..Delivery::default()
         }
     );
     assert_eq!(
@@ -394,6 +396,7 @@ async fn mail_that_failed_stays_pending_and_the_retry_sends_it_once_with_the_sam
             given_up: 0,
             waitlist_told: 0,
             counted: 0,
+            ..Delivery::default()
         }
     );
     let mailed = &up.sent()[0].text;
@@ -433,6 +436,7 @@ async fn mail_that_failed_stays_pending_and_the_retry_sends_it_once_with_the_sam
             given_up: 0,
             waitlist_told: 0,
             counted: 0,
+            ..Delivery::default()
         }
     );
     let fresh = up

@@ -98,6 +98,13 @@ pub(super) struct RawProvider {
     #[serde(default)]
     pub(super) exceptions: BTreeMap<String, RawException>,
     pub(super) meeting: Option<RawMeeting>,
+    pub(super) calendar: Option<RawCalendar>,
+}
+
+#[derive(Deserialize)]
+pub(super) struct RawCalendar {
+    pub(super) kind: Option<String>,
+    pub(super) url: Option<String>,
 }
 
 #[derive(Deserialize)]

@@ -20,20 +20,24 @@
 //! | [`ClosureReader`], [`ClosureWriter`] | the closures staff add | `GetItem`; `PutItem` on a version |
 //! | [`Agenda`] | a provider's appointments in a range; everything about one patron | `Query` (GSI1, GSI3) |
 //! | [`Outcomes`] | anonymous outcome records, written with the appointment's key; read by month; how far the count went | `TransactWriteItems` (Put, Put), `Query`, `GetItem`, `PutItem` |
+//! | [`CalendarBusy`] | a provider's calendar's busy units per month (beside its locks), and how its reads went | `TransactWriteItems` (Put), `PutItem`, `GetItem` |
 //! | [`Suppressions`] | addresses that bounced or complained (by patron key) | `GetItem`, `PutItem` |
 //! | [`Mailer`] | send one message | SES `SendEmail` |
+//! | [`CalendarFetch`] | a librarian's published calendar, from its host only | — (HTTPS) |
 //! | [`Clock`] | now | — |
 //! | [`Metrics`] | count what happened | — (CloudWatch's embedded metric format, in the logs) |
 //!
 //! Each store method is one round trip: `create`, `confirm`, `cancel` and `reschedule` are one `TransactWriteItems`
 //! each, `get` one `GetItem`, `locks` one `Query` on a provider-month partition.
 
+mod calendar;
 mod clock;
 mod mail;
 mod metrics;
 mod store;
 mod waitlist;
 
+pub use calendar::{BusyMonths, CalendarBusy, CalendarFetch, CalendarFetchError, CalendarStatus};
 pub use clock::Clock;
 pub use mail::{Attachment, Audience, MailAbout, MailError, Mailer, OutgoingMail};
 pub use metrics::{Metric, Metrics, NoMetrics};

@@ -213,6 +213,9 @@ pub struct CreateConditions<'a> {
     /// The booking's mail takes places of its address's allowance for the day, in the same
     /// write ([`StoreError::MailCapped`] when they are not there).
     pub mail_cap: Option<&'a MailCap>,
+    /// The provider's calendar's busy units (see [`super::CalendarBusy`]) must hold none of
+    /// the locks ([`StoreError::SlotTaken`]): for providers with a `calendar`.
+    pub calendar: bool,
 }
 
 /// Where bookings are written (a booking checks the staff closures too).
@@ -360,6 +363,9 @@ pub struct MoveConditions<'a> {
     pub challenge: Option<&'a SolvedChallenge>,
     /// The "moved" mail takes its places of the address's allowance.
     pub mail_cap: Option<&'a MailCap>,
+    /// The provider's calendar's busy units must hold none of the new locks
+    /// ([`StoreError::SlotTaken`]).
+    pub calendar: bool,
 }
 
 /// Where a patron's move to another time is written.

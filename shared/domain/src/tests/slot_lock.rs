@@ -12,6 +12,7 @@ fn provider(lock_minutes: u32) -> Provider {
         working_plan: WorkingPlan::default(),
         lock_minutes,
         meeting: crate::provider::Meeting::Manual,
+        calendar: None,
     }
 }
 

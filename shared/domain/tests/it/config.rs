@@ -762,3 +762,74 @@ fn the_limits_against_abuse_have_defaults_and_are_checked() {
         assert!(err.mentions(key, "must be between"), "{key}: {err}");
     }
 }
+
+#[test]
+fn a_providers_calendar_is_an_https_address_or_http_on_loopback_and_never_echoed() {
+    let with = |calendar: &str| {
+        LibraryConfig::from_toml_str(&SAMPLE.replacen(
+            "meeting = { kind = \"manual\" }",
+            &format!("meeting = {{ kind = \"manual\" }}\n{calendar}"),
+            1,
+        ))
+    };
+    let calendar = |c: &LibraryConfig| c.provider("sip").unwrap().calendar.clone();
+    assert_eq!(calendar(&with("").unwrap()), None, "no calendar by default");
+    let google = with(
+        "calendar = { kind = \"ics\", url = \"https://calendar.google.com/calendar/ical/x%40uom.edu.gr/private-5ecret/basic.ics\" }",
+    )
+    .unwrap();
+    let google = calendar(&google).unwrap();
+    assert_eq!(google.host(), "calendar.google.com");
+    assert!(
+        !format!("{google:?}").contains("5ecret"),
+        "its Debug form names the host only: {google:?}"
+    );
+    for local in [
+        "http://127.0.0.1:8123/anna.ics",
+        "http://localhost/anna.ics",
+        "http://[::1]/a.ics",
+    ] {
+        assert!(
+            with(&format!(
+                "calendar = {{ kind = \"ics\", url = \"{local}\" }}"
+            ))
+            .is_ok(),
+            "{local}"
+        );
+    }
+    let refused = [
+        ("http://lib.uom.gr/5ecret.ics", "url", "must be https"),
+        (
+            "webcal://p1-caldav.icloud.com/5ecret",
+            "url",
+            "write https://",
+        ),
+        (
+            "https://anna:5ecret@lib.uom.gr/a.ics",
+            "url",
+            "user name or password",
+        ),
+        ("not a 5ecret address", "url", "not a URL"),
+    ];
+    for (url, field, says) in refused {
+        let err = with(&format!("calendar = {{ kind = \"ics\", url = \"{url}\" }}")).unwrap_err();
+        assert!(
+            err.mentions(&format!("providers[0].calendar.{field}"), says),
+            "{url}: {err}"
+        );
+        assert!(
+            !err.to_string().contains("5ecret"),
+            "the address is not echoed: {err}"
+        );
+    }
+    let err = with("calendar = { kind = \"outlook\", url = \"https://x.org/a.ics\" }").unwrap_err();
+    assert!(
+        err.mentions("providers[0].calendar.kind", "not a calendar kind"),
+        "{err}"
+    );
+    let err = with("calendar = { kind = \"ics\" }").unwrap_err();
+    assert!(
+        err.mentions("providers[0].calendar.url", "required"),
+        "{err}"
+    );
+}

@@ -58,6 +58,20 @@ pub fn lock_sk(lock: &SlotLock) -> String {
     instant_text(lock.start)
 }
 
+/// Sort key of a provider-month's calendar item, in the lock partition beside the locks (their
+/// sort keys are instants, which begin with a digit).
+pub const CALENDAR_SK: &str = "CALENDAR";
+
+/// The calendar item's busy lock units: a number set of Unix seconds (absent when none).
+pub const BUSY: &str = "busy";
+
+/// `CALSTATUS#<provider>`: how a provider's calendar reads went.
+pub fn calendar_status_pk(provider: &ProviderId) -> String {
+    format!("CALSTATUS#{provider}")
+}
+/// Sort key of a calendar status.
+pub const CALENDAR_STATUS_SK: &str = "STATUS";
+
 /// A lock's attribute while its appointment is held: when the hold lapses (Unix seconds); from
 /// then on the lock is free.
 pub const HELD_UNTIL: &str = "held_until";

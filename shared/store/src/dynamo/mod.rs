@@ -12,12 +12,14 @@
 //! | `ConfigSource` | the pushed configuration; its version alone | one `GetItem`; one `GetItem` of one attribute |
 //! | `Agenda` | a provider's range; one patron's appointments | one `Query` on GSI1 per provider-day; `Query` on GSI3 |
 //! | `ClosureReader`, `ClosureWriter` | the staff closures | one `GetItem` at most every 10 s per instance (`CLOSURES_FRESH`); a `PutItem` on the item's version |
+//! | `CalendarBusy` | a provider's calendar's busy units, and its reads' status | one `TransactWriteItems` of a `Put` per month (in the lock partition, sort key `CALENDAR`) and the status; one `UpdateItem` on a failure; one `GetItem` |
 //! | `Suppressions` | an address that bounced or complained | one `GetItem`; one `PutItem` (a complaint's on condition no bounce is there) |
 //!
 //! A lock's failed condition cancels the whole transaction, so nothing partial is ever written.
 //! `write.rs` builds the create (and every item index named) and runs transactions with the one
 //! conflict-retry loop, `lifecycle.rs` the confirm and the cancel; `error.rs` decodes refusals; `read.rs`, `mail.rs` and `staff.rs` the rest.
 
+mod calendar;
 mod caps;
 pub mod error;
 pub mod item;

@@ -57,13 +57,18 @@ impl LockReader for DynamoStore {
                 .table_name(&self.table)
                 .key_condition_expression("PK = :pk")
                 .expression_attribute_values(":pk", AttributeValue::S(lock_pk(provider, month)))
-                .projection_expression("SK, held_until")
+                .projection_expression("SK, held_until, busy")
                 .consistent_read(true)
                 .set_exclusive_start_key(start_key)
                 .send()
                 .await
                 .map_err(error::from_sdk)?;
             for item in out.items() {
+                // The provider's calendar's busy units hold time as the locks do.
+                if string_attr(item, SK)? == CALENDAR_SK {
+                    locks.extend(super::calendar::busy_units(item, provider)?);
+                    continue;
+                }
                 let lapsed = match item.get(HELD_UNTIL).map(AttributeValue::as_n) {
                     None => false,
                     Some(Ok(n)) => {

@@ -1,5 +1,5 @@
 //! A patron's move to another time: one `TransactWriteItems` of
-//! `[appointment, new lock…, released lock…, patron place?, challenge?, mail allowance?]`. A lock both times hold is left
+//! `[appointment, new lock…, released lock…, patron place?, challenge?, mail allowance?, calendar check…]`. A lock both times hold is left
 //! out (a transaction may not touch one item twice, and it stays the appointment's anyway).
 
 use super::error::Refusal;
@@ -76,16 +76,32 @@ impl Reschedules for DynamoStore {
             .mail_cap
             .map(|cap| self.take_mail_cap(cap))
             .transpose()?;
+        let calendar = if conditions.calendar {
+            let new: Vec<_> = moved
+                .locks
+                .iter()
+                .filter(|l| !read.locks.contains(l))
+                .cloned()
+                .collect();
+            self.calendar_checks(&new)?
+        } else {
+            Vec::new()
+        };
         let layout = self
             .reschedule_layout(read, moved, at)?
             .with_challenge(challenge)
-            .with_mail_cap(cap);
+            .with_mail_cap(cap)
+            .with_calendar(calendar);
         match self.transact(&layout.items, None).await {
             Ok(()) => Ok(bumped(moved.clone())),
             Err(Refusal::Conditions(failed)) if failed.contains(&APPOINTMENT_ITEM) => {
                 Err(StoreError::Changed)
             }
-            Err(Refusal::Conditions(failed)) if failed.iter().any(|i| layout.locks.contains(i)) => {
+            Err(Refusal::Conditions(failed))
+                if failed
+                    .iter()
+                    .any(|i| layout.locks.contains(i) || layout.calendar.contains(i)) =>
+            {
                 Err(StoreError::SlotTaken)
             }
             Err(Refusal::Conditions(failed)) if names(&failed, layout.challenge) => {

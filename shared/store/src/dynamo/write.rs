@@ -2,7 +2,7 @@
 //! to run a transaction (confirm and cancel build theirs in `lifecycle.rs`).
 //!
 //! A create is `[appointment, lock…, idempotency key?, patron place?, challenge?, address
-//! check?, mail allowance?]`; a confirm
+//! check?, mail allowance?, calendar check…]`; a confirm
 //! and a cancel are `[appointment, lock…, patron place?]`. The layouts name those indexes, and a refusal's
 //! failed conditions are read against them.
 
@@ -45,6 +45,8 @@ pub(super) struct Layout {
     deliverable: Option<usize>,
     /// Index of the mail's places of the address's allowance, if any.
     pub(super) mail_cap: Option<usize>,
+    /// Indexes of the checks that the provider's calendar is free on the locks.
+    pub(super) calendar: Range<usize>,
 }
 
 impl Layout {
@@ -66,6 +68,7 @@ impl Layout {
             challenge: None,
             deliverable: None,
             mail_cap: None,
+            calendar: 0..0,
         })
     }
 
@@ -96,6 +99,14 @@ impl Layout {
             self.challenge = Some(self.items.len());
             self.items.push(item);
         }
+        self
+    }
+
+    /// The calendar's checks (see [`DynamoStore::calendar_checks`]), last.
+    pub(super) fn with_calendar(mut self, items: Vec<TransactWriteItem>) -> Layout {
+        let first = self.items.len();
+        self.items.extend(items);
+        self.calendar = first..self.items.len();
         self
     }
 
@@ -353,12 +364,18 @@ impl Bookings for DynamoStore {
                 .mail_cap
                 .map(|cap| self.take_mail_cap(cap))
                 .transpose()?;
+            let calendar = if conditions.calendar {
+                self.calendar_checks(&a.locks)?
+            } else {
+                Vec::new()
+            };
             let layout = self
                 .create_layout(&a, digest.as_deref())?
                 .with_patron(place)
                 .with_challenge(challenge)
                 .with_deliverable(deliverable)
-                .with_mail_cap(mail_cap);
+                .with_mail_cap(mail_cap)
+                .with_calendar(calendar);
             // DynamoDB's own idempotency window (10 minutes) for SDK-level retries; each
             // place's attempt is another request.
             let token = digest.as_ref().map(|d| format!("{}-{index}", &d[..32]));
@@ -370,7 +387,11 @@ impl Bookings for DynamoStore {
                             .replay(digest.as_deref().unwrap_or_default(), appointment)
                             .await;
                     }
-                    if failed.iter().any(|i| layout.locks.contains(i)) {
+                    // A held lock, or the provider's calendar busy on one.
+                    if failed
+                        .iter()
+                        .any(|i| layout.locks.contains(i) || layout.calendar.contains(i))
+                    {
                         return Err(StoreError::SlotTaken);
                     }
                     if layout.challenge.is_some_and(|i| failed.contains(&i)) {

@@ -83,6 +83,7 @@ impl Bookings for SqliteStore {
         let challenge = conditions.challenge.cloned();
         let deliverable = conditions.deliverable.map(str::to_owned);
         let mail_cap = conditions.mail_cap.cloned();
+        let calendar = conditions.calendar;
         let idempotency_key = conditions.idempotency_key;
         let key = idempotency_key.map(|k| key_digest(k.as_str()));
         // Committed with the bookings that arrive meanwhile (group commit); an error undoes
@@ -108,6 +109,10 @@ impl Bookings for SqliteStore {
                         None => Err(StoreError::Corrupt("idempotency key names no appointment".into())),
                     };
                 }
+            }
+            // A time the provider's calendar is busy is refused like a held slot.
+            if calendar {
+                super::calendar::calendar_free(tx, &appointment.locks)?;
             }
             // Refusals are decided in the order DynamoDB reads its cancellation reasons: a held
             // slot first, then a used challenge, then a patron without a free place.

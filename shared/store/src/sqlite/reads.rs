@@ -17,8 +17,11 @@ impl LockReader for SqliteStore {
         self.with_read(move |c| {
             let mut stmt = c
                 .prepare_cached(
+                    // The calendar's busy units hold time as the locks do.
                     "SELECT start FROM slot_locks WHERE provider = ?1 AND month = ?2
-                     AND (held_until IS NULL OR held_until > ?3) ORDER BY start",
+                     AND (held_until IS NULL OR held_until > ?3)
+                     UNION SELECT start FROM calendar_busy WHERE provider = ?1 AND month = ?2
+                     ORDER BY start",
                 )
                 .map_err(unavailable)?;
             let rows = stmt

@@ -26,6 +26,7 @@ impl Reschedules for SqliteStore {
         let (read, moved) = (read.clone(), moved.clone());
         let challenge = conditions.challenge.cloned();
         let mail_cap = conditions.mail_cap.cloned();
+        let calendar = conditions.calendar;
         self.with_conn(move |c| {
             let tx = c
                 .transaction_with_behavior(TransactionBehavior::Immediate)
@@ -47,6 +48,15 @@ impl Reschedules for SqliteStore {
             }
             for lock in moved.locks.iter().filter(|l| !current.locks.contains(l)) {
                 take_lock(&tx, lock, &id, None, at.timestamp())?;
+            }
+            if calendar {
+                let new: Vec<_> = moved
+                    .locks
+                    .iter()
+                    .filter(|l| !current.locks.contains(l))
+                    .cloned()
+                    .collect();
+                super::calendar::calendar_free(&tx, &new)?;
             }
             if let Some(c) = &challenge {
                 use_challenge(&tx, c)?;

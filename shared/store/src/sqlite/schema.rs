@@ -29,6 +29,20 @@ CREATE TABLE IF NOT EXISTS slot_locks (
     PRIMARY KEY (provider, start)
 ) WITHOUT ROWID;
 CREATE INDEX IF NOT EXISTS slot_locks_by_month ON slot_locks (provider, month);
+CREATE TABLE IF NOT EXISTS calendar_busy (
+    provider TEXT NOT NULL,
+    month    TEXT NOT NULL,
+    start    INTEGER NOT NULL,
+    PRIMARY KEY (provider, start)
+) WITHOUT ROWID;
+CREATE INDEX IF NOT EXISTS calendar_busy_by_month ON calendar_busy (provider, month);
+CREATE TABLE IF NOT EXISTS calendar_status (
+    provider      TEXT PRIMARY KEY,
+    read_at       INTEGER,
+    tried_at      INTEGER NOT NULL,
+    failing_since INTEGER,
+    problem       TEXT
+);
 CREATE TABLE IF NOT EXISTS idempotency (
     key_digest     TEXT PRIMARY KEY,
     appointment_id TEXT NOT NULL,

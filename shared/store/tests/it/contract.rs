@@ -15,7 +15,10 @@ fn sip() -> ProviderId {
     ProviderId::parse("sip").unwrap()
 }
 
-async fn held(store: &dyn Store, provider: &ProviderId) -> Vec<chrono::DateTime<chrono::Utc>> {
+pub(crate) async fn held(
+    store: &dyn Store,
+    provider: &ProviderId,
+) -> Vec<chrono::DateTime<chrono::Utc>> {
     held_at(store, provider, at(-24 * 60)).await
 }
 

@@ -120,6 +120,7 @@ async fn a_move_past_the_allowance_or_with_a_used_challenge_writes_nothing(store
     let ok = MoveConditions {
         challenge: Some(&fresh),
         mail_cap: Some(&room),
+        calendar: false,
     };
     let moved = store.reschedule(&read, &next, at(-60), &ok).await.unwrap();
     assert_eq!(moved.start, at(180));

@@ -6,6 +6,7 @@ mod concurrency;
 mod config;
 #[macro_use]
 mod contract;
+mod contract_calendar;
 mod contract_caps;
 mod contract_move;
 mod contract_outcomes;

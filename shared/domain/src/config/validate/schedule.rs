@@ -3,7 +3,7 @@
 use super::Validator;
 use crate::config::raw::*;
 use crate::ids::{ProviderId, ServiceId};
-use crate::provider::{Meeting, Provider};
+use crate::provider::{Calendar, Meeting, Provider};
 use crate::service::{FollowUp, Service};
 use crate::slot_lock::lock_unit;
 use crate::working_plan::{TimeRange, WorkingDay, WorkingPlan, EXCEPTIONS_MAX, WEEKDAY_NAMES};
@@ -163,8 +163,16 @@ impl Validator {
                     self.exceptions(&format!("{key}.exceptions"), &p.exceptions, plan)
                 });
             let meeting = self.meeting(&format!("{key}.meeting"), &p.meeting);
-            match (id, name, email, plan, meeting) {
-                (Some(id), Some(name), Some(email), Some(working_plan), Some(meeting)) => {
+            let calendar = self.calendar(&format!("{key}.calendar"), &p.calendar);
+            match (id, name, email, plan, meeting, calendar) {
+                (
+                    Some(id),
+                    Some(name),
+                    Some(email),
+                    Some(working_plan),
+                    Some(meeting),
+                    Some(calendar),
+                ) => {
                     let lock_minutes = lock_unit(&id, &working_plan, services);
                     providers.push(Provider {
                         id,
@@ -173,6 +181,7 @@ impl Validator {
                         working_plan,
                         lock_minutes,
                         meeting,
+                        calendar,
                     });
                 }
                 _ => ok = false,
@@ -209,6 +218,43 @@ impl Validator {
                     &format!("{key}.kind"),
                     "missing: use \"fixed\", \"jitsi\" or \"manual\"",
                 );
+                None
+            }
+        }
+    }
+
+    /// A provider's `calendar`: `{ kind = "ics", url }`, the address `https` (or `http` on a
+    /// loopback address); `Some(None)` when left out, `None` after an issue.
+    pub(super) fn calendar(
+        &mut self,
+        key: &str,
+        raw: &Option<RawCalendar>,
+    ) -> Option<Option<Calendar>> {
+        let Some(raw) = raw else {
+            return Some(None);
+        };
+        match raw.kind.as_deref() {
+            Some("ics") => {
+                let url_key = format!("{key}.url");
+                let text = self.required(&url_key, &raw.url)?.trim().to_owned();
+                match ics_address(&text) {
+                    Ok(url) => Some(Some(Calendar::Ics { url })),
+                    Err(why) => {
+                        // Not the address itself: it may hold a secret token.
+                        self.issue(&url_key, why);
+                        None
+                    }
+                }
+            }
+            Some(other) => {
+                self.issue(
+                    &format!("{key}.kind"),
+                    format!("{other:?} is not a calendar kind: use \"ics\""),
+                );
+                None
+            }
+            None => {
+                self.issue(&format!("{key}.kind"), "missing: use \"ics\"");
                 None
             }
         }
@@ -331,5 +377,27 @@ impl Validator {
             return None;
         }
         Some(TimeRange { start, end })
+    }
+}
+
+/// A calendar's address, if the scheduler may fetch it: `https` with a host, or `http` to a
+/// loopback address (tests and `rantevou serve`); no user name or password in it.
+fn ics_address(text: &str) -> Result<url::Url, &'static str> {
+    let url = url::Url::parse(text).map_err(|_| "is not a URL")?;
+    if !url.username().is_empty() || url.password().is_some() {
+        return Err("must not hold a user name or password");
+    }
+    let loopback = match url.host() {
+        Some(url::Host::Ipv4(ip)) => ip.is_loopback(),
+        Some(url::Host::Ipv6(ip)) => ip.is_loopback(),
+        Some(url::Host::Domain(d)) => d == "localhost",
+        None => return Err("has no host"),
+    };
+    match url.scheme() {
+        "https" => Ok(url),
+        "http" if loopback => Ok(url),
+        "http" => Err("must be https (plain http only on a loopback address)"),
+        // webcal:// is how calendars offer a subscription: the same address over https.
+        _ => Err("must be an https address (for webcal://…, write https://…)"),
     }
 }
