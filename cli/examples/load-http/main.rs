@@ -7,7 +7,8 @@
 //! `cargo run --release -p rantevou --example load-http -- http://127.0.0.1:8080 [clients] [reads] [stampede]`
 //!
 //! With `LOAD_ONLY=bookings` in the environment, only the bookings (one client, then
-//! `clients`): for a profile or the CPU of a booking (`infra/bin/load` passes it on).
+//! `clients`): for a profile or the CPU of a booking (`infra/bin/load` passes it on); with
+//! `LOAD_ONLY=availability`, only the availability reads.
 //!
 //! With `--outbox URL DIR` instead (see `infra/bin/load-outbox`): `/api/services` alone and
 //! while four clients reload the outbox of 2,000 mails.
@@ -263,10 +264,17 @@ fn main() -> Result<(), Failure> {
     let reads: usize = args.get(3).and_then(|s| s.parse().ok()).unwrap_or(20_000);
     let stampede: usize = args.get(4).and_then(|s| s.parse().ok()).unwrap_or(200);
     #[allow(clippy::disallowed_methods)] // the driver's own switch, set by infra/bin/load
-    let only_bookings = match std::env::var("LOAD_ONLY") {
-        Ok(v) if v == "bookings" => true,
-        Ok(v) => return Err(format!("LOAD_ONLY={v}: the one phase it takes is `bookings`").into()),
-        Err(_) => false,
+    let only = std::env::var("LOAD_ONLY").ok();
+    let (only_bookings, only_availability) = match only.as_deref() {
+        Some("bookings") => (true, false),
+        Some("availability") => (false, true),
+        Some(v) => {
+            return Err(format!(
+                "LOAD_ONLY={v}: the phases it takes are `bookings` and `availability`"
+            )
+            .into())
+        }
+        None => (false, false),
     };
 
     // What can be booked: the whole horizon, in requests of at most 62 days, from the
@@ -307,6 +315,7 @@ fn main() -> Result<(), Failure> {
     if free.len() < 2 {
         return Err(format!("only {} free times: nothing to load", free.len()).into());
     }
+    println!("free times over the horizon: {}", free.len());
     let month_from = today;
     let month_to = today + chrono::Days::new(30);
     let mut phases = Vec::new();
@@ -326,6 +335,11 @@ fn main() -> Result<(), Failure> {
             outcome: format!("{} × 200", count(&statuses, 200)),
             cpu: None,
         });
+    }
+
+    if only_availability {
+        print_table(phases);
+        return Ok(());
     }
 
     // Kept aside: the times the moves of phase 3 book and move into (two per move).

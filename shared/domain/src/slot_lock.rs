@@ -8,7 +8,7 @@ use crate::provider::Provider;
 use crate::service::Service;
 use crate::working_plan::WorkingPlan;
 use chrono::{DateTime, Datelike, Duration, TimeZone, Utc};
-use std::collections::{BTreeSet, HashMap};
+use std::collections::HashMap;
 use std::fmt;
 
 /// The most locks one appointment may hold: DynamoDB writes at most 100 items in one
@@ -117,7 +117,8 @@ pub fn conflict(a: &[SlotLock], b: &[SlotLock]) -> bool {
 /// The locks already held, grouped per provider for fast look-ups while computing availability.
 #[derive(Debug, Clone, Default)]
 pub struct BookedLocks {
-    by_provider: HashMap<ProviderId, BTreeSet<i64>>,
+    /// Each provider's held units' Unix seconds, ascending, each once.
+    by_provider: HashMap<ProviderId, Vec<i64>>,
 }
 
 impl BookedLocks {
@@ -128,10 +129,11 @@ impl BookedLocks {
 
     /// Records one held lock.
     pub fn insert(&mut self, lock: SlotLock) {
-        self.by_provider
-            .entry(lock.provider)
-            .or_default()
-            .insert(lock.start.timestamp());
+        let held = self.by_provider.entry(lock.provider).or_default();
+        let secs = lock.start.timestamp();
+        if let Err(at) = held.binary_search(&secs) {
+            held.insert(at, secs);
+        }
     }
 
     /// Whether any of `locks` is held.
@@ -148,7 +150,7 @@ impl BookedLocks {
     /// The locks held on one provider's time, for checking many starts in a row.
     pub fn of<'a>(&'a self, provider: &'a Provider) -> ProviderLocks<'a> {
         ProviderLocks {
-            held: self.by_provider.get(&provider.id),
+            held: self.by_provider.get(&provider.id).map(Vec::as_slice),
             unit: i64::from(provider.lock_minutes.max(1)) * 60,
         }
     }
@@ -157,14 +159,14 @@ impl BookedLocks {
     pub fn is_held(&self, provider: &ProviderId, start: DateTime<Utc>) -> bool {
         self.by_provider
             .get(provider)
-            .is_some_and(|set| set.contains(&start.timestamp()))
+            .is_some_and(|held| held.binary_search(&start.timestamp()).is_ok())
     }
 }
 
 /// The locks held on one provider's time (see [`BookedLocks::of`]).
 #[derive(Debug, Clone, Copy)]
 pub struct ProviderLocks<'a> {
-    held: Option<&'a BTreeSet<i64>>,
+    held: Option<&'a [i64]>,
     unit: i64,
 }
 
@@ -181,24 +183,48 @@ impl ProviderLocks<'_> {
         };
         let first = start.div_euclid(self.unit) * self.unit;
         let end = start + occupied;
-        first < end && held.range(first..end).next().is_some()
+        // The first held unit at or after `first`, if it begins before `end`.
+        let next = held.partition_point(|&t| t < first);
+        first < end && held.get(next).is_some_and(|&t| t < end)
     }
 }
 
 impl FromIterator<SlotLock> for BookedLocks {
     fn from_iter<I: IntoIterator<Item = SlotLock>>(iter: I) -> Self {
         let mut booked = BookedLocks::new();
-        for lock in iter {
-            booked.insert(lock);
-        }
+        booked.extend(iter);
         booked
     }
 }
 
 impl Extend<SlotLock> for BookedLocks {
+    /// One provider's look-up per run of its locks and one sort per provider at the end (a
+    /// month's read is one provider's, and a calendar's busy units make it thousands long).
     fn extend<I: IntoIterator<Item = SlotLock>>(&mut self, iter: I) {
+        let mut touched: Vec<ProviderId> = Vec::new();
+        let mut run: Option<(ProviderId, &mut Vec<i64>)> = None;
         for lock in iter {
-            self.insert(lock);
+            match &mut run {
+                Some((provider, held)) if *provider == lock.provider => {
+                    held.push(lock.start.timestamp());
+                }
+                _ => {
+                    if !touched.contains(&lock.provider) {
+                        touched.push(lock.provider.clone());
+                    }
+                    let held = self.by_provider.entry(lock.provider.clone()).or_default();
+                    held.push(lock.start.timestamp());
+                    run = Some((lock.provider, held));
+                }
+            }
+        }
+        for provider in touched {
+            if let Some(held) = self.by_provider.get_mut(&provider) {
+                if !held.windows(2).all(|w| w[0] < w[1]) {
+                    held.sort_unstable();
+                    held.dedup();
+                }
+            }
         }
     }
 }

@@ -66,3 +66,27 @@ fn booked_locks_answer_per_provider() {
     assert!(!booked.is_held(&p.id, at(8, 20)));
     assert!(!booked.is_held(&ProviderId::parse("other").unwrap(), at(8, 0)));
 }
+
+#[test]
+fn extending_with_runs_of_several_providers_keeps_each_lock_with_its_own() {
+    let (a, b) = (provider(20), ProviderId::parse("other").unwrap());
+    let lock = |p: &ProviderId, h, m| SlotLock {
+        provider: p.clone(),
+        start: at(h, m),
+    };
+    let mut booked = BookedLocks::new();
+    booked.extend([lock(&a.id, 8, 0), lock(&a.id, 8, 20), lock(&b, 9, 0)]);
+    booked.extend([lock(&b, 9, 20), lock(&a.id, 10, 0), lock(&a.id, 8, 0)]);
+    for (p, h, m) in [
+        (&a.id, 8, 0),
+        (&a.id, 8, 20),
+        (&b, 9, 0),
+        (&b, 9, 20),
+        (&a.id, 10, 0),
+    ] {
+        assert!(booked.is_held(p, at(h, m)), "{p:?} {h}:{m}");
+    }
+    for (p, h, m) in [(&b, 8, 0), (&a.id, 9, 0), (&a.id, 9, 20), (&b, 10, 0)] {
+        assert!(!booked.is_held(p, at(h, m)), "{p:?} {h}:{m}");
+    }
+}

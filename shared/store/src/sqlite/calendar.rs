@@ -1,6 +1,8 @@
-//! A librarian's calendar's busy units on SQLite: a table beside `slot_locks`, read with them
-//! by [`LockReader::locks`](rantevou_domain::ports::LockReader::locks) and checked by a
-//! booking's transaction, and one status row per provider.
+//! A librarian's calendar's busy units on SQLite: one row per provider-month beside
+//! `slot_locks` (the units' Unix seconds, ascending, as 8-byte little-endian integers: one row
+//! read per month, as DynamoDB's one item), read with the locks by
+//! [`LockReader::locks`](rantevou_domain::ports::LockReader::locks) and checked by a booking's
+//! transaction, and one status row per provider.
 
 use super::{unavailable, Cached, SqliteStore};
 use async_trait::async_trait;
@@ -13,19 +15,65 @@ use rusqlite::{params, Connection, OptionalExtension, TransactionBehavior};
 /// [`StoreError::SlotTaken`] when the provider's calendar is busy on any of `locks`. Inside
 /// the caller's transaction.
 pub(super) fn calendar_free(tx: &Connection, locks: &[SlotLock]) -> Result<(), StoreError> {
+    let mut month: Option<(&str, LockMonth, Vec<i64>)> = None;
     for lock in locks {
-        let busy: bool = tx
-            .row(
-                "SELECT COUNT(*) > 0 FROM calendar_busy WHERE provider = ?1 AND start = ?2",
-                params![lock.provider.as_str(), lock.start.timestamp()],
-                |r| r.get(0),
-            )
-            .map_err(unavailable)?;
+        let of = LockMonth::of(lock.start);
+        let read = month
+            .as_ref()
+            .is_some_and(|(p, m, _)| *p == lock.provider.as_str() && *m == of);
+        if !read {
+            month = Some((
+                lock.provider.as_str(),
+                of,
+                busy_units(tx, lock.provider.as_str(), of)?,
+            ));
+        }
+        let busy = month
+            .as_ref()
+            .is_some_and(|(_, _, units)| units.binary_search(&lock.start.timestamp()).is_ok());
         if busy {
             return Err(StoreError::SlotTaken);
         }
     }
     Ok(())
+}
+
+/// The busy units of `provider`'s calendar in `month` (Unix seconds, ascending).
+pub(super) fn busy_units(
+    c: &Connection,
+    provider: &str,
+    month: LockMonth,
+) -> Result<Vec<i64>, StoreError> {
+    let blob: Option<Vec<u8>> = c
+        .row(
+            "SELECT units FROM calendar_months WHERE provider = ?1 AND month = ?2",
+            params![provider, month.to_string()],
+            |r| r.get(0),
+        )
+        .optional()
+        .map_err(unavailable)?;
+    let Some(blob) = blob else {
+        return Ok(Vec::new());
+    };
+    let chunks = blob.chunks_exact(8);
+    if !chunks.remainder().is_empty() {
+        return Err(StoreError::Corrupt("calendar units".into()));
+    }
+    Ok(chunks
+        .map(|b| {
+            let mut bytes = [0; 8];
+            bytes.copy_from_slice(b);
+            i64::from_le_bytes(bytes)
+        })
+        .collect())
+}
+
+/// `units` as stored: sorted, each once, 8 bytes little-endian.
+fn packed(units: &[DateTime<Utc>]) -> Vec<u8> {
+    let mut secs: Vec<i64> = units.iter().map(DateTime::timestamp).collect();
+    secs.sort_unstable();
+    secs.dedup();
+    secs.iter().flat_map(|s| s.to_le_bytes()).collect()
 }
 
 fn instant(secs: Option<i64>) -> Result<Option<DateTime<Utc>>, StoreError> {
@@ -44,9 +92,9 @@ impl CalendarBusy for SqliteStore {
         read_at: DateTime<Utc>,
     ) -> Result<(), StoreError> {
         let provider = provider.as_str().to_owned();
-        let months: Vec<(String, Vec<i64>)> = months
+        let months: Vec<(String, Vec<u8>)> = months
             .iter()
-            .map(|(m, units)| (m.to_string(), units.iter().map(|u| u.timestamp()).collect()))
+            .map(|(m, units)| (m.to_string(), packed(units)))
             .collect();
         let read_at = read_at.timestamp();
         self.with_conn(move |c| {
@@ -58,23 +106,17 @@ impl CalendarBusy for SqliteStore {
                 .map(|t| LockMonth::of(t).to_string())
                 .unwrap_or_default();
             tx.exec(
-                "DELETE FROM calendar_busy WHERE provider = ?1 AND month < ?2",
+                "DELETE FROM calendar_months WHERE provider = ?1 AND month < ?2",
                 params![provider, this_month],
             )
             .map_err(unavailable)?;
             for (month, units) in &months {
                 tx.exec(
-                    "DELETE FROM calendar_busy WHERE provider = ?1 AND month = ?2",
-                    params![provider, month],
+                    "INSERT INTO calendar_months (provider, month, units) VALUES (?1, ?2, ?3)
+                     ON CONFLICT (provider, month) DO UPDATE SET units = ?3",
+                    params![provider, month, units],
                 )
                 .map_err(unavailable)?;
-                for unit in units {
-                    tx.exec(
-                        "INSERT OR IGNORE INTO calendar_busy (provider, month, start) VALUES (?1, ?2, ?3)",
-                        params![provider, month, unit],
-                    )
-                    .map_err(unavailable)?;
-                }
             }
             tx.exec(
                 "INSERT INTO calendar_status (provider, read_at, tried_at, failing_since, problem)

@@ -17,11 +17,8 @@ impl LockReader for SqliteStore {
         self.with_read(move |c| {
             let mut stmt = c
                 .prepare_cached(
-                    // The calendar's busy units hold time as the locks do.
                     "SELECT start FROM slot_locks WHERE provider = ?1 AND month = ?2
-                     AND (held_until IS NULL OR held_until > ?3)
-                     UNION SELECT start FROM calendar_busy WHERE provider = ?1 AND month = ?2
-                     ORDER BY start",
+                     AND (held_until IS NULL OR held_until > ?3)",
                 )
                 .map_err(unavailable)?;
             let rows = stmt
@@ -30,13 +27,20 @@ impl LockReader for SqliteStore {
                 })
                 .map_err(unavailable)?;
             let mut locks = Vec::new();
+            let lock = |secs: i64| {
+                DateTime::from_timestamp(secs, 0)
+                    .map(|start| SlotLock {
+                        provider: provider.clone(),
+                        start,
+                    })
+                    .ok_or_else(|| StoreError::Corrupt("lock start".into()))
+            };
             for row in rows {
-                let start = DateTime::from_timestamp(row.map_err(unavailable)?, 0)
-                    .ok_or_else(|| StoreError::Corrupt("lock start".into()))?;
-                locks.push(SlotLock {
-                    provider: provider.clone(),
-                    start,
-                });
+                locks.push(lock(row.map_err(unavailable)?)?);
+            }
+            // The calendar's busy units hold time as the locks do.
+            for secs in super::calendar::busy_units(c, provider.as_str(), month)? {
+                locks.push(lock(secs)?);
             }
             Ok(locks)
         })

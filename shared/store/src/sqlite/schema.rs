@@ -29,13 +29,12 @@ CREATE TABLE IF NOT EXISTS slot_locks (
     PRIMARY KEY (provider, start)
 ) WITHOUT ROWID;
 CREATE INDEX IF NOT EXISTS slot_locks_by_month ON slot_locks (provider, month);
-CREATE TABLE IF NOT EXISTS calendar_busy (
+CREATE TABLE IF NOT EXISTS calendar_months (
     provider TEXT NOT NULL,
     month    TEXT NOT NULL,
-    start    INTEGER NOT NULL,
-    PRIMARY KEY (provider, start)
+    units    BLOB NOT NULL,
+    PRIMARY KEY (provider, month)
 ) WITHOUT ROWID;
-CREATE INDEX IF NOT EXISTS calendar_busy_by_month ON calendar_busy (provider, month);
 CREATE TABLE IF NOT EXISTS calendar_status (
     provider      TEXT PRIMARY KEY,
     read_at       INTEGER,
@@ -126,10 +125,25 @@ fn has_column(conn: &Connection, table: &str, column: &str) -> Result<bool, Stor
     .map_err(unavailable)
 }
 
+fn has_table(conn: &Connection, table: &str) -> Result<bool, StoreError> {
+    conn.row(
+        "SELECT COUNT(*) > 0 FROM sqlite_master WHERE type = 'table' AND name = ?1",
+        params![table],
+        |r| r.get(0),
+    )
+    .map_err(unavailable)
+}
+
 /// Brings a data folder made by an earlier version up to date: the mail queue's due column
 /// (pending mail of that time is due at once), the locks' hold column, the patron index, the
-/// waiting list's confirmation.
+/// waiting list's confirmation, the calendar copies' month rows.
 pub(super) fn migrate(conn: &Connection) -> Result<(), StoreError> {
+    // The calendars' first layout (a row per busy unit): a copy of what the scheduler reads,
+    // so dropped with its read times, and read again at the scheduler's next run.
+    if has_table(conn, "calendar_busy")? {
+        conn.execute_batch("DROP TABLE calendar_busy; DELETE FROM calendar_status;")
+            .map_err(unavailable)?;
+    }
     if !has_column(conn, "appointments", "patron_key")? {
         conn.execute_batch(
             "ALTER TABLE appointments ADD COLUMN patron_key TEXT;

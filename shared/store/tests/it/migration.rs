@@ -45,3 +45,38 @@ async fn an_earlier_database_gains_the_mail_queue_and_keeps_its_pending_mail() {
     drop(store);
     SqliteStore::open(&path).expect("opens again");
 }
+
+/// The calendars' first layout (a row per busy unit) is dropped with its read times, so that the
+/// scheduler reads each calendar again at its next run instead of trusting an empty copy.
+#[tokio::test]
+async fn a_calendar_copy_of_the_first_layout_is_dropped_and_read_again() {
+    use rantevou_domain::ports::CalendarBusy;
+    let dir = tempfile::tempdir().unwrap();
+    let path = dir.path().join("old.sqlite3");
+    let sip = rantevou_domain::ids::ProviderId::parse("sip").unwrap();
+    let at = crate::support::at(0);
+    {
+        let store = SqliteStore::open(&path).unwrap();
+        store.put_busy(&sip, &[], at).await.unwrap();
+    }
+    {
+        let old = rusqlite::Connection::open(&path).unwrap();
+        old.execute_batch(
+            "CREATE TABLE calendar_busy (provider TEXT NOT NULL, month TEXT NOT NULL,
+                 start INTEGER NOT NULL, PRIMARY KEY (provider, start)) WITHOUT ROWID;
+             INSERT INTO calendar_busy VALUES ('sip', '2026-12', 0);",
+        )
+        .unwrap();
+    }
+    let store = SqliteStore::open(&path).unwrap();
+    assert_eq!(store.calendar_status(&sip).await.unwrap(), None);
+    let tables: i64 = rusqlite::Connection::open(&path)
+        .unwrap()
+        .query_row(
+            "SELECT COUNT(*) FROM sqlite_master WHERE name = 'calendar_busy'",
+            [],
+            |r| r.get(0),
+        )
+        .unwrap();
+    assert_eq!(tables, 0);
+}

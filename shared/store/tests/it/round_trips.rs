@@ -8,7 +8,7 @@ use rantevou_domain::patron::FreeText;
 use rantevou_domain::ports::CreateConditions;
 use rantevou_domain::ports::StoreError;
 use rantevou_domain::ports::{
-    Appointments as _, Bookings as _, Cancellations as _, LockReader as _,
+    Appointments as _, Bookings as _, CalendarBusy as _, Cancellations as _, LockReader as _,
 };
 use rantevou_domain::{AvailabilityQuery, ProviderChoice};
 
@@ -58,6 +58,15 @@ async fn availability_reads_one_query_per_provider_month() {
         return;
     };
     let config = config();
+    // With a librarian's calendar copied in: its months come back in the same queries.
+    let sip = rantevou_domain::ids::ProviderId::parse("sip").unwrap();
+    let units: Vec<_> = (0..1000).map(|k| at(k * 20)).collect();
+    let month = rantevou_domain::LockMonth::of(at(0));
+    store
+        .put_busy(&sip, &[(month, units.clone())], at(-24 * 60))
+        .await
+        .unwrap();
+    requests.take();
     let query = AvailabilityQuery {
         service: "short".into(),
         provider: ProviderChoice::Any,
@@ -68,9 +77,12 @@ async fn availability_reads_one_query_per_provider_month() {
     let partitions = lock_partitions(&config, &query).unwrap();
     // Two providers × (Nov 30 22:00 UTC … Jan 31 22:00 UTC) = Nov, Dec, Jan each.
     assert_eq!(partitions.len(), 6);
+    let mut busy = 0;
     for (provider, month) in &partitions {
-        store.locks(provider, *month, at(-24 * 60)).await.unwrap();
+        let held = store.locks(provider, *month, at(-24 * 60)).await.unwrap();
+        busy += held.iter().filter(|l| units.contains(&l.start)).count();
     }
+    assert_eq!(busy, 1000, "every busy unit read back");
     let sent = requests.take();
     assert_eq!(sent.len(), partitions.len());
     assert!(sent.iter().all(|op| op == "Query"), "{sent:?}");
