@@ -63,9 +63,12 @@ impl CalendarSync {
                 report.fresh += 1;
                 continue;
             }
-            let read = match self.fetch.fetch(calendar).await {
-                Ok(text) => self.busy_months(provider, &text, now),
-                Err(e) => Err(e.0),
+            let read = match self.window(now) {
+                Ok((from, to)) => match self.fetch.fetch(calendar, from, to).await {
+                    Ok(text) => self.busy_months(provider, &text, from, to),
+                    Err(e) => Err(e.0),
+                },
+                Err(e) => Err(e),
             };
             match read {
                 Ok(months) => {
@@ -85,22 +88,27 @@ impl CalendarSync {
         Ok(report)
     }
 
-    /// The busy lock units of `text` for `provider`, per month, over every month from now's to
-    /// the booking horizon's (each month complete, an empty one included: it clears the last
-    /// copy's).
+    /// What is read: every month from now's to the booking horizon's, each complete.
+    fn window(&self, now: DateTime<Utc>) -> Result<(DateTime<Utc>, DateTime<Utc>), String> {
+        let horizon = Duration::days(i64::from(self.ctx.config.policy.horizon_days) + 2);
+        let first = LockMonth::of(now);
+        let last = LockMonth::of(now + horizon).next();
+        match (first.start(), last.start()) {
+            (Some(from), Some(to)) => Ok((from, to)),
+            _ => Err("the horizon is out of range".into()),
+        }
+    }
+
+    /// The busy lock units of `text` for `provider`, per month of the window `[from, to)`
+    /// (an empty month included: it clears the last copy's).
     fn busy_months(
         &self,
         provider: &Provider,
         text: &str,
-        now: DateTime<Utc>,
+        from: DateTime<Utc>,
+        to: DateTime<Utc>,
     ) -> Result<BusyMonths, String> {
         let config = &self.ctx.config;
-        let horizon = Duration::days(i64::from(config.policy.horizon_days) + 2);
-        let first = LockMonth::of(now);
-        let last = LockMonth::of(now + horizon).next();
-        let (Some(from), Some(to)) = (first.start(), last.start()) else {
-            return Err("the horizon is out of range".into());
-        };
         let reading = rantevou_calendar::busy_times(text, from, to, config.library.timezone)
             .map_err(|e| match e {
                 // The parser's words may quote the calendar: not kept.

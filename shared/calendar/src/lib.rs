@@ -9,6 +9,7 @@
 //! (`RRULE`, `RDATE`, `EXDATE`), a changed occurrence (`RECURRENCE-ID`) replacing the one it
 //! names.
 
+pub mod caldav;
 mod zone;
 
 use chrono::{DateTime, Duration, NaiveDate, NaiveDateTime, Utc};

@@ -39,13 +39,41 @@ pub enum Calendar {
         /// logged nor shown; only its host is.
         url: url::Url,
     },
+    /// A CalDAV calendar collection (Nextcloud, Radicale, Xandikos, iCloud, Fastmail, …): its
+    /// events in the booking window read with a `calendar-query` REPORT:
+    /// `{ kind = "caldav", url = "https://…/calendars/sip/work/", secret = "rantevou-calendar/sip" }`.
+    CalDav {
+        /// The collection's address (same rules as an ICS address).
+        url: url::Url,
+        /// The name of the secret holding `user:password` for HTTP Basic authentication (in
+        /// Secrets Manager on AWS, in the local secrets file otherwise); `None`: the server
+        /// asks for none.
+        secret: Option<String>,
+    },
 }
+
+/// What a calendar's secret's name must begin with: on AWS the scheduler may read only the
+/// Secrets Manager secrets so named.
+pub const CALENDAR_SECRET_PREFIX: &str = "rantevou-calendar/";
 
 impl Calendar {
     /// The host its address names, the one host the scheduler may fetch from.
     pub fn host(&self) -> &str {
+        self.url().host_str().unwrap_or("")
+    }
+
+    /// The address read.
+    pub fn url(&self) -> &url::Url {
         match self {
-            Calendar::Ics { url } => url.host_str().unwrap_or(""),
+            Calendar::Ics { url } | Calendar::CalDav { url, .. } => url,
+        }
+    }
+
+    /// `ics` or `caldav`, as in `library.toml`.
+    pub fn kind(&self) -> &'static str {
+        match self {
+            Calendar::Ics { .. } => "ics",
+            Calendar::CalDav { .. } => "caldav",
         }
     }
 }
@@ -53,7 +81,7 @@ impl Calendar {
 impl std::fmt::Debug for Calendar {
     /// The kind and host only: the address may be a secret.
     fn fmt(&self, f: &mut std::fmt::Formatter<'_>) -> std::fmt::Result {
-        write!(f, "Calendar::Ics({})", self.host())
+        write!(f, "Calendar({}, {})", self.kind(), self.host())
     }
 }
 

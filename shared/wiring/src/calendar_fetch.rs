@@ -1,17 +1,21 @@
 //! The scheduler's calendar client: HTTPS (rustls, the system's roots, the same crypto the AWS
-//! SDK uses) or plain HTTP to a loopback address, GET only, from the configured host only,
-//! bounded in time and size. Errors name neither the address (it may be a secret) nor anything
-//! the calendar holds.
+//! SDK uses) or plain HTTP to a loopback address, from the configured host only, bounded in
+//! time and size: a published calendar's GET, a CalDAV collection's `calendar-query` REPORT
+//! (with HTTP Basic credentials from a named secret). Errors name neither the address (it may
+//! be a secret) nor the credentials nor anything the calendar holds.
 
 use async_trait::async_trait;
-use http_body_util::{BodyExt, Empty, Limited};
+use chrono::{DateTime, Utc};
+use http_body_util::{BodyExt, Full, Limited};
 use hyper::body::Bytes;
-use hyper::{header, Request, StatusCode};
+use hyper::{header, Method, Request, StatusCode};
 use hyper_util::client::legacy::connect::HttpConnector;
 use hyper_util::client::legacy::Client;
 use hyper_util::rt::TokioExecutor;
 use rantevou_domain::ports::{CalendarFetch, CalendarFetchError};
 use rantevou_domain::provider::Calendar;
+use std::path::PathBuf;
+use std::sync::Arc;
 use std::time::Duration;
 
 /// The largest calendar read: a year of a busy librarian's events is well under 1 MB.
@@ -23,24 +27,44 @@ const REDIRECTS_MAX: usize = 3;
 
 type Https = hyper_rustls::HttpsConnector<HttpConnector>;
 
-/// Fetches published calendars.
+/// Fetches published calendars and CalDAV collections.
 pub struct HttpCalendars {
     /// The client, or why there is none (every read then fails saying so, and the console
     /// shows the calendars stale: the mail goes on).
-    client: Result<Client<Https, Empty<Bytes>>, String>,
+    client: Result<Client<Https, Full<Bytes>>, String>,
+    /// Where a CalDAV calendar's credentials are read from.
+    secrets: Arc<dyn CalendarSecrets>,
 }
 
 impl Default for HttpCalendars {
+    /// Without a secret store: a CalDAV calendar that names a secret fails saying so.
     fn default() -> Self {
-        HttpCalendars {
-            client: Self::client(),
-        }
+        HttpCalendars::new(Arc::new(NoSecrets))
     }
 }
 
+/// One request of a read.
+struct Ask<'a> {
+    method: Method,
+    body: &'a str,
+    accept: &'static str,
+    /// The `Authorization` header's value.
+    auth: Option<String>,
+    /// What a good answer's status is.
+    ok: StatusCode,
+}
+
 impl HttpCalendars {
+    /// A client reading CalDAV credentials from `secrets`.
+    pub fn new(secrets: Arc<dyn CalendarSecrets>) -> Self {
+        HttpCalendars {
+            client: Self::client(),
+            secrets,
+        }
+    }
+
     /// A client with the system's trusted roots.
-    fn client() -> Result<Client<Https, Empty<Bytes>>, String> {
+    fn client() -> Result<Client<Https, Full<Bytes>>, String> {
         let mut http = HttpConnector::new();
         http.enforce_http(false);
         http.set_connect_timeout(Some(Duration::from_secs(10)));
@@ -53,16 +77,27 @@ impl HttpCalendars {
         Ok(Client::builder(TokioExecutor::new()).build(https))
     }
 
-    async fn get(&self, url: &url::Url) -> Result<String, CalendarFetchError> {
+    async fn send(&self, url: &url::Url, ask: &Ask<'_>) -> Result<String, CalendarFetchError> {
         let fail = |why: &str| CalendarFetchError(why.to_owned());
         let client = self.client.as_ref().map_err(|e| fail(e))?;
         let host = url.host_str().unwrap_or_default().to_owned();
         let mut current = url.clone();
         for _ in 0..=REDIRECTS_MAX {
-            let request = Request::get(current.as_str())
-                .header(header::ACCEPT, "text/calendar")
-                .header(header::USER_AGENT, "rantevou (calendar reader)")
-                .body(Empty::new())
+            let mut request = Request::builder()
+                .method(ask.method.clone())
+                .uri(current.as_str())
+                .header(header::ACCEPT, ask.accept)
+                .header(header::USER_AGENT, "rantevou (calendar reader)");
+            if ask.method != Method::GET {
+                request = request
+                    .header(header::CONTENT_TYPE, "application/xml; charset=utf-8")
+                    .header("Depth", "1");
+            }
+            if let Some(auth) = &ask.auth {
+                request = request.header(header::AUTHORIZATION, auth);
+            }
+            let request = request
+                .body(Full::new(Bytes::from(ask.body.to_owned())))
                 .map_err(|_| fail("the calendar's address is not a valid request"))?;
             let response = client.request(request).await.map_err(|e| {
                 fail(if e.is_connect() {
@@ -87,7 +122,18 @@ impl HttpCalendars {
                 current = next;
                 continue;
             }
-            if status != StatusCode::OK {
+            if status == StatusCode::UNAUTHORIZED || status == StatusCode::FORBIDDEN {
+                return Err(CalendarFetchError(format!(
+                    "HTTP {}: {}",
+                    status.as_u16(),
+                    if ask.auth.is_some() {
+                        "the server refused the secret's credentials"
+                    } else {
+                        "the server asks for credentials: name a secret"
+                    }
+                )));
+            }
+            if status != ask.ok {
                 return Err(CalendarFetchError(format!("HTTP {}", status.as_u16())));
             }
             let body = Limited::new(response.into_body(), BODY_MAX)
@@ -105,13 +151,77 @@ impl HttpCalendars {
         }
         Err(fail("too many redirects"))
     }
+
+    /// A CalDAV collection's events over `[from, to)`, as one calendar.
+    async fn caldav(
+        &self,
+        url: &url::Url,
+        secret: Option<&str>,
+        from: DateTime<Utc>,
+        to: DateTime<Utc>,
+    ) -> Result<String, CalendarFetchError> {
+        let auth = match secret {
+            Some(name) => {
+                let value = self
+                    .secrets
+                    .secret(name)
+                    .await
+                    .map_err(CalendarFetchError)?;
+                if !value.contains(':') {
+                    return Err(CalendarFetchError(format!(
+                        "the secret {name} is not user:password"
+                    )));
+                }
+                use base64::Engine as _;
+                Some(format!(
+                    "Basic {}",
+                    base64::engine::general_purpose::STANDARD.encode(value.trim())
+                ))
+            }
+            None => None,
+        };
+        let body = rantevou_calendar::caldav::calendar_query(from, to);
+        let ask = Ask {
+            method: Method::from_bytes(b"REPORT")
+                .map_err(|_| CalendarFetchError("REPORT is not a method here".into()))?,
+            body: &body,
+            accept: "application/xml, text/xml",
+            auth,
+            ok: StatusCode::MULTI_STATUS,
+        };
+        let xml = self.send(url, &ask).await?;
+        rantevou_calendar::caldav::multistatus_calendar(&xml)
+            .map(|(text, _)| text)
+            .map_err(|e| CalendarFetchError(e.to_string()))
+    }
 }
 
 #[async_trait]
 impl CalendarFetch for HttpCalendars {
-    async fn fetch(&self, calendar: &Calendar) -> Result<String, CalendarFetchError> {
-        let Calendar::Ics { url } = calendar;
-        match tokio::time::timeout(TIMEOUT, self.get(url)).await {
+    async fn fetch(
+        &self,
+        calendar: &Calendar,
+        from: DateTime<Utc>,
+        to: DateTime<Utc>,
+    ) -> Result<String, CalendarFetchError> {
+        let read = async {
+            match calendar {
+                Calendar::Ics { url } => {
+                    let ask = Ask {
+                        method: Method::GET,
+                        body: "",
+                        accept: "text/calendar",
+                        auth: None,
+                        ok: StatusCode::OK,
+                    };
+                    self.send(url, &ask).await
+                }
+                Calendar::CalDav { url, secret } => {
+                    self.caldav(url, secret.as_deref(), from, to).await
+                }
+            }
+        };
+        match tokio::time::timeout(TIMEOUT, read).await {
             Ok(read) => read,
             Err(_) => Err(CalendarFetchError(format!(
                 "no answer within {} s",
@@ -120,6 +230,76 @@ impl CalendarFetch for HttpCalendars {
         }
     }
 }
+
+/// Where a CalDAV calendar's credentials (`user:password`) are read, by the secret's name.
+#[async_trait]
+pub trait CalendarSecrets: Send + Sync {
+    /// The secret's value; `Err` says why not (without any value).
+    async fn secret(&self, name: &str) -> Result<String, String>;
+}
+
+/// No secret store: every secret is missing.
+pub struct NoSecrets;
+
+#[async_trait]
+impl CalendarSecrets for NoSecrets {
+    async fn secret(&self, name: &str) -> Result<String, String> {
+        Err(format!(
+            "no secret store for {name}: set RANTEVOU_SECRETS_FILE, or run in AWS"
+        ))
+    }
+}
+
+/// The local secrets file: TOML, each secret's name a key and `user:password` its value,
+/// readable by its owner only (`rantevou serve`: `secrets.toml` in the data folder). Read at
+/// each use, so a changed password takes effect at the next read.
+pub struct SecretsFile(pub PathBuf);
+
+#[async_trait]
+impl CalendarSecrets for SecretsFile {
+    async fn secret(&self, name: &str) -> Result<String, String> {
+        let path = &self.0;
+        let shown = path.display();
+        #[cfg(unix)]
+        {
+            use std::os::unix::fs::PermissionsExt as _;
+            let meta = std::fs::metadata(path)
+                .map_err(|_| format!("no secrets file {shown} (for {name})"))?;
+            if meta.permissions().mode() & 0o077 != 0 {
+                return Err(format!(
+                    "the secrets file {shown} is readable by others: chmod 600 it"
+                ));
+            }
+        }
+        let text = std::fs::read_to_string(path)
+            .map_err(|_| format!("cannot read the secrets file {shown}"))?;
+        // The parser's message may quote a line of the file: not passed on.
+        let table: toml::Table = text
+            .parse()
+            .map_err(|_| format!("the secrets file {shown} is not TOML"))?;
+        match table.get(name) {
+            Some(toml::Value::String(value)) => Ok(value.clone()),
+            Some(_) => Err(format!("{name} in {shown} is not a string")),
+            None => Err(format!("{name} is not in the secrets file {shown}")),
+        }
+    }
+}
+
+/// Secrets Manager (AWS): the secret of that name, its string value.
+#[cfg(feature = "secrets")]
+pub struct SecretsManager(pub aws_config::SdkConfig);
+
+#[cfg(feature = "secrets")]
+#[async_trait]
+impl CalendarSecrets for SecretsManager {
+    async fn secret(&self, name: &str) -> Result<String, String> {
+        crate::keys::secret_text(&self.0, name).await
+    }
+}
+
+#[cfg(test)]
+#[path = "tests/caldav.rs"]
+mod caldav_tests;
 
 #[cfg(test)]
 mod tests {
@@ -176,7 +356,10 @@ mod tests {
         let calendar = Calendar::Ics {
             url: format!("http://127.0.0.1:{port}{path}").parse().unwrap(),
         };
-        HttpCalendars::default().fetch(&calendar).await
+        let from = chrono::TimeZone::with_ymd_and_hms(&Utc, 2026, 12, 1, 0, 0, 0).unwrap();
+        HttpCalendars::default()
+            .fetch(&calendar, from, from + chrono::Duration::days(93))
+            .await
     }
 
     #[tokio::test]

@@ -304,5 +304,19 @@ pub async fn aws_wiring(
         (None, None) => None,
     };
     let ctx = Context::new(Arc::new(config), clock, links);
-    Ok((Wiring::new(ctx, store, mail, keys.map(Arc::new)), version))
+    let wiring = Wiring::new(ctx, store, mail, keys.map(Arc::new));
+    // CalDAV calendars' credentials: a local file when named (staff commands), else
+    // Secrets Manager.
+    #[cfg(feature = "calendars")]
+    let wiring = match &settings.secrets_file {
+        Some(path) => {
+            wiring.with_calendar_secrets(Arc::new(crate::calendar_fetch::SecretsFile(path.clone())))
+        }
+        #[cfg(feature = "secrets")]
+        None => wiring
+            .with_calendar_secrets(Arc::new(crate::calendar_fetch::SecretsManager(sdk.clone()))),
+        #[cfg(not(feature = "secrets"))]
+        None => wiring,
+    };
+    Ok((wiring, version))
 }

@@ -1,5 +1,6 @@
 //! The local service: SQLite in a data folder, mail as `.eml` files in its `outbox/`, the
-//! manage keys in its `keys` file (made on first start), for `rantevou serve` and the tests.
+//! manage keys in its `keys` file (made on first start), CalDAV calendars' credentials in its
+//! `secrets.toml`, for `rantevou serve` and the tests.
 //! No AWS.
 
 use crate::library::sender;
@@ -27,10 +28,16 @@ pub fn wiring(
         crate::keys::from_file_or_new(&data.join("keys")).map_err(StoreError::Unavailable)?;
     let mailer = OutboxMailer::new(data.join("outbox"), sender(&config, None));
     let ctx = Context::new(Arc::new(config), clock, links);
-    Ok(Wiring::new(
+    let wiring = Wiring::new(
         ctx,
         Arc::new(store),
         Mail::Built(Arc::new(mailer)),
         Some(Arc::new(keys)),
-    ))
+    );
+    // CalDAV calendars' credentials: the data folder's secrets file.
+    #[cfg(feature = "calendars")]
+    let wiring = wiring.with_calendar_secrets(Arc::new(crate::calendar_fetch::SecretsFile(
+        data.join("secrets.toml"),
+    )));
+    Ok(wiring)
 }

@@ -54,6 +54,10 @@ pub const VARIABLES: &[Variable] = &[
         meaning: "a file holding the manage keys instead (local runs)",
     },
     Variable {
+        name: "RANTEVOU_SECRETS_FILE",
+        meaning: "a TOML file of CalDAV calendars' credentials by secret name, owner-readable only, instead of Secrets Manager (staff commands; `rantevou serve` reads secrets.toml in its data folder)",
+    },
+    Variable {
         name: "RANTEVOU_NOW",
         meaning: "pins the clock (RFC 3339) for fixture replays; never set in AWS",
     },
@@ -84,6 +88,8 @@ pub struct Settings {
     pub keys_file: Option<PathBuf>,
     /// `RANTEVOU_ORIGIN_SECRET`.
     pub origin_secret: Option<String>,
+    /// `RANTEVOU_SECRETS_FILE`.
+    pub secrets_file: Option<PathBuf>,
     /// `RANTEVOU_NOW`.
     pub now: Option<DateTime<Utc>>,
     /// `RANTEVOU_STAFF`, else `USER`: who runs the staff commands, for the audit record.
@@ -161,6 +167,7 @@ impl Settings {
             keys_secret: get("RANTEVOU_KEYS_SECRET"),
             keys_file: get("RANTEVOU_KEYS_FILE").map(PathBuf::from),
             origin_secret: get("RANTEVOU_ORIGIN_SECRET"),
+            secrets_file: get("RANTEVOU_SECRETS_FILE").map(PathBuf::from),
             now,
             operator: get("RANTEVOU_STAFF").or_else(|| get("USER")),
         })

@@ -36,6 +36,9 @@ pub struct Wiring<S> {
     store: Arc<S>,
     mail: Mail,
     keys: Option<Arc<ManageKeys>>,
+    /// Where CalDAV calendars' credentials are read.
+    #[cfg(feature = "calendars")]
+    calendar_secrets: Arc<dyn crate::calendar_fetch::CalendarSecrets>,
 }
 
 /// The mailer of a function built without mail: refuses every message (never reached: such a
@@ -75,7 +78,19 @@ impl<S: Store + 'static> Wiring<S> {
             store,
             mail,
             keys,
+            #[cfg(feature = "calendars")]
+            calendar_secrets: Arc::new(crate::calendar_fetch::NoSecrets),
         }
+    }
+
+    /// The same wiring reading CalDAV calendars' credentials from `secrets`.
+    #[cfg(feature = "calendars")]
+    pub fn with_calendar_secrets(
+        mut self,
+        secrets: Arc<dyn crate::calendar_fetch::CalendarSecrets>,
+    ) -> Self {
+        self.calendar_secrets = secrets;
+        self
     }
 
     fn keys(&self) -> Result<Arc<ManageKeys>, NoKeys> {
@@ -240,7 +255,9 @@ impl<S: Store + 'static> Wiring<S> {
         {
             retry.with_calendars(rantevou_app::calendars::CalendarSync::new(
                 self.ctx.clone(),
-                Arc::new(crate::calendar_fetch::HttpCalendars::default()),
+                Arc::new(crate::calendar_fetch::HttpCalendars::new(
+                    self.calendar_secrets.clone(),
+                )),
                 self.store.clone(),
             ))
         } else {

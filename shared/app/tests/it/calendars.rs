@@ -22,7 +22,12 @@ struct Served {
 
 #[async_trait::async_trait]
 impl CalendarFetch for Served {
-    async fn fetch(&self, _calendar: &Calendar) -> Result<String, CalendarFetchError> {
+    async fn fetch(
+        &self,
+        _calendar: &Calendar,
+        _from: chrono::DateTime<chrono::Utc>,
+        _to: chrono::DateTime<chrono::Utc>,
+    ) -> Result<String, CalendarFetchError> {
         self.reads.fetch_add(1, Ordering::SeqCst);
         match self.answer.lock().unwrap().clone() {
             Some(Ok(text)) => Ok(text),

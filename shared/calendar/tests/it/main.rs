@@ -3,6 +3,8 @@
 //! `recurring-ical-events` 3.8.0 with the same busy rule), and from a series across Athens'
 //! change to summer time.
 
+mod caldav;
+
 use chrono::{DateTime, TimeZone, Utc};
 use chrono_tz::Europe::Athens;
 use rantevou_calendar::{busy_times, Busy, IcsError, Reading};

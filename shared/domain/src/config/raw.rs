@@ -105,6 +105,7 @@ pub(super) struct RawProvider {
 pub(super) struct RawCalendar {
     pub(super) kind: Option<String>,
     pub(super) url: Option<String>,
+    pub(super) secret: Option<String>,
 }
 
 #[derive(Deserialize)]

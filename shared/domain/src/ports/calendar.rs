@@ -67,6 +67,12 @@ pub struct CalendarFetchError(pub String);
 /// Fetching a calendar's text: bounded in size and time, from the configured host only.
 #[async_trait]
 pub trait CalendarFetch: Send + Sync {
-    /// The calendar's text as served now.
-    async fn fetch(&self, calendar: &Calendar) -> Result<String, CalendarFetchError>;
+    /// The calendar's text as served now: all of a published calendar, or a CalDAV
+    /// collection's events that touch `[from, to)` (in one iCalendar text).
+    async fn fetch(
+        &self,
+        calendar: &Calendar,
+        from: DateTime<Utc>,
+        to: DateTime<Utc>,
+    ) -> Result<String, CalendarFetchError>;
 }

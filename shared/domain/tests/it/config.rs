@@ -763,15 +763,18 @@ fn the_limits_against_abuse_have_defaults_and_are_checked() {
     }
 }
 
+/// The sample with `calendar` (a line of TOML) given to its provider.
+fn with_calendar(calendar: &str) -> Result<LibraryConfig, rantevou_domain::config::ConfigError> {
+    LibraryConfig::from_toml_str(&SAMPLE.replacen(
+        "meeting = { kind = \"manual\" }",
+        &format!("meeting = {{ kind = \"manual\" }}\n{calendar}"),
+        1,
+    ))
+}
+
 #[test]
 fn a_providers_calendar_is_an_https_address_or_http_on_loopback_and_never_echoed() {
-    let with = |calendar: &str| {
-        LibraryConfig::from_toml_str(&SAMPLE.replacen(
-            "meeting = { kind = \"manual\" }",
-            &format!("meeting = {{ kind = \"manual\" }}\n{calendar}"),
-            1,
-        ))
-    };
+    let with = with_calendar;
     let calendar = |c: &LibraryConfig| c.provider("sip").unwrap().calendar.clone();
     assert_eq!(calendar(&with("").unwrap()), None, "no calendar by default");
     let google = with(
@@ -832,4 +835,59 @@ fn a_providers_calendar_is_an_https_address_or_http_on_loopback_and_never_echoed
         err.mentions("providers[0].calendar.url", "required"),
         "{err}"
     );
+}
+
+#[test]
+fn a_caldav_calendar_names_its_secret_never_holds_it() {
+    use rantevou_domain::provider::Calendar;
+    let with = with_calendar;
+    let read = with(
+        "calendar = { kind = \"caldav\", url = \"https://cloud.uom.gr/remote.php/dav/calendars/anna/work/\", secret = \"rantevou-calendar/anna\" }",
+    )
+    .unwrap();
+    let calendar = read.provider("sip").unwrap().calendar.clone().unwrap();
+    assert_eq!(
+        calendar,
+        Calendar::CalDav {
+            url: "https://cloud.uom.gr/remote.php/dav/calendars/anna/work/"
+                .parse()
+                .unwrap(),
+            secret: Some("rantevou-calendar/anna".into()),
+        }
+    );
+    assert_eq!(format!("{calendar:?}"), "Calendar(caldav, cloud.uom.gr)");
+    // Without a secret: a server that asks for none (a test's Radicale or Xandikos).
+    assert!(
+        with("calendar = { kind = \"caldav\", url = \"http://127.0.0.1:5232/anna/work/\" }")
+            .is_ok()
+    );
+    for (calendar, field, says) in [
+        (
+            "calendar = { kind = \"caldav\", url = \"https://x.org/c/\", secret = \"anna:5ecret\" }",
+            "secret",
+            "a secret's name (not the password)",
+        ),
+        (
+            "calendar = { kind = \"caldav\", url = \"https://x.org/c/\", secret = \"other/anna\" }",
+            "secret",
+            "\"rantevou-calendar/\"",
+        ),
+        (
+            "calendar = { kind = \"caldav\", url = \"http://x.org/5ecret/\" }",
+            "url",
+            "must be https",
+        ),
+        (
+            "calendar = { kind = \"ics\", url = \"https://x.org/a.ics\", secret = \"rantevou-calendar/a\" }",
+            "secret",
+            "takes no secret",
+        ),
+    ] {
+        let err = with(calendar).unwrap_err();
+        assert!(
+            err.mentions(&format!("providers[0].calendar.{field}"), says),
+            "{calendar}: {err}"
+        );
+        assert!(!err.to_string().contains("5ecret"), "not echoed: {err}");
+    }
 }

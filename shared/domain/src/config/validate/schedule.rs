@@ -3,7 +3,7 @@
 use super::Validator;
 use crate::config::raw::*;
 use crate::ids::{ProviderId, ServiceId};
-use crate::provider::{Calendar, Meeting, Provider};
+use crate::provider::{Calendar, Meeting, Provider, CALENDAR_SECRET_PREFIX};
 use crate::service::{FollowUp, Service};
 use crate::slot_lock::lock_unit;
 use crate::working_plan::{TimeRange, WorkingDay, WorkingPlan, EXCEPTIONS_MAX, WEEKDAY_NAMES};
@@ -233,31 +233,55 @@ impl Validator {
         let Some(raw) = raw else {
             return Some(None);
         };
-        match raw.kind.as_deref() {
-            Some("ics") => {
-                let url_key = format!("{key}.url");
-                let text = self.required(&url_key, &raw.url)?.trim().to_owned();
-                match ics_address(&text) {
-                    Ok(url) => Some(Some(Calendar::Ics { url })),
-                    Err(why) => {
-                        // Not the address itself: it may hold a secret token.
-                        self.issue(&url_key, why);
-                        None
-                    }
-                }
-            }
+        let kinds = "use \"ics\" or \"caldav\"";
+        let kind = match raw.kind.as_deref() {
+            Some(kind @ ("ics" | "caldav")) => kind,
             Some(other) => {
                 self.issue(
                     &format!("{key}.kind"),
-                    format!("{other:?} is not a calendar kind: use \"ics\""),
+                    format!("{other:?} is not a calendar kind: {kinds}"),
                 );
-                None
+                return None;
             }
             None => {
-                self.issue(&format!("{key}.kind"), "missing: use \"ics\"");
-                None
+                self.issue(&format!("{key}.kind"), format!("missing: {kinds}"));
+                return None;
             }
+        };
+        let url_key = format!("{key}.url");
+        let text = self.required(&url_key, &raw.url)?.trim().to_owned();
+        let url = match ics_address(&text) {
+            Ok(url) => url,
+            Err(why) => {
+                // Not the address itself: it may hold a secret token.
+                self.issue(&url_key, why);
+                return None;
+            }
+        };
+        if kind == "ics" {
+            if raw.secret.is_some() {
+                self.issue(
+                    &format!("{key}.secret"),
+                    "a published ICS address takes no secret (its address is its key)",
+                );
+                return None;
+            }
+            return Some(Some(Calendar::Ics { url }));
         }
+        let secret = match raw.secret.as_deref().map(str::trim) {
+            None => None,
+            Some(name) if secret_name(name) => Some(name.to_owned()),
+            Some(_) => {
+                self.issue(
+                    &format!("{key}.secret"),
+                    format!(
+                        "must be a secret's name (not the password): \"{CALENDAR_SECRET_PREFIX}\" and then letters, digits or /_+=.@-"
+                    ),
+                );
+                return None;
+            }
+        };
+        Some(Some(Calendar::CalDav { url, secret }))
     }
 
     pub(super) fn working_plan(
@@ -382,6 +406,18 @@ impl Validator {
 
 /// A calendar's address, if the scheduler may fetch it: `https` with a host, or `http` to a
 /// loopback address (tests and `rantevou serve`); no user name or password in it.
+/// A calendar secret's name: the prefix, then what Secrets Manager allows in a name.
+fn secret_name(name: &str) -> bool {
+    name.strip_prefix(CALENDAR_SECRET_PREFIX)
+        .is_some_and(|rest| {
+            !rest.is_empty()
+                && name.len() <= 512
+                && rest
+                    .chars()
+                    .all(|c| c.is_ascii_alphanumeric() || "/_+=.@-".contains(c))
+        })
+}
+
 fn ics_address(text: &str) -> Result<url::Url, &'static str> {
     let url = url::Url::parse(text).map_err(|_| "is not a URL")?;
     if !url.username().is_empty() || url.password().is_some() {
