@@ -183,6 +183,38 @@ fn a_held_booking_confirmed_from_its_mail() {
 }
 
 #[test]
+fn the_console_says_since_when_a_librarians_calendar_cannot_be_read() {
+    let dir = tempfile::tempdir().unwrap();
+    let config = dir.path().join("library.toml");
+    // A loopback port where nothing listens: every read fails with "could not connect".
+    let closed = std::net::TcpListener::bind("127.0.0.1:0")
+        .unwrap()
+        .local_addr()
+        .unwrap()
+        .port();
+    let sample = std::fs::read_to_string(rantevou_testkit::root().join("infra/library.toml"))
+        .unwrap()
+        .replacen(
+            "meeting = { kind = \"manual\" }",
+            &format!(
+                "meeting = {{ kind = \"manual\" }}\ncalendar = {{ kind = \"ics\", url = \"http://127.0.0.1:{closed}/anna-secret.ics\" }}"
+            ),
+            1,
+        );
+    assert!(sample.contains("anna-secret.ics"));
+    std::fs::write(&config, sample).unwrap();
+    run_with(
+        "calendar.test.mjs",
+        &[
+            "--config",
+            config.to_str().unwrap(),
+            "--scheduler-every",
+            "1",
+        ],
+    );
+}
+
+#[test]
 fn lighthouse_on_a_phone_the_pages_keep_still_and_score_100_for_accessibility() {
     run("lighthouse.test.mjs");
 }

@@ -46,7 +46,9 @@ async fn route(req: &Request, staff: &Staff, by: &Actor) -> Result<Response<Body
             let (from, to) = range(req, staff, MAX_AGENDA_DAYS)?;
             let provider = request::query(req, "provider").filter(|p| !p.is_empty() && p != "all");
             let list = staff.agenda(by, from, to, provider.as_deref()).await?;
-            ok(&agenda_json((from, to), staff.context().now(), &list, tz))
+            let calendars = staff.calendars(by, provider.as_deref()).await?;
+            let now = staff.context().now();
+            ok(&agenda_json((from, to), now, &list, &calendars, tz))
         }
         (&Method::GET, ["appointments", id]) => {
             let (a, audit) = staff.appointment(by, id).await?;

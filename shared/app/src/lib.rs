@@ -53,7 +53,7 @@ pub use import::{Carried, CarriedOver, CarryError, Importing};
 pub use mail::{Delivery, MailDelivery, MailRetry, LEASE};
 pub use reschedule::{MoveRequest, RescheduleError, Rescheduling};
 pub use resend::{ResendError, ResendRequest, Resending, Resent};
-pub use staff::{ClosureAdded, Erased, Staff, StaffError};
+pub use staff::{CalendarHealth, ClosureAdded, Erased, Staff, StaffError};
 pub use statistics::{Counted, Counting};
 pub use texts::{texts, Texts};
 pub use waitlist::{Joined, WaitRequest, WaitlistError, Waitlisting};

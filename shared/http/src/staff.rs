@@ -302,19 +302,36 @@ pub fn mail_state(a: &Appointment) -> String {
     }
 }
 
-/// `GET agenda`: the range, the zone, the server's now and the appointments.
+/// `GET agenda`: the range, the zone, the server's now, the appointments, and how the
+/// librarians' own calendars are read.
 pub fn agenda_json(
     (from, to): (NaiveDate, NaiveDate),
     now: DateTime<Utc>,
     list: &[Appointment],
+    calendars: &[rantevou_app::CalendarHealth],
     tz: Tz,
 ) -> serde_json::Value {
+    let calendars: Vec<_> = calendars
+        .iter()
+        .map(|c| {
+            serde_json::json!({
+                "provider": c.provider.as_str(),
+                "kind": c.kind,
+                "host": c.host,
+                "read_at": c.read_at.map(|t| instant(t, tz)),
+                "failing_since": c.failing_since.map(|t| instant(t, tz)),
+                "problem": c.problem,
+                "stale": c.stale,
+            })
+        })
+        .collect();
     serde_json::json!({
         "from": from.to_string(),
         "to": to.to_string(),
         "timezone": tz.name(),
         "now": instant(now, tz),
         "appointments": list.iter().map(|a| StaffAppointmentView::of(a, None, tz)).collect::<Vec<_>>(),
+        "calendars": calendars,
     })
 }
 

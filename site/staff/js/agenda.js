@@ -3,7 +3,7 @@
 
 import * as api from "./api.js";
 import { t } from "./texts.js";
-import { addDays, announce, ctx, dayName, fill, h, keepingFocus, page, providerName, showError, statusBox, statusText, time, today } from "./ui.js";
+import { addDays, announce, ctx, dayName, fill, h, keepingFocus, page, providerName, showError, statusBox, statusText, time, today, when } from "./ui.js";
 
 /** What the agenda shows; kept while the console is open. */
 const view = { date: null, span: "day", provider: "all" };
@@ -20,6 +20,7 @@ export async function show() {
   const { main } = page(tx.agendaHeading);
   const box = statusBox();
   const results = h("div", { id: "agenda-results" });
+  const calendars = h("div", { id: "agenda-calendars" });
   const updated = h("p", { class: "hint", id: "agenda-updated" });
   const date = h("input", { id: "agenda-date", type: "date", value: view.date, required: true });
   const provider = h("select", { id: "agenda-provider" },
@@ -32,7 +33,7 @@ export async function show() {
     if (move) view.date = addDays(view.date, move * (view.span === "week" ? 7 : 1));
     else view.date = date.value || today();
     date.value = view.date;
-    await load(results, updated, box, true);
+    await load(results, updated, box, calendars, true);
   };
   const form = h("form", { class: "toolbar", onsubmit: (e) => { e.preventDefault(); view.span = span.value; view.provider = provider.value; go(0); } },
     h("div", { class: "field" }, h("label", { for: "agenda-date" }, tx.date), date),
@@ -43,13 +44,13 @@ export async function show() {
     h("button", { type: "button", class: "secondary", onclick: () => go(-1) }, `‹ ${tx.previous}`),
     h("button", { type: "button", class: "secondary", onclick: () => { date.value = today(); go(0); } }, tx.today),
     h("button", { type: "button", class: "secondary", id: "agenda-next", onclick: () => go(1) }, `${tx.next} ›`));
-  main.append(form, steps, box, updated, results);
-  await load(results, updated, box, false);
+  main.append(form, steps, box, calendars, updated, results);
+  await load(results, updated, box, calendars, false);
   stop();
-  timer = setInterval(() => load(results, updated, box, false), 60_000);
+  timer = setInterval(() => load(results, updated, box, calendars, false), 60_000);
 }
 
-async function load(results, updated, box, say) {
+async function load(results, updated, box, calendars, say) {
   const to = view.span === "week" ? addDays(view.date, 6) : view.date;
   let answer;
   try {
@@ -71,7 +72,19 @@ async function load(results, updated, box, say) {
       next && local(next.start) === today() ? nextUp(next) : null,
       days.map((d) => dayTable(d, list.filter((a) => local(a.start) === d), now, next))));
   fill(updated, t().updatedAt(time(answer.now)));
+  fill(calendars, staleCalendars(answer.calendars || []));
   if (say) announce(`${dayName(view.date)}: ${list.length}`);
+}
+
+/** The librarians' calendars whose copy may be out of date, and since when (none: nothing). */
+function staleCalendars(list) {
+  const stale = list.filter((c) => c.stale);
+  if (!stale.length) return null;
+  const tx = t();
+  return h("section", { class: "callout warning", "aria-labelledby": "calendars-stale" },
+    h("h2", { id: "calendars-stale" }, tx.calendarsStale),
+    h("ul", {}, stale.map((c) => h("li", {},
+      tx.calendarStale(providerName(c.provider), c.host, c.failing_since && when(c.failing_since), c.problem, c.read_at && when(c.read_at))))));
 }
 
 function nextUp(a) {

@@ -74,6 +74,10 @@ const el = {
   noAppointments: "Κανένα ραντεβού.",
   nextUp: "Επόμενο ραντεβού",
   updatedAt: (t) => `Ενημερώνεται κάθε λεπτό · τελευταία ${t}`,
+  calendarsStale: "Ημερολόγια που δεν ενημερώνονται",
+  calendarStale: (name, host, since, problem, read) =>
+    `${name} (${host}): ${since ? `δεν διαβάζεται από ${since}` : "δεν διαβάστηκε εδώ και ώρα"}${problem ? ` · ${problem}` : ""}. ` +
+    (read ? `Οι ελεύθερες ώρες λογαριάζουν τις δεσμεύσεις του όπως ήταν ${read}.` : "Οι δεσμεύσεις του δεν έχουν διαβαστεί ποτέ: οι ελεύθερες ώρες δεν τις λογαριάζουν."),
   cols: { time: "Ώρα", patron: "Ενδιαφερόμενος/η", topic: "Θέμα", status: "Κατάσταση", marks: "Σημειώσεις" },
   status: {
     booked: "Κλεισμένο", held: "Αναμένει επιβεβαίωση", cancelled: "Ακυρώθηκε", inProgress: "Σε εξέλιξη",
@@ -281,6 +285,10 @@ const en = {
   noAppointments: "No appointments.",
   nextUp: "Next appointment",
   updatedAt: (t) => `Updates every minute · last ${t}`,
+  calendarsStale: "Calendars not up to date",
+  calendarStale: (name, host, since, problem, read) =>
+    `${name} (${host}): ${since ? `not read since ${since}` : "not read for a while"}${problem ? ` · ${problem}` : ""}. ` +
+    (read ? `Free times count its busy times as they were at ${read}.` : "Its busy times were never read: free times do not count them."),
   cols: { time: "Time", patron: "Patron", topic: "Topic", status: "Status", marks: "Notes" },
   status: {
     booked: "Booked", held: "Awaiting confirmation", cancelled: "Cancelled", inProgress: "In progress",

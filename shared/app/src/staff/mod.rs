@@ -19,6 +19,8 @@ use rantevou_domain::staff::{Actor, AuditEntry, LIBRARY_SUBJECT};
 use rantevou_domain::{AppointmentId, ManageKeys, ProviderId};
 use std::sync::Arc;
 
+pub use calendars::{CalendarHealth, STALE_AFTER};
+
 /// The longest range an agenda or an export may cover, in days.
 pub const MAX_RANGE_DAYS: u64 = 366;
 
@@ -407,6 +409,7 @@ enum Subject<'a> {
     Library,
 }
 
+mod calendars;
 mod closures;
 mod console;
 mod patrons;

@@ -3,7 +3,7 @@
 //! run within ten minutes reads nothing; a failed read keeps the last good copy and says since
 //! when it is stale.
 
-use crate::world::{config, dec1, dynamo, World};
+use crate::world::{by, config, dec1, dynamo, World};
 use chrono::{DateTime, Duration, NaiveDate, TimeZone, Utc};
 use rantevou_app::calendars::CalendarSync;
 use rantevou_app::{BookError, Booked};
@@ -89,6 +89,7 @@ async fn a_busy_event_leaves_availability_after_the_next_run_and_refuses_a_booki
     );
     let report = run(&world).await;
     assert_eq!((report.calendars_read, report.calendars_failed), (1, 0));
+    assert!(!stale(&world).await, "read just now: not stale");
     let after = free_on_dec2(&world).await;
     assert!(!after.iter().any(meets_meeting), "{after:?}");
     assert_eq!(
@@ -126,6 +127,14 @@ async fn a_busy_event_leaves_availability_after_the_next_run_and_refuses_a_booki
     assert_eq!(status.read_at, Some(dec1(9, 0)));
     assert_eq!(status.failing_since, Some(dec1(9, 11)));
     assert_eq!(status.problem.as_deref(), Some("HTTP 503"));
+    let shown = failing.staff().calendars(&by(), None).await.unwrap();
+    assert_eq!(shown.len(), 1);
+    assert_eq!(
+        (shown[0].kind, shown[0].host.as_str(), shown[0].stale),
+        ("ics", "calendar.example.org", true),
+        "failing: stale at once"
+    );
+    assert_eq!(shown[0].failing_since, Some(dec1(9, 11)));
 
     // The meeting is cancelled in the calendar: free again after the next read.
     *served.answer.lock().unwrap() = Some(Ok(
@@ -139,6 +148,28 @@ async fn a_busy_event_leaves_availability_after_the_next_run_and_refuses_a_booki
         (status.read_at, status.failing_since),
         (Some(dec1(9, 22)), None)
     );
+    assert!(!stale(&mended).await);
+    // No read for more than half an hour (the scheduler stopped): stale though nothing failed.
+    assert!(!stale(&world.at(dec1(9, 52))).await);
+    assert!(stale(&world.at(dec1(9, 53))).await);
+    // Staff limited to another provider do not see this one's calendar.
+    let other = rantevou_domain::staff::Actor {
+        who: "ref@uom.edu.gr".into(),
+        providers: Some(vec![rantevou_domain::ProviderId::parse("ref").unwrap()]),
+    };
+    assert!(mended
+        .staff()
+        .calendars(&other, None)
+        .await
+        .unwrap()
+        .is_empty());
+}
+
+/// Whether the console shows the one provider's calendar stale at `world`'s now.
+async fn stale(world: &World) -> bool {
+    let shown = world.staff().calendars(&by(), None).await.unwrap();
+    assert_eq!(shown.len(), 1);
+    shown[0].stale
 }
 
 async fn a_file_that_is_no_calendar_is_a_failure_that_quotes_nothing(store: Arc<dyn Store>) {

@@ -423,6 +423,7 @@ pub trait AppointmentUpdates: Send + Sync {
 /// and the closures.
 pub trait StaffStore:
     Appointments
+    + super::CalendarBusy
     + Cancellations
     + AppointmentUpdates
     + Agenda
@@ -435,6 +436,7 @@ pub trait StaffStore:
 
 impl<T> StaffStore for T where
     T: Appointments
+        + super::CalendarBusy
         + Cancellations
         + AppointmentUpdates
         + Agenda
