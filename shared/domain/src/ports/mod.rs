@@ -32,6 +32,7 @@
 
 mod calendar;
 mod clock;
+mod conditions;
 mod mail;
 mod metrics;
 mod store;

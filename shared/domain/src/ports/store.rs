@@ -3,7 +3,7 @@
 //! names; cancelling first `get`s the appointment (to check the token and the cutoff and to
 //! know its locks), then `cancel`s it.
 
-use crate::appointment::{Appointment, Canceller, PatronLimit};
+use crate::appointment::{Appointment, Canceller};
 use crate::challenge::SolvedChallenge;
 use crate::closure::StaffClosure;
 use crate::feedback::Suppression;
@@ -16,6 +16,8 @@ use crate::token::TokenHash;
 use async_trait::async_trait;
 use chrono::{DateTime, Utc};
 use std::fmt;
+
+pub use super::conditions::{CreateConditions, MoveConditions};
 
 /// How long a store remembers an idempotency key, in seconds (both adapters).
 pub const IDEMPOTENCY_KEY_TTL_SECONDS: i64 = 24 * 3600;
@@ -197,27 +199,6 @@ pub trait LockReader: ClosureReader {
     ) -> Result<Vec<SlotLock>, StoreError>;
 }
 
-/// What a booking's write must also hold to, each in the same transaction (`None`: no such
-/// condition).
-#[derive(Debug, Clone, Copy, Default)]
-pub struct CreateConditions<'a> {
-    /// A repeat of the same request returns the first appointment ([`Created::Replayed`]).
-    pub idempotency_key: Option<&'a IdempotencyKey>,
-    /// The patron takes one of a limited number of places ([`StoreError::PatronLimit`]).
-    pub patron: Option<&'a PatronLimit>,
-    /// The bot check's challenge is used now, and never again ([`StoreError::ChallengeUsed`]).
-    pub challenge: Option<&'a SolvedChallenge>,
-    /// The patron's address (its patron key) must not be one known to bounce
-    /// ([`StoreError::Undeliverable`]): checked in the same write, at no extra request.
-    pub deliverable: Option<&'a str>,
-    /// The booking's mail takes places of its address's allowance for the day, in the same
-    /// write ([`StoreError::MailCapped`] when they are not there).
-    pub mail_cap: Option<&'a MailCap>,
-    /// The provider's calendar's busy units (see [`super::CalendarBusy`]) must hold none of
-    /// the locks ([`StoreError::SlotTaken`]): for providers with a `calendar`.
-    pub calendar: bool,
-}
-
 /// Where bookings are written (a booking checks the staff closures too).
 #[async_trait]
 pub trait Bookings: ClosureReader + BookingRate {
@@ -354,18 +335,6 @@ pub trait Cancellations: Send + Sync {
         self.cancel_by(appointment, at, reason, Canceller::Patron)
             .await
     }
-}
-
-/// What else a move's write checks and takes, in the same transaction.
-#[derive(Debug, Clone, Copy, Default)]
-pub struct MoveConditions<'a> {
-    /// The bot check's challenge is used now, and never again.
-    pub challenge: Option<&'a SolvedChallenge>,
-    /// The "moved" mail takes its places of the address's allowance.
-    pub mail_cap: Option<&'a MailCap>,
-    /// The provider's calendar's busy units must hold none of the new locks
-    /// ([`StoreError::SlotTaken`]).
-    pub calendar: bool,
 }
 
 /// Where a patron's move to another time is written.
